@@ -1,0 +1,81 @@
+/**
+ * Foreground attach for `run` and `start -a`: stream the container's output to our stdout
+ * and stderr as conmon logs it, forward signals, and once the exit is seen, clean up (and
+ * remove with `--rm`) right away instead of waiting for the cleanup process, then return the
+ * exit code from `exit_codes`. All output is written before this returns: conmon writes the
+ * exit file only after draining the container's output into the log.
+ *
+ * @module
+ */
+import type { Engine } from "../engine/context.ts";
+import { containerPaths } from "../engine/paths.ts";
+import { waitForContainer } from "../engine/wait.ts";
+import { removeContainer } from "../engine/remove.ts";
+import { openLogPump } from "../logs/pump.ts";
+import { errOut } from "./command.ts";
+import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
+import type { ContainerRow } from "../store/containers.ts";
+import { SIGNALS } from "./signals.ts";
+
+/** Signals a foreground berth forwards to its container (podman's --sig-proxy). */
+const PROXIED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
+
+/** An open log, prepared before start so no output can be missed. */
+export interface Attachment {
+  pump: ReturnType<typeof openLogPump>;
+}
+
+/** Open the container's log (creating it) before the container starts. */
+export function prepareAttach(engine: Engine, row: ContainerRow): Attachment {
+  const log = containerPaths(engine.paths, row.id).log;
+  let offset = 0;
+  try {
+    offset = Deno.statSync(log).size; // a restart shows only the new output
+  } catch {
+    Deno.writeFileSync(log, new Uint8Array(), { append: true, create: true });
+  }
+  return { pump: openLogPump(log, undefined, offset) };
+}
+
+/**
+ * Stream output until container `row` has exited; return its exit status for the process
+ * (-1 → 255).
+ */
+export async function attachUntilExit(
+  engine: Engine,
+  row: ContainerRow,
+  attachment: Attachment,
+): Promise<number> {
+  const proxies = PROXIED.map((sig) => {
+    const handler = () => {
+      const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+      runtimeKill(rt, row.id, SIGNALS[sig.slice(3)]).catch(() => {});
+    };
+    try {
+      Deno.addSignalListener(sig, handler);
+    } catch { /* not supported here */ }
+    return { sig, handler };
+  });
+  try {
+    await attachment.pump.pump();
+    // Open the log before anything else so removal by the cleanup process cannot hide it.
+    const result = await waitForContainer(engine, row.id, {
+      conditions: new Set(["exited"]),
+      intervalMs: 250,
+      extraWatch: [containerPaths(engine.paths, row.id).bundle],
+      cleanupAtOnce: true,
+      onTick: () => attachment.pump.pump(),
+    });
+    await attachment.pump.pump();
+    if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: false });
+    if (result.warning) await errOut(`Error: ${result.warning}\n`);
+    return result.code < 0 ? 255 : result.code;
+  } finally {
+    attachment.pump.close();
+    for (const { sig, handler } of proxies) {
+      try {
+        Deno.removeSignalListener(sig, handler);
+      } catch { /* ignore */ }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * What a command is: a name, a one-line summary, a usage line, and a function from its
+ * arguments to an exit status.
+ *
+ * @module
+ */
+import type { GlobalOptions } from "../engine/context.ts";
+
+/** One berth command (`run`, `wait`, `ps`, …). */
+export interface Command {
+  /** One-line summary for `berth --help`. */
+  summary: string;
+  /** Usage line, e.g. `berth wait [flags] CONTAINER...`. */
+  usage: string;
+  /** Run the command; returns the process exit status. Throws typed errors. */
+  run(global: GlobalOptions, args: string[]): Promise<number>;
+}
+
+/** Write text to stdout (all of it). */
+export async function out(text: string): Promise<void> {
+  await writeAll(Deno.stdout, new TextEncoder().encode(text));
+}
+
+/** Write text to stderr (all of it). */
+export async function errOut(text: string): Promise<void> {
+  await writeAll(Deno.stderr, new TextEncoder().encode(text));
+}
+
+/** Write every byte of `data` to `w`. */
+export async function writeAll(w: { write(p: Uint8Array): Promise<number> }, data: Uint8Array) {
+  let off = 0;
+  while (off < data.length) off += await w.write(data.subarray(off));
+}

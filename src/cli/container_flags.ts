@@ -1,0 +1,326 @@
+/**
+ * The flags shared by `create` and `run`, and their validation into a
+ * {@linkcode ContainerSpec}. Everything is checked before anything is written, so a rejected
+ * command changes no state.
+ *
+ * @module
+ */
+import { isAbsolute, join, resolve } from "node:path";
+import { UsageError } from "../errors.ts";
+import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../engine/spec.ts";
+import type { Engine } from "../engine/context.ts";
+import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
+import { parseSignal } from "./signals.ts";
+import { resolveImageForContainer } from "../image/for_container.ts";
+import type { PullPolicy } from "../image/types.ts";
+
+/** Flags of `create` (and, with `-d`, `run`). */
+export const CREATE_FLAGS: FlagTable = {
+  name: { type: "string" },
+  rm: { type: "boolean" },
+  env: { type: "string", short: "e", multiple: true },
+  "env-file": { type: "string", multiple: true },
+  workdir: { type: "string", short: "w" },
+  volume: { type: "string", short: "v", multiple: true },
+  network: { type: "string" },
+  net: { type: "string" },
+  hostname: { type: "string", short: "h" },
+  timeout: { type: "string" },
+  cidfile: { type: "string" },
+  "read-only": { type: "boolean" },
+  rootfs: { type: "string" },
+  user: { type: "string", short: "u" },
+  "stop-signal": { type: "string" },
+  "stop-timeout": { type: "string" },
+  entrypoint: { type: "string" },
+  pull: { type: "string" },
+  replace: { type: "boolean" },
+  interactive: { type: "boolean", short: "i" },
+  tty: { type: "boolean", short: "t" },
+  help: { type: "boolean" },
+};
+
+/** Flags of `run`: create's plus `--detach`. */
+export const RUN_FLAGS: FlagTable = {
+  ...CREATE_FLAGS,
+  detach: { type: "boolean", short: "d" },
+};
+
+const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** What `create`/`run` derived from their argv. */
+export interface CreateRequest {
+  spec: ContainerSpec;
+  name?: string;
+  cidfile?: string;
+  replace: boolean;
+}
+
+/**
+ * Validate create/run flags and positionals into a spec.
+ *
+ * @throws {UsageError} on any bad value
+ */
+export async function buildSpec(
+  engine: Engine,
+  p: Parsed,
+  runtime: string,
+): Promise<CreateRequest> {
+  if (bool(p, "tty")) throw new UsageError("--tty is not supported: berth runs without a terminal");
+  if (bool(p, "interactive")) {
+    throw new UsageError("--interactive is not supported yet: the container's stdin is /dev/null");
+  }
+  const cidfile = str(p, "cidfile");
+  if (cidfile !== undefined && exists(cidfile)) {
+    throw new UsageError(
+      `container id file exists. Ensure another container is not using it or delete ${cidfile}`,
+    );
+  }
+  const name = str(p, "name");
+  const network = str(p, "network") ?? str(p, "net") ?? "host";
+  if (network !== "host" && network !== "none") {
+    throw new UsageError(`unsupported network mode "${network}": use host or none`);
+  }
+  const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
+  const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
+  const stopSignal = parseSignal(str(p, "stop-signal") ?? "TERM");
+  const volumes = list(p, "volume").map(parseVolume);
+  const fileEnv = list(p, "env-file").flatMap((f) => parseEnvFile(f));
+  const flagEnv = list(p, "env").flatMap((e) => parseEnvArg(e));
+  const workdir = str(p, "workdir");
+  if (workdir !== undefined && !workdir.startsWith("/")) {
+    throw new UsageError(`workdir "${workdir}" must be an absolute path`);
+  }
+  const pull = (str(p, "pull") ?? "missing") as PullPolicy;
+  if (!["missing", "always", "never"].includes(pull)) {
+    throw new UsageError(`invalid --pull policy "${pull}": use missing, always or never`);
+  }
+
+  let rootfs: RootfsSpec;
+  let imageName: string;
+  let imageId: string | undefined;
+  let command: string[];
+  let imageEnv: string[] = [];
+  let imageWorkdir = "";
+  let imageUser = "";
+  const rootfsArg = str(p, "rootfs");
+  const entrypoint = str(p, "entrypoint");
+  if (rootfsArg !== undefined) {
+    rootfs = parseRootfs(rootfsArg);
+    imageName = rootfsArg;
+    command = entrypoint !== undefined ? [entrypoint, ...p.positionals] : p.positionals;
+    if (command.length === 0) throw new UsageError("no command specified for --rootfs");
+  } else {
+    const [ref, ...args] = p.positionals;
+    if (!ref) throw new UsageError("an image name or --rootfs DIR is required");
+    const image = await resolveImageForContainer(engine, ref, pull);
+    rootfs = { kind: "overlay", lowers: image.lowerDirs };
+    imageName = image.name;
+    imageId = image.id;
+    const ep = entrypoint !== undefined
+      ? (entrypoint === "" ? [] : [entrypoint])
+      : image.config.Entrypoint ?? [];
+    const cmd = args.length ? args : (entrypoint !== undefined ? [] : image.config.Cmd ?? []);
+    command = [...ep, ...cmd];
+    if (command.length === 0) {
+      throw new UsageError(`no command specified and image ${ref} has none`);
+    }
+    imageEnv = image.config.Env ?? [];
+    imageWorkdir = image.config.WorkingDir ?? "";
+    imageUser = image.config.User ?? "";
+  }
+  const env = mergeEnv([DEFAULT_PATH, ...imageEnv, ...fileEnv, ...flagEnv]);
+  const user = parseUser(str(p, "user") ?? imageUser, rootfs);
+  return {
+    name,
+    cidfile,
+    replace: bool(p, "replace"),
+    spec: {
+      command,
+      rootfs,
+      imageName,
+      imageId,
+      env,
+      workdir: workdir ?? (imageWorkdir || "/"),
+      user,
+      volumes,
+      network,
+      hostname: str(p, "hostname") ?? "",
+      timeout,
+      readOnly: bool(p, "read-only"),
+      autoRemove: bool(p, "rm"),
+      stopSignal,
+      stopTimeout,
+      runtime,
+    },
+  };
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `--rootfs DIR` or `DIR:O`. The directory must exist; the runtime needs its real path.
+ *
+ * @throws {UsageError} if it is missing or not a directory
+ */
+export function parseRootfs(arg: string): RootfsSpec {
+  const overlay = arg.endsWith(":O");
+  const dir = overlay ? arg.slice(0, -2) : arg;
+  let real: string;
+  try {
+    real = Deno.realPathSync(dir);
+  } catch {
+    throw new UsageError(`rootfs ${dir} does not exist`);
+  }
+  if (!Deno.statSync(real).isDirectory) throw new UsageError(`rootfs ${dir} is not a directory`);
+  if (overlay && /[:,]/.test(real)) {
+    throw new UsageError(`rootfs ${dir}: an overlay lower directory cannot contain ':' or ','`);
+  }
+  return overlay ? { kind: "overlay", lowers: [real] } : { kind: "dir", path: real };
+}
+
+/**
+ * `-v HOST:CTR[:ro|rw]`. Only bind mounts of existing absolute host paths.
+ *
+ * @throws {UsageError} for relative/missing host paths, a relative target, or bad options
+ */
+export function parseVolume(arg: string): VolumeSpec {
+  const parts = arg.split(":");
+  if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) {
+    throw new UsageError(`invalid volume "${arg}": expected HOST-DIR:CONTAINER-DIR[:OPTIONS]`);
+  }
+  const [source, destination, options = ""] = parts;
+  if (!isAbsolute(source)) {
+    throw new UsageError(
+      `invalid volume "${arg}": host path "${source}" must be absolute (named volumes are not supported)`,
+    );
+  }
+  if (!exists(source)) {
+    throw new UsageError(`invalid volume "${arg}": host path "${source}" does not exist`);
+  }
+  if (!isAbsolute(destination)) {
+    throw new UsageError(
+      `invalid volume "${arg}": container path "${destination}" must be absolute`,
+    );
+  }
+  let readOnly = false;
+  for (const opt of options.split(",").filter(Boolean)) {
+    if (opt === "ro") readOnly = true;
+    else if (opt === "rw" || opt === "z" || opt === "Z") continue;
+    else throw new UsageError(`invalid volume "${arg}": unknown option "${opt}"`);
+  }
+  return { source: resolve(source), destination, readOnly };
+}
+
+const ENV_NAME = /^[^=\s]+$/;
+
+/** `-e K=V` → [K=V]; `-e K` → K's value from berth's environment, if set. */
+export function parseEnvArg(arg: string): string[] {
+  const eq = arg.indexOf("=");
+  const key = eq === -1 ? arg : arg.slice(0, eq);
+  if (!ENV_NAME.test(key)) throw new UsageError(`invalid environment variable "${arg}"`);
+  if (eq !== -1) return [arg];
+  const v = Deno.env.get(key);
+  return v === undefined ? [] : [`${key}=${v}`];
+}
+
+/**
+ * Read an env file: `K=V` lines, `K` alone (taken from berth's environment), blank lines and
+ * `#` comments.
+ *
+ * @throws {UsageError} naming the file and line of a bad entry
+ */
+export function parseEnvFile(path: string): string[] {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (err) {
+    throw new UsageError(`cannot read env file ${path}: ${(err as Error).message}`);
+  }
+  return parseEnvText(text, path);
+}
+
+/** The pure part of {@linkcode parseEnvFile}. */
+export function parseEnvText(text: string, path: string): string[] {
+  const out: string[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
+    const eq = line.indexOf("=");
+    const key = eq === -1 ? line.trim() : line.slice(0, eq);
+    if (!ENV_NAME.test(key)) {
+      throw new UsageError(`invalid env file ${path} line ${i + 1}: "${line}"`);
+    }
+    if (eq !== -1) out.push(line);
+    else {
+      const v = Deno.env.get(key);
+      if (v !== undefined) out.push(`${key}=${v}`);
+    }
+  });
+  return out;
+}
+
+/** Later entries override earlier ones with the same name; order of first appearance kept. */
+export function mergeEnv(entries: string[]): string[] {
+  const map = new Map<string, string>();
+  for (const e of entries) {
+    const eq = e.indexOf("=");
+    map.set(eq === -1 ? e : e.slice(0, eq), e);
+  }
+  return [...map.values()];
+}
+
+/**
+ * `-u uid[:gid]` or `name[:group]` (names looked up in the rootfs's /etc/passwd and
+ * /etc/group when it is a directory).
+ *
+ * @throws {UsageError} for an unknown name
+ */
+export function parseUser(arg: string, rootfs: RootfsSpec): { uid: number; gid: number } {
+  if (!arg) return { uid: 0, gid: 0 };
+  const [u, g] = arg.split(":");
+  const dir = rootfs.kind === "dir" ? rootfs.path : rootfs.lowers[0];
+  let uid: number;
+  let gid = 0;
+  if (/^\d+$/.test(u)) {
+    uid = Number(u);
+    gid = lookupDb(join(dir, "etc/passwd"), (f) => f[2] === u)?.[3]
+      ? Number(lookupDb(join(dir, "etc/passwd"), (f) => f[2] === u)![3])
+      : 0;
+  } else {
+    const entry = lookupDb(join(dir, "etc/passwd"), (f) => f[0] === u);
+    if (!entry) {
+      throw new UsageError(`unable to find user ${u}: no matching entries in passwd file`);
+    }
+    uid = Number(entry[2]);
+    gid = Number(entry[3]);
+  }
+  if (g !== undefined) {
+    if (/^\d+$/.test(g)) gid = Number(g);
+    else {
+      const entry = lookupDb(join(dir, "etc/group"), (f) => f[0] === g);
+      if (!entry) {
+        throw new UsageError(`unable to find group ${g}: no matching entries in group file`);
+      }
+      gid = Number(entry[2]);
+    }
+  }
+  return { uid, gid };
+}
+
+function lookupDb(path: string, match: (fields: string[]) => boolean): string[] | undefined {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    return undefined;
+  }
+  return text.split("\n").map((l) => l.split(":")).find((f) => f.length >= 3 && match(f));
+}

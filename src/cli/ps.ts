@@ -1,0 +1,114 @@
+/**
+ * `berth ps [-a] [-q] [--no-trunc] [--filter K=V] [--format F]`
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+import { out } from "./command.ts";
+import { bool, list, parseFlags, str } from "./args.ts";
+import { UsageError } from "../errors.ts";
+import { openEngine } from "../engine/context.ts";
+import { type ContainerRow, listContainers } from "../store/containers.ts";
+import { syncContainer } from "../engine/sync.ts";
+import { psView } from "./views.ts";
+import { compileTemplate, tableHeader } from "../format/template.ts";
+import { alignTabs, renderTable } from "../format/table.ts";
+import { printUsage } from "./run.ts";
+
+/**
+ * Build a predicate from `--filter` values (`id=`, `name=`, `status=`, `exited=`).
+ *
+ * @throws {UsageError} for an unknown filter
+ */
+export function psFilter(filters: string[]): (row: ContainerRow) => boolean {
+  const tests = filters.map((f) => {
+    const eq = f.indexOf("=");
+    if (eq === -1) throw new UsageError(`invalid filter "${f}": expected KEY=VALUE`);
+    const key = f.slice(0, eq);
+    const value = f.slice(eq + 1);
+    switch (key) {
+      case "id":
+        return (r: ContainerRow) => r.id.startsWith(value);
+      case "name": {
+        let re: RegExp;
+        try {
+          re = new RegExp(value);
+        } catch {
+          throw new UsageError(`invalid filter "${f}": bad regular expression`);
+        }
+        return (r: ContainerRow) => re.test(r.name);
+      }
+      case "status":
+        return (r: ContainerRow) => r.state === value;
+      case "exited":
+        return (r: ContainerRow) =>
+          (r.state === "exited" || r.state === "stopped") && String(r.exitCode) === value;
+      default:
+        throw new UsageError(`invalid filter "${key}": supported: id, name, status, exited`);
+    }
+  });
+  return (row) => tests.every((t) => t(row));
+}
+
+/** `ps` */
+export const psCommand: Command = {
+  summary: "List containers",
+  usage: "berth ps [-a] [-q] [--no-trunc] [--filter KEY=VALUE] [--format FORMAT]",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      all: { type: "boolean", short: "a" },
+      quiet: { type: "boolean", short: "q" },
+      "no-trunc": { type: "boolean" },
+      filter: { type: "string", short: "f", multiple: true },
+      format: { type: "string" },
+      latest: { type: "boolean", short: "l" },
+      help: { type: "boolean" },
+    });
+    if (bool(p, "help")) return await printUsage(this.usage);
+    if (p.positionals.length) throw new UsageError(`ps takes no arguments: ${p.positionals[0]}`);
+    const filter = psFilter(list(p, "filter"));
+    const format = str(p, "format");
+    const template = format && format !== "json" && format !== "table"
+      ? compileTemplate(format.replace(/^table\s+/, ""))
+      : undefined;
+    const engine = await openEngine(global);
+    let rows = listContainers(engine.store)
+      .map((r) => syncContainer(engine, r.id) ?? r)
+      .filter((r) => bool(p, "all") || r.state === "running" || r.state === "stopping")
+      .filter(filter);
+    if (bool(p, "latest")) rows = rows.slice(-1);
+    rows.reverse(); // newest first, like podman
+    const now = engine.now();
+    const views = rows.map((r) => {
+      const v = psView(r, now);
+      if (bool(p, "no-trunc")) v.ID = r.id;
+      return v;
+    });
+    if (bool(p, "quiet")) {
+      await out(views.map((v) => `${v.ID}\n`).join(""));
+    } else if (format === "json") {
+      await out(JSON.stringify(views, null, 2) + "\n");
+    } else if (template) {
+      const lines = views.map((v) => template(v));
+      if (format!.startsWith("table")) {
+        await out(alignTabs([tableHeader(format!.replace(/^table\s+/, "")), ...lines]));
+      } else await out(lines.map((l) => `${l}\n`).join(""));
+    } else {
+      const table = [["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]];
+      for (const v of views) {
+        const cmd = String(v.Command);
+        table.push([
+          String(v.ID),
+          String(v.Image),
+          bool(p, "no-trunc") || cmd.length <= 20 ? cmd : cmd.slice(0, 17) + "...",
+          String(v.CreatedHuman),
+          String(v.Status),
+          "",
+          String(v.Names),
+        ]);
+      }
+      await out(renderTable(table));
+    }
+    return 0;
+  },
+};

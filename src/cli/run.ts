@@ -1,0 +1,53 @@
+/**
+ * `berth run`: create + start + attach (or print the ID with `-d`), exiting with the
+ * container's own code.
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+import { out } from "./command.ts";
+import { parseFlags } from "./args.ts";
+import { bool } from "./args.ts";
+import { RUN_FLAGS } from "./container_flags.ts";
+import { createFromRequest } from "./create.ts";
+import { openEngine } from "../engine/context.ts";
+import { startContainer } from "../engine/start.ts";
+import { removeContainer } from "../engine/remove.ts";
+import { attachUntilExit, prepareAttach } from "./attach.ts";
+
+/** `run [flags] (--rootfs DIR | IMAGE) [CMD…]` */
+export const runCommand: Command = {
+  summary: "Run a command in a new container",
+  usage: "berth run [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
+  async run(global, args) {
+    const p = parseFlags(args, RUN_FLAGS, true);
+    if (bool(p, "help")) return await printUsage(this.usage);
+    const engine = await openEngine(global);
+    const row = await createFromRequest(engine, global, p);
+    if (bool(p, "detach")) {
+      try {
+        await startContainer(engine, row.id);
+      } catch (err) {
+        if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
+        throw err;
+      }
+      await out(`${row.id}\n`);
+      return 0;
+    }
+    const attachment = prepareAttach(engine, row);
+    try {
+      await startContainer(engine, row.id);
+    } catch (err) {
+      attachment.pump.close();
+      if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
+      throw err;
+    }
+    return await attachUntilExit(engine, row, attachment);
+  },
+};
+
+/** Print a usage line and return 0. */
+export async function printUsage(usage: string): Promise<number> {
+  await out(`Usage: ${usage}\n`);
+  return 0;
+}

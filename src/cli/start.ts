@@ -1,0 +1,69 @@
+/**
+ * `berth start [-a] CONTAINER...`: start created or exited containers; with `-a`, attach
+ * and exit with the container's code.
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+import { errOut, out } from "./command.ts";
+import { bool, parseFlags } from "./args.ts";
+import { BerthError, errorMessage, UsageError } from "../errors.ts";
+import { openEngine } from "../engine/context.ts";
+import { findContainer } from "../engine/lookup.ts";
+import { startContainer } from "../engine/start.ts";
+import { removeContainer } from "../engine/remove.ts";
+import { attachUntilExit, prepareAttach } from "./attach.ts";
+import { printUsage } from "./run.ts";
+
+/** A start failure is an engine error for `start` (podman exits 125). */
+function asStartError(err: unknown): BerthError {
+  return new BerthError(errorMessage(err));
+}
+
+/** `start [-a] CONTAINER...` */
+export const startCommand: Command = {
+  summary: "Start one or more containers",
+  usage: "berth start [-a] CONTAINER...",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      attach: { type: "boolean", short: "a" },
+      interactive: { type: "boolean", short: "i" },
+      help: { type: "boolean" },
+    });
+    if (bool(p, "help")) return await printUsage(this.usage);
+    if (p.positionals.length === 0) throw new UsageError("start requires at least one container");
+    const engine = await openEngine(global);
+    if (bool(p, "attach")) {
+      if (p.positionals.length > 1) {
+        throw new UsageError("you cannot start and attach multiple containers at once");
+      }
+      const row = findContainer(engine, p.positionals[0]);
+      const attachment = prepareAttach(engine, row);
+      try {
+        await startContainer(engine, row.id);
+      } catch (err) {
+        attachment.pump.close();
+        if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
+        throw asStartError(err);
+      }
+      return await attachUntilExit(engine, row, attachment);
+    }
+    let status = 0;
+    for (const arg of p.positionals) {
+      try {
+        const row = findContainer(engine, arg);
+        try {
+          await startContainer(engine, row.id);
+        } catch (err) {
+          if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
+          throw asStartError(err);
+        }
+        await out(`${arg}\n`);
+      } catch (err) {
+        await errOut(`Error: ${errorMessage(err)}\n`);
+        status = 125;
+      }
+    }
+    return status;
+  },
+};

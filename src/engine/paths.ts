@@ -1,0 +1,81 @@
+/**
+ * Where berth keeps things. Persistent state (database, bundles, logs) lives under `--root`;
+ * transient state (exit files, locks, runtime state) under `--runroot`, which a reboot clears.
+ *
+ * @module
+ */
+import { join } from "node:path";
+
+/** The absolute paths of one store. */
+export interface Layout {
+  root: string;
+  runroot: string;
+  dbPath: string;
+  containersDir: string;
+  exitsDir: string;
+  notifyDir: string;
+  locksDir: string;
+  persistDir: string;
+  /** Present while the run directory has been initialised in this boot. */
+  aliveFile: string;
+  aliveLock: string;
+}
+
+/** Build the layout for absolute `root` and `runroot`. */
+export function layout(root: string, runroot: string): Layout {
+  return {
+    root,
+    runroot,
+    dbPath: join(root, "berth.db"),
+    containersDir: join(root, "containers"),
+    exitsDir: join(runroot, "exits"),
+    notifyDir: join(runroot, "notify"),
+    locksDir: join(runroot, "locks"),
+    persistDir: join(runroot, "persist"),
+    aliveFile: join(runroot, "alive"),
+    aliveLock: join(runroot, "alive.lck"),
+  };
+}
+
+/** Paths belonging to one container. */
+export interface ContainerPaths {
+  /** The OCI bundle (config.json, conmon's attach/ctl/winsz) and the log. */
+  bundle: string;
+  configJson: string;
+  log: string;
+  /** Overlay upper/work dirs and the mount point of a container's root filesystem. */
+  upper: string;
+  work: string;
+  merged: string;
+  /** Transient files: pidfiles, the runtime's error log. */
+  runDir: string;
+  pidFile: string;
+  conmonPidFile: string;
+  runtimeLog: string;
+  exitFile: string;
+  persistDir: string;
+  notifyFile: string;
+  lockFile: string;
+}
+
+/** Paths of the container `id` in `l`. */
+export function containerPaths(l: Layout, id: string): ContainerPaths {
+  const bundle = join(l.containersDir, id);
+  const runDir = join(l.runroot, "containers", id);
+  return {
+    bundle,
+    configJson: join(bundle, "config.json"),
+    log: join(bundle, "ctr.log"),
+    upper: join(bundle, "upper"),
+    work: join(bundle, "work"),
+    merged: join(bundle, "merged"),
+    runDir,
+    pidFile: join(runDir, "pidfile"),
+    conmonPidFile: join(runDir, "conmon.pid"),
+    runtimeLog: join(runDir, "oci-log"),
+    exitFile: join(l.exitsDir, id),
+    persistDir: join(l.persistDir, id),
+    notifyFile: join(l.notifyDir, id),
+    lockFile: join(l.locksDir, id),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * rm: clean up if needed, mark `removing`, delete the container's files, delete its row.
+ * Its exit code row stays. With force, a running container is killed first (outside the
+ * lock), and its exit is awaited like any other.
+ *
+ * @module
+ */
+import { StateError } from "../errors.ts";
+import { type ContainerRow, deleteContainer } from "../store/containers.ts";
+import { immediate } from "../store/db.ts";
+import type { Engine } from "./context.ts";
+import { containerPaths } from "./paths.ts";
+import { hasProcess } from "./states.ts";
+import { mutate, syncContainer, transition } from "./sync.ts";
+import { withContainerLock } from "./lock.ts";
+import { unmountRootfs } from "./rootfs.ts";
+import { checkMonitor } from "./monitor_check.ts";
+import { releaseRuntimeLocked } from "./cleanup.ts";
+import { awaitExit } from "./await_exit.ts";
+import { notifyChange } from "./notify.ts";
+import { log } from "./log.ts";
+import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
+
+/** A running container refused by `rm` without `-f` (podman exits 2 for it). */
+export class ContainerRunningError extends StateError {
+  override exitCode = 2;
+}
+
+/** Remove a container whose process is gone. Caller holds the lock. */
+export async function removeLocked(engine: Engine, row: ContainerRow): Promise<void> {
+  const id = row.id;
+  if (row.state !== "exited" && row.state !== "removing") {
+    await releaseRuntimeLocked(engine, row);
+  }
+  mutate(engine, id, (r) => {
+    if (r.state === "removing") return false;
+    transition(r, "removing", engine.now());
+    return true;
+  });
+  await unmountRootfs(engine, row);
+  const p = containerPaths(engine.paths, id);
+  for (const dir of [p.bundle, p.runDir, p.persistDir]) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+  }
+  immediate(engine.store, () => deleteContainer(engine.store, id));
+  for (const f of [p.exitFile, p.lockFile]) {
+    try {
+      Deno.removeSync(f);
+    } catch { /* absent */ }
+  }
+  notifyChange(engine, id);
+  try {
+    Deno.removeSync(p.notifyFile);
+  } catch { /* absent */ }
+  log("debug", `phase removed ${id.slice(0, 12)}`);
+}
+
+/** Options of `rm`. */
+export interface RemoveOptions {
+  force: boolean;
+  /** Seconds to wait for a killed container to exit. */
+  timeout?: number;
+}
+
+/**
+ * Remove container `id`. A container already gone is success.
+ *
+ * @throws {ContainerRunningError} if it runs and `force` is false
+ */
+export async function removeContainer(
+  engine: Engine,
+  id: string,
+  opts: RemoveOptions,
+): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    const outcome = await withContainerLock(engine, id, async () => {
+      let row = syncContainer(engine, id);
+      if (row) row = checkMonitor(engine, row);
+      if (!row) return "gone" as const;
+      if (hasProcess(row.state)) {
+        if (!opts.force) {
+          throw new ContainerRunningError(
+            `cannot remove container ${id} as it is ${row.state} - running or paused containers cannot be removed without force: container state improper`,
+          );
+        }
+        return row;
+      }
+      await removeLocked(engine, row);
+      return "removed" as const;
+    });
+    if (outcome === "gone" || outcome === "removed") return;
+    if (attempt >= 3) {
+      throw new StateError(`container ${id} did not exit after SIGKILL; cannot remove it`);
+    }
+    const rt = resolveRuntime(outcome.spec.runtime, engine.paths.runroot);
+    await runtimeKill(rt, id, 9).catch(() => false);
+    await awaitExit(engine, id, (opts.timeout ?? 10) * 1000);
+  }
+}

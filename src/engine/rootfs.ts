@@ -1,0 +1,84 @@
+/**
+ * A container's root filesystem: a directory used in place, or an overlay mount (lowers =
+ * the `--rootfs DIR:O` directory or an image's layers; upper and work in the container's
+ * own directory) mounted at start and released at cleanup.
+ *
+ * @module
+ */
+import { RuntimeError } from "../errors.ts";
+import type { ContainerRow } from "../store/containers.ts";
+import type { Engine } from "./context.ts";
+import { containerPaths } from "./paths.ts";
+import { log } from "./log.ts";
+
+/** Overlay mount options for `lowers` (topmost first). */
+export function overlayOptions(lowers: string[], upper: string, work: string): string {
+  return `lowerdir=${lowers.join(":")},upperdir=${upper},workdir=${work}`;
+}
+
+/** True if `path` is a mount point in this mount namespace. */
+export function isMountPoint(path: string): boolean {
+  try {
+    return parseMountPoints(Deno.readTextFileSync("/proc/self/mountinfo")).has(path);
+  } catch {
+    return false;
+  }
+}
+
+/** The mount points listed in a `/proc/self/mountinfo` text (octal escapes decoded). */
+export function parseMountPoints(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split("\n")) {
+    const field = line.split(" ")[4];
+    if (field) {
+      out.add(field.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))));
+    }
+  }
+  return out;
+}
+
+/**
+ * Make the root filesystem ready and return the path for `root.path`.
+ *
+ * @throws {RuntimeError} when the overlay cannot be mounted
+ */
+export async function mountRootfs(engine: Engine, row: ContainerRow): Promise<string> {
+  const rootfs = row.spec.rootfs;
+  if (rootfs.kind === "dir") return rootfs.path;
+  const p = containerPaths(engine.paths, row.id);
+  for (const d of [p.upper, p.work, p.merged]) Deno.mkdirSync(d, { recursive: true });
+  if (isMountPoint(p.merged)) return p.merged;
+  const opts = overlayOptions(rootfs.lowers, p.upper, p.work);
+  const r = await new Deno.Command("mount", {
+    args: ["-t", "overlay", "overlay", "-o", opts, p.merged],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (r.code !== 0) {
+    throw new RuntimeError(
+      `mounting overlay root filesystem for ${row.id}: ${
+        new TextDecoder().decode(r.stderr).trim()
+      }`,
+    );
+  }
+  log("debug", `mounted overlay at ${p.merged}`);
+  return p.merged;
+}
+
+/** Release the root filesystem (idempotent). */
+export async function unmountRootfs(engine: Engine, row: ContainerRow): Promise<void> {
+  if (row.spec.rootfs.kind === "dir") return;
+  const merged = containerPaths(engine.paths, row.id).merged;
+  if (!isMountPoint(merged)) return;
+  const r = await new Deno.Command("umount", {
+    args: [merged],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (r.code !== 0 && isMountPoint(merged)) {
+    // Busy (a process still holds it): detach it lazily rather than leak it.
+    await new Deno.Command("umount", { args: ["-l", merged], stderr: "null" }).output();
+  }
+}

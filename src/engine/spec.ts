@@ -1,0 +1,45 @@
+/**
+ * What a container was created with: the settings `create`/`run` validated and stored.
+ * Everything the OCI config is later generated from lives here.
+ *
+ * @module
+ */
+
+/** A bind mount from the host. */
+export interface VolumeSpec {
+  source: string;
+  destination: string;
+  readOnly: boolean;
+}
+
+/** The container's root filesystem. */
+export type RootfsSpec =
+  /** a directory used in place (`--rootfs DIR`) */
+  | { kind: "dir"; path: string }
+  /** an overlay over read-only lower dirs, topmost first (`--rootfs DIR:O`, or image layers) */
+  | { kind: "overlay"; lowers: string[] };
+
+/** The stored settings of one container. */
+export interface ContainerSpec {
+  /** process.args */
+  command: string[];
+  rootfs: RootfsSpec;
+  /** `--rootfs DIR[:O]` as given, or the image reference, for `ps`/`inspect`. */
+  imageName: string;
+  /** The image ID when created from an image. */
+  imageId?: string;
+  env: string[];
+  workdir: string;
+  user: { uid: number; gid: number };
+  volumes: VolumeSpec[];
+  network: "host" | "none";
+  hostname: string;
+  /** `--timeout`: seconds before conmon kills the container; 0 = none. */
+  timeout: number;
+  readOnly: boolean;
+  autoRemove: boolean;
+  stopSignal: number;
+  stopTimeout: number;
+  /** The OCI runtime this container was created with (name or path). */
+  runtime: string;
+}

@@ -1,0 +1,177 @@
+/**
+ * start: `created`/`exited` → `initialized` → `running`. Mount the root filesystem, write
+ * config.json, start conmon (which runs `runtime create`), wait for the container's pidfile,
+ * then `runtime start`. A failed create leaves the container `created` with the runtime's
+ * message recorded, and raises the error classified as 126/127.
+ *
+ * @module
+ */
+import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
+import type { ContainerRow } from "../store/containers.ts";
+import type { Engine } from "./context.ts";
+import { containerPaths } from "./paths.ts";
+import { canStart, hasProcess } from "./states.ts";
+import { mutate, syncContainer, transition } from "./sync.ts";
+import { withContainerLock } from "./lock.ts";
+import { mountRootfs, unmountRootfs } from "./rootfs.ts";
+import { watchFiles } from "./notify.ts";
+import { releaseRuntimeLocked } from "./cleanup.ts";
+import { log } from "./log.ts";
+import { ociConfig } from "../oci/config.ts";
+import { hostRlimits } from "../oci/limits.ts";
+import {
+  lastRuntimeError,
+  resolveRuntime,
+  type Runtime,
+  runtimeDelete,
+  runtimeStart,
+} from "../oci/runtime.ts";
+import { conmonArgs, resolveConmon, spawnConmon } from "../monitor/conmon.ts";
+import { currentInvocation, exitCommand } from "../monitor/exit_command.ts";
+import { procState, readPidFile } from "../monitor/proc.ts";
+
+/** How long `runtime create` may take before berth gives up (podman: 240 s). */
+const CREATE_TIMEOUT_MS = 240_000;
+
+/**
+ * Start container `id`. Returns the row after start; a container that is already running
+ * is returned unchanged.
+ *
+ * @throws {CommandNotFoundError} / {CommandNotInvokableError} / {RuntimeError} on failure
+ */
+export async function startContainer(engine: Engine, id: string): Promise<ContainerRow> {
+  return await withContainerLock(engine, id, async () => {
+    let row = syncContainer(engine, id);
+    if (!row) throw new NoSuchContainerError(id);
+    if (hasProcess(row.state)) return row;
+    if (!canStart(row.state)) {
+      throw new StateError(`container ${id} is in state ${row.state}: cannot start it`);
+    }
+    if (row.state === "stopped") {
+      await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
+      row = syncContainer(engine, id)!;
+    }
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+    const p = containerPaths(engine.paths, id);
+    const rootfsPath = await mountRootfs(engine, row);
+    Deno.mkdirSync(p.runDir, { recursive: true });
+    Deno.mkdirSync(rt.stateRoot, { recursive: true });
+    for (const f of [p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile]) {
+      try {
+        Deno.removeSync(f); // a stale pidfile or exit file would be read as this run's
+      } catch { /* absent */ }
+    }
+    const config = ociConfig({ id, spec: row.spec, rootfsPath, rlimits: hostRlimits() });
+    Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
+
+    const waker = watchFiles([p.runDir], ["pidfile", "conmon.pid"]);
+    try {
+      const status = await spawnConmon(
+        resolveConmon(engine.opts.conmon),
+        conmonArgs({
+          id,
+          name: row.name,
+          runtimePath: rt.conmonPath,
+          runtimeArgs: ["--root", rt.stateRoot, "--log", p.runtimeLog, "--log-format", "json"],
+          bundle: p.bundle,
+          pidFile: p.pidFile,
+          conmonPidFile: p.conmonPidFile,
+          exitDir: engine.paths.exitsDir,
+          logPath: p.log,
+          timeout: row.spec.timeout,
+          exitCommand: exitCommand(
+            currentInvocation(),
+            engine.opts.rawArgs,
+            id,
+            row.spec.autoRemove,
+          ),
+        }),
+      );
+      log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
+      if (status !== 0) {
+        await unmountRootfs(engine, row);
+        throw new RuntimeError(`conmon failed to start (exit status ${status})`);
+      }
+      const created = await awaitCreated(engine, row, waker);
+      if (!created.ok) {
+        const msg = created.error;
+        mutate(engine, id, (r) => {
+          r.error = msg;
+          return true;
+        });
+        await runtimeDelete(rt, id).catch(() => {});
+        await unmountRootfs(engine, row);
+        throw runtimeStartError(msg);
+      }
+      row = mutate(engine, id, (r) => {
+        transition(r, "initialized", engine.now());
+        r.incarnation += 1;
+        r.pid = created.pid;
+        r.conmonPid = created.conmonPid;
+        r.error = "";
+        r.exitCode = null;
+        r.finishedAt = 0;
+        return true;
+      })!;
+      log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
+    } finally {
+      waker.close();
+    }
+    return await runAfterCreate(engine, rt, row);
+  });
+}
+
+async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {
+  const id = row.id;
+  try {
+    await runtimeStart(rt, id);
+  } catch (err) {
+    const msg = (err as Error).message;
+    mutate(engine, id, (r) => {
+      r.error = msg;
+      return true;
+    });
+    // Kill the half-started container; conmon will see it exit and clean up.
+    await runtimeDelete(rt, id).catch(() => {});
+    throw runtimeStartError(msg);
+  }
+  const started = mutate(engine, id, (r) => {
+    r.startedAt = engine.now();
+    // The exit may already have been seen (a very short command): keep `stopped`.
+    if (r.state === "initialized") transition(r, "running", engine.now());
+    return true;
+  });
+  log("debug", `phase started ${id.slice(0, 12)}`);
+  return started ?? row;
+}
+
+type Created = { ok: true; pid: number; conmonPid: number } | { ok: false; error: string };
+
+/** Wait until conmon's `runtime create` wrote the pidfile, or conmon died without it. */
+async function awaitCreated(
+  engine: Engine,
+  row: ContainerRow,
+  waker: { next(ms: number): Promise<void> },
+): Promise<Created> {
+  const p = containerPaths(engine.paths, row.id);
+  const deadline = Date.now() + CREATE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const conmonPid = readPidFile(p.conmonPidFile) ?? 0;
+    const pid = readPidFile(p.pidFile);
+    if (pid) return { ok: true, pid, conmonPid };
+    if (conmonPid && procState(conmonPid) !== "alive") {
+      if (readPidFile(p.pidFile)) continue; // written just before conmon exited
+      return { ok: false, error: createError(p.runtimeLog) };
+    }
+    await waker.next(conmonPid ? 20 : 5);
+  }
+  return { ok: false, error: "timed out waiting for the OCI runtime to create the container" };
+}
+
+function createError(runtimeLog: string): string {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(runtimeLog);
+  } catch { /* no log */ }
+  return lastRuntimeError(text) ?? "the OCI runtime failed to create the container";
+}

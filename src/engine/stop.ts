@@ -1,0 +1,68 @@
+/**
+ * stop: send the stop signal, wait up to the timeout (holding no lock, state `stopping`),
+ * then SIGKILL and wait up to five more seconds; then clean up (and remove an `--rm`
+ * container). Stopping a container that is not running is a no-op.
+ *
+ * @module
+ */
+import { MonitorDiedError, NoSuchContainerError, StateError } from "../errors.ts";
+import type { ContainerRow } from "../store/containers.ts";
+import type { Engine } from "./context.ts";
+import { canStop, needsCleanup } from "./states.ts";
+import { mutate, syncContainer, transition } from "./sync.ts";
+import { checkMonitor, MONITOR_DIED } from "./monitor_check.ts";
+import { awaitExit } from "./await_exit.ts";
+import { cleanupContainer } from "./cleanup.ts";
+import { log } from "./log.ts";
+import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
+import { errOut } from "../cli/command.ts";
+
+/** How long to wait after SIGKILL (podman's killContainerTimeout). */
+const KILL_WAIT_MS = 5000;
+
+/**
+ * Stop container `id`, waiting `timeoutSec` after the stop signal before SIGKILL.
+ * Returns the row afterwards (undefined if it was removed meanwhile).
+ */
+export async function stopContainer(
+  engine: Engine,
+  id: string,
+  timeoutSec: number | undefined,
+): Promise<ContainerRow | undefined> {
+  let row = syncContainer(engine, id);
+  if (row) row = checkMonitor(engine, row);
+  if (!row) throw new NoSuchContainerError(id);
+  if (canStop(row.state)) {
+    row = mutate(engine, id, (r) => {
+      if (r.state !== "running") return false;
+      transition(r, "stopping", engine.now());
+      return true;
+    }) ?? row;
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+    const timeout = timeoutSec ?? row.spec.stopTimeout;
+    let done = false;
+    if (timeout > 0) {
+      await runtimeKill(rt, id, row.spec.stopSignal);
+      done = await awaitExit(engine, id, timeout * 1000);
+      if (!done) {
+        await errOut(
+          `WARN: StopSignal ${row.spec.stopSignal} failed to stop container ${row.name} in ${timeout} seconds, resorting to SIGKILL\n`,
+        );
+      }
+    }
+    if (!done) {
+      await runtimeKill(rt, id, 9);
+      done = await awaitExit(engine, id, KILL_WAIT_MS);
+    }
+    if (!done) throw new StateError(`container ${id} did not exit after SIGKILL`);
+    log("debug", `stop ${id.slice(0, 12)}: exited`);
+  }
+  row = syncContainer(engine, id);
+  if (!row) return undefined;
+  if (needsCleanup(row.state)) {
+    await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+    row = syncContainer(engine, id);
+  }
+  if (row?.error === MONITOR_DIED) throw new MonitorDiedError(MONITOR_DIED);
+  return row;
+}

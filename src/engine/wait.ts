@@ -1,0 +1,125 @@
+/**
+ * wait: block until a container meets one of the requested conditions. `stopped` and
+ * `exited` both mean "has exited" and end only at `exited` (output drained, cleanup done) or
+ * when the container is gone; then the code comes from `exit_codes`. Woken by inotify, with
+ * `interval` as the fallback poll. Never hangs on a dead monitor: a `stopped` container whose
+ * conmon is gone is cleaned up by the waiter itself.
+ *
+ * @module
+ */
+import { NoSuchExitCodeError, UsageError } from "../errors.ts";
+import { getExitCode } from "../store/exit_codes.ts";
+import type { ContainerRow } from "../store/containers.ts";
+import type { Engine } from "./context.ts";
+import { isState, type State, STATES } from "./states.ts";
+import { syncContainer } from "./sync.ts";
+import { checkMonitor, MONITOR_DIED } from "./monitor_check.ts";
+import { cleanupContainer } from "./cleanup.ts";
+import { watchContainer } from "./notify.ts";
+import { procState } from "../monitor/proc.ts";
+import { log } from "./log.ts";
+
+/** How long a `stopped` container may wait for its (live) cleanup process. */
+const CLEANUP_GRACE_MS = 5000;
+
+/**
+ * Parse `--condition` values (repeatable, comma-separated).
+ *
+ * @throws {UsageError} on an unknown state
+ */
+export function parseConditions(values: string[]): Set<State> {
+  const out = new Set<State>();
+  for (const v of values.flatMap((x) => x.split(","))) {
+    const c = v.trim().toLowerCase();
+    if (!isState(c)) {
+      throw new UsageError(
+        `unknown container state: ${v}: invalid argument (valid: ${STATES.join(", ")})`,
+      );
+    }
+    out.add(c);
+  }
+  if (out.size === 0) out.add("exited");
+  return out;
+}
+
+/** The result of one wait: the code, and a note for stderr if the code is not the container's. */
+export interface WaitResult {
+  code: number;
+  warning?: string;
+}
+
+/** The code for a container that is gone: from `exit_codes`, else "no such exit code". */
+export function codeOfRemoved(engine: Engine, id: string): WaitResult {
+  const row = getExitCode(engine.store, id);
+  if (!row) throw new NoSuchExitCodeError(id);
+  return { code: row.code };
+}
+
+function codeOfDone(engine: Engine, row: ContainerRow): WaitResult {
+  if (row.state === "created") return { code: 0 }; // never ran
+  const stored = getExitCode(engine.store, row.id);
+  const code = stored && stored.incarnation === row.incarnation ? stored.code : row.exitCode;
+  if (code === null || code === undefined) throw new NoSuchExitCodeError(row.id, row.state);
+  return {
+    code,
+    warning: row.error === MONITOR_DIED ? `container ${row.id}: ${MONITOR_DIED}` : undefined,
+  };
+}
+
+/** Options of one wait. */
+export interface WaitOptions {
+  conditions: Set<State>;
+  intervalMs: number;
+  /** Called with the row each time it is re-checked (used by `run` to pump output). */
+  onTick?: (row: ContainerRow | undefined) => Promise<void>;
+  /** Extra directories whose events should wake the waiter (e.g. the log's). */
+  extraWatch?: string[];
+  /** Clean up as soon as the exit is seen, instead of waiting for conmon's cleanup process. */
+  cleanupAtOnce?: boolean;
+}
+
+/**
+ * Wait for container `id` (a full ID). Returns the exit code, or -1 when a non-exit
+ * condition matched.
+ *
+ * @throws {NoSuchExitCodeError} when the container is gone and no code was recorded
+ */
+export async function waitForContainer(
+  engine: Engine,
+  id: string,
+  opts: WaitOptions,
+): Promise<WaitResult> {
+  const wantExit = opts.conditions.has("exited") || opts.conditions.has("stopped");
+  const waker = watchContainer(engine, id, opts.extraWatch);
+  let stoppedSince = 0;
+  try {
+    for (;;) {
+      let row = syncContainer(engine, id);
+      if (row) row = checkMonitor(engine, row);
+      await opts.onTick?.(row);
+      if (!row) return codeOfRemoved(engine, id);
+      if (wantExit) {
+        if (row.state === "exited" || row.state === "created" || row.state === "removing") {
+          return codeOfDone(engine, row);
+        }
+        if (row.state === "stopped") {
+          stoppedSince ||= Date.now();
+          const monitorDone = procState(row.conmonPid) !== "alive";
+          if (
+            opts.cleanupAtOnce || monitorDone || Date.now() - stoppedSince > CLEANUP_GRACE_MS
+          ) {
+            log("debug", `wait ${id.slice(0, 12)}: cleaning up (monitor done: ${monitorDone})`);
+            await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+            continue;
+          }
+        }
+      }
+      for (const c of opts.conditions) {
+        if (c !== "exited" && c !== "stopped" && row.state === c) return { code: -1 };
+      }
+      await waker.next(row.state === "stopped" ? Math.min(opts.intervalMs, 50) : opts.intervalMs);
+    }
+  } finally {
+    waker.close();
+  }
+}

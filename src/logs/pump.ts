@@ -1,0 +1,70 @@
+/**
+ * Copy a container's log to this process's stdout and stderr as it grows: each stream to
+ * its own, byte-exact, in the order conmon wrote it.
+ *
+ * @module
+ */
+import { type LogRecord, parseRecords } from "./k8s_file.ts";
+import { writeAll } from "../cli/command.ts";
+
+/** A reader that remembers its offset and any incomplete trailing record. */
+export interface LogPump {
+  /** Read whatever was appended since the last call and write it out. */
+  pump(): Promise<void>;
+  close(): void;
+}
+
+/** Where the records go. */
+export type RecordSink = (records: LogRecord[]) => Promise<void>;
+
+/** Write records to Deno.stdout / Deno.stderr. */
+export const toStdio: RecordSink = async (records) => {
+  for (const r of records) {
+    await writeAll(r.stream === "stdout" ? Deno.stdout : Deno.stderr, r.data);
+  }
+};
+
+/** Follow the log at `path` from `offset`, delivering complete records to `sink`. */
+export function openLogPump(path: string, sink: RecordSink = toStdio, offset = 0): LogPump {
+  let file: Deno.FsFile | undefined;
+  let pending: Uint8Array = new Uint8Array();
+  const chunk = new Uint8Array(256 * 1024);
+  return {
+    async pump() {
+      if (!file) {
+        try {
+          file = await Deno.open(path, { read: true });
+          await file.seek(offset, Deno.SeekMode.Start);
+        } catch {
+          return; // not created yet
+        }
+      }
+      for (;;) {
+        const n = await file.read(chunk);
+        if (n === null || n === 0) break;
+        const joined = new Uint8Array(pending.length + n);
+        joined.set(pending);
+        joined.set(chunk.subarray(0, n), pending.length);
+        const { records, consumed } = parseRecords(joined);
+        pending = joined.slice(consumed);
+        if (records.length) await sink(records);
+      }
+    },
+    close() {
+      try {
+        file?.close();
+      } catch { /* closed */ }
+    },
+  };
+}
+
+/** Read every record of the log at `path` (empty if it does not exist). */
+export async function readAllRecords(path: string): Promise<LogRecord[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch {
+    return [];
+  }
+  return parseRecords(bytes).records;
+}

@@ -1,0 +1,149 @@
+/**
+ * The OCI runtime config (`config.json`) for a container, as a pure function of its spec.
+ * Defaults follow podman's: its capability set, masked and read-only paths, a private
+ * PID/IPC/UTS/mount namespace, and a network namespace only for `--network none`.
+ *
+ * @module
+ */
+import type { ContainerSpec } from "../engine/spec.ts";
+import type { Rlimit } from "./limits.ts";
+
+/** podman's default capabilities. */
+export const DEFAULT_CAPS = [
+  "CAP_CHOWN",
+  "CAP_DAC_OVERRIDE",
+  "CAP_FOWNER",
+  "CAP_FSETID",
+  "CAP_KILL",
+  "CAP_NET_BIND_SERVICE",
+  "CAP_SETFCAP",
+  "CAP_SETGID",
+  "CAP_SETPCAP",
+  "CAP_SETUID",
+  "CAP_SYS_CHROOT",
+];
+
+const MASKED = [
+  "/proc/acpi",
+  "/proc/kcore",
+  "/proc/keys",
+  "/proc/latency_stats",
+  "/proc/timer_list",
+  "/proc/timer_stats",
+  "/proc/sched_debug",
+  "/proc/scsi",
+  "/sys/firmware",
+  "/sys/fs/selinux",
+  "/sys/dev/block",
+];
+
+const READONLY = [
+  "/proc/asound",
+  "/proc/bus",
+  "/proc/fs",
+  "/proc/irq",
+  "/proc/sys",
+  "/proc/sysrq-trigger",
+];
+
+/** Inputs that are not in the spec: where things are on this host. */
+export interface ConfigInputs {
+  id: string;
+  spec: ContainerSpec;
+  /** Absolute path of the root filesystem (a directory or an overlay mount point). */
+  rootfsPath: string;
+  rlimits: Rlimit[];
+}
+
+/** Build the OCI config object for one container. */
+export function ociConfig(
+  { id, spec, rootfsPath, rlimits }: ConfigInputs,
+): Record<string, unknown> {
+  const caps = DEFAULT_CAPS;
+  const namespaces: { type: string }[] = [
+    { type: "pid" },
+    { type: "ipc" },
+    { type: "uts" },
+    { type: "mount" },
+  ];
+  if (spec.network === "none") namespaces.push({ type: "network" });
+  const mounts: Record<string, unknown>[] = [
+    { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
+    {
+      destination: "/dev",
+      type: "tmpfs",
+      source: "tmpfs",
+      options: ["nosuid", "strictatime", "mode=755", "size=65536k"],
+    },
+    {
+      destination: "/dev/pts",
+      type: "devpts",
+      source: "devpts",
+      options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"],
+    },
+    {
+      destination: "/dev/shm",
+      type: "tmpfs",
+      source: "shm",
+      options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"],
+    },
+    {
+      destination: "/dev/mqueue",
+      type: "mqueue",
+      source: "mqueue",
+      options: ["nosuid", "noexec", "nodev"],
+    },
+    spec.network === "none"
+      ? {
+        destination: "/sys",
+        type: "sysfs",
+        source: "sysfs",
+        options: ["nosuid", "noexec", "nodev", "ro"],
+      }
+      // Without a network namespace of its own, sysfs cannot be mounted fresh: bind it.
+      : {
+        destination: "/sys",
+        type: "bind",
+        source: "/sys",
+        options: ["rbind", "nosuid", "noexec", "nodev", "ro"],
+      },
+  ];
+  for (const v of spec.volumes) {
+    mounts.push({
+      destination: v.destination,
+      type: "bind",
+      source: v.source,
+      options: ["rbind", "rprivate", ...(v.readOnly ? ["ro"] : [])],
+    });
+  }
+  return {
+    ociVersion: "1.0.2",
+    process: {
+      terminal: false,
+      user: { uid: spec.user.uid, gid: spec.user.gid },
+      args: spec.command,
+      env: spec.env,
+      cwd: spec.workdir || "/",
+      capabilities: {
+        bounding: caps,
+        effective: caps,
+        permitted: caps,
+        inheritable: [],
+        ambient: [],
+      },
+      rlimits: rlimits.map((r) => ({ type: r.type, hard: r.hard, soft: r.soft })),
+      noNewPrivileges: false,
+    },
+    root: { path: rootfsPath, readonly: spec.readOnly },
+    hostname: spec.hostname,
+    mounts,
+    annotations: { "berth.autoremove": String(spec.autoRemove) },
+    linux: {
+      cgroupsPath: `/berth/${id}`,
+      resources: { devices: [{ allow: false, access: "rwm" }] },
+      namespaces,
+      maskedPaths: MASKED,
+      readonlyPaths: READONLY,
+    },
+  };
+}
