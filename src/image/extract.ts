@@ -31,6 +31,7 @@ export interface ExtractResult extends LayerStats {
 export async function extractStream(
   source: AsyncIterable<Uint8Array>,
   dest: string,
+  lowerDirs: string[] = [],
 ): Promise<ExtractResult> {
   const outer = hasher();
   const inner = hasher();
@@ -40,7 +41,7 @@ export async function extractStream(
   const shared: AsyncIterable<Uint8Array> = {
     [Symbol.asyncIterator]: () => ({ next: () => it.next() }),
   };
-  const stats = await writeLayer(readTar(shared), dest);
+  const stats = await writeLayer(readTar(shared), dest, lowerDirs);
   for (;;) if ((await it.next()).done) break;
   return {
     ...stats,
@@ -63,7 +64,8 @@ export function layerPresent(p: ImagePaths, diffId: string): boolean {
 
 /**
  * Make sure the layer `diffId` is extracted, extracting `blob` (a file in the blob store)
- * if not. Concurrent callers wait for each other; only one extracts.
+ * if not. Concurrent callers wait for each other; only one extracts. `lowerDirs` (the
+ * image's layers below this one, topmost first) give implicit directories their attributes.
  *
  * @throws {ImageError} when the blob's digest or uncompressed digest does not match, or
  * the tar is bad; nothing of the layer is kept then
@@ -72,6 +74,7 @@ export async function ensureLayer(
   p: ImagePaths,
   blobDigest: string,
   diffId: string,
+  lowerDirs: string[] = [],
 ): Promise<void> {
   if (layerPresent(p, diffId)) return;
   await withLock(p.locksDir, `layer-${digestHex(diffId)}`, async () => {
@@ -82,7 +85,7 @@ export async function ensureLayer(
     const file = await Deno.open(blobPath(p, blobDigest));
     let result: ExtractResult;
     try {
-      result = await extractStream(file.readable, layerDiff(p, diffId));
+      result = await extractStream(file.readable, layerDiff(p, diffId), lowerDirs);
     } catch (err) {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       throw err;

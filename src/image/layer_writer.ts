@@ -15,7 +15,16 @@ import { lchownSync, lutimesSync } from "node:fs";
 import { join } from "node:path";
 import { cleanEntryPath } from "./entry_path.ts";
 import { ImageError } from "./errors.ts";
-import { LibcError, lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from "./libc.ts";
+import {
+  lgetxattr,
+  LibcError,
+  llistxattr,
+  lsetxattr,
+  mknod,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFIFO,
+} from "./libc.ts";
 import type { TarEntry, TarHeader } from "./tar_reader.ts";
 
 /** What an extraction wrote. */
@@ -46,12 +55,17 @@ function isWhiteoutDevice(st: Deno.FileInfo): boolean {
 /**
  * Extract `entries` into `dest` (an existing, empty directory) in overlay format.
  *
+ * A parent directory the layer does not list itself is created with the attributes the
+ * same directory has in `lowerDirs` (the layers below, topmost first), so the overlay's
+ * merged view keeps them; without a lower one it is root-owned 0755.
+ *
  * @throws {ImageError} on a hostile or unsupported entry; the directory is then partial and
  * must be discarded by the caller
  */
 export async function writeLayer(
   entries: AsyncIterable<TarEntry>,
   dest: string,
+  lowerDirs: string[] = [],
 ): Promise<LayerStats> {
   const stats: LayerStats = { entries: 0, bytes: 0 };
   /** Directories known to be real directories in this layer (relative paths). */
@@ -69,6 +83,7 @@ export async function writeLayer(
       if (st === null) {
         Deno.mkdirSync(abs);
         Deno.chmodSync(abs, 0o755);
+        inheritDir(abs, rel);
       } else if (isWhiteoutDevice(st)) {
         // A whiteout earlier in this layer, then content below it: the directory is new.
         Deno.removeSync(abs);
@@ -84,6 +99,25 @@ export async function writeLayer(
       dirs.add(rel);
     }
     return rel;
+  }
+
+  /** Give an implicit directory the attributes of the same directory in a lower layer. */
+  function inheritDir(abs: string, rel: string): void {
+    for (const lower of lowerDirs) {
+      const src = join(lower, rel);
+      const st = lstatOrNull(src);
+      if (st === null) continue;
+      if (!st.isDirectory) return;
+      lchownSync(abs, st.uid ?? 0, st.gid ?? 0);
+      Deno.chmodSync(abs, (st.mode ?? 0o755) & 0o7777);
+      for (const name of llistxattr(src)) {
+        if (name.startsWith("trusted.overlay.")) continue;
+        const v = lgetxattr(src, name);
+        if (v) lsetxattr(abs, name, v);
+      }
+      dirTimes.push([abs, (st.mtime?.getTime() ?? 0) / 1000]);
+      return;
+    }
   }
 
   /** Remove whatever is at `rel` (unless it is a directory and `keepDir`). */

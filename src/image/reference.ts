@@ -1,0 +1,102 @@
+/**
+ * Image references, normalised the way docker and podman do: `busybox` →
+ * `docker.io/library/busybox:latest`, `host:port/name:tag`, `name@sha256:…` (pure).
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { isDigest } from "./digest.ts";
+
+/** A parsed, normalised reference. */
+export interface Reference {
+  /** Registry host (with port), e.g. `docker.io`, `127.0.0.1:5000`. */
+  registry: string;
+  /** Repository path, e.g. `library/busybox`. */
+  repository: string;
+  /** Tag, when given or defaulted (absent for a digest-only reference). */
+  tag?: string;
+  /** `sha256:…` when pinned by digest. */
+  digest?: string;
+}
+
+/** The default registry for names without a host. */
+export const DEFAULT_REGISTRY = "docker.io";
+
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$|^\[[0-9a-fA-F:.]+\](?::\d+)?$/;
+
+/**
+ * Parse and normalise `text`. A tag defaults to `latest` unless a digest is given.
+ *
+ * @throws {UsageError} when the reference is malformed
+ *
+ * @example
+ * ```ts
+ * formatReference(parseReference("busybox")); // "docker.io/library/busybox:latest"
+ * ```
+ */
+export function parseReference(text: string): Reference {
+  const bad = (why: string) => new UsageError(`invalid reference format "${text}": ${why}`);
+  if (text === "" || text.length > 4096) throw bad("empty or too long");
+  let rest = text;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!isDigest(digest)) throw bad("digest must be sha256:<64 hex digits>");
+  }
+  let tag: string | undefined;
+  const lastSlash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) throw bad(`invalid tag "${tag}"`);
+  }
+  const parts = rest.split("/");
+  let registry = DEFAULT_REGISTRY;
+  const first = parts[0];
+  if (
+    parts.length > 1 &&
+    (first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first))
+  ) {
+    registry = first;
+    parts.shift();
+    if (!HOST.test(registry)) throw bad(`invalid registry host "${registry}"`);
+  }
+  if (registry === "index.docker.io" || registry === "registry-1.docker.io") {
+    registry = DEFAULT_REGISTRY;
+  }
+  if (parts.length === 0 || parts.some((p) => !COMPONENT.test(p))) {
+    throw bad("repository name must be lowercase letters, digits and separators");
+  }
+  if (registry === DEFAULT_REGISTRY && parts.length === 1) parts.unshift("library");
+  if (tag === undefined && digest === undefined) tag = "latest";
+  return { registry, repository: parts.join("/"), tag, digest };
+}
+
+/** `registry/repository`. */
+export function repoName(ref: Reference): string {
+  return `${ref.registry}/${ref.repository}`;
+}
+
+/** The full normalised text: `registry/repository[:tag][@digest]`. */
+export function formatReference(ref: Reference): string {
+  return repoName(ref) + (ref.tag ? `:${ref.tag}` : "") + (ref.digest ? `@${ref.digest}` : "");
+}
+
+/**
+ * The name an image is stored under locally: `repo:tag`, or `repo@digest` for a digest-only
+ * reference.
+ */
+export function storedName(ref: Reference): string {
+  return ref.tag ? `${repoName(ref)}:${ref.tag}` : `${repoName(ref)}@${ref.digest}`;
+}
+
+/** The host to contact for a registry name (`docker.io` → `registry-1.docker.io`). */
+export function registryHost(registry: string): string {
+  return registry === DEFAULT_REGISTRY ? "registry-1.docker.io" : registry;
+}

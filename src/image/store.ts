@@ -1,0 +1,258 @@
+/**
+ * The image store: recording an image whose blobs are stored (extracting its layers),
+ * finding images by name or ID, keeping `index.json` in step with the database, and
+ * garbage-collecting blobs and layers no image or container needs.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Engine } from "../engine/context.ts";
+import { immediate, type Store } from "../store/db.ts";
+import {
+  allImageNames,
+  getImage,
+  imageIdByName,
+  imageIdsByDigest,
+  imageIdsWithPrefix,
+  type ImageRow,
+  type LayerRecord,
+  listImages,
+  lowerDirsInUse,
+  putImage,
+  setImageName,
+} from "../store/images.ts";
+import { ConflictError } from "../errors.ts";
+import { readBlob } from "./blobs.ts";
+import { digestHex, sha256 } from "./digest.ts";
+import { NoSuchImageError } from "./errors.ts";
+import { ensureLayer } from "./extract.ts";
+import { type ImageConfig, MEDIA, parseConfig, parseManifest } from "./manifest.ts";
+import { type ImagePaths, imagePaths, layerDiff, layerMarker } from "./paths.ts";
+import { parseReference, storedName } from "./reference.ts";
+
+/** What image operations need: the database, the store paths, a clock. */
+export interface ImageCtx {
+  store: Store;
+  paths: ImagePaths;
+  now: () => number;
+}
+
+/** The image context of an open engine. */
+export function imageCtx(engine: Engine): ImageCtx {
+  return { store: engine.store, paths: imagePaths(engine.paths.root), now: engine.now };
+}
+
+/**
+ * Run `fn` holding the store's GC lock: shared for writers of new content (pull, load,
+ * import), exclusive for garbage collection, so GC never deletes a blob a writer is about
+ * to record.
+ */
+export async function withGcLock<T>(
+  ctx: ImageCtx,
+  exclusive: boolean,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const f = await Deno.open(join(ctx.paths.locksDir, "gc.lock"), { create: true, write: true });
+  try {
+    await f.lock(exclusive);
+    return await fn();
+  } finally {
+    f.close();
+  }
+}
+
+/** Called before and after each layer is extracted. */
+export type LayerHook = (index: number, diffId: string, phase: "start" | "done") => void;
+
+/**
+ * Record an image whose manifest, config and layer blobs are in the blob store: check the
+ * config digest and diff_ids, extract every layer (once), insert the image and point
+ * `names` at it. Returns the image row.
+ *
+ * @throws {ImageError} on a bad manifest, config or layer
+ */
+export async function commitImage(
+  ctx: ImageCtx,
+  manifestBytes: Uint8Array,
+  names: string[],
+  onLayer?: LayerHook,
+): Promise<ImageRow> {
+  const parsed = parseManifest(manifestBytes);
+  if (parsed.kind !== "manifest") throw new Error("commitImage needs an image manifest");
+  const m = parsed.manifest;
+  const configBytes = readBlob(ctx.paths, m.config.digest);
+  const config = parseConfig(configBytes, m.layers.length);
+  const layers: LayerRecord[] = m.layers.map((l, i) => ({
+    diffId: config.rootfs.diff_ids[i],
+    digest: l.digest,
+    mediaType: l.mediaType,
+    size: l.size,
+  }));
+  let size = 0;
+  for (const [i, l] of layers.entries()) {
+    onLayer?.(i, l.diffId, "start");
+    const below = layers.slice(0, i).map((b) => layerDiff(ctx.paths, b.diffId)).reverse();
+    await ensureLayer(ctx.paths, l.digest, l.diffId, below);
+    onLayer?.(i, l.diffId, "done");
+    size += layerSize(ctx.paths, l.diffId);
+  }
+  const row: ImageRow = {
+    id: digestHex(m.config.digest),
+    digest: sha256(manifestBytes),
+    manifest: new TextDecoder().decode(manifestBytes),
+    config: new TextDecoder().decode(configBytes),
+    layers,
+    size,
+    createdAt: ctx.now(),
+  };
+  immediate(ctx.store, () => {
+    putImage(ctx.store, row);
+    for (const n of names) setImageName(ctx.store, n, row.id);
+    writeIndexJson(ctx);
+  });
+  return getImage(ctx.store, row.id)!;
+}
+
+function layerSize(p: ImagePaths, diffId: string): number {
+  try {
+    return Number(JSON.parse(Deno.readTextFileSync(layerMarker(p, diffId))).size) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The decoded config of a stored image. */
+export function imageConfig(row: ImageRow): ImageConfig {
+  return JSON.parse(row.config);
+}
+
+/** The extracted layer directories of an image, topmost first. */
+export function lowerDirs(ctx: ImageCtx, row: ImageRow): string[] {
+  return row.layers.map((l) => layerDiff(ctx.paths, l.diffId)).reverse();
+}
+
+/**
+ * Rewrite `images/index.json` from the database (call inside the transaction that changed
+ * names, so the file follows the commit order).
+ */
+export function writeIndexJson(ctx: ImageCtx): void {
+  const manifests = [];
+  const named = new Set<string>();
+  const rows = new Map(listImages(ctx.store).map((r) => [r.id, r]));
+  for (const { name, imageId } of allImageNames(ctx.store)) {
+    const r = rows.get(imageId);
+    if (!r) continue;
+    named.add(imageId);
+    manifests.push({
+      ...descriptorOf(r),
+      annotations: { "org.opencontainers.image.ref.name": name },
+    });
+  }
+  for (const r of rows.values()) if (!named.has(r.id)) manifests.push(descriptorOf(r));
+  const index = { schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests };
+  const tmp = `${ctx.paths.indexJson}.tmp-${Deno.pid}`;
+  Deno.writeTextFileSync(tmp, JSON.stringify(index, null, 2) + "\n");
+  Deno.renameSync(tmp, ctx.paths.indexJson);
+}
+
+function descriptorOf(r: ImageRow) {
+  const mediaType = JSON.parse(r.manifest).mediaType ?? MEDIA.ociManifest;
+  return { mediaType, digest: r.digest, size: new TextEncoder().encode(r.manifest).length };
+}
+
+/**
+ * Find a local image by name (normalised), `name@digest`, full or short ID, or
+ * `sha256:<id>`. Undefined when none matches.
+ *
+ * @throws {ConflictError} when a short ID matches several images
+ */
+export function findImage(ctx: ImageCtx, text: string): ImageRow | undefined {
+  const s = ctx.store;
+  const hex = /^(?:sha256:)?([0-9a-f]{3,64})$/.exec(text);
+  let ref;
+  try {
+    ref = parseReference(text);
+  } catch (err) {
+    if (!hex) throw err;
+  }
+  if (ref) {
+    const byName = imageIdByName(s, storedName(ref));
+    if (byName && !ref.digest) return getImage(s, byName);
+    if (ref.digest) {
+      const ids = imageIdsByDigest(s, ref.digest);
+      if (ids.length) return getImage(s, ids[0]);
+      const named = byName ? getImage(s, byName) : undefined;
+      if (named && named.digest === ref.digest) return named;
+    }
+  }
+  if (hex) {
+    const ids = imageIdsWithPrefix(s, hex[1]);
+    if (ids.length > 1) throw new ConflictError(`short ID ${hex[1]} is ambiguous`);
+    if (ids.length === 1) return getImage(s, ids[0]);
+  }
+  return undefined;
+}
+
+/**
+ * Like {@linkcode findImage}, but an error when nothing matches.
+ *
+ * @throws {NoSuchImageError}
+ */
+export function requireImage(ctx: ImageCtx, text: string): ImageRow {
+  const row = findImage(ctx, text);
+  if (!row) throw new NoSuchImageError(text);
+  return row;
+}
+
+/** What garbage collection removed. */
+export interface GcResult {
+  blobs: number;
+  layers: number;
+}
+
+/**
+ * Delete blobs no image references and layer directories neither an image nor a container
+ * uses, plus leftovers of dead processes in the tmp dir. Takes the GC lock exclusively.
+ */
+export async function collectGarbage(ctx: ImageCtx): Promise<GcResult> {
+  return await withGcLock(ctx, true, () => {
+    const result: GcResult = { blobs: 0, layers: 0 };
+    const blobs = new Set<string>();
+    const diffIds = new Set<string>();
+    for (const r of listImages(ctx.store)) {
+      blobs.add(digestHex(r.digest));
+      blobs.add(r.id);
+      for (const l of r.layers) {
+        blobs.add(digestHex(l.digest));
+        diffIds.add(digestHex(l.diffId));
+      }
+    }
+    const usedDirs = lowerDirsInUse(ctx.store);
+    for (const e of Deno.readDirSync(ctx.paths.blobsDir)) {
+      if (!/^[0-9a-f]{64}$/.test(e.name) || blobs.has(e.name)) continue;
+      Deno.removeSync(join(ctx.paths.blobsDir, e.name));
+      result.blobs++;
+    }
+    for (const e of Deno.readDirSync(ctx.paths.layersDir)) {
+      if (!/^[0-9a-f]{64}$/.test(e.name) || diffIds.has(e.name)) continue;
+      if (usedDirs.has(join(ctx.paths.layersDir, e.name, "diff"))) continue;
+      Deno.removeSync(join(ctx.paths.layersDir, e.name), { recursive: true });
+      result.layers++;
+    }
+    for (const e of Deno.readDirSync(ctx.paths.tmpDir)) {
+      const pid = Number(/-(\d+)-[0-9a-f]{8}$/.exec(e.name)?.[1]);
+      if (pid && pidAlive(pid)) continue;
+      Deno.removeSync(join(ctx.paths.tmpDir, e.name), { recursive: true });
+    }
+    return Promise.resolve(result);
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,218 @@
+import { join } from "node:path";
+import { assert, assertEquals, assertRejects } from "./assert.ts";
+import {
+  buildImage,
+  busyboxRootfs,
+  CAPABILITY,
+  sh,
+  trickyLayers,
+  writeOciLayout,
+} from "./fixtures.ts";
+import { describeTree, diffTrees } from "./tree.ts";
+import { mountOverlay, testRoot } from "./helpers.ts";
+import { loadImages } from "../../src/image/load.ts";
+import { lowerDirs } from "../../src/image/store.ts";
+import { lgetxattr } from "../../src/image/libc.ts";
+import { extractStream } from "../../src/image/extract.ts";
+import { buildTar } from "../../src/image/tar_writer.ts";
+import { ImageError } from "../../src/image/errors.ts";
+
+async function checkAgainstUmoci(compression: "gzip" | "zstd") {
+  const t = testRoot();
+  try {
+    const layers = trickyLayers();
+    const img = buildImage({ layers: layers.map((tar) => ({ tar, compression })) });
+    const layout = join(t.dir, "layout");
+    writeOciLayout(layout, img.blobs, [
+      { name: "tricky", digest: img.manifestDigest },
+      { name: "localhost/tricky:latest", digest: img.manifestDigest },
+    ]);
+    // umoci knows no zstd: it unpacks the same tars gzipped.
+    const gz = buildImage({ layers: layers.map((tar) => ({ tar, compression: "gzip" })) });
+    const gzLayout = join(t.dir, "gz-layout");
+    writeOciLayout(gzLayout, gz.blobs, [{ name: "tricky", digest: gz.manifestDigest }]);
+    const loaded = await loadImages(t.ctx, layout);
+    assertEquals(loaded.length, 1);
+    assertEquals(loaded[0].names, ["localhost/tricky:latest"]);
+    const lowers = lowerDirs(t.ctx, loaded[0].row);
+    assertEquals(lowers.length, 2);
+
+    // Overlay format in the upper layer dir itself.
+    const top = lowers[0];
+    assert(Deno.lstatSync(join(top, "del")).isCharDevice, "whiteout is a char device");
+    assertEquals(Deno.lstatSync(join(top, "del")).rdev, 0);
+    assertEquals(
+      new TextDecoder().decode(lgetxattr(join(top, "opq"), "trusted.overlay.opaque")),
+      "y",
+    );
+    assertEquals(Deno.readTextFileSync(join(top, "opq/new")), "kept: written before the marker");
+    assertEquals(lgetxattr(join(lowers[1], "cap"), "security.capability"), CAPABILITY);
+
+    // The merged view equals umoci's flattened unpack.
+    if (!(await hasUmoci())) {
+      console.warn("umoci not installed: skipping the comparison");
+      return;
+    }
+    await sh(["umoci", "unpack", "--image", `${gzLayout}:tricky`, join(t.dir, "bundle")]);
+    const merged = await mountOverlay(t.dir, lowers);
+    const ours = describeTree(merged);
+    const theirs = describeTree(join(t.dir, "bundle", "rootfs"));
+    assertEquals(diffTrees(ours, theirs), []);
+    // Spot checks, so the comparison cannot pass vacuously.
+    assert(ours.get("a/setuid")!.includes("mode=4755"), ours.get("a/setuid"));
+    assert(ours.get("a/setuid")!.includes("link=a/hard"), ours.get("a/setuid")); // same inode
+    assert(ours.get("bigid")!.includes("uid=3000000 gid=3000001"));
+    assert(ours.get("dev/sda9")!.includes("block") && ours.get("dev/sda9")!.includes("dev=8:9"));
+    assert(ours.get("fifo")!.startsWith("fifo mode=620"));
+    assert(ours.get("abs")!.includes("target=/etc/passwd"));
+    assert(ours.get("sticky")!.includes("mode=1777"));
+    assert(ours.get("frac")!.includes("mtime=1600000000250"));
+    assert(!ours.has("del") && !ours.has("a/setgid") && !ours.has("opq/old1"));
+    assert(ours.has("opq/new") && ours.has("opq/after") && ours.has("a/keep/old"));
+    assertEquals(ours.size, theirs.size);
+  } finally {
+    await t.cleanup();
+  }
+}
+
+async function hasUmoci(): Promise<boolean> {
+  try {
+    await sh(["umoci", "--version"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("extraction (gzip) matches umoci unpack exactly", () => checkAgainstUmoci("gzip"));
+Deno.test("extraction (zstd) matches umoci unpack exactly", () => checkAgainstUmoci("zstd"));
+
+Deno.test("busybox image: layer extracted once, shared between images", async () => {
+  const t = testRoot();
+  try {
+    const tar = busyboxRootfs();
+    const a = buildImage({ layers: [{ tar, compression: "gzip" }] });
+    const b = buildImage({ layers: [{ tar, compression: "gzip" }], config: { Cmd: ["ls"] } });
+    const layout = join(t.dir, "layout");
+    writeOciLayout(layout, new Map([...a.blobs, ...b.blobs]), [
+      { name: "localhost/a:1", digest: a.manifestDigest },
+      { name: "localhost/b:1", digest: b.manifestDigest },
+    ]);
+    const loaded = await loadImages(t.ctx, layout);
+    assertEquals(loaded.length, 2);
+    const [la, lb] = loaded.map((l) => lowerDirs(t.ctx, l.row));
+    assertEquals(la, lb);
+    assertEquals([...Deno.readDirSync(t.ctx.paths.layersDir)].length, 1);
+    const st = Deno.statSync(join(la[0], "bin/busybox"));
+    assertEquals(st.size, Deno.statSync("/bin/busybox").size);
+    assertEquals(Deno.readLinkSync(join(la[0], "bin/sh")), "busybox");
+    assert(Deno.statSync(join(la[0], "..", "complete")).isFile);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+async function extractBytes(dir: string, tar: Uint8Array) {
+  Deno.mkdirSync(dir, { recursive: true });
+  return await extractStream(
+    (async function* () {
+      yield tar;
+    })(),
+    dir,
+  );
+}
+
+Deno.test("hostile layers cannot write outside the layer directory", async () => {
+  const t = testRoot();
+  const outside = join(t.dir, "outside");
+  Deno.mkdirSync(outside);
+  try {
+    const cases: [string, Parameters<typeof buildTar>[0], string][] = [
+      ["symlink then write through it", [
+        { name: "escape", type: "symlink", linkname: outside },
+        { name: "escape/pwned", type: "file", data: "x" },
+      ], "not a directory"],
+      ["symlink to / then nested write", [
+        { name: "root", type: "symlink", linkname: "/" },
+        { name: "root/tmp/pwned", type: "file", data: "x" },
+      ], "not a directory"],
+      ["relative symlink escaping", [
+        { name: "up", type: "symlink", linkname: "../../../../.." + outside },
+        { name: "up/pwned", type: "file", data: "x" },
+      ], "not a directory"],
+      ["dot-dot path", [{ name: "../pwned", type: "file", data: "x" }], ".."],
+      ["nested dot-dot", [{ name: "a/../../pwned", type: "file", data: "x" }], ".."],
+      ["hardlink to a host path", [
+        { name: "h", type: "hardlink", linkname: join(outside, "victim") },
+      ], "not in this layer"],
+      ["hardlink via dot-dot", [
+        { name: "h", type: "hardlink", linkname: "../outside/victim" },
+      ], ".."],
+      ["hardlink through a symlink", [
+        { name: "s", type: "symlink", linkname: outside },
+        { name: "h", type: "hardlink", linkname: "s/victim" },
+      ], "non-directory"],
+    ];
+    Deno.writeTextFileSync(join(outside, "victim"), "host file");
+    for (const [i, [what, entries, msg]] of cases.entries()) {
+      await assertRejects(
+        () => extractBytes(join(t.dir, `layer${i}`), buildTar(entries)),
+        ImageError,
+        msg,
+      ).catch((err) => {
+        throw new Error(`${what}: ${err.message}`);
+      });
+    }
+    // A file replacing a symlink is written in place of the link, not through it.
+    const d = join(t.dir, "replace");
+    await extractBytes(
+      d,
+      buildTar([
+        { name: "f", type: "symlink", linkname: join(outside, "victim") },
+        { name: "f", type: "file", data: "inside" },
+      ]),
+    );
+    assertEquals(Deno.readTextFileSync(join(d, "f")), "inside");
+    assertEquals([...Deno.readDirSync(outside)].map((e) => e.name), ["victim"]);
+    assertEquals(Deno.readTextFileSync(join(outside, "victim")), "host file");
+    assertEquals(Deno.statSync(join(outside, "victim")).nlink, 1);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+Deno.test("a later layer cannot write through a symlink from an earlier layer", async () => {
+  const t = testRoot();
+  try {
+    const outside = join(t.dir, "host");
+    Deno.mkdirSync(outside);
+    const l1 = buildTar([{ name: "escape", type: "symlink", linkname: outside }]);
+    const l2 = buildTar([{ name: "escape/pwned", type: "file", data: "x" }]);
+    const img = buildImage({
+      layers: [{ tar: l1, compression: "gzip" }, { tar: l2, compression: "gzip" }],
+    });
+    const layout = join(t.dir, "layout");
+    writeOciLayout(layout, img.blobs, [{ name: "localhost/evil:1", digest: img.manifestDigest }]);
+    await loadImages(t.ctx, layout);
+    assertEquals([...Deno.readDirSync(outside)].length, 0);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+Deno.test("a corrupt layer is refused and leaves no layer behind", async () => {
+  const t = testRoot();
+  try {
+    const img = buildImage({
+      layers: [{ tar: busyboxRootfs(), compression: "gzip" }],
+      corruptLayer: true,
+    });
+    const layout = join(t.dir, "layout");
+    writeOciLayout(layout, img.blobs, [{ name: "localhost/bad:1", digest: img.manifestDigest }]);
+    await assertRejects(() => loadImages(t.ctx, layout), ImageError, "digest");
+    assertEquals([...Deno.readDirSync(t.ctx.paths.layersDir)].length, 0);
+    assertEquals([...Deno.readDirSync(t.ctx.paths.blobsDir)].length, 2); // manifest + config only
+  } finally {
+    await t.cleanup();
+  }
+});
