@@ -4,21 +4,69 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
 import type { Engine } from "../engine/context.ts";
+import { imageNames } from "../store/images.ts";
+import { authFilePath, getCreds } from "./auth_file.ts";
+import { NoSuchImageError } from "./errors.ts";
+import { ensureLayer } from "./extract.ts";
+import { pullImage, type PullOptions } from "./pull.ts";
+import { parseReference, storedName } from "./reference.ts";
+import { findImage, imageConfig, imageCtx, lowerDirs } from "./store.ts";
+import { pullProgress } from "./progress.ts";
+import { layerDiff } from "./paths.ts";
 import type { PullPolicy, ResolvedImage } from "./types.ts";
 
 /**
- * Resolve `ref` to a local image (pulling it first when the policy says so).
+ * Resolve `ref` (a name, `name@digest`, or an image ID) to a local image, pulling it first
+ * when it is missing (`missing`), always (`always`), or never (`never`). Pull progress goes
+ * to stderr when it is a terminal. Layers that were removed from disk are re-extracted.
+ * `pullOptions` (e.g. from `--tls-verify`, `--creds`, `--platform` flags) override the
+ * defaults: verified TLS, credentials from the auth file.
  *
- * @throws {BerthError} when the image is not present and cannot be pulled
+ * @throws {NoSuchImageError} when the image is absent and the policy forbids pulling
+ * @throws {RegistryError} / {ImageError} when the pull fails
  */
-export function resolveImageForContainer(
-  _engine: Engine,
+export async function resolveImageForContainer(
+  engine: Engine,
   ref: string,
-  _policy: PullPolicy,
+  policy: PullPolicy,
+  pullOptions: Partial<PullOptions> = {},
 ): Promise<ResolvedImage> {
-  return Promise.reject(
-    new UsageError(`image ${ref}: images are not supported yet; use --rootfs DIR`),
-  );
+  const ctx = imageCtx(engine);
+  let row = policy === "always" ? undefined : findImage(ctx, ref);
+  if (!row) {
+    if (policy === "never") throw new NoSuchImageError(ref);
+    const registry = parseReference(ref).registry;
+    row = await pullImage(ctx, ref, {
+      tlsVerify: true,
+      creds: getCreds(authFilePath(engine.paths.root), registry),
+      onEvent: pullProgress(Deno.stderr.isTerminal()),
+      ...pullOptions,
+    });
+  }
+  for (const [i, l] of row.layers.entries()) {
+    const below = row.layers.slice(0, i).map((b) => layerDiff(ctx.paths, b.diffId)).reverse();
+    await ensureLayer(ctx.paths, l.digest, l.diffId, below);
+  }
+  const cfg = imageConfig(row).config ?? {};
+  let name: string;
+  try {
+    name = storedName(parseReference(ref));
+    if (!imageNames(ctx.store, row.id).includes(name)) throw new Error();
+  } catch {
+    name = imageNames(ctx.store, row.id)[0] ?? row.id;
+  }
+  return {
+    id: row.id,
+    name,
+    lowerDirs: lowerDirs(ctx, row),
+    config: {
+      Entrypoint: cfg.Entrypoint ?? null,
+      Cmd: cfg.Cmd ?? null,
+      Env: cfg.Env ?? null,
+      WorkingDir: cfg.WorkingDir ?? "",
+      User: cfg.User ?? "",
+      StopSignal: cfg.StopSignal,
+    },
+  };
 }

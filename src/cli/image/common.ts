@@ -1,0 +1,49 @@
+/**
+ * What the image commands share: opening the image store, registry flags, usage output.
+ *
+ * @module
+ */
+import { type GlobalOptions, openEngine } from "../../engine/context.ts";
+import { bool, type FlagTable, type Parsed, str } from "../args.ts";
+import { out } from "../command.ts";
+import { authFilePath, getCreds, parseCreds } from "../../image/auth_file.ts";
+import { type ImageCtx, imageCtx } from "../../image/store.ts";
+import type { RegistryOptions } from "../../image/registry.ts";
+
+/** Open the engine and return its image context. */
+export async function openImages(global: GlobalOptions): Promise<ImageCtx> {
+  return imageCtx(await openEngine(global));
+}
+
+/** Flags of commands that talk to a registry. */
+export const REGISTRY_FLAGS: FlagTable = {
+  "tls-verify": { type: "boolean", default: true },
+  "cert-dir": { type: "string" },
+  creds: { type: "string" },
+  authfile: { type: "string" },
+};
+
+/** The credentials file: `--authfile`, `$REGISTRY_AUTH_FILE`, or `<root>/auth.json`. */
+export function authFile(global: GlobalOptions, p: Parsed): string {
+  return str(p, "authfile") ?? authFilePath(global.root);
+}
+
+/** Registry options from the flags (credentials from `--creds` or the auth file). */
+export function registryOptions(
+  global: GlobalOptions,
+  p: Parsed,
+  registry: string,
+): RegistryOptions {
+  const creds = str(p, "creds");
+  return {
+    tlsVerify: bool(p, "tls-verify"),
+    certDir: str(p, "cert-dir"),
+    creds: creds !== undefined ? parseCreds(creds) : getCreds(authFile(global, p), registry),
+  };
+}
+
+/** Print `Usage: …` and return 0. */
+export async function usage(text: string): Promise<number> {
+  await out(`Usage: ${text}\n`);
+  return 0;
+}

@@ -1,0 +1,38 @@
+/**
+ * `berth image inspect [--format json|TEMPLATE] IMAGE...`
+ *
+ * @module
+ */
+import { bool, parseFlags, str } from "../args.ts";
+import { type Command, out } from "../command.ts";
+import { UsageError } from "../../errors.ts";
+import { compileTemplate } from "../../format/template.ts";
+import { imageNames } from "../../store/images.ts";
+import { lowerDirs, requireImage } from "../../image/store.ts";
+import { inspectImageView } from "../../image/views.ts";
+import { openImages, usage } from "./common.ts";
+
+/** `image inspect`: JSON details of images. */
+export const imageInspectCommand: Command = {
+  summary: "Show details of images",
+  usage: "berth image inspect [--format json|TEMPLATE] IMAGE...",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      format: { type: "string", short: "f" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (bool(p, "help")) return await usage(this.usage);
+    if (!p.positionals.length) throw new UsageError("image inspect needs at least one image");
+    const ctx = await openImages(global);
+    const views = p.positionals.map((ref) => {
+      const row = requireImage(ctx, ref);
+      return inspectImageView(row, imageNames(ctx.store, row.id), lowerDirs(ctx, row));
+    });
+    const format = str(p, "format");
+    if (format && format !== "json") {
+      const t = compileTemplate(format);
+      await out(views.map((v) => t(v) + "\n").join(""));
+    } else await out(JSON.stringify(views, null, 4) + "\n");
+    return 0;
+  },
+};

@@ -1,0 +1,36 @@
+/**
+ * `berth load [-i FILE|DIR]`
+ *
+ * @module
+ */
+import { bool, parseFlags, str } from "../args.ts";
+import { type Command, out } from "../command.ts";
+import { UsageError } from "../../errors.ts";
+import { loadImages } from "../../image/load.ts";
+import { openImages, usage } from "./common.ts";
+
+/** `load`: images from an oci-archive, docker-archive or OCI layout directory. */
+export const loadCommand: Command = {
+  summary: "Load images from an oci-archive, docker-archive or OCI layout",
+  usage: "berth load [-q] [-i FILE|DIR]   (default: stdin)",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      input: { type: "string", short: "i" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (bool(p, "help")) return await usage(this.usage);
+    if (p.positionals.length) throw new UsageError("load takes no arguments; use -i FILE");
+    const input = str(p, "input") ?? "-";
+    if (input === "-" && Deno.stdin.isTerminal()) {
+      throw new UsageError("cannot read an image archive from a terminal; use -i FILE");
+    }
+    const ctx = await openImages(global);
+    const loaded = await loadImages(ctx, input);
+    const lines = loaded.flatMap((l) => l.names.length ? l.names : [`sha256:${l.row.id}`]).map((
+      n,
+    ) => `Loaded image: ${n}\n`);
+    await out(lines.join(""));
+    return 0;
+  },
+};

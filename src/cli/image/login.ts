@@ -1,0 +1,76 @@
+/**
+ * `berth login [-u USER] [-p PASS | --password-stdin] REGISTRY`
+ *
+ * @module
+ */
+import { bool, parseFlags, str } from "../args.ts";
+import { type Command, errOut, out } from "../command.ts";
+import { UsageError } from "../../errors.ts";
+import { setCreds } from "../../image/auth_file.ts";
+import { checkLogin, closeSession, openSession } from "../../image/registry.ts";
+import { parseReference } from "../../image/reference.ts";
+import { authFile, usage } from "./common.ts";
+
+async function readLine(): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of Deno.stdin.readable) chunks.push(c);
+  const text = new TextDecoder().decode(
+    chunks.reduce((a, b) => new Uint8Array([...a, ...b]), new Uint8Array(0)),
+  );
+  return text.replace(/\r?\n$/, "");
+}
+
+/** The registry host named by a `login`/`logout` argument (a host, or an image reference). */
+export function registryOf(arg: string): string {
+  const host = arg.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  if (!host.includes("/")) {
+    return host === "index.docker.io" || host === "registry-1.docker.io" ? "docker.io" : host;
+  }
+  return parseReference(host).registry;
+}
+
+/** `login`: check credentials against a registry and store them. */
+export const loginCommand: Command = {
+  summary: "Log in to a registry",
+  usage: "berth login [-u USER] [-p PASS | --password-stdin] [--tls-verify=false] REGISTRY",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      username: { type: "string", short: "u" },
+      password: { type: "string", short: "p" },
+      "password-stdin": { type: "boolean" },
+      "tls-verify": { type: "boolean", default: true },
+      "cert-dir": { type: "string" },
+      authfile: { type: "string" },
+      "get-login": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (bool(p, "help")) return await usage(this.usage);
+    if (p.positionals.length !== 1) throw new UsageError("login takes exactly one registry");
+    const registry = registryOf(p.positionals[0]);
+    const username = str(p, "username");
+    let password = str(p, "password");
+    if (bool(p, "password-stdin")) {
+      if (password !== undefined) throw new UsageError("--password and --password-stdin conflict");
+      password = await readLine();
+    }
+    if (!username || password === undefined) {
+      throw new UsageError("login needs --username and --password (or --password-stdin)");
+    }
+    if (str(p, "password") !== undefined) {
+      await errOut("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n");
+    }
+    const s = await openSession(registry, {
+      tlsVerify: bool(p, "tls-verify"),
+      certDir: str(p, "cert-dir"),
+      creds: { username, password },
+    });
+    try {
+      await checkLogin(s);
+    } finally {
+      closeSession(s);
+    }
+    setCreds(authFile(global, p), registry, { username, password });
+    await out("Login Succeeded!\n");
+    return 0;
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * `berth logout (REGISTRY | -a)`
+ *
+ * @module
+ */
+import { bool, parseFlags } from "../args.ts";
+import { type Command, out } from "../command.ts";
+import { UsageError } from "../../errors.ts";
+import { removeCreds } from "../../image/auth_file.ts";
+import { authFile, usage } from "./common.ts";
+import { registryOf } from "./login.ts";
+
+/** `logout`: forget stored credentials. */
+export const logoutCommand: Command = {
+  summary: "Log out of a registry",
+  usage: "berth logout [--authfile FILE] (REGISTRY | --all)",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      all: { type: "boolean", short: "a" },
+      authfile: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (bool(p, "help")) return await usage(this.usage);
+    const path = authFile(global, p);
+    if (bool(p, "all")) {
+      removeCreds(path, undefined);
+      await out("Removed login credentials for all registries\n");
+      return 0;
+    }
+    if (p.positionals.length !== 1) throw new UsageError("logout takes one registry, or --all");
+    const registry = registryOf(p.positionals[0]);
+    if (!removeCreds(path, registry)) {
+      throw new UsageError(`not logged into ${registry}`);
+    }
+    await out(`Removed login credentials for ${registry}\n`);
+    return 0;
+  },
+};

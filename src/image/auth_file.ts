@@ -1,0 +1,105 @@
+/**
+ * Registry credentials stored like docker's `config.json` (`{"auths": {"host": {"auth":
+ * base64("user:pass")}}}`), mode 0600, at `$REGISTRY_AUTH_FILE` or `<root>/auth.json`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { UsageError } from "../errors.ts";
+
+/** A user name and password. */
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+interface AuthFile {
+  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+  [k: string]: unknown;
+}
+
+/** The credentials file to use for store `root`. */
+export function authFilePath(root: string): string {
+  return Deno.env.get("REGISTRY_AUTH_FILE") || join(root, "auth.json");
+}
+
+/**
+ * Parse `--creds user:pass` (the password may contain colons).
+ *
+ * @throws {UsageError} without a colon or user name
+ */
+export function parseCreds(text: string): Credentials {
+  const i = text.indexOf(":");
+  if (i <= 0) {
+    throw new UsageError(`invalid --creds "${text.replace(/:.*/, ":***")}": want USER:PASSWORD`);
+  }
+  return { username: text.slice(0, i), password: text.slice(i + 1) };
+}
+
+function keysFor(registry: string): string[] {
+  return registry === "docker.io"
+    ? ["docker.io", "index.docker.io", "https://index.docker.io/v1/", "registry-1.docker.io"]
+    : [registry, `https://${registry}`, `http://${registry}`];
+}
+
+function read(path: string): AuthFile {
+  try {
+    const v = JSON.parse(Deno.readTextFileSync(path));
+    return typeof v === "object" && v ? v : {};
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return {};
+    throw new UsageError(`credentials file ${path} is not valid JSON`);
+  }
+}
+
+function write(path: string, data: AuthFile): void {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  Deno.writeTextFileSync(tmp, JSON.stringify(data, null, "\t") + "\n", { mode: 0o600 });
+  Deno.chmodSync(tmp, 0o600);
+  Deno.renameSync(tmp, path);
+}
+
+/** The stored credentials for `registry`, if any. */
+export function getCreds(path: string, registry: string): Credentials | undefined {
+  const auths = read(path).auths ?? {};
+  for (const k of keysFor(registry)) {
+    const e = auths[k];
+    if (!e) continue;
+    if (e.auth) {
+      const plain = new TextDecoder().decode(Uint8Array.from(atob(e.auth), (c) => c.charCodeAt(0)));
+      const i = plain.indexOf(":");
+      if (i > 0) return { username: plain.slice(0, i), password: plain.slice(i + 1) };
+    }
+    if (e.username && e.password) return { username: e.username, password: e.password };
+  }
+  return undefined;
+}
+
+function b64(s: string): string {
+  let bin = "";
+  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** Store credentials for `registry` (other entries and keys are kept). */
+export function setCreds(path: string, registry: string, c: Credentials): void {
+  const data = read(path);
+  data.auths = { ...(data.auths ?? {}), [registry]: { auth: b64(`${c.username}:${c.password}`) } };
+  write(path, data);
+}
+
+/** Remove the credentials of `registry` (or all with `undefined`); true if any existed. */
+export function removeCreds(path: string, registry: string | undefined): boolean {
+  const data = read(path);
+  const auths = data.auths ?? {};
+  const keys = registry === undefined ? Object.keys(auths) : keysFor(registry);
+  let removed = false;
+  for (const k of keys) {
+    if (k in auths) {
+      delete auths[k];
+      removed = true;
+    }
+  }
+  if (removed) write(path, { ...data, auths });
+  return removed;
+}

@@ -1,0 +1,100 @@
+/**
+ * `import`: a root filesystem tarball (plain, gzip or zstd) becomes a one-layer image. The
+ * tarball is stored as its layer blob unchanged.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { adoptBlobFile, putBlobBytes } from "./blobs.ts";
+import { applyChange } from "./changes.ts";
+import { decompress, sniffCompression } from "./decompress.ts";
+import { hasher, hashing } from "./digest.ts";
+import { hostPlatform, type ImageConfig, MEDIA } from "./manifest.ts";
+import { tmpPath } from "./paths.ts";
+import { parseReference, storedName } from "./reference.ts";
+import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
+import type { ImageRow } from "../store/images.ts";
+
+/**
+ * Import `input` (a file, or `-` for stdin) as an image named `ref` (if given), with the
+ * `--change` instructions applied to its config.
+ *
+ * @throws {UsageError} on a bad reference, change or unreadable input
+ * @throws {ImageError} when the tarball is not a valid tar
+ */
+export async function importTarball(
+  ctx: ImageCtx,
+  input: string,
+  ref: string | undefined,
+  changes: string[] = [],
+  message = "",
+): Promise<ImageRow> {
+  const runConfig: NonNullable<ImageConfig["config"]> = {};
+  for (const c of changes) applyChange(runConfig, c);
+  const names = ref ? [storedName(parseReference(ref))] : [];
+  return await withGcLock(ctx, false, async () => {
+    const tmp = tmpPath(ctx.paths, "import");
+    try {
+      let src: ReadableStream<Uint8Array>;
+      try {
+        src = input === "-" ? Deno.stdin.readable : (await Deno.open(input)).readable;
+      } catch (err) {
+        throw new UsageError(`${input}: ${err instanceof Error ? err.message : err}`);
+      }
+      // One pass: copy to a temp file while hashing the uncompressed stream for the diff_id.
+      const inner = hasher();
+      const f = await Deno.open(tmp, { createNew: true, write: true, mode: 0o600 });
+      const head: Uint8Array[] = [];
+      try {
+        const tee = async function* () {
+          for await (const chunk of src) {
+            if (head.length === 0) head.push(chunk.slice(0, 4));
+            let off = 0;
+            while (off < chunk.length) off += await f.write(chunk.subarray(off));
+            yield chunk;
+          }
+        };
+        for await (const _ of hashing(decompress(tee()), inner)) { /* hashed */ }
+      } finally {
+        f.close();
+      }
+      const kind = sniffCompression(head[0] ?? new Uint8Array(0));
+      const layer = await adoptBlobFile(ctx.paths, tmp, undefined, true);
+      const platform = hostPlatform();
+      const config: ImageConfig = {
+        created: new Date(ctx.now()).toISOString(),
+        architecture: platform.architecture,
+        os: platform.os,
+        ...(platform.variant ? { variant: platform.variant } : {}),
+        config: runConfig,
+        rootfs: { type: "layers", diff_ids: [inner.digest()] },
+        history: [{
+          created: new Date(ctx.now()).toISOString(),
+          created_by: `berth import ${input}`,
+          comment: message || undefined,
+        }],
+      };
+      const configBytes = new TextEncoder().encode(JSON.stringify(config));
+      const configDigest = await putBlobBytes(ctx.paths, configBytes);
+      const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        config: { mediaType: MEDIA.ociConfig, digest: configDigest, size: configBytes.length },
+        layers: [{
+          mediaType: kind === "gzip"
+            ? MEDIA.ociLayerGzip
+            : kind === "zstd"
+            ? MEDIA.ociLayerZstd
+            : MEDIA.ociLayer,
+          digest: layer.digest,
+          size: layer.size,
+        }],
+      };
+      const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));
+      await putBlobBytes(ctx.paths, manifestBytes);
+      return await commitImage(ctx, manifestBytes, names);
+    } finally {
+      await Deno.remove(tmp).catch(() => {});
+    }
+  });
+}

@@ -1,0 +1,236 @@
+/**
+ * A registry HTTP API v2 session: scheme and TLS choice (`--tls-verify`, `--cert-dir`,
+ * `certs.d`), and the auth dance (anonymous, Basic, Bearer tokens from the realm in the
+ * `WWW-Authenticate` challenge, cached per registry and scope).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Credentials } from "./auth_file.ts";
+import { parseChallenges } from "./challenge.ts";
+import { RegistryError } from "./errors.ts";
+import { registryHost } from "./reference.ts";
+
+/** How to reach a registry. */
+export interface RegistryOptions {
+  /** false: allow plain HTTP (and try it when HTTPS fails). */
+  tlsVerify: boolean;
+  /** Directory of extra CA certificates (`*.crt`). */
+  certDir?: string;
+  creds?: Credentials;
+}
+
+/** An open session with one registry. */
+export interface Session {
+  registry: string;
+  /** `https://host` or `http://host`. */
+  base: string;
+  client?: Deno.HttpClient;
+  creds?: Credentials;
+  /** Set once the registry asked for Basic auth. */
+  basic: boolean;
+}
+
+interface CachedToken {
+  token: string;
+  expires: number;
+}
+
+/** Bearer tokens by `registry|scope|user`, for this process. */
+const tokens = new Map<string, CachedToken>();
+
+function caCerts(registry: string, certDir?: string): string[] {
+  const dirs = [
+    ...(certDir ? [certDir] : []),
+    join("/etc/containers/certs.d", registry),
+    join("/etc/docker/certs.d", registry),
+  ];
+  const pems: string[] = [];
+  for (const d of dirs) {
+    try {
+      for (const e of Deno.readDirSync(d)) {
+        if (e.name.endsWith(".crt") || e.name.endsWith(".pem")) {
+          pems.push(Deno.readTextFileSync(join(d, e.name)));
+        }
+      }
+    } catch { /* no such directory */ }
+  }
+  return pems;
+}
+
+function describe(err: unknown): string {
+  const e = err as Error & { cause?: unknown };
+  return [e?.message ?? String(err), e?.cause instanceof Error ? e.cause.message : ""]
+    .filter((s) => s).join(": ");
+}
+
+/**
+ * Open a session with `registry`: probes `/v2/` over HTTPS, or (with `tlsVerify` false)
+ * falls back to plain HTTP when HTTPS cannot be spoken.
+ *
+ * @throws {RegistryError} when the registry cannot be reached
+ */
+export async function openSession(registry: string, opts: RegistryOptions): Promise<Session> {
+  const host = registryHost(registry);
+  const pems = caCerts(registry, opts.certDir);
+  const client = pems.length ? Deno.createHttpClient({ caCerts: pems }) : undefined;
+  const session: Session = {
+    registry,
+    base: `https://${host}`,
+    client,
+    creds: opts.creds,
+    basic: false,
+  };
+  try {
+    const r = await fetch(`${session.base}/v2/`, { client });
+    await r.body?.cancel();
+    return session;
+  } catch (err) {
+    if (opts.tlsVerify) {
+      throw new RegistryError(
+        `pinging registry ${registry} over https: ${describe(err)}` +
+          " (use --tls-verify=false for a plain-HTTP registry, --cert-dir for a private CA)",
+      );
+    }
+  }
+  session.base = `http://${host}`;
+  try {
+    const r = await fetch(`${session.base}/v2/`, { client });
+    await r.body?.cancel();
+  } catch (err) {
+    throw new RegistryError(`pinging registry ${registry} over https and http: ${describe(err)}`);
+  }
+  return session;
+}
+
+/** Close the session's HTTP client. */
+export function closeSession(s: Session): void {
+  s.client?.close();
+}
+
+function basicHeader(c: Credentials): string {
+  let bin = "";
+  for (const b of new TextEncoder().encode(`${c.username}:${c.password}`)) {
+    bin += String.fromCharCode(b);
+  }
+  return `Basic ${btoa(bin)}`;
+}
+
+function tokenKey(s: Session, scope: string): string {
+  return `${s.registry}|${scope}|${s.creds?.username ?? ""}`;
+}
+
+function authHeader(s: Session, scope: string): string | undefined {
+  const t = tokens.get(tokenKey(s, scope));
+  if (t && t.expires > Date.now()) return `Bearer ${t.token}`;
+  if (s.basic && s.creds) return basicHeader(s.creds);
+  return undefined;
+}
+
+async function fetchToken(
+  s: Session,
+  params: Record<string, string>,
+  scope: string,
+): Promise<void> {
+  if (!params.realm) {
+    throw new RegistryError(`registry ${s.registry}: Bearer challenge without realm`);
+  }
+  const url = new URL(params.realm);
+  if (params.service) url.searchParams.set("service", params.service);
+  if (scope) url.searchParams.set("scope", scope);
+  const headers: HeadersInit = s.creds ? { Authorization: basicHeader(s.creds) } : {};
+  let r: Response;
+  try {
+    r = await fetch(url, { headers, client: s.client });
+  } catch (err) {
+    throw new RegistryError(`getting a token from ${url.origin}: ${describe(err)}`);
+  }
+  if (!r.ok) {
+    await r.body?.cancel();
+    throw new RegistryError(
+      `registry ${s.registry}: token server refused (${r.status})` +
+        (r.status === 401 ? ": invalid username/password" : ""),
+    );
+  }
+  const body = await r.json().catch(() => ({}));
+  const token = body.token ?? body.access_token;
+  if (typeof token !== "string" || !token) {
+    throw new RegistryError(`registry ${s.registry}: token server sent no token`);
+  }
+  const ttl = Number(body.expires_in) > 0 ? Number(body.expires_in) : 60;
+  tokens.set(tokenKey(s, scope), { token, expires: Date.now() + (ttl - 5) * 1000 });
+}
+
+/**
+ * GET (or HEAD) `path` on the registry, answering one auth challenge if needed.
+ *
+ * @throws {RegistryError} on a network error or when authentication fails
+ */
+export async function registryFetch(
+  s: Session,
+  path: string,
+  scope: string,
+  init: { accept?: string; method?: string } = {},
+): Promise<Response> {
+  for (let attempt = 0;; attempt++) {
+    const headers: Record<string, string> = {};
+    if (init.accept) headers.Accept = init.accept;
+    const auth = authHeader(s, scope);
+    if (auth) headers.Authorization = auth;
+    let r: Response;
+    try {
+      r = await fetch(`${s.base}${path}`, {
+        method: init.method ?? "GET",
+        headers,
+        client: s.client,
+      });
+    } catch (err) {
+      throw new RegistryError(`${s.registry}${path}: ${describe(err)}`);
+    }
+    if (r.status !== 401 || attempt > 0) return r;
+    await r.body?.cancel();
+    const challenges = parseChallenges(r.headers.get("www-authenticate") ?? "");
+    const bearer = challenges.find((c) => c.scheme === "bearer");
+    if (bearer) await fetchToken(s, bearer.params, bearer.params.scope ?? scope);
+    else if (challenges.some((c) => c.scheme === "basic") && s.creds) s.basic = true;
+    else {
+      throw new RegistryError(
+        `registry ${s.registry}: authentication required (use --creds or berth login)`,
+      );
+    }
+    if (bearer && bearer.params.scope && bearer.params.scope !== scope) {
+      // Cache under the scope we asked for too.
+      const t = tokens.get(tokenKey(s, bearer.params.scope));
+      if (t) tokens.set(tokenKey(s, scope), t);
+    }
+  }
+}
+
+/**
+ * Check credentials against the registry (for `login`): `/v2/` must answer 200.
+ *
+ * @throws {RegistryError} when they are refused
+ */
+export async function checkLogin(s: Session): Promise<void> {
+  const r = await registryFetch(s, "/v2/", "");
+  await r.body?.cancel();
+  if (r.status === 401) {
+    throw new RegistryError(`logging in to ${s.registry}: invalid username/password`);
+  }
+  if (!r.ok) throw new RegistryError(`logging in to ${s.registry}: registry answered ${r.status}`);
+}
+
+/** A registry error response as one line. */
+export async function responseError(r: Response, what: string): Promise<RegistryError> {
+  let detail = "";
+  try {
+    const body = await r.json();
+    detail = (body.errors ?? []).map((e: { code?: string; message?: string }) =>
+      [e.code, e.message].filter(Boolean).join(": ")
+    ).join("; ");
+  } catch { /* not JSON */ }
+  const hint = r.status === 401 || r.status === 403 ? " (authentication required or denied)" : "";
+  return new RegistryError(
+    `${what}: ${r.status} ${r.statusText}${detail ? `: ${detail}` : ""}${hint}`,
+  );
+}
