@@ -128,7 +128,9 @@ export async function pullImage(
             () => fetchBlob(s, repo, scope, d),
             (done) => emit({ kind: "blob", digest: d.digest, size: d.size, done }),
           );
-          emit({ kind: "blob", digest: d.digest, size: d.size, done: d.size, skipped: !wrote });
+          if (!wrote) {
+            emit({ kind: "blob", digest: d.digest, size: d.size, done: d.size, skipped: true });
+          }
         }
       };
       await Promise.all([worker(), worker(), worker()]);
