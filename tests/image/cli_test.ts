@@ -1,0 +1,190 @@
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { assert, assertEquals } from "./assert.ts";
+import { buildImage, busyboxRootfs, dockerArchive, tarOfDir, writeOciLayout } from "./fixtures.ts";
+import { openStore } from "../../src/store/db.ts";
+import { insertContainer } from "../../src/store/containers.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+function cli(dir: string) {
+  return async (args: string[], timeoutMs = 60_000) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        MAIN,
+        "--root",
+        join(dir, "root"),
+        "--runroot",
+        join(dir, "run"),
+        ...args,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      stdin: "null",
+      signal: AbortSignal.timeout(timeoutMs),
+    }).output();
+    return {
+      code: out.code,
+      stdout: new TextDecoder().decode(out.stdout),
+      stderr: new TextDecoder().decode(out.stderr),
+    };
+  };
+}
+
+function fixtures(dir: string) {
+  const tar = busyboxRootfs();
+  const img = buildImage({
+    layers: [{ tar, compression: "gzip" }],
+    config: { Cmd: ["sh"], Env: ["PATH=/bin", "FOO=bar"], WorkingDir: "/tmp", User: "app" },
+  });
+  writeOciLayout(join(dir, "layout"), img.blobs, [
+    { name: "localhost/busybox:oci", digest: img.manifestDigest },
+  ]);
+  Deno.writeFileSync(join(dir, "oci.tar"), tarOfDir(join(dir, "layout")));
+  Deno.writeFileSync(join(dir, "docker.tar"), dockerArchive(img, [tar], ["busybox:docker"]));
+  Deno.writeFileSync(join(dir, "rootfs.tar.gz"), gzipSync(tar));
+  return { img };
+}
+
+Deno.test("CLI: load, images, tag, inspect, save, import, rmi, prune", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "berth-cli-" });
+  const berth = cli(dir);
+  try {
+    const { img } = fixtures(dir);
+    const id = img.configDigest.slice(7);
+    let r = await berth(["load", "-i", join(dir, "oci.tar")]);
+    assertEquals([r.code, r.stdout], [0, "Loaded image: localhost/busybox:oci\n"], r.stderr);
+    r = await berth(["load", "-i", join(dir, "docker.tar")]);
+    assertEquals(
+      [r.code, r.stdout],
+      [0, "Loaded image: docker.io/library/busybox:docker\n"],
+      r.stderr,
+    );
+    r = await berth(["load", "-i", join(dir, "layout")]);
+    assertEquals(r.code, 0, r.stderr);
+    r = await berth(["images", "--format", "json"]);
+    const list = JSON.parse(r.stdout);
+    assertEquals(list.length, 1); // same config: one image, two names
+    assertEquals(list[0].Id, id);
+    assertEquals(list[0].Names, ["docker.io/library/busybox:docker", "localhost/busybox:oci"]);
+
+    assertEquals((await berth(["tag", "busybox:docker", "localhost/more:1", "another"])).code, 0);
+    r = await berth(["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"]);
+    assertEquals(r.stdout.split("\n").filter((l) => l).sort(), [
+      `docker.io/library/another:latest ${id.slice(0, 12)}`,
+      `docker.io/library/busybox:docker ${id.slice(0, 12)}`,
+      `localhost/busybox:oci ${id.slice(0, 12)}`,
+      `localhost/more:1 ${id.slice(0, 12)}`,
+    ]);
+    r = await berth(["images"]);
+    assert(r.stdout.startsWith("REPOSITORY"), r.stdout);
+    r = await berth(["image", "inspect", "localhost/busybox:oci"]);
+    const info = JSON.parse(r.stdout)[0];
+    assertEquals(info.Id, id);
+    assertEquals(info.Config.User, "app");
+    assertEquals(info.RootFS.Layers, img.diffIds);
+    r = await berth(["image", "inspect", "--format", "{{.Config.WorkingDir}}", id.slice(0, 8)]);
+    assertEquals(r.stdout, "/tmp\n");
+    r = await berth(["image", "inspect", "nothere"]);
+    assertEquals(r.code, 125);
+    assert(r.stderr.includes("image not known"), r.stderr);
+
+    // save → load into a fresh root gives the same image and name.
+    r = await berth(["save", "-o", join(dir, "saved.tar"), "localhost/more:1"]);
+    assertEquals(r.code, 0, r.stderr);
+    const other = cli(join(dir, "second"));
+    r = await other(["load", "-i", join(dir, "saved.tar")]);
+    assertEquals(r.stdout, "Loaded image: localhost/more:1\n", r.stderr);
+    r = await other(["images", "-q", "--no-trunc"]);
+    assertEquals(r.stdout, `sha256:${id}\n`);
+
+    // import with --change.
+    r = await berth([
+      "import",
+      "-c",
+      'CMD ["echo", "imported"]',
+      "-c",
+      "ENV A=1",
+      join(dir, "rootfs.tar.gz"),
+      "localhost/imp:1",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const impId = r.stdout.trim().replace("sha256:", "");
+    r = await berth(["image", "inspect", "--format", "{{json .Config}}", "localhost/imp:1"]);
+    assertEquals(JSON.parse(r.stdout), { Cmd: ["echo", "imported"], Env: ["A=1"] });
+
+    // rmi: refused while a container uses the image, untag vs delete, -f.
+    const store = openStore(join(dir, "root", "berth.db"));
+    insertContainer(store, {
+      id: "c".repeat(64),
+      name: "user1",
+      state: "created",
+      spec: { imageId: impId, rootfs: { kind: "overlay", lowers: [] } } as never,
+      createdAt: Date.now(),
+      incarnation: 0,
+      pid: 0,
+      conmonPid: 0,
+      startedAt: 0,
+      finishedAt: 0,
+      exitCode: null,
+      error: "",
+      stateSince: Date.now(),
+    });
+    store.db.close();
+    r = await berth(["rmi", "localhost/imp:1"]);
+    assertEquals(r.code, 125);
+    assert(r.stderr.includes("in use by container user1"), r.stderr);
+    r = await berth(["rmi", "-f", "localhost/imp:1"]);
+    assertEquals(
+      [r.code, r.stdout],
+      [0, `Untagged: localhost/imp:1\nDeleted: ${impId}\n`],
+      r.stderr,
+    );
+    r = await berth(["rmi", "localhost/more:1"]);
+    assertEquals(r.stdout, "Untagged: localhost/more:1\n");
+    r = await berth(["rmi", id.slice(0, 12)]); // by ID: every name goes
+    assertEquals(r.code, 0, r.stderr);
+    assert(r.stdout.endsWith(`Deleted: ${id}\n`), r.stdout);
+    assertEquals([...Deno.readDirSync(join(dir, "root", "layers"))].length, 0);
+    assertEquals([...Deno.readDirSync(join(dir, "root", "images", "blobs", "sha256"))].length, 0);
+    assertEquals(
+      JSON.parse(Deno.readTextFileSync(join(dir, "root", "images", "index.json"))).manifests,
+      [],
+    );
+
+    // prune: a dangling image goes, a named one stays unless -a.
+    await berth(["import", join(dir, "rootfs.tar.gz")]);
+    await berth(["load", "-i", join(dir, "oci.tar")]);
+    r = await berth(["image", "prune"]);
+    assertEquals(r.stdout.trim().split("\n").length, 1, r.stdout);
+    r = await berth(["images", "-q"]);
+    assertEquals(r.stdout, `${id.slice(0, 12)}\n`);
+    r = await berth(["image", "prune", "-a"]);
+    assertEquals(r.stdout, `${id}\n`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("CLI: run an image end to end (overlay of layers, image config applied)", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "berth-cli-" });
+  const berth = cli(dir);
+  try {
+    fixtures(dir);
+    assertEquals((await berth(["load", "-i", join(dir, "oci.tar")])).code, 0);
+    const r = await berth(
+      ["run", "--rm", "localhost/busybox:oci", "sh", "-c", "echo $FOO; pwd; id -u; id -g"],
+      30_000,
+    );
+    assertEquals([r.code, r.stdout], [0, "bar\n/tmp\n1000\n1001\n"], r.stderr);
+    const never = await berth(["run", "--rm", "--pull=never", "localhost/absent:1", "true"]);
+    assertEquals(never.code, 125);
+  } finally {
+    const mounts = Deno.readTextFileSync("/proc/self/mounts").split("\n")
+      .map((l) => l.split(" ")[1]).filter((m) => m?.startsWith(dir));
+    for (const m of mounts.reverse()) await new Deno.Command("umount", { args: [m] }).output();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
