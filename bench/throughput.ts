@@ -1,0 +1,115 @@
+/**
+ * Throughput: N containers `run --rm` at once; runs per second and the peak memory of the
+ * engine's processes. Container `k` exits with code `k % 100`, and every code is checked, so a
+ * mix-up between concurrent containers shows as a failure.
+ *
+ * @module
+ */
+import { execTimed } from "./exec.ts";
+import { addFailure, type Failures, noFailures } from "./failures.ts";
+import type { Progress } from "./latency.ts";
+import { type ProcessMatcher, type RssPeak, RssSampler } from "./rss.ts";
+import { median } from "./stats.ts";
+
+/** How to drive one engine. */
+export interface ThroughputEngine {
+  name: string;
+  /** The command of container `k` in round `round`, which must exit with `k % 100`. */
+  argv: (k: number, round: number, n: number) => string[];
+  /** Which processes are this engine's (for memory); none sampled if absent. */
+  match?: ProcessMatcher;
+  env?: Record<string, string>;
+}
+
+/** One burst of N. */
+export interface Burst {
+  wallMs: number;
+  ok: number;
+  runsPerSec: number;
+  rss: RssPeak | null;
+}
+
+/** An engine at one N, over all rounds. */
+export interface ThroughputResult {
+  name: string;
+  n: number;
+  bursts: Burst[];
+  /** Median over rounds of successful runs per second. */
+  medianRunsPerSec: number | null;
+  /** Highest over rounds. */
+  peakRssSumKb: number | null;
+  peakRssSingleKb: number | null;
+  failures: Failures;
+}
+
+/** The exit code container `k` is asked to exit with. */
+export function expectedCode(k: number): number {
+  return k % 100;
+}
+
+/** Per-command timeout in a burst of `n`: at least 2 s per concurrent run (they queue). */
+export function burstTimeoutMs(timeoutMs: number, n: number): number {
+  return Math.max(timeoutMs, n * 2000);
+}
+
+/** Successful runs per second of a burst (failed runs count as no work done). */
+export function runsPerSecond(ok: number, wallMs: number): number {
+  return wallMs > 0 ? ok / (wallMs / 1000) : 0;
+}
+
+async function burst(
+  e: ThroughputEngine,
+  n: number,
+  round: number,
+  timeoutMs: number,
+  failures: Failures,
+): Promise<Burst> {
+  const sampler = e.match ? new RssSampler(e.match) : null;
+  const t0 = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: n }, (_, k) => execTimed(e.argv(k, round, n), { timeoutMs, env: e.env })),
+  );
+  const wallMs = performance.now() - t0;
+  const rss = sampler?.stop() ?? null;
+  let ok = 0;
+  results.forEach((r, k) => {
+    if (r.code === expectedCode(k) && !r.timedOut) ok++;
+    else addFailure(failures, `N=${n} round ${round} #${k}`, r, `expected exit ${expectedCode(k)}`);
+  });
+  return { wallMs, ok, runsPerSec: runsPerSecond(ok, wallMs), rss };
+}
+
+/** For each N, `rounds` bursts per engine, engines interleaved. */
+export async function runThroughput(
+  engines: readonly ThroughputEngine[],
+  ns: readonly number[],
+  rounds: number,
+  timeoutMs: number,
+  progress: Progress,
+): Promise<ThroughputResult[]> {
+  const out: ThroughputResult[] = [];
+  for (const n of ns) {
+    const acc = engines.map(() => ({ bursts: [] as Burst[], failures: noFailures() }));
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, e] of engines.entries()) {
+        const t = burstTimeoutMs(timeoutMs, n);
+        acc[i].bursts.push(await burst(e, n, round, t, acc[i].failures));
+      }
+      progress(`  throughput N=${n}: round ${round + 1}/${rounds}`);
+    }
+    engines.forEach((e, i) => {
+      const b = acc[i].bursts;
+      const rss = b.map((x) => x.rss).filter((x): x is RssPeak => x !== null);
+      out.push({
+        name: e.name,
+        n,
+        bursts: b,
+        medianRunsPerSec: b.length ? median(b.map((x) => x.runsPerSec)) : null,
+        peakRssSumKb: rss.length ? Math.max(...rss.map((x) => x.peakSumKb)) : null,
+        peakRssSingleKb: rss.length ? Math.max(...rss.map((x) => x.peakSingleKb)) : null,
+        failures: acc[i].failures,
+      });
+    });
+  }
+  return out;
+}
