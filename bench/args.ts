@@ -29,7 +29,7 @@ export interface BenchConfig {
   timeoutMs: number;
   /** Compare with podman if it is installed. */
   podman: boolean;
-  /** Also time reference rows: podman `--network none`, `deno run` of an empty file. */
+  /** Also time reference rows: podman `--network none`, `berth --help`, an empty `deno run`. */
   extras: boolean;
   skip: Scenario[];
   /** berth's main.ts; default: the repository's. */
@@ -56,7 +56,7 @@ export const USAGE = `Usage: deno task bench [options]
   --timeout-ms MS   per-command timeout, then SIGKILL (default 60000, quick 20000)
   --skip LIST       skip scenarios: ${SCENARIOS.join(",")}
   --no-podman       do not compare with podman
-  --no-extras       skip reference rows (podman --network none, empty deno script)
+  --no-extras       skip reference rows (podman --network none, berth --help, empty deno)
   --berth PATH      berth's main.ts (default: this repository's)
   --runtime NAME    berth --runtime (default runc)
   --out PATH        JSON output (default bench/results/latest.json; quick.json with --quick)

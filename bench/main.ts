@@ -252,6 +252,15 @@ async function main(): Promise<number> {
           expectCode: 0,
         });
       }
+      if (cfg.extras && B) {
+        variants.push({
+          name: "berth-boot",
+          label: "berth --help (startup only)",
+          argv: () => berthArgv(s, ["--help"]),
+          expectCode: 0,
+          env,
+        });
+      }
       if (cfg.extras) {
         variants.push({
           name: "deno-empty",
