@@ -62,7 +62,7 @@ export async function attachUntilExit(
     const result = await waitForContainer(engine, row.id, {
       conditions: new Set(["exited"]),
       intervalMs: 250,
-      extraWatch: [containerPaths(engine.paths, row.id).bundle],
+      extraWatch: [containerPaths(engine.paths, row.id).dir],
       cleanupAtOnce: true,
       onTick: () => attachment.pump.pump(),
     });

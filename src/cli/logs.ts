@@ -70,7 +70,7 @@ export const logsCommand: Command = {
     await sink(tailRecords(parsed.records, tail));
     if (!bool(p, "follow")) return 0;
     const pump = openLogPump(path, sink, parsed.consumed);
-    const waker = watchContainer(engine, row.id, [containerPaths(engine.paths, row.id).bundle]);
+    const waker = watchContainer(engine, row.id, [containerPaths(engine.paths, row.id).dir]);
     try {
       for (;;) {
         const current = syncContainer(engine, row.id);

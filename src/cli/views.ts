@@ -49,7 +49,8 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
     ConmonPidFile: p.conmonPidFile,
     PidFile: p.pidFile,
     LogPath: p.log,
-    StaticDir: p.bundle,
+    StaticDir: p.dir,
+    BundlePath: p.bundle,
     OCIConfigPath: p.configJson,
     ExitCommand: undefined,
     Mounts: s.volumes.map((v) => ({

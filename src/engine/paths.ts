@@ -39,7 +39,12 @@ export function layout(root: string, runroot: string): Layout {
 
 /** Paths belonging to one container. */
 export interface ContainerPaths {
-  /** The OCI bundle (config.json, conmon's attach/ctl/winsz) and the log. */
+  /** The container's directory: the bundle, the log, the overlay dirs. Safe to watch. */
+  dir: string;
+  /**
+   * The OCI bundle (config.json; conmon's attach socket and ctl/winsz FIFOs). Never watch
+   * it: Deno's watcher opens changed files, and opening a FIFO without a writer blocks.
+   */
   bundle: string;
   configJson: string;
   log: string;
@@ -60,15 +65,17 @@ export interface ContainerPaths {
 
 /** Paths of the container `id` in `l`. */
 export function containerPaths(l: Layout, id: string): ContainerPaths {
-  const bundle = join(l.containersDir, id);
+  const dir = join(l.containersDir, id);
+  const bundle = join(dir, "bundle");
   const runDir = join(l.runroot, "containers", id);
   return {
+    dir,
     bundle,
     configJson: join(bundle, "config.json"),
-    log: join(bundle, "ctr.log"),
-    upper: join(bundle, "upper"),
-    work: join(bundle, "work"),
-    merged: join(bundle, "merged"),
+    log: join(dir, "ctr.log"),
+    upper: join(dir, "upper"),
+    work: join(dir, "work"),
+    merged: join(dir, "merged"),
     runDir,
     pidFile: join(runDir, "pidfile"),
     conmonPidFile: join(runDir, "conmon.pid"),

@@ -39,7 +39,7 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
   });
   await unmountRootfs(engine, row);
   const p = containerPaths(engine.paths, id);
-  for (const dir of [p.bundle, p.runDir, p.persistDir]) {
+  for (const dir of [p.dir, p.runDir, p.persistDir]) {
     try {
       Deno.removeSync(dir, { recursive: true });
     } catch (err) {

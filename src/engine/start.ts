@@ -28,10 +28,12 @@ import {
 } from "../oci/runtime.ts";
 import { conmonArgs, resolveConmon, spawnConmon } from "../monitor/conmon.ts";
 import { currentInvocation, exitCommand } from "../monitor/exit_command.ts";
-import { procState, readPidFile } from "../monitor/proc.ts";
+import { procState, readPidFile, runningExitCommand } from "../monitor/proc.ts";
 
 /** How long `runtime create` may take before berth gives up (podman: 240 s). */
 const CREATE_TIMEOUT_MS = 240_000;
+/** conmon writes its own pidfile right after forking, long before `runtime create` ends. */
+const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
 
 /**
  * Start container `id`. Returns the row after start; a container that is already running
@@ -154,24 +156,37 @@ async function awaitCreated(
   waker: { next(ms: number): Promise<void> },
 ): Promise<Created> {
   const p = containerPaths(engine.paths, row.id);
-  const deadline = Date.now() + CREATE_TIMEOUT_MS;
+  const started = Date.now();
+  const deadline = started + CREATE_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const conmonPid = readPidFile(p.conmonPidFile) ?? 0;
     const pid = readPidFile(p.pidFile);
     if (pid) return { ok: true, pid, conmonPid };
-    if (conmonPid && procState(conmonPid) !== "alive") {
-      if (readPidFile(p.pidFile)) continue; // written just before conmon exited
-      return { ok: false, error: createError(p.runtimeLog) };
+    if (!conmonPid && Date.now() - started > CONMON_PIDFILE_TIMEOUT_MS) {
+      return { ok: false, error: `conmon did not write its pidfile ${p.conmonPidFile}` };
+    }
+    // A failed create: conmon exits, or (more often) runs its exit command and waits for
+    // it; that cleanup process needs the lock this start holds, so do not wait for conmon.
+    const failed = runtimeLogError(p.runtimeLog) ??
+      (conmonPid && (procState(conmonPid) !== "alive" || runningExitCommand(conmonPid))
+        ? "the OCI runtime failed to create the container"
+        : undefined);
+    if (failed !== undefined) {
+      if (readPidFile(p.pidFile)) continue; // written just before the check
+      return { ok: false, error: runtimeLogError(p.runtimeLog) ?? failed };
     }
     await waker.next(conmonPid ? 20 : 5);
   }
   return { ok: false, error: "timed out waiting for the OCI runtime to create the container" };
 }
 
-function createError(runtimeLog: string): string {
+/** The runtime's error message, if its JSON log has one yet. */
+function runtimeLogError(runtimeLog: string): string | undefined {
   let text = "";
   try {
     text = Deno.readTextFileSync(runtimeLog);
-  } catch { /* no log */ }
-  return lastRuntimeError(text) ?? "the OCI runtime failed to create the container";
+  } catch {
+    return undefined;
+  }
+  return lastRuntimeError(text);
 }

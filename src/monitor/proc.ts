@@ -51,3 +51,36 @@ export function readPidFile(path: string): number | undefined {
     return undefined;
   }
 }
+
+/** The PIDs of `pid`'s children (all threads). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const text = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`).trim();
+      if (text) out.push(...text.split(/\s+/).map(Number));
+    }
+  } catch { /* gone */ }
+  return out;
+}
+
+/** The argv of `pid`, or [] if it is gone. */
+export function cmdline(pid: number): string[] {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * True if conmon `pid` has started its exit command (`… container cleanup …`): it does that
+ * only once the container is over, or when `runtime create` failed.
+ */
+export function runningExitCommand(pid: number): boolean {
+  return childPids(pid).some((c) => {
+    const argv = cmdline(c);
+    const i = argv.indexOf("container");
+    return i !== -1 && argv[i + 1] === "cleanup";
+  });
+}
