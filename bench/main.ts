@@ -461,6 +461,10 @@ export function renderReport(r: BenchResults): string {
         w.failures.count ? `${w.failures.count}: ${firstReason(w.failures)}` : "0",
       ]),
     ));
+    parts.push(
+      "cleanup done = conmon exited (it waits for the engine's exit command); " +
+        "wait − cleanup < 0: wait returned before that",
+    );
   }
   if (r.throughput.length) {
     parts.push(`\n## throughput: N concurrent run --rm (median of ${r.config.rounds} rounds)`);
@@ -468,17 +472,26 @@ export function renderReport(r: BenchResults): string {
       r.throughput.find((t) => t.name === "podman" && t.n === n)?.medianRunsPerSec;
     const mib = (kb: number | null) => (kb === null ? "—" : fmt(kb / 1024, 0));
     parts.push(renderTable(
-      ["N", "engine", "runs/s", "÷ podman", "peak RSS sum MiB", "peak single MiB", "failures"],
+      [
+        ...["N", "engine", "runs/s", "÷ podman", "ok-runs/s", "CPU ms/run"],
+        ...["peak RSS sum MiB", "peak single MiB", "failures"],
+      ],
       r.throughput.map((t) => [
         String(t.n),
         t.name,
         fmt(t.medianRunsPerSec, 2),
         fmt(ratio(t.medianRunsPerSec, podRps(t.n)), 2),
+        fmt(t.medianOkRunsPerSec, 2),
+        fmt(t.medianCpuMsPerRun, 0),
         mib(t.peakRssSumKb),
         mib(t.peakRssSingleKb),
         t.failures.count ? `${t.failures.count}: ${firstReason(t.failures)}` : "0",
       ]),
     ));
+    parts.push(
+      "ok-runs/s: until the last successful run ended (a hung run does not count); " +
+        "CPU ms/run: machine-wide busy CPU during the burst ÷ successful runs",
+    );
   }
   parts.push(`\n## targets`);
   parts.push(renderTable(

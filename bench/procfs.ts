@@ -100,3 +100,31 @@ export function childrenOf(ppid: number): number[] {
   }
   return out;
 }
+
+/** Jiffies the machine's CPUs spent busy and in total, from the `cpu` line of `/proc/stat`. */
+export interface CpuJiffies {
+  busy: number;
+  total: number;
+}
+
+/** Parse the aggregate `cpu` line of `/proc/stat` (busy = all but idle and iowait). */
+export function parseProcStat(text: string): CpuJiffies {
+  const line = text.split("\n").find((l) => l.startsWith("cpu "));
+  if (!line) return { busy: 0, total: 0 };
+  // user nice system idle iowait irq softirq steal (guest, guest_nice are inside user/nice)
+  const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+}
+
+/** Jiffies per second (`getconf CLK_TCK`; 100 on Linux x86-64). */
+export const CLK_TCK = 100;
+
+/** The machine's CPU jiffies now. */
+export function readCpuJiffies(): CpuJiffies {
+  try {
+    return parseProcStat(Deno.readTextFileSync("/proc/stat"));
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}

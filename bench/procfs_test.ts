@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { basename, parseCmdline, parseStatState, parseStatus } from "./procfs.ts";
+import { basename, parseCmdline, parseProcStat, parseStatState, parseStatus } from "./procfs.ts";
 
 const STATUS = `Name:\tdeno
 Umask:\t0022
@@ -40,4 +40,10 @@ Deno.test("parseStatState handles a comm with spaces and parentheses", () => {
 Deno.test("basename", () => {
   assert.equal(basename("/usr/bin/conmon"), "conmon");
   assert.equal(basename("deno"), "deno");
+});
+
+Deno.test("parseProcStat sums busy jiffies without idle and iowait", () => {
+  const text = "cpu  100 5 50 1000 20 3 2 0 7 0\ncpu0 50 2 25 500 10 1 1 0 0 0\n";
+  assert.deepEqual(parseProcStat(text), { busy: 160, total: 1180 });
+  assert.deepEqual(parseProcStat("nothing"), { busy: 0, total: 0 });
 });

@@ -9,6 +9,7 @@ import { execTimed } from "./exec.ts";
 import { addFailure, type Failures, noFailures } from "./failures.ts";
 import type { Progress } from "./latency.ts";
 import { type ProcessMatcher, type RssPeak, RssSampler } from "./rss.ts";
+import { CLK_TCK, readCpuJiffies } from "./procfs.ts";
 import { median } from "./stats.ts";
 
 /** How to drive one engine. */
@@ -25,7 +26,14 @@ export interface ThroughputEngine {
 export interface Burst {
   wallMs: number;
   ok: number;
+  /** Successful runs per second of the whole burst (until the last command ended). */
   runsPerSec: number;
+  /** Successful runs per second until the last successful one ended (ignores hung ones). */
+  okRunsPerSec: number;
+  /** Machine-wide busy CPU time during the burst, ms (all processes, so also noise). */
+  cpuBusyMs: number;
+  /** `cpuBusyMs` per successful run. */
+  cpuMsPerRun: number | null;
   rss: RssPeak | null;
 }
 
@@ -36,6 +44,10 @@ export interface ThroughputResult {
   bursts: Burst[];
   /** Median over rounds of successful runs per second. */
   medianRunsPerSec: number | null;
+  /** Median over rounds of runs per second until the last successful run. */
+  medianOkRunsPerSec: number | null;
+  /** Median over rounds of machine-wide busy CPU ms per successful run. */
+  medianCpuMsPerRun: number | null;
   /** Highest over rounds. */
   peakRssSumKb: number | null;
   peakRssSingleKb: number | null;
@@ -65,18 +77,34 @@ async function burst(
   failures: Failures,
 ): Promise<Burst> {
   const sampler = e.match ? new RssSampler(e.match) : null;
+  const cpu0 = readCpuJiffies();
   const t0 = performance.now();
   const results = await Promise.all(
     Array.from({ length: n }, (_, k) => execTimed(e.argv(k, round, n), { timeoutMs, env: e.env })),
   );
   const wallMs = performance.now() - t0;
+  const cpu1 = readCpuJiffies();
   const rss = sampler?.stop() ?? null;
   let ok = 0;
+  let lastOkMs = 0;
   results.forEach((r, k) => {
-    if (r.code === expectedCode(k) && !r.timedOut) ok++;
-    else addFailure(failures, `N=${n} round ${round} #${k}`, r, `expected exit ${expectedCode(k)}`);
+    if (r.code === expectedCode(k) && !r.timedOut) {
+      ok++;
+      lastOkMs = Math.max(lastOkMs, r.ms);
+    } else {
+      addFailure(failures, `N=${n} round ${round} #${k}`, r, `expected exit ${expectedCode(k)}`);
+    }
   });
-  return { wallMs, ok, runsPerSec: runsPerSecond(ok, wallMs), rss };
+  const cpuBusyMs = ((cpu1.busy - cpu0.busy) / CLK_TCK) * 1000;
+  return {
+    wallMs,
+    ok,
+    runsPerSec: runsPerSecond(ok, wallMs),
+    okRunsPerSec: runsPerSecond(ok, lastOkMs),
+    cpuBusyMs,
+    cpuMsPerRun: ok > 0 ? cpuBusyMs / ok : null,
+    rss,
+  };
 }
 
 /** For each N, `rounds` bursts per engine, engines interleaved. */
@@ -100,11 +128,14 @@ export async function runThroughput(
     engines.forEach((e, i) => {
       const b = acc[i].bursts;
       const rss = b.map((x) => x.rss).filter((x): x is RssPeak => x !== null);
+      const cpu = b.map((x) => x.cpuMsPerRun).filter((x): x is number => x !== null);
       out.push({
         name: e.name,
         n,
         bursts: b,
         medianRunsPerSec: b.length ? median(b.map((x) => x.runsPerSec)) : null,
+        medianOkRunsPerSec: b.length ? median(b.map((x) => x.okRunsPerSec)) : null,
+        medianCpuMsPerRun: cpu.length ? median(cpu) : null,
         peakRssSumKb: rss.length ? Math.max(...rss.map((x) => x.peakSumKb)) : null,
         peakRssSingleKb: rss.length ? Math.max(...rss.map((x) => x.peakSingleKb)) : null,
         failures: acc[i].failures,
