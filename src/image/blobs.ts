@@ -9,6 +9,7 @@
 import { digestHex, type Hasher, hasher, sha256 } from "./digest.ts";
 import { ImageError } from "./errors.ts";
 import { withLock } from "./lock.ts";
+import { fileChunks } from "./file_chunks.ts";
 import { blobPath, type ImagePaths, tmpPath } from "./paths.ts";
 
 /** True if the blob is stored. */
@@ -114,8 +115,7 @@ async function writeHashed(
 /** sha256 and size of a file, streamed. */
 export async function hashFile(path: string): Promise<{ digest: string; size: number }> {
   const h = hasher();
-  const f = await Deno.open(path);
-  for await (const chunk of f.readable) {
+  for await (const chunk of fileChunks(path)) {
     h.hash.update(chunk);
     h.bytes += chunk.length;
   }
@@ -150,7 +150,7 @@ export async function adoptBlobFile(
       return Promise.resolve();
     });
   } else {
-    await ensureBlob(p, got.digest, got.size, async () => (await Deno.open(path)).readable);
+    await ensureBlob(p, got.digest, got.size, () => fileChunks(path));
   }
   return got;
 }

@@ -58,7 +58,8 @@ export async function* decompress(source: AsyncIterable<Uint8Array>): AsyncGener
     yield* rest();
     return;
   }
-  const z = kind === "gzip" ? createGunzip() : createZstdDecompress();
+  const opts = { chunkSize: 256 << 10 };
+  const z = kind === "gzip" ? createGunzip(opts) : createZstdDecompress(opts);
   const done = pipeline(Readable.from(rest(), { objectMode: false }), z);
   done.catch(() => {}); // surfaced through the iteration below
   for await (const chunk of z as AsyncIterable<Uint8Array>) yield chunk;

@@ -14,6 +14,7 @@ import { withLock } from "./lock.ts";
 import { syncFilesystem } from "./libc.ts";
 import { blobPath, type ImagePaths, layerDiff, layerDir, layerMarker } from "./paths.ts";
 import { readTar } from "./tar_reader.ts";
+import { fileChunks } from "./file_chunks.ts";
 
 /** The digests seen while extracting a stream. */
 export interface ExtractResult extends LayerStats {
@@ -82,10 +83,13 @@ export async function ensureLayer(
     const dir = layerDir(p, diffId);
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     Deno.mkdirSync(layerDiff(p, diffId), { recursive: true });
-    const file = await Deno.open(blobPath(p, blobDigest));
     let result: ExtractResult;
     try {
-      result = await extractStream(file.readable, layerDiff(p, diffId), lowerDirs);
+      result = await extractStream(
+        fileChunks(blobPath(p, blobDigest)),
+        layerDiff(p, diffId),
+        lowerDirs,
+      );
     } catch (err) {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       throw err;

@@ -11,6 +11,7 @@ import { decompress, sniffCompression } from "./decompress.ts";
 import { hasher, hashing } from "./digest.ts";
 import { hostPlatform, type ImageConfig, MEDIA } from "./manifest.ts";
 import { tmpPath } from "./paths.ts";
+import { fileChunks } from "./file_chunks.ts";
 import { parseReference, storedName } from "./reference.ts";
 import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
 import type { ImageRow } from "../store/images.ts";
@@ -35,9 +36,10 @@ export async function importTarball(
   return await withGcLock(ctx, false, async () => {
     const tmp = tmpPath(ctx.paths, "import");
     try {
-      let src: ReadableStream<Uint8Array>;
+      let src: AsyncIterable<Uint8Array>;
       try {
-        src = input === "-" ? Deno.stdin.readable : (await Deno.open(input)).readable;
+        if (input !== "-") Deno.statSync(input);
+        src = input === "-" ? Deno.stdin.readable : fileChunks(input);
       } catch (err) {
         throw new UsageError(`${input}: ${err instanceof Error ? err.message : err}`);
       }

@@ -14,6 +14,7 @@ import { tmpPath } from "./paths.ts";
 import { parseReference, storedName } from "./reference.ts";
 import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
 import { unpackArchive } from "./archive_unpack.ts";
+import { fileChunks } from "./file_chunks.ts";
 import type { ImageRow } from "../store/images.ts";
 
 /** One image `load` stored, with the names it got. */
@@ -47,7 +48,7 @@ export async function loadImages(
     const dir = tmpPath(ctx.paths, "load");
     Deno.mkdirSync(dir, { mode: 0o700 });
     try {
-      const src = input === "-" ? Deno.stdin.readable : (await Deno.open(input)).readable;
+      const src = input === "-" ? Deno.stdin.readable : fileChunks(input);
       const ar = await unpackArchive(src, dir);
       if (ar.has("manifest.json")) return await loadDockerArchive(ctx, ar.file);
       if (ar.has("index.json")) return await loadOciLayout(ctx, ar.file, true, platform);

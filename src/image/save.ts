@@ -11,6 +11,7 @@ import { MEDIA } from "./manifest.ts";
 import { parseReference, storedName } from "./reference.ts";
 import { findImage, type ImageCtx } from "./store.ts";
 import { tarEnd, tarHeader, tarPadding } from "./tar_writer.ts";
+import { fileChunks } from "./file_chunks.ts";
 
 const enc = new TextEncoder();
 
@@ -81,9 +82,8 @@ export async function saveOciArchive(
         out,
         tarHeader({ name: `blobs/sha256/${d.slice(7)}`, type: "file", size, mode: 0o644, mtime }),
       );
-      const f = await Deno.open(path);
       let copied = 0;
-      for await (const chunk of f.readable) {
+      for await (const chunk of fileChunks(path)) {
         await writeAll(out, chunk);
         copied += chunk.length;
       }

@@ -9,8 +9,19 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 function cli(dir: string) {
   return async (args: string[], timeoutMs = 60_000) => {
-    const out = await new Deno.Command(Deno.execPath(), {
+    // Output goes to files and a hung berth is SIGKILLed by timeout(1): a container monitor
+    // holding a pipe, or berth forwarding SIGTERM, must not hang the test.
+    const outFile = Deno.makeTempFileSync();
+    const errFile = Deno.makeTempFileSync();
+    const status = await new Deno.Command("sh", {
       args: [
+        "-c",
+        'out="$1"; err="$2"; shift 2; exec timeout -s KILL "$@" >"$out" 2>"$err" </dev/null',
+        "sh",
+        outFile,
+        errFile,
+        String(Math.ceil(timeoutMs / 1000)),
+        Deno.execPath(),
         "run",
         "-A",
         MAIN,
@@ -20,16 +31,13 @@ function cli(dir: string) {
         join(dir, "run"),
         ...args,
       ],
-      stdout: "piped",
-      stderr: "piped",
-      stdin: "null",
-      signal: AbortSignal.timeout(timeoutMs),
     }).output();
-    return {
-      code: out.code,
-      stdout: new TextDecoder().decode(out.stdout),
-      stderr: new TextDecoder().decode(out.stderr),
-    };
+    const stdout = Deno.readTextFileSync(outFile);
+    const stderr = Deno.readTextFileSync(errFile);
+    Deno.removeSync(outFile);
+    Deno.removeSync(errFile);
+    if (status.code === 137) throw new Error(`berth ${args.join(" ")}: hung for ${timeoutMs} ms`);
+    return { code: status.code, stdout, stderr };
   };
 }
 
