@@ -54,6 +54,8 @@ export interface BenchResults {
   date: string;
   durationS: number;
   machine: MachineInfo;
+  /** `/proc/loadavg` (1, 5, 15 min) when the run started and ended: other work on the machine. */
+  load: { start: number[]; end: number[] };
   versions: Record<string, string | null>;
   config: Omit<BenchConfig, "help">;
   engines: Record<"berth" | "podman" | "runc", EngineStatus>;
@@ -136,6 +138,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const started = new Date();
+  const loadStart = loadavg();
   const t0 = performance.now();
   const notes: string[] = [];
   const here = fileURLToPath(new URL(".", import.meta.url));
@@ -362,6 +365,7 @@ async function main(): Promise<number> {
       date: started.toISOString(),
       durationS: 0,
       machine: machineInfo(),
+      load: { start: loadStart, end: [] },
       versions,
       config,
       engines,
@@ -375,6 +379,7 @@ async function main(): Promise<number> {
     log("bench: cleaning up");
     notes.push(...await cleanupEngines(s, env));
     results.durationS = round((performance.now() - t0) / 1000, 1) ?? 0;
+    results.load.end = loadavg();
     console.log(renderReport(results));
     await Deno.mkdir(out.slice(0, out.lastIndexOf("/")) || ".", { recursive: true });
     await Deno.writeTextFile(`${out}.tmp`, JSON.stringify(results, roundReplacer, 2) + "\n");
@@ -498,6 +503,11 @@ export function renderReport(r: BenchResults): string {
     ["target", "measured", "verdict"],
     r.targets.map((t) => [t.goal, t.measured, verdict(t.met)]),
   ));
+  parts.push(
+    `\nload average (1/5/15 min): ${r.load.start.join(" ")} at start, ${
+      r.load.end.join(" ")
+    } at end`,
+  );
   if (r.notes.length) parts.push(`\nnotes:\n${r.notes.map((n) => `- ${n}`).join("\n")}`);
   parts.push(`\n(${r.durationS} s)`);
   return parts.join("\n");

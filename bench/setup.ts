@@ -119,6 +119,15 @@ export function machineInfo(): MachineInfo {
   };
 }
 
+/** The 1, 5 and 15 minute load averages from `/proc/loadavg` (empty if unreadable). */
+export function loadavg(): number[] {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** Mount points at or under `dir`, deepest first (from `/proc/self/mountinfo`). */
 export function mountsUnder(dir: string, mountinfo: string): string[] {
   const points = mountinfo.split("\n").map((l) => l.split(" ")[4]).filter((p) =>
