@@ -1,0 +1,65 @@
+import { assertEquals, assertThrows } from "./assert.ts";
+import { mergeEnv, parseEnvText, parseVolume } from "../../src/cli/container_flags.ts";
+import { UsageError } from "../../src/errors.ts";
+import { ociConfig } from "../../src/oci/config.ts";
+import type { ContainerSpec } from "../../src/engine/spec.ts";
+
+Deno.test("env files: comments, blanks, K=V; a bad line names file and line", () => {
+  assertEquals(parseEnvText("# c\n\nA=1\nB=x=y\r\n", "f"), ["A=1", "B=x=y"]);
+  const err = assertThrows(() => parseEnvText("A=1\nbad name=2\n", "/e.env"), UsageError);
+  assertEquals(err.message, 'invalid env file /e.env line 2: "bad name=2"');
+  assertThrows(() => parseEnvText("=v\n", "f"), UsageError);
+});
+
+Deno.test("later env entries win", () => {
+  assertEquals(mergeEnv(["PATH=/bin", "A=1", "A=2"]), ["PATH=/bin", "A=2"]);
+});
+
+Deno.test("volumes: absolute existing host path, absolute target, ro", () => {
+  assertEquals(parseVolume("/tmp:/w:ro"), { source: "/tmp", destination: "/w", readOnly: true });
+  assertThrows(() => parseVolume("rel:/w"), UsageError);
+  assertThrows(() => parseVolume("/definitely/not/here:/w"), UsageError);
+  assertThrows(() => parseVolume("/tmp:w"), UsageError);
+  assertThrows(() => parseVolume("/tmp:/w:rx"), UsageError);
+  assertThrows(() => parseVolume("/tmp"), UsageError);
+});
+
+Deno.test("OCI config: netns only for --network none, rlimits, cgroup path, binds", () => {
+  const spec: ContainerSpec = {
+    command: ["sh"],
+    rootfs: { kind: "dir", path: "/r" },
+    imageName: "/r",
+    env: ["PATH=/bin"],
+    workdir: "/",
+    user: { uid: 0, gid: 0 },
+    volumes: [{ source: "/h", destination: "/c", readOnly: true }],
+    network: "none",
+    hostname: "h",
+    timeout: 0,
+    readOnly: true,
+    autoRemove: false,
+    stopSignal: 15,
+    stopTimeout: 10,
+    runtime: "runc",
+  };
+  const rl = [{ type: "RLIMIT_NOFILE", soft: 1, hard: 2 }];
+  // deno-lint-ignore no-explicit-any
+  const c = ociConfig({ id: "x", spec, rootfsPath: "/r", rlimits: rl }) as any;
+  assertEquals(c.root, { path: "/r", readonly: true });
+  assertEquals(c.linux.cgroupsPath, "/berth/x");
+  assertEquals(c.linux.namespaces.map((n: { type: string }) => n.type).includes("network"), true);
+  assertEquals(c.process.rlimits, [{ type: "RLIMIT_NOFILE", hard: 2, soft: 1 }]);
+  assertEquals(c.process.terminal, false);
+  assertEquals(c.mounts.at(-1).options, ["rbind", "rprivate", "ro"]);
+  // deno-lint-ignore no-explicit-any
+  const host = ociConfig({
+    id: "x",
+    spec: { ...spec, network: "host" },
+    rootfsPath: "/r",
+    rlimits: [],
+  }) as any;
+  assertEquals(
+    host.linux.namespaces.map((n: { type: string }) => n.type).includes("network"),
+    false,
+  );
+});
