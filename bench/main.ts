@@ -27,6 +27,7 @@ import { environHas } from "./rss.ts";
 import { runcSpecTemplate } from "./runc_bundle.ts";
 import {
   buildRootfs,
+  loadavg,
   type MachineInfo,
   machineInfo,
   makeBundle,
