@@ -1,0 +1,257 @@
+/**
+ * `run`: exit codes, 125/126/127, live streaming, stdout/stderr separation.
+ */
+import { assert, assertEquals } from "../unit/assert.ts";
+import { busyboxRootfs, sandbox } from "../helpers.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test("run --rm passes the container's exit code through", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const codes = [0, 1, 2, 42, 125, 255];
+    const results = await Promise.all(
+      codes.map((n) => sb.berth(["run", "--rm", "--rootfs", rootfs, "sh", "-c", `exit ${n}`])),
+    );
+    assertEquals(results.map((r) => r.code), codes);
+    assertEquals((await sb.berth(["ps", "-a", "-q"])).stdout, "");
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("a container killed by a signal exits 128+N", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const run = sb.spawn(["run", "--name", "sig", "--rootfs", rootfs, "sleep", "60"]);
+    let state = "";
+    for (let i = 0; i < 200 && state !== "running"; i++) {
+      state = (await sb.berth(["inspect", "--format", "{{.State.Status}}", "sig"])).stdout.trim();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assertEquals(state, "running");
+    assertEquals((await sb.berth(["kill", "-s", "KILL", "sig"])).code, 0);
+    const out = await run.output();
+    assertEquals(out.code, 137);
+    assertEquals((await sb.berth(["wait", "sig"])).stdout, "137\n");
+    // A child shell killed by SIGTERM: the container's own code 143 passes through unchanged.
+    const r = await sb.berth([
+      "run",
+      "--rm",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      'sh -c "kill -TERM \\$\\$"; exit $?',
+    ]);
+    assertEquals(r.code, 143);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test(
+  "engine errors exit 125, a non-executable command 126, a missing one 127",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const bad = await sb.berth(["run", "--bogus", "--rootfs", rootfs, "true"]);
+      assertEquals(bad.code, 125);
+      assertEquals(bad.stderr, "Error: unknown flag: --bogus\n");
+      const noRootfs = await sb.berth(["run", "--rootfs", "/does/not/exist", "true"]);
+      assertEquals(noRootfs.code, 125);
+      assert(
+        /^Error: rootfs \/does\/not\/exist does not exist\n$/.test(noRootfs.stderr),
+        noRootfs.stderr,
+      );
+
+      const dir = await sb.berth(["run", "--rm", "--rootfs", rootfs, "/etc"]);
+      assertEquals(dir.code, 126);
+      assert(/^Error: .*exec.*\/etc.*permission denied\n$/.test(dir.stderr), dir.stderr);
+
+      const missing = await sb.berth(["run", "--rm", "--rootfs", rootfs, "/no/such/command"]);
+      assertEquals(missing.code, 127);
+      assert(
+        /^Error: .*\/no\/such\/command.*no such file or directory\n$/.test(missing.stderr),
+        missing.stderr,
+      );
+
+      const notOnPath = await sb.berth(["run", "--rm", "--rootfs", rootfs, "nosuchcmd"]);
+      assertEquals(notOnPath.code, 127);
+      assert(notOnPath.stderr.includes("executable file not found"), notOnPath.stderr);
+      // Failed --rm runs leave nothing behind.
+      assertEquals((await sb.berth(["ps", "-a", "-q"])).stdout, "");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "a failed start without --rm leaves the container created, with the error",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const r = await sb.berth(["run", "--name", "broken", "--rootfs", rootfs, "/no/such"]);
+      assertEquals(r.code, 127);
+      const state = await sb.berth([
+        "inspect",
+        "--format",
+        "{{.State.Status}}|{{.State.Error}}",
+        "broken",
+      ]);
+      assert(state.stdout.startsWith("created|"), state.stdout);
+      assert(state.stdout.includes("no such file or directory"), state.stdout);
+      assertEquals((await sb.berth(["wait", "broken"])).stdout, "0\n"); // never ran
+      assertEquals((await sb.berth(["start", "broken"])).code, 125);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "foreground run streams output live and keeps stdout and stderr apart",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const child = sb.spawn([
+        "run",
+        "--rm",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "echo first; echo to-err >&2; sleep 2; echo second",
+      ]);
+      const reader = child.stdout.getReader();
+      const { value } = await reader.read();
+      const firstSeenAt = Date.now();
+      assertEquals(new TextDecoder().decode(value), "first\n");
+      let exitedAt = 0;
+      const status = child.status.then((s) => (exitedAt = Date.now(), s));
+      let rest = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        rest += new TextDecoder().decode(value);
+      }
+      const stderr = await new Response(child.stderr).text();
+      assertEquals((await status).code, 0);
+      assertEquals(rest, "second\n");
+      assertEquals(stderr, "to-err\n");
+      assert(exitedAt - firstSeenAt > 1000, "the first line arrived before the container ended");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test("--timeout: conmon kills the container and run exits 255", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const r = await sb.berth([
+      "run",
+      "--name",
+      "slow",
+      "--timeout",
+      "1",
+      "--rootfs",
+      rootfs,
+      "sleep",
+      "30",
+    ]);
+    assertEquals(r.code, 255);
+    const s = await sb.berth([
+      "inspect",
+      "--format",
+      "{{.State.Status}} {{.State.ExitCode}}",
+      "slow",
+    ]);
+    assertEquals(s.stdout, "exited -1\n");
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("env, workdir, hostname, user, read-only, network none, volumes", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  const host = Deno.makeTempDirSync();
+  try {
+    Deno.chmodSync(host, 0o777);
+    Deno.writeTextFileSync(`${host}/in.txt`, "from-host");
+    Deno.writeTextFileSync(`${sb.dir}/env`, "# comment\nFROM_FILE=yes\n");
+    const r = await sb.berth([
+      "run",
+      "--rm",
+      "-e",
+      "A=1",
+      "--env-file",
+      `${sb.dir}/env`,
+      "-w",
+      "/tmp",
+      "--hostname",
+      "hx",
+      "-u",
+      "65534",
+      "--network",
+      "none",
+      "-v",
+      `${host}:/data`,
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      'echo "$A $FROM_FILE $(pwd) $(hostname) $(id -u)"; cat /data/in.txt; echo; ls /sys/class/net; echo ok > /data/out.txt',
+    ]);
+    assertEquals(r.stderr, "");
+    assertEquals(r.stdout, "1 yes /tmp hx 65534\nfrom-host\nlo\n");
+    assertEquals(Deno.readTextFileSync(`${host}/out.txt`), "ok\n");
+    const ro = await sb.berth(["run", "--rm", "--read-only", "--rootfs", rootfs, "touch", "/x"]);
+    assertEquals(ro.code, 1);
+    assert(ro.stderr.includes("Read-only file system"), ro.stderr);
+  } finally {
+    Deno.removeSync(host, { recursive: true });
+    await sb.cleanup();
+  }
+});
+
+Deno.test("--rootfs DIR:O never modifies the directory", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const r = await sb.berth([
+      "run",
+      "--rm",
+      "--rootfs",
+      `${rootfs}:O`,
+      "sh",
+      "-c",
+      "echo x > /written; rm /bin/true; cat /written",
+    ]);
+    assertEquals(r.code, 0);
+    assertEquals(r.stdout, "x\n");
+    let exists = true;
+    try {
+      Deno.lstatSync(`${rootfs}/written`);
+    } catch {
+      exists = false;
+    }
+    assertEquals(exists, false);
+    assert(Deno.lstatSync(`${rootfs}/bin/true`).isSymlink);
+    const mounts = Deno.readTextFileSync("/proc/self/mountinfo");
+    assert(!mounts.includes(sb.root), "the overlay was unmounted");
+  } finally {
+    await sb.cleanup();
+  }
+});
