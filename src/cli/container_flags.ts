@@ -5,13 +5,18 @@
  *
  * @module
  */
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../engine/spec.ts";
 import type { Engine } from "../engine/context.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
 import { parseSignal } from "./signals.ts";
 import { resolveImageForContainer } from "../image/for_container.ts";
+import { combineCommand, parseEntrypointFlag } from "../image/combine.ts";
+import { parseImageUser } from "../image/user.ts";
+import { parseReference } from "../image/reference.ts";
+import { parsePlatform } from "../image/manifest.ts";
+import { REGISTRY_FLAGS, registryOptions } from "./image/common.ts";
 import type { PullPolicy } from "../image/types.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
@@ -34,6 +39,8 @@ export const CREATE_FLAGS: FlagTable = {
   "stop-timeout": { type: "string" },
   entrypoint: { type: "string" },
   pull: { type: "string" },
+  platform: { type: "string" },
+  ...REGISTRY_FLAGS,
   replace: { type: "boolean" },
   interactive: { type: "boolean", short: "i" },
   tty: { type: "boolean", short: "t" },
@@ -103,34 +110,36 @@ export async function buildSpec(
   let imageEnv: string[] = [];
   let imageWorkdir = "";
   let imageUser = "";
+  let lowerDirs: string[];
   const rootfsArg = str(p, "rootfs");
   const entrypoint = str(p, "entrypoint");
   if (rootfsArg !== undefined) {
     rootfs = parseRootfs(rootfsArg);
+    lowerDirs = rootfs.kind === "dir" ? [rootfs.path] : rootfs.lowers;
     imageName = rootfsArg;
-    command = entrypoint !== undefined ? [entrypoint, ...p.positionals] : p.positionals;
+    command = entrypoint !== undefined
+      ? [...parseEntrypointFlag(entrypoint), ...p.positionals]
+      : p.positionals;
     if (command.length === 0) throw new UsageError("no command specified for --rootfs");
   } else {
     const [ref, ...args] = p.positionals;
     if (!ref) throw new UsageError("an image name or --rootfs DIR is required");
-    const image = await resolveImageForContainer(engine, ref, pull);
+    const platform = str(p, "platform");
+    const image = await resolveImageForContainer(engine, ref, pull, {
+      ...registryOptions(engine.opts, p, parseReference(ref).registry),
+      platform: platform ? parsePlatform(platform) : undefined,
+    });
     rootfs = { kind: "overlay", lowers: image.lowerDirs };
+    lowerDirs = image.lowerDirs;
     imageName = image.name;
     imageId = image.id;
-    const ep = entrypoint !== undefined
-      ? (entrypoint === "" ? [] : [entrypoint])
-      : image.config.Entrypoint ?? [];
-    const cmd = args.length ? args : (entrypoint !== undefined ? [] : image.config.Cmd ?? []);
-    command = [...ep, ...cmd];
-    if (command.length === 0) {
-      throw new UsageError(`no command specified and image ${ref} has none`);
-    }
+    command = combineCommand(image.config, entrypoint, args);
     imageEnv = image.config.Env ?? [];
     imageWorkdir = image.config.WorkingDir ?? "";
     imageUser = image.config.User ?? "";
   }
   const env = mergeEnv([DEFAULT_PATH, ...imageEnv, ...fileEnv, ...flagEnv]);
-  const user = parseUser(str(p, "user") ?? imageUser, rootfs);
+  const user = parseImageUser(str(p, "user") ?? imageUser, lowerDirs);
   return {
     name,
     cidfile,
@@ -275,52 +284,4 @@ export function mergeEnv(entries: string[]): string[] {
     map.set(eq === -1 ? e : e.slice(0, eq), e);
   }
   return [...map.values()];
-}
-
-/**
- * `-u uid[:gid]` or `name[:group]` (names looked up in the rootfs's /etc/passwd and
- * /etc/group when it is a directory).
- *
- * @throws {UsageError} for an unknown name
- */
-export function parseUser(arg: string, rootfs: RootfsSpec): { uid: number; gid: number } {
-  if (!arg) return { uid: 0, gid: 0 };
-  const [u, g] = arg.split(":");
-  const dir = rootfs.kind === "dir" ? rootfs.path : rootfs.lowers[0];
-  let uid: number;
-  let gid = 0;
-  if (/^\d+$/.test(u)) {
-    uid = Number(u);
-    gid = lookupDb(join(dir, "etc/passwd"), (f) => f[2] === u)?.[3]
-      ? Number(lookupDb(join(dir, "etc/passwd"), (f) => f[2] === u)![3])
-      : 0;
-  } else {
-    const entry = lookupDb(join(dir, "etc/passwd"), (f) => f[0] === u);
-    if (!entry) {
-      throw new UsageError(`unable to find user ${u}: no matching entries in passwd file`);
-    }
-    uid = Number(entry[2]);
-    gid = Number(entry[3]);
-  }
-  if (g !== undefined) {
-    if (/^\d+$/.test(g)) gid = Number(g);
-    else {
-      const entry = lookupDb(join(dir, "etc/group"), (f) => f[0] === g);
-      if (!entry) {
-        throw new UsageError(`unable to find group ${g}: no matching entries in group file`);
-      }
-      gid = Number(entry[2]);
-    }
-  }
-  return { uid, gid };
-}
-
-function lookupDb(path: string, match: (fields: string[]) => boolean): string[] | undefined {
-  let text = "";
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch {
-    return undefined;
-  }
-  return text.split("\n").map((l) => l.split(":")).find((f) => f.length >= 3 && match(f));
 }

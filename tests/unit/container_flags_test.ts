@@ -51,12 +51,12 @@ Deno.test("OCI config: netns only for --network none, rlimits, cgroup path, bind
   assertEquals(c.process.rlimits, [{ type: "RLIMIT_NOFILE", hard: 2, soft: 1 }]);
   assertEquals(c.process.terminal, false);
   assertEquals(c.mounts.at(-1).options, ["rbind", "rprivate", "ro"]);
-  // deno-lint-ignore no-explicit-any
   const host = ociConfig({
     id: "x",
     spec: { ...spec, network: "host" },
     rootfsPath: "/r",
     rlimits: [],
+    // deno-lint-ignore no-explicit-any
   }) as any;
   assertEquals(
     host.linux.namespaces.map((n: { type: string }) => n.type).includes("network"),
