@@ -57,13 +57,11 @@ export function codeOfRemoved(engine: Engine, id: string): WaitResult {
 
 function codeOfDone(engine: Engine, row: ContainerRow): WaitResult {
   if (row.state === "created") return { code: 0 }; // never ran
+  // exit_codes is the only source: after a reboot it is cleared, and then the code is unknown.
   const stored = getExitCode(engine.store, row.id);
-  const code = stored && stored.incarnation === row.incarnation ? stored.code : row.exitCode;
-  if (code === null || code === undefined) throw new NoSuchExitCodeError(row.id, row.state);
-  return {
-    code,
-    warning: row.error === MONITOR_DIED ? `container ${row.id}: ${MONITOR_DIED}` : undefined,
-  };
+  if (!stored) throw new NoSuchExitCodeError(row.id, row.state);
+  const warning = row.error === MONITOR_DIED ? `container ${row.id}: ${MONITOR_DIED}` : undefined;
+  return { code: stored.code, warning };
 }
 
 /** Options of one wait. */
