@@ -1,0 +1,273 @@
+/**
+ * Shared helpers of the stress suite (issue #3): leftover checks (containers, runtime state,
+ * mounts, cgroups, processes), finding the processes that belong to one sandbox, a bounded
+ * worker pool, and assertions on berth's one-line errors.
+ *
+ * Every process helper here matches on the sandbox's own directory in `/proc/PID/cmdline`,
+ * so it never touches processes of other engineers on the same machine.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { eventually, type Result, type Sandbox } from "../helpers.ts";
+
+/** Throw unless `cond` is truthy (JSR's @std/assert is unreachable here). */
+export function assert(cond: unknown, msg = "assertion failed"): asserts cond {
+  if (!cond) throw new Error(msg);
+}
+
+/** Deep equality via JSON (enough for plain data). */
+export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${msg ? msg + ": " : ""}expected ${e}, got ${a}`);
+}
+
+/** Throw unless `text` matches `re`. */
+export function assertMatch(text: string, re: RegExp, msg?: string): void {
+  if (!re.test(text)) throw new Error(`${msg ? msg + ": " : ""}${JSON.stringify(text)} !~ ${re}`);
+}
+
+/** Options for tests that spawn processes (berth, conmon, runc). */
+export const SPAWNS = { sanitizeOps: false, sanitizeResources: false } as const;
+
+/** Sleep `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The argv of process `pid` (empty when it is gone). */
+export function cmdline(pid: number): string[] {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** True when `pid` exists and is not a zombie. */
+export function alive(pid: number): boolean {
+  if (!(pid > 0)) return false;
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+/** PIDs (not zombies) whose argv mentions `needle`, excluding this process. */
+export function pidsMatching(needle: string): number[] {
+  const out: number[] = [];
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    const pid = Number(e.name);
+    if (pid === Deno.pid) continue;
+    if (cmdline(pid).join(" ").includes(needle) && alive(pid)) out.push(pid);
+  }
+  return out;
+}
+
+/** Processes of this sandbox that are berth cleanup processes (`… container cleanup …`). */
+export function cleanupPids(sb: Sandbox): number[] {
+  return pidsMatching(sb.dir).filter((pid) => {
+    const argv = cmdline(pid);
+    const i = argv.indexOf("container");
+    return i >= 0 && argv[i + 1] === "cleanup";
+  });
+}
+
+/** SIGKILL `pid` if it still runs; only ever called on PIDs found by sandbox path. */
+export function killPid(pid: number, sig: Deno.Signal = "SIGKILL"): boolean {
+  try {
+    Deno.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Lines of mountinfo that mention the sandbox's directory. */
+export function sandboxMounts(sb: Sandbox): string[] {
+  return Deno.readTextFileSync("/proc/self/mountinfo").split("\n").filter((l) =>
+    l.includes(sb.dir)
+  );
+}
+
+/** cgroup directories `/sys/fs/cgroup/<controller>/berth/<id>` that still exist for `ids`. */
+export function leftoverCgroups(ids: Iterable<string>): string[] {
+  const out: string[] = [];
+  let controllers: string[] = [];
+  try {
+    controllers = [...Deno.readDirSync("/sys/fs/cgroup")].map((e) => e.name);
+  } catch { /* no cgroupfs */ }
+  for (const id of ids) {
+    for (const c of controllers) {
+      const p = join("/sys/fs/cgroup", c, "berth", id);
+      try {
+        Deno.statSync(p);
+        out.push(p);
+      } catch { /* gone: good */ }
+    }
+  }
+  return out;
+}
+
+/** The runtime's view of the sandbox: IDs listed by `runc --root <runroot>/runtime/runc list`. */
+export async function runtimeIds(sb: Sandbox): Promise<string[]> {
+  const stateRoot = join(sb.runroot, "runtime", "runc");
+  try {
+    Deno.statSync(stateRoot);
+  } catch {
+    return [];
+  }
+  const r = await new Deno.Command("runc", {
+    args: ["--root", stateRoot, "list", "-q"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(r.stdout);
+  assertEquals(r.code, 0, `runc list failed: ${new TextDecoder().decode(r.stderr)}`);
+  return text.split("\n").map((s) => s.trim()).filter(Boolean);
+}
+
+/** Everything berth leaves behind in a sandbox that should be empty. */
+export interface Leftovers {
+  containers: string[];
+  runtime: string[];
+  mounts: string[];
+  cgroups: string[];
+  processes: string[];
+  exitFiles: string[];
+}
+
+/** Collect what is left of containers in `sb` (IDs in `ids` are checked for cgroups). */
+export async function leftovers(sb: Sandbox, ids: Iterable<string> = []): Promise<Leftovers> {
+  const ps = await sb.berth(["ps", "-a", "-q", "--no-trunc"]);
+  const listed = ps.code === 0
+    ? ps.stdout.split("\n").filter(Boolean)
+    : [`ps failed: ${ps.stderr}`];
+  const exitFiles: string[] = [];
+  try {
+    for (const e of Deno.readDirSync(join(sb.runroot, "exits"))) exitFiles.push(e.name);
+  } catch { /* none */ }
+  return {
+    containers: listed,
+    runtime: await runtimeIds(sb),
+    mounts: sandboxMounts(sb),
+    cgroups: leftoverCgroups(ids),
+    processes: pidsMatching(sb.dir).map((pid) => `${pid}: ${cmdline(pid).join(" ")}`),
+    exitFiles,
+  };
+}
+
+/** Nothing left: fails with a list of what remained (after letting cleanups finish). */
+export async function assertClean(sb: Sandbox, ids: Iterable<string> = []): Promise<void> {
+  const idList = [...ids];
+  let last: Leftovers | undefined;
+  try {
+    await eventually(async () => {
+      last = await leftovers(sb, idList);
+      return Object.values(last).every((v) => v.length === 0);
+    }, 20_000);
+  } catch {
+    throw new Error(`leftovers in ${sb.dir}:\n${JSON.stringify(last, null, 2)}`);
+  }
+}
+
+/**
+ * Run `fn` over `items` with at most `limit` running at once; results in input order.
+ */
+export async function pool<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Assert a berth usage/engine error: status, and exactly one `Error: …` line on stderr. */
+export function assertOneLineError(r: Result, status = 125, what = ""): void {
+  const ctx = `${what}\nstatus ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
+  assertEquals(r.code, status, ctx);
+  const lines = r.stderr.split("\n").filter((l) => l !== "");
+  assertEquals(lines.length, 1, `expected one stderr line${ctx}`);
+  assertMatch(lines[0], /^Error: \S/, ctx);
+  assert(!/\bat (file|async|Object)\b|\n\s+at /.test(r.stderr), `stack trace leaked${ctx}`);
+}
+
+/** Assert no `Error`, panic or "database is locked" reached the user in `r`. */
+export function assertNoError(r: Result, what: string): void {
+  assert(!/error|panic|locked/i.test(r.stderr), `${what}: stderr: ${r.stderr}`);
+}
+
+/** A container's inspect field (`--format`), or undefined if inspect failed. */
+export async function inspect(
+  sb: Sandbox,
+  id: string,
+  field: string,
+): Promise<string | undefined> {
+  const r = await sb.berth(["inspect", "--format", `{{${field}}}`, id]);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Read a `--cidfile`, waiting until it has been written. */
+export async function readCid(path: string, ms = 30_000): Promise<string> {
+  let id = "";
+  await eventually(() => {
+    try {
+      id = Deno.readTextFileSync(path).trim();
+    } catch { /* not yet */ }
+    return id.length === 64;
+  }, ms);
+  return id;
+}
+
+/** Files under `dir`, recursively, as relative paths (for "no leftover files" checks). */
+export function listTree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(d)];
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      out.push(r);
+      if (e.isDirectory) walk(join(d, e.name), r);
+    }
+  };
+  walk(dir, "");
+  return out.sort();
+}
+
+/** The sandbox's whole `--root` and `--runroot` as path → bytes digest (for "unchanged"). */
+export async function snapshot(sb: Sandbox): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const base of [sb.root, sb.runroot]) {
+    for (const rel of listTree(base)) {
+      const p = join(base, rel);
+      const st = Deno.lstatSync(p);
+      if (!st.isFile) {
+        out.set(p, st.isDirectory ? "dir" : "other");
+        continue;
+      }
+      const bytes = Deno.readFileSync(p);
+      const digest = await crypto.subtle.digest("SHA-256", bytes);
+      out.set(p, Array.from(new Uint8Array(digest), (b) => b.toString(16)).join(""));
+    }
+  }
+  return out;
+}

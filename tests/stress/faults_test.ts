@@ -1,0 +1,654 @@
+/**
+ * Stress, faults (issue #3, items 6–10): the cleanup process killed or made to fail, conmon
+ * killed, the foreground `run` killed, a reboot, and a root directory that cannot be written
+ * while an exit code is being recorded.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { busyboxRootfs, type Result, type Sandbox, sandbox, withDb } from "../helpers.ts";
+import {
+  alive,
+  assert,
+  assertClean,
+  assertEquals,
+  assertMatch,
+  cleanupPids,
+  cmdline,
+  inspect,
+  killPid,
+  leftoverCgroups,
+  readCid,
+  runtimeIds,
+  sandboxMounts,
+  sleep,
+  SPAWNS,
+} from "./_util.ts";
+
+/** The generous bound the issue sets for "returns promptly" after a fault. */
+const PROMPT_MS = 2000;
+
+/** The state column, read straight from the database (no berth process involved). */
+async function dbState(sb: Sandbox, id: string): Promise<string | undefined> {
+  return await withDb(sb, (db) => {
+    const row = db.prepare("SELECT state FROM containers WHERE id = ?").get(id) as
+      | { state: string }
+      | undefined;
+    return row?.state;
+  });
+}
+
+/** Resolve with the time the exit file of `id` first appeared (polled every 5 ms). */
+async function exitFileSeen(sb: Sandbox, id: string, ms = 30_000): Promise<number> {
+  const path = join(sb.runroot, "exits", id);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      Deno.statSync(path);
+      return Date.now();
+    } catch { /* not yet */ }
+    await sleep(5);
+  }
+  throw new Error(`exit file ${path} never appeared`);
+}
+
+/** Run a child to completion, as a Result. */
+async function collect(child: Deno.ChildProcess): Promise<Result> {
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+    stdoutBytes: out.stdout,
+  };
+}
+
+/**
+ * A conmon wrapper (given with the global `--conmon` flag) that replaces berth's exit command
+ * with `/bin/false`: the cleanup process "runs" and fails without doing anything.
+ */
+function brokenExitCommandConmon(sb: Sandbox): string {
+  const conmon = new TextDecoder().decode(
+    new Deno.Command("sh", { args: ["-c", "command -v conmon"], stdout: "piped" }).outputSync()
+      .stdout,
+  ).trim();
+  const path = join(sb.dir, "conmon-broken-exit");
+  Deno.writeTextFileSync(
+    path,
+    `#!/bin/sh
+skip=0
+for a do
+  shift
+  if [ "$skip" = 1 ]; then skip=0; continue; fi
+  case "$a" in
+    --exit-command|--exit-command-arg) skip=1; continue;;
+  esac
+  set -- "$@" "$a"
+done
+exec ${conmon} "$@" --exit-command /bin/false
+`,
+  );
+  Deno.chmodSync(path, 0o755);
+  return path;
+}
+
+/** Kill every cleanup process of `sb` as soon as it appears, until `stop()` is called. */
+function cleanupKiller(sb: Sandbox, delayMs = 0): { stop(): Promise<number> } {
+  let running = true;
+  let killed = 0;
+  const loop = (async () => {
+    const seen = new Set<number>();
+    while (running) {
+      for (const pid of cleanupPids(sb)) {
+        if (seen.has(pid)) continue;
+        seen.add(pid);
+        if (delayMs) {
+          setTimeout(() => {
+            if (cmdline(pid).join(" ").includes(sb.dir) && killPid(pid)) killed++;
+          }, delayMs);
+        } else if (killPid(pid)) killed++;
+      }
+      await sleep(2);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await sleep(delayMs + 10);
+      return killed;
+    },
+  };
+}
+
+Deno.test({
+  name: "stress 6: the cleanup process fails or is killed: wait/run still get the code promptly",
+  ...SPAWNS,
+  async fn(t) {
+    const rootfs = await busyboxRootfs();
+
+    await t.step(
+      "exit command unusable (--conmon wrapper): wait gets the code, cleans up",
+      async () => {
+        const sb = sandbox("berth-stress6a-");
+        try {
+          const global = [...sb.global, "--conmon", brokenExitCommandConmon(sb)];
+          // A waiter that is already waiting when the container exits.
+          const d = await sb.berth([
+            "run",
+            "-d",
+            "--rootfs",
+            `${rootfs}:O`,
+            "sh",
+            "-c",
+            "sleep 1; exit 9",
+          ], { global });
+          assertEquals(d.code, 0, d.stderr);
+          const id = d.stdout.trim();
+          const wait = sb.berth(["wait", id], { global });
+          const t0 = await exitFileSeen(sb, id);
+          const w = await wait;
+          const took = Date.now() - t0;
+          assertEquals([w.code, w.stdout, w.stderr], [0, "9\n", ""]);
+          assert(took < PROMPT_MS, `wait returned ${took} ms after the exit`);
+          assertEquals(await dbState(sb, id), "exited");
+          assertEquals(await runtimeIds(sb), []);
+          assertEquals(sandboxMounts(sb), []);
+
+          // --rm, and nobody waits: the cleanup fails, the container stays `stopped` until
+          // the next berth process that waits for it.
+          const r = await sb.berth([
+            "run",
+            "-d",
+            "--rm",
+            "--rootfs",
+            `${rootfs}:O`,
+            "sh",
+            "-c",
+            "exit 11",
+          ], { global });
+          assertEquals(r.code, 0, r.stderr);
+          const rid = r.stdout.trim();
+          await exitFileSeen(sb, rid);
+          await sleep(1000); // the broken cleanup ran and failed by now
+          const state = await dbState(sb, rid);
+          assert(
+            state === "running" || state === "stopped",
+            `cleanup really failed (state ${state})`,
+          );
+          const start = Date.now();
+          const w2 = await sb.berth(["wait", rid], { global });
+          const took2 = Date.now() - start;
+          assertEquals([w2.code, w2.stdout, w2.stderr], [0, "11\n", ""]);
+          assert(took2 < PROMPT_MS + 1500, `wait took ${took2} ms (incl. ~1 s CLI start)`);
+          assertEquals((await sb.berth(["container", "exists", rid])).code, 1, "removed");
+
+          // Foreground run --rm: the code, promptly, and nothing left.
+          const cid = join(sb.dir, "cid-fg");
+          const fg = sb.berth([
+            "run",
+            "--rm",
+            "--cidfile",
+            cid,
+            "--rootfs",
+            `${rootfs}:O`,
+            "sh",
+            "-c",
+            "sleep 1; echo bye; exit 13",
+          ], { global });
+          const fgId = await readCid(cid);
+          const ft0 = await exitFileSeen(sb, fgId);
+          const f = await fg;
+          const ftook = Date.now() - ft0;
+          assertEquals([f.code, f.stdout, f.stderr], [13, "bye\n", ""]);
+          assert(ftook < PROMPT_MS, `run returned ${ftook} ms after the exit`);
+          await sb.berth(["rm", "-f", id]);
+          await assertClean(sb, [id, rid, fgId]);
+        } finally {
+          await sb.cleanup();
+        }
+      },
+    );
+
+    await t.step(
+      "cleanup process SIGKILLed as soon as it appears (and at later points)",
+      async () => {
+        const sb = sandbox("berth-stress6b-");
+        const ids: string[] = [];
+        try {
+          for (const delay of [0, 0, 50, 150, 300, 600]) {
+            const killer = cleanupKiller(sb, delay);
+            try {
+              // Detached, with a waiter already waiting.
+              const d = await sb.berth([
+                "run",
+                "-d",
+                "--rm",
+                "--rootfs",
+                `${rootfs}:O`,
+                "sh",
+                "-c",
+                "sleep 1; exit 21",
+              ]);
+              assertEquals(d.code, 0, d.stderr);
+              const id = d.stdout.trim();
+              ids.push(id);
+              const wait = sb.berth(["wait", id]);
+              const t0 = await exitFileSeen(sb, id);
+              const w = await wait;
+              const took = Date.now() - t0;
+              assertEquals([w.code, w.stdout, w.stderr], [0, "21\n", ""], `delay ${delay}`);
+              assert(took < PROMPT_MS, `delay ${delay}: wait returned ${took} ms after the exit`);
+
+              // Foreground.
+              const cid = join(sb.dir, `cid-${delay}-${ids.length}`);
+              const fg = sb.berth([
+                "run",
+                "--rm",
+                "--cidfile",
+                cid,
+                "--rootfs",
+                rootfs,
+                "sh",
+                "-c",
+                "sleep 1; exit 22",
+              ]);
+              const fgId = await readCid(cid);
+              ids.push(fgId);
+              const ft0 = await exitFileSeen(sb, fgId);
+              const f = await fg;
+              const ftook = Date.now() - ft0;
+              assertEquals([f.code, f.stderr], [22, ""], `delay ${delay}`);
+              assert(ftook < PROMPT_MS, `delay ${delay}: run returned ${ftook} ms after the exit`);
+            } finally {
+              await killer.stop();
+            }
+          }
+          await assertClean(sb, ids);
+        } finally {
+          await sb.cleanup();
+        }
+      },
+    );
+
+    await t.step(
+      "cleanup killed, nobody waits: the next berth process (ps) finishes it",
+      async () => {
+        const sb = sandbox("berth-stress6c-");
+        try {
+          const killer = cleanupKiller(sb);
+          let id: string;
+          try {
+            const d = await sb.berth([
+              "run",
+              "-d",
+              "--rootfs",
+              `${rootfs}:O`,
+              "sh",
+              "-c",
+              "exit 31",
+            ]);
+            assertEquals(d.code, 0, d.stderr);
+            id = d.stdout.trim();
+            await exitFileSeen(sb, id);
+            await sleep(1000);
+          } finally {
+            assert((await killer.stop()) >= 1, "a cleanup process was killed");
+          }
+          const ps = await sb.berth(["ps", "-a"]);
+          assertEquals(ps.code, 0, ps.stderr);
+          const facts = {
+            state: await dbState(sb, id),
+            runtime: await runtimeIds(sb),
+            mounts: sandboxMounts(sb).length,
+          };
+          assertEquals(facts, { state: "exited", runtime: [], mounts: 0 }, "after the next `ps`");
+        } finally {
+          await sb.cleanup();
+        }
+      },
+    );
+  },
+});
+
+/** The container's PID if it is really this container's (its cgroup names the ID). */
+function containerPid(pid: number, id: string): number {
+  const cg = Deno.readTextFileSync(`/proc/${pid}/cgroup`);
+  assert(cg.includes(`berth/${id}`), `pid ${pid} is not in container ${id}'s cgroup`);
+  return pid;
+}
+
+/** conmon's PID for `id`, checked to belong to `sb` (its argv names the sandbox). */
+async function conmonPid(sb: Sandbox, id: string): Promise<number> {
+  const pid = Number(await inspect(sb, id, ".State.ConmonPid"));
+  assert(pid > 0, `conmon pid of ${id}`);
+  assert(cmdline(pid).join(" ").includes(sb.dir), `pid ${pid} is not this sandbox's conmon`);
+  return pid;
+}
+
+Deno.test({
+  name: "stress 7: SIGKILL conmon while the container runs: wait/run return, rm -f cleans up",
+  ...SPAWNS,
+  async fn(t) {
+    const rootfs = await busyboxRootfs();
+    const sb = sandbox("berth-stress7-");
+    const ids: string[] = [];
+    try {
+      await t.step("detached + wait", async () => {
+        const d = await sb.berth([
+          "run",
+          "-d",
+          "--rootfs",
+          `${rootfs}:O`,
+          "sh",
+          "-c",
+          "sleep 2; exit 4",
+        ]);
+        assertEquals(d.code, 0, d.stderr);
+        const id = d.stdout.trim();
+        ids.push(id);
+        const pid = containerPid(Number(await inspect(sb, id, ".State.Pid")), id);
+        const wait = sb.berth(["wait", id], { timeoutMs: 30_000 });
+        await sleep(300);
+        assert(killPid(await conmonPid(sb, id)), "conmon killed");
+        while (alive(pid)) await sleep(5);
+        const t0 = Date.now();
+        const w = await wait;
+        const took = Date.now() - t0;
+        assertEquals(w.code, 0, w.stderr);
+        assert(["4\n", "-1\n"].includes(w.stdout), `wait printed ${w.stdout}`);
+        if (w.stdout === "-1\n") assertMatch(w.stderr, /^Error: .*conmon/m, "a clear message");
+        assert(took < PROMPT_MS, `wait returned ${took} ms after the container died`);
+        const rm = await sb.berth(["rm", "-f", id], { timeoutMs: 30_000 });
+        assertEquals(rm.code, 0, rm.stderr);
+        await assertClean(sb, ids);
+      });
+
+      await t.step("foreground run", async () => {
+        const cid = join(sb.dir, "cid-fg");
+        const run = sb.berth([
+          "run",
+          "--cidfile",
+          cid,
+          "--rootfs",
+          `${rootfs}:O`,
+          "sh",
+          "-c",
+          "sleep 2; exit 4",
+        ], { timeoutMs: 30_000 });
+        const id = await readCid(cid);
+        ids.push(id);
+        let pidText: string | undefined;
+        for (let i = 0; i < 200 && !(Number(pidText) > 0); i++) {
+          pidText = await inspect(sb, id, ".State.Pid");
+          if (!(Number(pidText) > 0)) await sleep(20);
+        }
+        const pid = containerPid(Number(pidText), id);
+        assert(killPid(await conmonPid(sb, id)), "conmon killed");
+        while (alive(pid)) await sleep(5);
+        const t0 = Date.now();
+        const r = await run;
+        const took = Date.now() - t0;
+        assert(r.code === 255 || r.code === 4, `run exited ${r.code}: ${r.stderr}`);
+        if (r.code === 255) assertMatch(r.stderr, /^Error: .*conmon/m, "a clear message");
+        assert(took < PROMPT_MS, `run returned ${took} ms after the container died`);
+        const rm = await sb.berth(["rm", "-f", id], { timeoutMs: 30_000 });
+        assertEquals(rm.code, 0, rm.stderr);
+        await assertClean(sb, ids);
+      });
+    } finally {
+      await sb.cleanup();
+    }
+  },
+});
+
+Deno.test({
+  name: "stress 8: SIGKILL the foreground run: the container finishes, wait gets its code",
+  ...SPAWNS,
+  async fn() {
+    const rootfs = await busyboxRootfs();
+    const sb = sandbox("berth-stress8-");
+    const ids: string[] = [];
+    try {
+      for (const rm of [false, true]) {
+        const cid = join(sb.dir, `cid-${rm}`);
+        const child = sb.spawn([
+          "run",
+          ...(rm ? ["--rm"] : []),
+          "--cidfile",
+          cid,
+          "--rootfs",
+          `${rootfs}:O`,
+          "sh",
+          "-c",
+          "sleep 1.5; echo done; exit 23",
+        ]);
+        const id = await readCid(cid);
+        ids.push(id);
+        for (let i = 0; i < 200; i++) {
+          if ((await inspect(sb, id, ".State.Status")) === "running") break;
+          await sleep(20);
+        }
+        child.kill("SIGKILL");
+        const st = await collect(child);
+        assertEquals(st.code, 137, "the foreground run was killed");
+        const w = await sb.berth(["wait", id], { timeoutMs: 30_000 });
+        assertEquals([w.code, w.stdout, w.stderr], [0, "23\n", ""], `--rm=${rm}`);
+        if (!rm) {
+          const logs = await sb.berth(["logs", id]);
+          assertEquals([logs.code, logs.stdout], [0, "done\n"]);
+          assertEquals(await inspect(sb, id, ".State.Status"), "exited");
+          assertEquals((await sb.berth(["rm", id])).code, 0);
+        }
+      }
+      await assertClean(sb, ids);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+});
+
+/** Kill a running container's conmon and process, as a reboot would, leaving runtime state. */
+async function crash(sb: Sandbox, id: string): Promise<void> {
+  const pid = containerPid(Number(await inspect(sb, id, ".State.Pid")), id);
+  killPid(await conmonPid(sb, id));
+  await sleep(50);
+  killPid(pid);
+  while (alive(pid)) await sleep(5);
+}
+
+Deno.test({
+  name: "stress 9: a reboot (new boot id, or an emptied runroot) refreshes states and codes",
+  ...SPAWNS,
+  async fn(t) {
+    const rootfs = await busyboxRootfs();
+    for (const how of ["boot id", "empty runroot"]) {
+      await t.step(how, async () => {
+        const sb = sandbox("berth-stress9-");
+        try {
+          const c = await sb.berth(["create", "--name", "c1", "--rootfs", rootfs, "true"]);
+          assertEquals(c.code, 0, c.stderr);
+          const r = await sb.berth([
+            "run",
+            "-d",
+            "--name",
+            "c2",
+            "--rootfs",
+            `${rootfs}:O`,
+            "sleep",
+            "600",
+          ]);
+          assertEquals(r.code, 0, r.stderr);
+          const c2 = r.stdout.trim();
+          const e = await sb.berth([
+            "run",
+            "--name",
+            "c3",
+            "--rootfs",
+            rootfs,
+            "sh",
+            "-c",
+            "exit 3",
+          ]);
+          assertEquals(e.code, 3, e.stderr);
+          const cid = join(sb.dir, "cid-gone");
+          const g = await sb.berth([
+            "run",
+            "--rm",
+            "--cidfile",
+            cid,
+            "--rootfs",
+            rootfs,
+            "sh",
+            "-c",
+            "exit 5",
+          ]);
+          assertEquals(g.code, 5, g.stderr);
+          const gone = await readCid(cid);
+          assertEquals((await sb.berth(["wait", gone])).stdout, "5\n", "code kept before reboot");
+
+          await crash(sb, c2);
+          if (how === "boot id") {
+            await withDb(sb, (db) => {
+              db.prepare("UPDATE meta SET value = 'not-this-boot' WHERE key = 'boot_id'").run();
+            });
+          } else {
+            Deno.removeSync(sb.runroot, { recursive: true });
+          }
+
+          const ps = await sb.berth(["ps", "-a"]);
+          assertEquals([ps.code, ps.stderr], [0, ""], "the first command after the reboot");
+          const states = {
+            c1: await inspect(sb, "c1", ".State.Status"),
+            c2: await inspect(sb, "c2", ".State.Status"),
+            c3: await inspect(sb, "c3", ".State.Status"),
+          };
+          assertEquals(states, { c1: "created", c2: "created", c3: "exited" });
+          const codes = await withDb(
+            sb,
+            (db) =>
+              Number((db.prepare("SELECT count(*) AS n FROM exit_codes").get() as { n: number }).n),
+          );
+          assertEquals(codes, 0, "exit codes cleared");
+          const wg = await sb.berth(["wait", gone]);
+          assertEquals(wg.code, 125, `wait on a pre-reboot removed container: ${wg.stdout}`);
+          assertMatch(wg.stderr, /^Error: /);
+          assertEquals(await runtimeIds(sb), [], "stale runtime state removed");
+          assertEquals(sandboxMounts(sb), [], "stale overlay released");
+          if (how === "boot id") {
+            assertEquals(leftoverCgroups([c2]), [], "stale cgroups removed");
+          }
+          const w2 = await sb.berth(["wait", "c2"]);
+          assertEquals([w2.code, w2.stdout], [0, "0\n"], "a reset container never ran");
+          // It can run again.
+          const st = await sb.berth(["start", "c2"]);
+          assertEquals(st.code, 0, st.stderr);
+          assertEquals(await inspect(sb, "c2", ".State.Status"), "running");
+          const stop = await sb.berth(["stop", "-t", "0", "c2"]);
+          assertEquals(stop.code, 0, stop.stderr);
+          const rm = await sb.berth(["rm", "-a"]);
+          assertEquals(rm.code, 0, rm.stderr);
+          await assertClean(sb, how === "boot id" ? [c2] : []);
+        } finally {
+          await sb.cleanup();
+        }
+      });
+    }
+  },
+});
+
+/** Mount a tmpfs of `size` as the sandbox's --root. */
+async function tmpfsRoot(sb: Sandbox, size: string): Promise<void> {
+  Deno.mkdirSync(sb.root, { recursive: true });
+  const r = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", sb.root],
+  }).output();
+  assertEquals(r.code, 0, "mount tmpfs");
+}
+
+async function remount(sb: Sandbox, mode: "ro" | "rw"): Promise<void> {
+  const r = await new Deno.Command("mount", { args: ["-o", `remount,${mode}`, sb.root] })
+    .output();
+  assertEquals(r.code, 0, `remount ${mode}`);
+}
+
+/** Undo {@link tmpfsRoot} and remove the sandbox. */
+async function cleanupTmpfs(sb: Sandbox): Promise<void> {
+  await new Deno.Command("mount", { args: ["-o", "remount,rw", sb.root], stderr: "null" })
+    .output();
+  await sb.berth(["rm", "-af", "-t", "0"]);
+  await sleep(200);
+  await new Deno.Command("umount", { args: ["-R", sb.root], stderr: "null" }).output();
+  Deno.removeSync(sb.dir, { recursive: true });
+}
+
+Deno.test({
+  name: "stress 10: root read-only or full while the exit is recorded: clear error, code not lost",
+  ...SPAWNS,
+  async fn(t) {
+    const rootfs = await busyboxRootfs();
+
+    await t.step("read-only root", async () => {
+      const sb = sandbox("berth-stress10a-");
+      try {
+        await tmpfsRoot(sb, "16m");
+        const d = await sb.berth(["run", "-d", "--rootfs", rootfs, "sh", "-c", "sleep 2; exit 33"]);
+        assertEquals(d.code, 0, d.stderr);
+        const id = d.stdout.trim();
+        await remount(sb, "ro");
+        await exitFileSeen(sb, id);
+        await sleep(1500); // the cleanup process tried, and failed
+        const w = await sb.berth(["wait", id], { timeoutMs: 30_000 });
+        assertEquals(w.stdout, "", "no code printed while it cannot be recorded");
+        assertEquals(w.code, 125, w.stderr);
+        assertMatch(w.stderr, /^Error: .*(read-only|readonly)/, "a clear error");
+        assertEquals(w.stderr.trim().split("\n").length, 1, w.stderr);
+        await remount(sb, "rw");
+        const w2 = await sb.berth(["wait", id], { timeoutMs: 30_000 });
+        assertEquals([w2.code, w2.stdout, w2.stderr], [0, "33\n", ""], "recorded afterwards");
+        assertEquals(await inspect(sb, id, ".State.ExitCode"), "33");
+        assertEquals(await inspect(sb, id, ".State.Status"), "exited");
+        assertEquals(await runtimeIds(sb), []);
+      } finally {
+        await cleanupTmpfs(sb);
+      }
+    });
+
+    await t.step("full root (ENOSPC)", async () => {
+      const sb = sandbox("berth-stress10b-");
+      try {
+        await tmpfsRoot(sb, "4m");
+        const d = await sb.berth(["run", "-d", "--rootfs", rootfs, "sh", "-c", "sleep 2; exit 34"]);
+        assertEquals(d.code, 0, d.stderr);
+        const id = d.stdout.trim();
+        // Fill the file system to the last byte.
+        const filler = join(sb.root, "filler");
+        const f = Deno.openSync(filler, { write: true, create: true });
+        const block = new Uint8Array(4096);
+        try {
+          for (;;) f.writeSync(block);
+        } catch { /* ENOSPC */ }
+        try {
+          for (;;) f.writeSync(block.subarray(0, 1));
+        } catch { /* ENOSPC */ }
+        f.close();
+        await exitFileSeen(sb, id);
+        await sleep(1500);
+        const w = await sb.berth(["wait", id], { timeoutMs: 30_000 });
+        // Either the write fit (SQLite reuses its WAL) or it failed clearly; never a wrong code.
+        if (w.code === 0) assertEquals([w.stdout, w.stderr], ["34\n", ""]);
+        else {
+          assertEquals([w.code, w.stdout], [125, ""], w.stderr);
+          assertMatch(w.stderr, /^Error: .*(full|space)/i, "a clear error");
+        }
+        Deno.removeSync(filler);
+        const w2 = await sb.berth(["wait", id], { timeoutMs: 30_000 });
+        assertEquals([w2.code, w2.stdout, w2.stderr], [0, "34\n", ""], "recorded afterwards");
+        assertEquals(await inspect(sb, id, ".State.Status"), "exited");
+      } finally {
+        await cleanupTmpfs(sb);
+      }
+    });
+  },
+});
