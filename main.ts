@@ -9,48 +9,109 @@ import type { GlobalOptions } from "./src/engine/context.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel } from "./src/engine/log.ts";
 import type { Command } from "./src/cli/command.ts";
 import { errOut, out } from "./src/cli/command.ts";
-import { runCommand } from "./src/cli/run.ts";
-import { createCommand } from "./src/cli/create.ts";
-import { startCommand } from "./src/cli/start.ts";
-import { waitCommand } from "./src/cli/wait.ts";
-import { stopCommand } from "./src/cli/stop.ts";
-import { killCommand } from "./src/cli/kill.ts";
-import { rmCommand } from "./src/cli/rm.ts";
-import { psCommand } from "./src/cli/ps.ts";
-import { inspectCommand } from "./src/cli/inspect.ts";
-import { logsCommand } from "./src/cli/logs.ts";
-import { cleanupCommand, existsCommand, refreshCommand, versionCommand } from "./src/cli/misc.ts";
-import { IMAGE_COMMANDS } from "./src/cli/image_commands.ts";
 
-/** Commands that exist both at the top level and under `container`. */
-const CONTAINER_COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  create: createCommand,
-  start: startCommand,
-  wait: waitCommand,
-  stop: stopCommand,
-  kill: killCommand,
-  rm: rmCommand,
-  ps: psCommand,
-  inspect: inspectCommand,
-  logs: logsCommand,
+/** A command's summary, and its module, loaded only when that command runs (fast start-up). */
+interface Entry {
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+const CONTAINER_COMMANDS: Record<string, Entry> = {
+  run: {
+    summary: "Run a command in a new container",
+    load: async () => (await import("./src/cli/run.ts")).runCommand,
+  },
+  create: {
+    summary: "Create a container without starting it",
+    load: async () => (await import("./src/cli/create.ts")).createCommand,
+  },
+  start: {
+    summary: "Start one or more containers",
+    load: async () => (await import("./src/cli/start.ts")).startCommand,
+  },
+  wait: {
+    summary: "Wait for containers to exit and print their exit codes",
+    load: async () => (await import("./src/cli/wait.ts")).waitCommand,
+  },
+  stop: {
+    summary: "Stop one or more running containers",
+    load: async () => (await import("./src/cli/stop.ts")).stopCommand,
+  },
+  kill: {
+    summary: "Send a signal to running containers",
+    load: async () => (await import("./src/cli/kill.ts")).killCommand,
+  },
+  rm: {
+    summary: "Remove one or more containers",
+    load: async () => (await import("./src/cli/rm.ts")).rmCommand,
+  },
+  ps: {
+    summary: "List containers",
+    load: async () => (await import("./src/cli/ps.ts")).psCommand,
+  },
+  inspect: {
+    summary: "Show details of containers",
+    load: async () => (await import("./src/cli/inspect.ts")).inspectCommand,
+  },
+  logs: {
+    summary: "Show the output of a container",
+    load: async () => (await import("./src/cli/logs.ts")).logsCommand,
+  },
+};
+
+const misc = () => import("./src/cli/misc.ts");
+const images = async (name: string) =>
+  (await import("./src/cli/image_commands.ts")).IMAGE_COMMANDS[name];
+
+/** The image commands, by the key they have in IMAGE_COMMANDS. */
+const IMAGE_NAMES: Record<string, string> = {
+  pull: "Pull an image from a registry",
+  load: "Load images from an archive or OCI layout",
+  save: "Save images to an oci-archive",
+  import: "Create an image from a root filesystem tarball",
+  images: "List images",
+  rmi: "Remove images",
+  tag: "Add names to an image",
+  login: "Log in to a registry",
+  logout: "Log out of a registry",
+  "image:inspect": "Show details of images",
+  "image:prune": "Remove unused images",
 };
 
 /** Every command, keyed by its words joined with a space. */
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Entry> = {
   ...CONTAINER_COMMANDS,
-  version: versionCommand,
+  version: { summary: "Show berth's version", load: async () => (await misc()).versionCommand },
   ...Object.fromEntries(
     Object.entries(CONTAINER_COMMANDS).map(([name, cmd]) => [`container ${name}`, cmd]),
   ),
-  "container ls": psCommand,
-  "container list": psCommand,
-  "container exists": existsCommand,
-  "container cleanup": cleanupCommand,
-  "system refresh": refreshCommand,
+  "container ls": CONTAINER_COMMANDS.ps,
+  "container list": CONTAINER_COMMANDS.ps,
+  "container exists": {
+    summary: "Check whether a container exists",
+    load: async () => (await misc()).existsCommand,
+  },
+  "container cleanup": {
+    summary: "Clean up containers after they exit (run by conmon)",
+    load: async () => (await misc()).cleanupCommand,
+  },
+  "system refresh": {
+    summary: "Reset container states and clear exit codes, as after a reboot",
+    load: async () => (await misc()).refreshCommand,
+  },
   ...Object.fromEntries(
-    Object.entries(IMAGE_COMMANDS).map(([name, cmd]) => [name.replace(":", " "), cmd]),
+    Object.entries(IMAGE_NAMES).map((
+      [key, summary],
+    ) => [key.replace(":", " "), { summary, load: () => images(key) }]),
   ),
+  "image ls": { summary: IMAGE_NAMES.images, load: () => images("images") },
+  "image list": { summary: IMAGE_NAMES.images, load: () => images("images") },
+  "image rm": { summary: IMAGE_NAMES.rmi, load: () => images("rmi") },
+  "image pull": { summary: IMAGE_NAMES.pull, load: () => images("pull") },
+  "image tag": { summary: IMAGE_NAMES.tag, load: () => images("tag") },
+  "image load": { summary: IMAGE_NAMES.load, load: () => images("load") },
+  "image save": { summary: IMAGE_NAMES.save, load: () => images("save") },
+  "image import": { summary: IMAGE_NAMES.import, load: () => images("import") },
 };
 
 const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
@@ -124,7 +185,10 @@ function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOpti
 
 function usage(): string {
   const lines = Object.entries(COMMANDS)
-    .filter(([name]) => !name.startsWith("container ") || name.split(" ").length === 2)
+    .filter(([name]) =>
+      !name.startsWith("container ") && !name.startsWith("image ") ||
+      ["container exists", "container cleanup", "image inspect", "image prune"].includes(name)
+    )
     .map(([name, cmd]) => `  ${name.padEnd(20)} ${cmd.summary}`);
   return `Usage: berth [global flags] COMMAND [flags] [args]
 
@@ -149,7 +213,8 @@ export async function main(argv: string[]): Promise<number> {
       await out(usage());
       return help ? 0 : 125;
     }
-    return await COMMANDS[command].run(global, help ? ["--help", ...args] : args);
+    const cmd = await COMMANDS[command].load();
+    return await cmd.run(global, help ? ["--help", ...args] : args);
   } catch (err) {
     await errOut(`Error: ${errorMessage(err)}\n`);
     if (err instanceof BerthError) return err.exitCode;

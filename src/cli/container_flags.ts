@@ -11,12 +11,8 @@ import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../engine/spec.ts";
 import type { Engine } from "../engine/context.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
 import { parseSignal } from "./signals.ts";
-import { resolveImageForContainer } from "../image/for_container.ts";
-import { combineCommand, parseEntrypointFlag } from "../image/combine.ts";
+import { parseEntrypointFlag } from "../image/combine.ts";
 import { parseImageUser } from "../image/user.ts";
-import { parseReference } from "../image/reference.ts";
-import { parsePlatform } from "../image/manifest.ts";
-import { REGISTRY_FLAGS, registryOptions } from "./image/common.ts";
 import type { PullPolicy } from "../image/types.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
@@ -40,7 +36,11 @@ export const CREATE_FLAGS: FlagTable = {
   entrypoint: { type: "string" },
   pull: { type: "string" },
   platform: { type: "string" },
-  ...REGISTRY_FLAGS,
+  // The registry flags of `pull` (src/cli/image/common.ts), for a missing image.
+  "tls-verify": { type: "boolean", default: true },
+  "cert-dir": { type: "string" },
+  creds: { type: "string" },
+  authfile: { type: "string" },
   replace: { type: "boolean" },
   interactive: { type: "boolean", short: "i" },
   tty: { type: "boolean", short: "t" },
@@ -124,6 +124,22 @@ export async function buildSpec(
   } else {
     const [ref, ...args] = p.positionals;
     if (!ref) throw new UsageError("an image name or --rootfs DIR is required");
+    // The image subsystem is loaded only when an image is named: --rootfs runs start faster.
+    const [
+      { resolveImageForContainer },
+      { combineCommand },
+      { parseReference },
+      { parsePlatform },
+      {
+        registryOptions,
+      },
+    ] = await Promise.all([
+      import("../image/for_container.ts"),
+      import("../image/combine.ts"),
+      import("../image/reference.ts"),
+      import("../image/manifest.ts"),
+      import("./image/common.ts"),
+    ]);
     const platform = str(p, "platform");
     const image = await resolveImageForContainer(engine, ref, pull, {
       ...registryOptions(engine.opts, p, parseReference(ref).registry),
