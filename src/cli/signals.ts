@@ -66,3 +66,9 @@ export function parseSignal(text: string): number {
   }
   throw new UsageError(`invalid signal: ${text}`);
 }
+
+/** The conventional name of signal `n` (`SIGTERM`), or its number. */
+export function signalName(n: number): string {
+  const name = Object.entries(SIGNALS).find(([, v]) => v === n)?.[0];
+  return name ? `SIG${name}` : String(n);
+}

@@ -16,6 +16,7 @@ import { cleanupContainer } from "./cleanup.ts";
 import { log } from "./log.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 import { errOut } from "../cli/command.ts";
+import { signalName } from "../cli/signals.ts";
 
 /** How long to wait after SIGKILL (podman's killContainerTimeout). */
 const KILL_WAIT_MS = 5000;
@@ -46,7 +47,9 @@ export async function stopContainer(
       done = await awaitExit(engine, id, timeout * 1000);
       if (!done) {
         await errOut(
-          `WARN: StopSignal ${row.spec.stopSignal} failed to stop container ${row.name} in ${timeout} seconds, resorting to SIGKILL\n`,
+          `WARN: StopSignal ${
+            signalName(row.spec.stopSignal)
+          } failed to stop container ${row.name} in ${timeout} seconds, resorting to SIGKILL\n`,
         );
       }
     }

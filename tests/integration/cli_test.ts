@@ -1,0 +1,174 @@
+/**
+ * podman's command-line behaviour: statuses of rm/kill/stop, start -a, restarts, ps and
+ * inspect formats, names and prefixes.
+ */
+import { assert, assertEquals } from "../unit/assert.ts";
+import { busyboxRootfs, sandbox } from "../helpers.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test("rm, kill and stop statuses and messages follow podman", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const id = (await sb.berth(["run", "-d", "--name", "s1", "--rootfs", rootfs, "sleep", "100"]))
+      .stdout.trim();
+    const rm = await sb.berth(["rm", "s1"]);
+    assertEquals(rm.code, 2);
+    assert(rm.stderr.includes("cannot remove container") && rm.stderr.includes("without force"));
+    assertEquals((await sb.berth(["rm", "bogus"])).code, 1);
+    const quiet = await sb.berth(["rm", "-f", "bogus"]);
+    assertEquals([quiet.code, quiet.stdout, quiet.stderr], [0, "", ""]);
+    const dup = await sb.berth(["create", "--name", "s1", "--rootfs", rootfs, "true"]);
+    assertEquals(dup.code, 125);
+    assert(dup.stderr.includes("already in use"), dup.stderr);
+    assertEquals((await sb.berth(["ps", "-q"])).stdout, `${id.slice(0, 12)}\n`);
+    assertEquals(
+      (await sb.berth(["ps", "--format", "{{.ID}} {{.Names}}"])).stdout,
+      `${id.slice(0, 12)} s1\n`,
+    );
+    assertEquals(
+      (await sb.berth(["inspect", "-f", "{{.State.Running}} {{.Name}}", id.slice(0, 8)])).stdout,
+      "true s1\n",
+    );
+
+    // sleep as PID 1 ignores SIGTERM: stop falls back to SIGKILL after the timeout.
+    const stop = await sb.berth(["stop", "-t", "1", "s1"]);
+    assertEquals([stop.code, stop.stdout], [0, "s1\n"]);
+    assert(
+      stop.stderr.includes("StopSignal SIGTERM failed to stop container s1 in 1 seconds"),
+      stop.stderr,
+    );
+    assertEquals(
+      (await sb.berth(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "s1"])).stdout,
+      "exited 137\n",
+    );
+    const kill = await sb.berth(["kill", "s1"]);
+    assertEquals(kill.code, 125);
+    assert(kill.stderr.includes("can only kill running containers"), kill.stderr);
+    assertEquals((await sb.berth(["stop", "s1"])).code, 0); // already stopped: a no-op
+    assertEquals((await sb.berth(["stop", "nosuch"])).code, 125);
+    assertEquals((await sb.berth(["stop", "--ignore", "nosuch"])).code, 0);
+    assertEquals((await sb.berth(["rm", "s1"])).stdout, "s1\n");
+    assertEquals((await sb.berth(["container", "exists", "s1"])).code, 1);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("stop lets a container trap SIGTERM and exit by itself", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    await sb.berth([
+      "run",
+      "-d",
+      "--name",
+      "t",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      "trap 'echo got-term; exit 0' TERM; echo ready; while :; do sleep 0.1; done",
+    ]);
+    const started = Date.now();
+    const stop = await sb.berth(["stop", "-t", "5", "t"]);
+    assertEquals(stop.code, 0);
+    assert(Date.now() - started < 4000, "stopped by its own trap, not by SIGKILL");
+    assertEquals((await sb.berth(["wait", "t"])).stdout, "0\n");
+    assertEquals((await sb.berth(["logs", "t"])).stdout, "ready\ngot-term\n");
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test(
+  "start -a of a created --rm container prints its output and removes it",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await sb.berth([
+        "create",
+        "--rm",
+        "--name",
+        "c1",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "echo msg; exit 5",
+      ]);
+      const r = await sb.berth(["start", "-a", "c1"]);
+      assertEquals([r.code, r.stdout], [5, "msg\n"]);
+      assertEquals((await sb.berth(["container", "exists", "c1"])).code, 1);
+      assertEquals((await sb.berth(["wait", "c1"])).stdout, "5\n"); // by its former name
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "a restarted container appends to its log; start -a shows only the new run",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await sb.berth(["run", "--name", "r", "--rootfs", rootfs, "sh", "-c", "echo a; echo b"]);
+      const again = await sb.berth(["start", "-a", "r"]);
+      assertEquals([again.code, again.stdout], [0, "a\nb\n"]);
+      assertEquals((await sb.berth(["logs", "r"])).stdout, "a\nb\na\nb\n");
+      assertEquals((await sb.berth(["logs", "--tail", "1", "r"])).stdout, "b\n");
+      const follow = await sb.berth(["logs", "-f", "r"], { timeoutMs: 10_000 });
+      assertEquals([follow.code, follow.stdout], [0, "a\nb\na\nb\n"]);
+      const ps = await sb.berth(["ps", "-a", "--format", "json"]);
+      const [view] = JSON.parse(ps.stdout);
+      assertEquals([view.Names, view.State, view.ExitCode], ["r", "exited", 0]);
+      const inspect = JSON.parse((await sb.berth(["inspect", "r"])).stdout)[0];
+      assertEquals(inspect.State.Status, "exited");
+      assertEquals(inspect.Name, "r");
+      assert(inspect.HostConfig.LogConfig.Path.endsWith("ctr.log"));
+      assertEquals((await sb.berth(["inspect", "nope"])).code, 125);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test("bad input: one Error line, status 125, nothing created", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    Deno.writeTextFileSync(`${sb.dir}/bad.env`, "GOOD=1\nnot valid=2\n");
+    Deno.writeTextFileSync(`${sb.dir}/file`, "x");
+    const cases = [
+      ["run", "--bogus", "--rootfs", rootfs, "true"],
+      ["run", "--rootfs"],
+      ["run", "--name", "a b", "--rootfs", rootfs, "true"],
+      ["run", "--name", "a/b", "--rootfs", rootfs, "true"],
+      ["run", "--rootfs", `${sb.dir}/file`, "true"],
+      ["run", "--rootfs", "/no/such/dir", "true"],
+      ["run", "-v", "relative:/x", "--rootfs", rootfs, "true"],
+      ["run", "-v", "/no/such/host:/x", "--rootfs", rootfs, "true"],
+      ["run", "--env-file", `${sb.dir}/bad.env`, "--rootfs", rootfs, "true"],
+      ["run", "--timeout", "-1", "--rootfs", rootfs, "true"],
+      ["run", "--network", "bridge", "--rootfs", rootfs, "true"],
+      ["run", "--rootfs", rootfs],
+      ["kill", "-s", "SIGFOO", "x"],
+      ["stop", "-t", "-3", "x"],
+      ["--log-level", "loud", "ps"],
+      ["frobnicate"],
+    ];
+    for (const args of cases) {
+      const r = await sb.berth(args);
+      assertEquals(r.code, 125, args.join(" "));
+      assert(/^Error: [^\n]+\n$/.test(r.stderr), `${args.join(" ")}: ${JSON.stringify(r.stderr)}`);
+    }
+    assertEquals((await sb.berth(["ps", "-a", "-q"])).stdout, "");
+  } finally {
+    await sb.cleanup();
+  }
+});
