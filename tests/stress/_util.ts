@@ -271,3 +271,10 @@ export async function snapshot(sb: Sandbox): Promise<Map<string, string>> {
   }
   return out;
 }
+
+/** Count equal values: `{"137": 3, "5": 17}` as JSON, for logging how a race went. */
+export function tally(values: (string | number)[]): string {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
+  return JSON.stringify(counts);
+}

@@ -16,6 +16,7 @@ import {
   pool,
   sleep,
   SPAWNS,
+  tally,
 } from "./_util.ts";
 
 /** 200 distinct codes in 0–255: the interesting ones first, then the rest in a spread order. */
@@ -145,7 +146,8 @@ Deno.test({
     try {
       await t.step("stop / kill near the container's own exit", async () => {
         const trials = Array.from({ length: 16 }, (_, i) => i);
-        const problems = await pool(trials, 8, async (i) => {
+        const seen: string[] = [];
+        const problems = await pool(trials, 4, async (i) => {
           const d = await sb.berth([
             "run",
             "-d",
@@ -153,11 +155,12 @@ Deno.test({
             rootfs,
             "sh",
             "-c",
-            "sleep 0.3; exit 7",
+            "sleep 2; exit 7",
           ]);
           if (d.code !== 0) return `#${i}: run -d ${d.code} ${d.stderr}`;
           const id = d.stdout.trim();
-          await sleep(150 + (i % 4) * 60); // around the exit, given the ~0.1–0.3 s CLI start
+          // Land before, at and after the exit (under load the CLI needs ~1 s to act).
+          await sleep((i % 8) * 250);
           const useStop = i % 2 === 0;
           const act = useStop
             ? sb.berth(["stop", "-t", "1", id], { timeoutMs: 30_000 })
@@ -170,6 +173,7 @@ Deno.test({
             return (e as Error).message;
           }
           const code = wr.stdout.trim();
+          seen.push(`${useStop ? "stop" : "kill"}:${code}`);
           if (wr.code !== 0 || !["7", "137"].includes(code)) {
             return `#${i}: wait ${wr.code} ${wr.stdout} ${wr.stderr}`;
           }
@@ -181,6 +185,7 @@ Deno.test({
           }
           return "";
         });
+        console.log(`  outcomes: ${tally(seen)}`);
         assertEquals(problems.filter(Boolean), [], "stop/kill vs exit");
       });
 
@@ -235,6 +240,7 @@ Deno.test({
     const rootfs = await busyboxRootfs();
     const sb = sandbox("berth-stress4-");
     try {
+      const outcomes: number[] = [];
       const problems = await pool(Array.from({ length: 20 }, (_, i) => i), 5, async (i) => {
         const name = `race-${i}`;
         const run = sb.berth([
@@ -258,6 +264,7 @@ Deno.test({
         }
         if (!settled) rms.push(await sb.berth(["rm", "-f", name], { timeoutMs: 60_000 }));
         const r = await run;
+        outcomes.push(r.code);
         const out: string[] = [];
         if (r.code !== 137 && r.code !== 5) {
           // Removed between create and start: run may only fail cleanly, never exit 0.
@@ -272,7 +279,9 @@ Deno.test({
         }
         return out.length ? `#${i}: ${out.join("; ")}` : "";
       });
+      console.log(`  run statuses: ${tally(outcomes)}`);
       assertEquals(problems.filter(Boolean), [], "rm -f vs run");
+      assert(outcomes.includes(137), "the race was exercised: rm -f killed at least one run");
       await sb.berth(["rm", "-af"]);
       await assertClean(sb);
     } finally {
