@@ -252,7 +252,7 @@ Deno.test({
           i % 3 ? rootfs : `${rootfs}:O`,
           "sh",
           "-c",
-          "sleep 0.5; exit 5",
+          "sleep 1.5; exit 5",
         ], { timeoutMs: 60_000 });
         let settled = false;
         run.then(() => settled = true);
