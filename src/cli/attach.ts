@@ -16,6 +16,8 @@ import { errOut } from "./command.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import { SIGNALS } from "./signals.ts";
+import { type AttachConnection, connectAttach, feedStdin } from "../monitor/attach_socket.ts";
+import { log } from "../engine/log.ts";
 
 /** Signals a foreground berth forwards to its container (podman's --sig-proxy). */
 const PROXIED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
@@ -25,15 +27,16 @@ export interface Attachment {
   pump: ReturnType<typeof openLogPump>;
 }
 
-/** Open the container's log (creating it) before the container starts. */
+/**
+ * Open the container's log (creating it) before the container starts, so that no output can
+ * be missed and a cleanup process removing the container cannot take the log away.
+ */
 export function prepareAttach(engine: Engine, row: ContainerRow): Attachment {
   const log = containerPaths(engine.paths, row.id).log;
   let offset = 0;
   try {
     offset = Deno.statSync(log).size; // a restart shows only the new output
-  } catch {
-    Deno.writeFileSync(log, new Uint8Array(), { append: true, create: true });
-  }
+  } catch { /* first run */ }
   return { pump: openLogPump(log, undefined, offset) };
 }
 
@@ -45,7 +48,18 @@ export async function attachUntilExit(
   engine: Engine,
   row: ContainerRow,
   attachment: Attachment,
+  feedInput = row.spec.interactive === true,
 ): Promise<number> {
+  let stdin: AttachConnection | undefined;
+  if (feedInput) {
+    try {
+      stdin = connectAttach(containerPaths(engine.paths, row.id).bundle);
+      feedStdin(stdin, Deno.stdin.readable);
+    } catch (err) {
+      // The container may already be gone (it did not wait for input); its exit tells the rest.
+      log("debug", `attach stdin: ${(err as Error).message}`);
+    }
+  }
   const proxies = PROXIED.map((sig) => {
     const handler = () => {
       const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
@@ -71,6 +85,7 @@ export async function attachUntilExit(
     if (result.warning) await errOut(`Error: ${result.warning}\n`);
     return result.code < 0 ? 255 : result.code;
   } finally {
+    stdin?.close();
     attachment.pump.close();
     for (const { sig, handler } of proxies) {
       try {

@@ -9,7 +9,7 @@ import { bool, parseFlags, str } from "./args.ts";
 import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
-import { syncContainer } from "../engine/sync.ts";
+import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
 import { compileTemplate } from "../format/template.ts";
@@ -38,7 +38,7 @@ export const inspectCommand: Command = {
     for (const arg of p.positionals) {
       try {
         const found = findContainer(engine, arg);
-        const row = syncContainer(engine, found.id);
+        const row = await observeContainer(engine, found.id);
         if (!row) throw new NoSuchContainerError(arg);
         views.push(inspectView(row, containerPaths(engine.paths, row.id)));
       } catch (err) {

@@ -9,7 +9,7 @@ import { bool, list, parseFlags, str } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { type ContainerRow, listContainers } from "../store/containers.ts";
-import { syncContainer } from "../engine/sync.ts";
+import { observeContainer } from "../engine/observe.ts";
 import { psView } from "./views.ts";
 import { compileTemplate, tableHeader } from "../format/template.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
@@ -72,8 +72,12 @@ export const psCommand: Command = {
       ? compileTemplate(format.replace(/^table\s+/, ""))
       : undefined;
     const engine = await openEngine(global);
-    let rows = listContainers(engine.store)
-      .map((r) => syncContainer(engine, r.id) ?? r)
+    const observed = [];
+    for (const r of listContainers(engine.store)) {
+      const row = await observeContainer(engine, r.id);
+      if (row) observed.push(row);
+    }
+    let rows = observed
       .filter((r) => bool(p, "all") || r.state === "running" || r.state === "stopping")
       .filter(filter);
     if (bool(p, "latest")) rows = rows.slice(-1);

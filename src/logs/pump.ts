@@ -24,21 +24,18 @@ export const toStdio: RecordSink = async (records) => {
   }
 };
 
-/** Follow the log at `path` from `offset`, delivering complete records to `sink`. */
+/**
+ * Follow the log at `path` from `offset`, delivering complete records to `sink`. The file is
+ * opened now (created if absent): an open descriptor keeps every byte readable even if the
+ * container's directory is removed by another berth process before the output is read.
+ */
 export function openLogPump(path: string, sink: RecordSink = toStdio, offset = 0): LogPump {
-  let file: Deno.FsFile | undefined;
+  const file = Deno.openSync(path, { read: true, append: true, create: true });
+  file.seekSync(offset, Deno.SeekMode.Start);
   let pending: Uint8Array = new Uint8Array();
   const chunk = new Uint8Array(256 * 1024);
   return {
     async pump() {
-      if (!file) {
-        try {
-          file = await Deno.open(path, { read: true });
-          await file.seek(offset, Deno.SeekMode.Start);
-        } catch {
-          return; // not created yet
-        }
-      }
       for (;;) {
         const n = await file.read(chunk);
         if (n === null || n === 0) break;
@@ -52,7 +49,7 @@ export function openLogPump(path: string, sink: RecordSink = toStdio, offset = 0
     },
     close() {
       try {
-        file?.close();
+        file.close();
       } catch { /* closed */ }
     },
   };

@@ -1,0 +1,36 @@
+/**
+ * Observe a container as it really is now: sync its row with the exit file, notice a dead
+ * monitor, and finish a cleanup that nobody else will (state `stopped` while conmon, which
+ * would have run the cleanup process, is gone). Read commands (`ps`, `inspect`) use this, so
+ * "whichever berth process runs next" completes what a killed cleanup process left.
+ *
+ * @module
+ */
+import type { ContainerRow } from "../store/containers.ts";
+import type { Engine } from "./context.ts";
+import { syncContainer } from "./sync.ts";
+import { checkMonitor } from "./monitor_check.ts";
+import { cleanupContainer } from "./cleanup.ts";
+import { procState } from "../monitor/proc.ts";
+import { log } from "./log.ts";
+
+/** True if `row` exited and its cleanup can no longer come from conmon's exit command. */
+export function cleanupMissed(row: ContainerRow): boolean {
+  return row.state === "stopped" && procState(row.conmonPid) !== "alive";
+}
+
+/** The container's current row (undefined if gone), with any missed cleanup finished. */
+export async function observeContainer(
+  engine: Engine,
+  id: string,
+): Promise<ContainerRow | undefined> {
+  let row = syncContainer(engine, id);
+  if (row) row = checkMonitor(engine, row);
+  if (!row || !cleanupMissed(row)) return row;
+  try {
+    await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+  } catch (err) {
+    log("warn", `finishing the cleanup of ${id}: ${(err as Error).message}`);
+  }
+  return syncContainer(engine, id);
+}
