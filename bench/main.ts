@@ -336,6 +336,7 @@ async function main(): Promise<number> {
           name: "runc",
           argv: (k: number, r: number, n: number) =>
             runcRunArgv(s, bundleExit.get(expectedCode(k))!, `bench-tp-${n}-${r}-${k}`),
+          match: (a: string[]) => a[0] === runc && a.includes(s.runcRoot),
         });
       }
       log(`bench: throughput, N=${cfg.ns.join(",")} × ${cfg.rounds} rounds`);

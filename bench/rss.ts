@@ -52,7 +52,7 @@ export class RssSampler {
   #match: ProcessMatcher;
 
   /** Sample processes accepted by `match` every `intervalMs`. */
-  constructor(match: ProcessMatcher, intervalMs = 20) {
+  constructor(match: ProcessMatcher, intervalMs = 50) {
     this.#match = match;
     this.sample();
     this.#timer = setInterval(() => this.sample(), intervalMs);
