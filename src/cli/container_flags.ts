@@ -74,9 +74,6 @@ export async function buildSpec(
   runtime: string,
 ): Promise<CreateRequest> {
   if (bool(p, "tty")) throw new UsageError("--tty is not supported: berth runs without a terminal");
-  if (bool(p, "interactive")) {
-    throw new UsageError("--interactive is not supported yet: the container's stdin is /dev/null");
-  }
   const cidfile = str(p, "cidfile");
   if (cidfile !== undefined && exists(cidfile)) {
     throw new UsageError(
@@ -177,6 +174,7 @@ export async function buildSpec(
       stopSignal,
       stopTimeout,
       runtime,
+      interactive: bool(p, "interactive"),
     },
   };
 }

@@ -46,7 +46,12 @@ export const startCommand: Command = {
         if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
         throw asStartError(err);
       }
-      return await attachUntilExit(engine, row, attachment);
+      return await attachUntilExit(
+        engine,
+        row,
+        attachment,
+        bool(p, "interactive") && row.spec.interactive === true,
+      );
     }
     let status = 0;
     for (const arg of p.positionals) {

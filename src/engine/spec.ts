@@ -42,4 +42,6 @@ export interface ContainerSpec {
   stopTimeout: number;
   /** The OCI runtime this container was created with (name or path). */
   runtime: string;
+  /** `-i`: the container's stdin is a pipe fed through conmon's attach socket. */
+  interactive?: boolean;
 }

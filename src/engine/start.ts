@@ -81,6 +81,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
           exitDir: engine.paths.exitsDir,
           logPath: p.log,
           timeout: row.spec.timeout,
+          stdin: row.spec.interactive === true,
           exitCommand: exitCommand(
             currentInvocation(),
             engine.opts.rawArgs,

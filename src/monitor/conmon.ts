@@ -23,6 +23,8 @@ export interface ConmonOptions {
   logPath: string;
   /** Seconds before conmon kills the container (`--timeout`); 0 = none. */
   timeout: number;
+  /** Give the container a stdin pipe fed from attach clients (`-i`). */
+  stdin?: boolean;
   exitCommand: string[];
 }
 
@@ -53,6 +55,7 @@ export function conmonArgs(opts: ConmonOptions): string[] {
   ];
   for (const a of opts.runtimeArgs) args.push("--runtime-arg", a);
   if (opts.timeout > 0) args.push("--timeout", String(opts.timeout));
+  if (opts.stdin) args.push("--stdin");
   const [exe, ...rest] = opts.exitCommand;
   args.push("--exit-command", exe);
   for (const a of rest) args.push("--exit-command-arg", a);

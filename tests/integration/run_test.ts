@@ -2,7 +2,7 @@
  * `run`: exit codes, 125/126/127, live streaming, stdout/stderr separation.
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, sandbox } from "../helpers.ts";
+import { busyboxRootfs, MAIN, sandbox } from "../helpers.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -255,3 +255,49 @@ Deno.test("--rootfs DIR:O never modifies the directory", opts, async () => {
     await sb.cleanup();
   }
 });
+
+Deno.test(
+  "run -i feeds stdin byte-exact and closes it; without -i stdin is empty",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const input = new Uint8Array(200_000);
+      for (let i = 0; i < input.length; i += 65536) {
+        crypto.getRandomValues(input.subarray(i, i + 65536));
+      }
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--no-config",
+          MAIN,
+          ...sb.global,
+          "run",
+          "-i",
+          "--rm",
+          "--rootfs",
+          rootfs,
+          "cat",
+        ],
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(input);
+      await writer.close();
+      const out = await child.output();
+      assertEquals(out.code, 0);
+      assertEquals(out.stdout.length, input.length);
+      assert(out.stdout.every((b, i) => b === input[i]), "stdin came back byte for byte");
+      const noInput = await sb.berth(["run", "--rm", "--rootfs", rootfs, "cat"], {
+        timeoutMs: 10_000,
+      });
+      assertEquals([noInput.code, noInput.stdout], [0, ""]);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);

@@ -103,3 +103,18 @@ Deno.test("runtime errors: JSON log, logrus text, and 126/127 classification", (
   assertEquals(runtimeStartError('exec: "/etc": permission denied').exitCode, 126);
   assertEquals(runtimeStartError("something else").exitCode, 126);
 });
+
+Deno.test("sockaddr_un: family 1, path, NUL; too long is refused", async () => {
+  const { sockaddrUn } = await import("../../src/monitor/attach_socket.ts");
+  const a = sockaddrUn("/proc/self/fd/7/attach");
+  assertEquals([a[0], a[1]], [1, 0]);
+  assertEquals(new TextDecoder().decode(a.subarray(2, a.length - 1)), "/proc/self/fd/7/attach");
+  assertEquals(a[a.length - 1], 0);
+  let threw = false;
+  try {
+    sockaddrUn("/" + "x".repeat(120));
+  } catch {
+    threw = true;
+  }
+  assert(threw);
+});
