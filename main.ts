@@ -6,6 +6,8 @@
  */
 import { BerthError, errorMessage, UsageError } from "./src/errors.ts";
 import type { GlobalOptions } from "./src/engine/context.ts";
+import { resolve } from "node:path";
+import { containerPaths, layout } from "./src/engine/paths.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel } from "./src/engine/log.ts";
 import type { Command } from "./src/cli/command.ts";
 import { errOut, out } from "./src/cli/command.ts";
@@ -204,6 +206,25 @@ ${lines.join("\n")}
 `;
 }
 
+/**
+ * The cleanup process conmon starts for every container usually finds that the foreground
+ * `run` already cleaned up. Cleanup removes the exit file and conmon's pidfile, so when both
+ * are gone there is nothing to do: answer before loading the engine. (A failed create leaves
+ * conmon's pidfile; a normal exit leaves the exit file.)
+ */
+function cleanupAlreadyDone(global: GlobalOptions, args: string[]): boolean {
+  const id = args.at(-1) ?? "";
+  if (!/^[0-9a-f]{64}$/.test(id)) return false;
+  const p = containerPaths(layout(resolve(global.root), resolve(global.runroot)), id);
+  for (const path of [p.exitFile, p.conmonPidFile]) {
+    try {
+      Deno.lstatSync(path);
+      return false;
+    } catch { /* absent */ }
+  }
+  return true;
+}
+
 /** Run berth with `argv`; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -213,6 +234,7 @@ export async function main(argv: string[]): Promise<number> {
       await out(usage());
       return help ? 0 : 125;
     }
+    if (command === "container cleanup" && cleanupAlreadyDone(global, args)) return 0;
     const cmd = await COMMANDS[command].load();
     return await cmd.run(global, help ? ["--help", ...args] : args);
   } catch (err) {
