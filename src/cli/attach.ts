@@ -60,7 +60,7 @@ export async function attachUntilExit(
       log("debug", `attach stdin: ${(err as Error).message}`);
     }
   }
-  const proxies = PROXIED.map((sig) => {
+  const proxies = (row.spec.sigProxy === false ? [] : PROXIED).map((sig) => {
     const handler = () => {
       const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
       runtimeKill(rt, row.id, SIGNALS[sig.slice(3)]).catch(() => {});

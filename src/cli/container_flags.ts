@@ -12,6 +12,7 @@ import type { Engine } from "../engine/context.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
 import { parseSignal } from "./signals.ts";
 import { parseEntrypointFlag } from "../image/combine.ts";
+import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { parseImageUser } from "../image/user.ts";
 import type { PullPolicy } from "../image/types.ts";
 
@@ -43,6 +44,11 @@ export const CREATE_FLAGS: FlagTable = {
   authfile: { type: "string" },
   replace: { type: "boolean" },
   interactive: { type: "boolean", short: "i" },
+  "log-driver": { type: "string" },
+  "conmon-pidfile": { type: "string" },
+  "sig-proxy": { type: "boolean", default: true },
+  "cap-add": { type: "string", multiple: true },
+  "cap-drop": { type: "string", multiple: true },
   tty: { type: "boolean", short: "t" },
   help: { type: "boolean" },
 };
@@ -60,6 +66,7 @@ export interface CreateRequest {
   spec: ContainerSpec;
   name?: string;
   cidfile?: string;
+
   replace: boolean;
 }
 
@@ -74,6 +81,13 @@ export async function buildSpec(
   runtime: string,
 ): Promise<CreateRequest> {
   if (bool(p, "tty")) throw new UsageError("--tty is not supported: berth runs without a terminal");
+  const logDriver = str(p, "log-driver") ?? "k8s-file";
+  if (logDriver !== "k8s-file" && logDriver !== "json-file") {
+    throw new UsageError(
+      `invalid log driver "${logDriver}": berth logs through conmon's k8s-file (json-file is an alias)`,
+    );
+  }
+  const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
   const cidfile = str(p, "cidfile");
   if (cidfile !== undefined && exists(cidfile)) {
     throw new UsageError(
@@ -156,6 +170,7 @@ export async function buildSpec(
   return {
     name,
     cidfile,
+
     replace: bool(p, "replace"),
     spec: {
       command,
@@ -175,6 +190,11 @@ export async function buildSpec(
       stopTimeout,
       runtime,
       interactive: bool(p, "interactive"),
+      capabilities: caps,
+      sigProxy: bool(p, "sig-proxy"),
+      conmonPidFile: str(p, "conmon-pidfile") === undefined
+        ? undefined
+        : resolve(str(p, "conmon-pidfile")!),
     },
   };
 }
@@ -298,4 +318,27 @@ export function mergeEnv(entries: string[]): string[] {
     map.set(eq === -1 ? e : e.slice(0, eq), e);
   }
   return [...map.values()];
+}
+
+/**
+ * The capability set after `--cap-add`/`--cap-drop` (names with or without `CAP_`, any case;
+ * `ALL` in either). Undefined when neither flag was given (the default set applies).
+ *
+ * @throws {UsageError} for an unknown capability
+ */
+export function applyCapabilityFlags(add: string[], drop: string[]): string[] | undefined {
+  if (add.length === 0 && drop.length === 0) return undefined;
+  const norm = (c: string) => {
+    const up = c.trim().toUpperCase();
+    const name = up === "ALL" ? up : up.startsWith("CAP_") ? up : `CAP_${up}`;
+    if (name !== "ALL" && !ALL_CAPS.includes(name)) {
+      throw new UsageError(`unknown capability "${c}"`);
+    }
+    return name;
+  };
+  const adds = add.flatMap((a) => a.split(",")).map(norm);
+  const drops = drop.flatMap((d) => d.split(",")).map(norm);
+  let caps = drops.includes("ALL") ? [] : [...DEFAULT_CAPS];
+  caps = adds.includes("ALL") ? [...ALL_CAPS] : [...new Set([...caps, ...adds])];
+  return caps.filter((c) => !drops.includes(c) || adds.includes(c));
 }

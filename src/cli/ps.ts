@@ -62,10 +62,19 @@ export const psCommand: Command = {
       filter: { type: "string", short: "f", multiple: true },
       format: { type: "string" },
       latest: { type: "boolean", short: "l" },
+      // podman's flag for containers of other tools in the same storage: berth has none.
+      external: { type: "boolean" },
+      sort: { type: "string" },
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
     if (p.positionals.length) throw new UsageError(`ps takes no arguments: ${p.positionals[0]}`);
+    const sort = str(p, "sort") ?? "created";
+    if (!["created", "names", "id", "status", "command", "image"].includes(sort)) {
+      throw new UsageError(
+        `invalid --sort "${sort}": use created, names, id, status, command or image`,
+      );
+    }
     const filter = psFilter(list(p, "filter"));
     const format = str(p, "format");
     const template = format && format !== "json" && format !== "table"
@@ -82,6 +91,16 @@ export const psCommand: Command = {
       .filter(filter);
     if (bool(p, "latest")) rows = rows.slice(-1);
     rows.reverse(); // newest first, like podman
+    const key: Record<string, (r: ContainerRow) => string> = {
+      names: (r) => r.name,
+      id: (r) => r.id,
+      status: (r) => r.state,
+      command: (r) => r.spec.command.join(" "),
+      image: (r) => r.spec.imageName,
+    };
+    if (key[sort]) {
+      rows.sort((a, b) => key[sort](a) < key[sort](b) ? -1 : key[sort](a) > key[sort](b) ? 1 : 0);
+    }
     const now = engine.now();
     const views = rows.map((r) => {
       const v = psView(r, now);

@@ -44,4 +44,10 @@ export interface ContainerSpec {
   runtime: string;
   /** `-i`: the container's stdin is a pipe fed through conmon's attach socket. */
   interactive?: boolean;
+  /** The capability set (`--cap-add`/`--cap-drop`); podman's default set when absent. */
+  capabilities?: string[];
+  /** `--sig-proxy` (default true): a foreground berth forwards signals to the container. */
+  sigProxy?: boolean;
+  /** `--conmon-pidfile`: also write conmon's PID here at each start. */
+  conmonPidFile?: string;
 }

@@ -117,6 +117,9 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
         return true;
       })!;
       log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
+      if (row.spec.conmonPidFile) {
+        Deno.writeTextFileSync(row.spec.conmonPidFile, `${created.conmonPid}\n`);
+      }
     } finally {
       waker.close();
     }

@@ -63,3 +63,13 @@ Deno.test("OCI config: netns only for --network none, rlimits, cgroup path, bind
     false,
   );
 });
+
+Deno.test("--cap-add/--cap-drop adjust podman's default set", async () => {
+  const { applyCapabilityFlags } = await import("../../src/cli/container_flags.ts");
+  assertEquals(applyCapabilityFlags([], []), undefined);
+  const caps = applyCapabilityFlags(["net_admin"], ["CAP_CHOWN"])!;
+  assertEquals(caps.includes("CAP_NET_ADMIN"), true);
+  assertEquals(caps.includes("CAP_CHOWN"), false);
+  assertEquals(applyCapabilityFlags(["KILL"], ["ALL"]), ["CAP_KILL"]);
+  assertThrows(() => applyCapabilityFlags(["bogus"], []), UsageError);
+});
