@@ -84,6 +84,14 @@ const IMAGE_NAMES: Record<string, string> = {
 export const COMMANDS: Record<string, Entry> = {
   ...CONTAINER_COMMANDS,
   version: { summary: "Show berth's version", load: async () => (await misc()).versionCommand },
+  info: {
+    summary: "Show the runtime, monitor and store berth uses",
+    load: async () => (await import("./src/cli/info.ts")).infoCommand,
+  },
+  "system info": {
+    summary: "Show the runtime, monitor and store berth uses",
+    load: async () => (await import("./src/cli/info.ts")).infoCommand,
+  },
   ...Object.fromEntries(
     Object.entries(CONTAINER_COMMANDS).map(([name, cmd]) => [`container ${name}`, cmd]),
   ),

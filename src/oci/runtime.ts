@@ -58,13 +58,24 @@ export function resolveRuntime(spec: string, runroot: string): Runtime {
   return { name, path, conmonPath, stateRoot };
 }
 
+/** cgroup v1 controllers plus a cgroup2 mount at /sys/fs/cgroup/unified: crun refuses it. */
 function isHybridCgroupHost(): boolean {
-  try {
-    return Deno.statSync("/sys/fs/cgroup/unified").isDirectory &&
-      !Deno.statSync("/sys/fs/cgroup/cgroup.controllers").isFile;
-  } catch {
-    return false;
-  }
+  const isDir = (p: string) => {
+    try {
+      return Deno.statSync(p).isDirectory;
+    } catch {
+      return false;
+    }
+  };
+  const exists = (p: string) => {
+    try {
+      Deno.statSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return isDir("/sys/fs/cgroup/unified") && !exists("/sys/fs/cgroup/cgroup.controllers");
 }
 
 /** Write (once) the script that starts crun with the cgroup2 mount hidden. */

@@ -301,3 +301,27 @@ Deno.test(
     }
   },
 );
+
+Deno.test("--runtime crun works through the hybrid-cgroup wrapper", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  const global = [...sb.global, "--runtime", "crun"];
+  try {
+    const r = await sb.berth(["run", "--rm", "--rootfs", rootfs, "sh", "-c", "echo hi; exit 3"], {
+      global,
+    });
+    assertEquals([r.code, r.stdout, r.stderr], [3, "hi\n", ""]);
+    assertEquals(
+      (await sb.berth(["run", "--rm", "--rootfs", rootfs, "/etc"], { global })).code,
+      126,
+    );
+    assertEquals(
+      (await sb.berth(["run", "--rm", "--rootfs", rootfs, "/nope"], { global })).code,
+      127,
+    );
+    const info = await sb.berth(["info", "--format", "{{.Host.OCIRuntime.Name}}"], { global });
+    assertEquals(info.stdout, "crun\n");
+  } finally {
+    await sb.cleanup();
+  }
+});

@@ -1,0 +1,73 @@
+/**
+ * `berth info [--format json|TEMPLATE]`: the runtime, monitor and store berth would use,
+ * with podman's field names (`{{.Host.OCIRuntime.Name}}`, `{{.Store.GraphRoot}}`, …).
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+import { out } from "./command.ts";
+import { bool, parseFlags, str } from "./args.ts";
+import { openEngine } from "../engine/context.ts";
+import { listContainers } from "../store/containers.ts";
+import { resolveRuntime } from "../oci/runtime.ts";
+import { resolveConmon } from "../monitor/conmon.ts";
+import { compileTemplate } from "../format/template.ts";
+import { VERSION } from "./misc.ts";
+import { printUsage } from "./run.ts";
+
+async function firstLine(path: string, args: string[]): Promise<string> {
+  try {
+    const r = await new Deno.Command(path, { args, stdout: "piped", stderr: "null" }).output();
+    return new TextDecoder().decode(r.stdout).split("\n")[0].trim();
+  } catch {
+    return "";
+  }
+}
+
+/** `info` */
+export const infoCommand: Command = {
+  summary: "Show the runtime, monitor and store berth uses",
+  usage: "berth info [--format json|TEMPLATE]",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      format: { type: "string", short: "f" },
+      help: { type: "boolean" },
+    });
+    if (bool(p, "help")) return await printUsage(this.usage);
+    const engine = await openEngine(global);
+    const rt = resolveRuntime(global.runtime, engine.paths.runroot);
+    const conmon = resolveConmon(global.conmon);
+    const rows = listContainers(engine.store);
+    const count = (pred: (s: string) => boolean) => rows.filter((r) => pred(r.state)).length;
+    const info = {
+      Host: {
+        Arch: Deno.build.arch,
+        OS: Deno.build.os,
+        Kernel: Deno.osRelease(),
+        Hostname: Deno.hostname(),
+        CgroupManager: "cgroupfs",
+        OCIRuntime: {
+          Name: rt.name,
+          Path: rt.path,
+          Version: await firstLine(rt.path, ["--version"]),
+        },
+        Conmon: { Path: conmon, Version: await firstLine(conmon, ["--version"]) },
+      },
+      Store: {
+        GraphRoot: engine.paths.root,
+        RunRoot: engine.paths.runroot,
+        DatabasePath: engine.paths.dbPath,
+        ContainerStore: {
+          Number: rows.length,
+          Running: count((s) => s === "running" || s === "stopping"),
+          Stopped: count((s) => s === "stopped" || s === "exited"),
+        },
+      },
+      Version: { Version: VERSION, Deno: Deno.version.deno },
+    };
+    const format = str(p, "format");
+    if (format && format !== "json") await out(`${compileTemplate(format)(info)}\n`);
+    else await out(JSON.stringify(info, null, 2) + "\n");
+    return 0;
+  },
+};
