@@ -8,6 +8,7 @@ import { BerthError, errorMessage, UsageError } from "./src/errors.ts";
 import type { GlobalOptions } from "./src/engine/context.ts";
 import { resolve } from "node:path";
 import { containerPaths, layout } from "./src/engine/paths.ts";
+import { isAlive, readPidFile } from "./src/monitor/proc.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel } from "./src/engine/log.ts";
 import type { Command } from "./src/cli/command.ts";
 import { errOut, out } from "./src/cli/command.ts";
@@ -216,21 +217,29 @@ ${lines.join("\n")}
 
 /**
  * The cleanup process conmon starts for every container usually finds that the foreground
- * `run` already cleaned up. Cleanup removes the exit file and conmon's pidfile, so when both
- * are gone there is nothing to do: answer before loading the engine. (A failed create leaves
- * conmon's pidfile; a normal exit leaves the exit file.)
+ * `run` did (or is doing) the work. Cleanup removes the exit file and conmon's pidfile, so
+ * when both are gone there is nothing to do; while an attached foreground berth is alive, it
+ * will clean up itself, so watch it instead of loading the engine, and take over only if it
+ * dies first. (A failed create leaves conmon's pidfile; a normal exit leaves the exit file.)
  */
-function cleanupAlreadyDone(global: GlobalOptions, args: string[]): boolean {
+async function cleanupAlreadyDone(global: GlobalOptions, args: string[]): Promise<boolean> {
   const id = args.at(-1) ?? "";
   if (!/^[0-9a-f]{64}$/.test(id)) return false;
   const p = containerPaths(layout(resolve(global.root), resolve(global.runroot)), id);
-  for (const path of [p.exitFile, p.conmonPidFile]) {
+  const exists = (path: string) => {
     try {
       Deno.lstatSync(path);
+      return true;
+    } catch {
       return false;
-    } catch { /* absent */ }
+    }
+  };
+  for (;;) {
+    if (!exists(p.exitFile) && !exists(p.conmonPidFile)) return true;
+    const attached = readPidFile(p.attachPidFile);
+    if (!attached || !isAlive(attached)) return false;
+    await new Promise((r) => setTimeout(r, 20));
   }
-  return true;
 }
 
 /** Run berth with `argv`; returns the exit status. */
@@ -242,7 +251,7 @@ export async function main(argv: string[]): Promise<number> {
       await out(usage());
       return help ? 0 : 125;
     }
-    if (command === "container cleanup" && cleanupAlreadyDone(global, args)) return 0;
+    if (command === "container cleanup" && await cleanupAlreadyDone(global, args)) return 0;
     const cmd = await COMMANDS[command].load();
     return await cmd.run(global, help ? ["--help", ...args] : args);
   } catch (err) {

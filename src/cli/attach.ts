@@ -8,6 +8,7 @@
  * @module
  */
 import type { Engine } from "../engine/context.ts";
+import { dirname } from "node:path";
 import { containerPaths } from "../engine/paths.ts";
 import { waitForContainer } from "../engine/wait.ts";
 import { removeContainer } from "../engine/remove.ts";
@@ -25,6 +26,8 @@ const PROXIED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUS
 /** An open log, prepared before start so no output can be missed. */
 export interface Attachment {
   pump: ReturnType<typeof openLogPump>;
+  /** Tells conmon's cleanup process that this process will clean up (see main.ts). */
+  attachPid: string;
 }
 
 /**
@@ -37,7 +40,10 @@ export function prepareAttach(engine: Engine, row: ContainerRow): Attachment {
   try {
     offset = Deno.statSync(log).size; // a restart shows only the new output
   } catch { /* first run */ }
-  return { pump: openLogPump(log, undefined, offset) };
+  const attachPid = containerPaths(engine.paths, row.id).attachPidFile;
+  Deno.mkdirSync(dirname(attachPid), { recursive: true });
+  Deno.writeTextFileSync(attachPid, `${Deno.pid}\n`);
+  return { pump: openLogPump(log, undefined, offset), attachPid };
 }
 
 /**
@@ -87,6 +93,9 @@ export async function attachUntilExit(
   } finally {
     stdin?.close();
     attachment.pump.close();
+    try {
+      Deno.removeSync(attachment.attachPid);
+    } catch { /* removed with the container */ }
     for (const { sig, handler } of proxies) {
       try {
         Deno.removeSignalListener(sig, handler);

@@ -56,6 +56,8 @@ export interface ContainerPaths {
   runDir: string;
   pidFile: string;
   conmonPidFile: string;
+  /** The PID of a foreground `run`/`start -a` that will clean up this container itself. */
+  attachPidFile: string;
   runtimeLog: string;
   exitFile: string;
   persistDir: string;
@@ -79,6 +81,7 @@ export function containerPaths(l: Layout, id: string): ContainerPaths {
     runDir,
     pidFile: join(runDir, "pidfile"),
     conmonPidFile: join(runDir, "conmon.pid"),
+    attachPidFile: join(runDir, "attach.pid"),
     runtimeLog: join(runDir, "oci-log"),
     exitFile: join(l.exitsDir, id),
     persistDir: join(l.persistDir, id),
