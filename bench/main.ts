@@ -19,6 +19,7 @@ import {
   runArgv,
   runcRunArgv,
 } from "./engines.ts";
+import { type CpuGroup, createCpuGroup } from "./cpuacct.ts";
 import { execTimed, tail } from "./exec.ts";
 import { firstReason } from "./failures.ts";
 import { runInterleaved, type Variant, type VariantResult } from "./latency.ts";
@@ -37,7 +38,12 @@ import {
   which,
 } from "./setup.ts";
 import { ratio, round } from "./stats.ts";
-import { expectedCode, runThroughput, type ThroughputResult } from "./throughput.ts";
+import {
+  expectedCode,
+  runThroughput,
+  type ThroughputEngine,
+  type ThroughputResult,
+} from "./throughput.ts";
 import { type PhaseRow, phaseTable } from "./trace.ts";
 import { runWaitScenario, type WaitResult } from "./wait.ts";
 import type { WatchReply, WatchRequest } from "./watch_worker.ts";
@@ -163,6 +169,7 @@ async function main(): Promise<number> {
   const token = `BERTH_BENCH_TOKEN=${crypto.randomUUID()}`;
   const env = { BERTH_BENCH_TOKEN: token.split("=")[1] };
   const watcher = startWatcher();
+  const groups: CpuGroup[] = [];
   let interrupted = false;
   const onInt = () => {
     interrupted = true;
@@ -339,6 +346,14 @@ async function main(): Promise<number> {
           match: (a: string[]) => a[0] === runc && a.includes(s.runcRoot),
         });
       }
+      const tag = token.slice(-12);
+      for (const e of engs as ThroughputEngine[]) {
+        e.group = createCpuGroup(`berth-bench-${tag}-${e.name}`);
+        if (e.group) groups.push(e.group);
+      }
+      if (groups.length === 0) {
+        notes.push("no cgroup CPU accounting here: CPU per run is machine-wide only");
+      }
       log(`bench: throughput, N=${cfg.ns.join(",")} × ${cfg.rounds} rounds`);
       throughput = await runThroughput(engs, cfg.ns, cfg.rounds, cfg.timeoutMs, log);
     }
@@ -392,6 +407,7 @@ async function main(): Promise<number> {
     watcher.stop();
     if (!interrupted) Deno.removeSignalListener("SIGINT", onInt);
     await cleanupEngines(s, env).catch(() => []);
+    for (const g of groups) if (!g.remove()) log(`bench: cleanup: cannot remove cgroup ${g.path}`);
     if (cfg.keep) log(`bench: kept ${base}`);
     else for (const p of await removeBase(base)) log(`bench: cleanup: ${p}`);
   }
@@ -480,8 +496,8 @@ export function renderReport(r: BenchResults): string {
     const mib = (kb: number | null) => (kb === null ? "—" : fmt(kb / 1024, 0));
     parts.push(renderTable(
       [
-        ...["N", "engine", "runs/s", "÷ podman", "ok-runs/s", "CPU ms/run"],
-        ...["peak RSS sum MiB", "peak single MiB", "failures"],
+        ...["N", "engine", "runs/s", "÷ podman", "ok-runs/s", "CPU ms/run", "machine CPU"],
+        ...["drain ms", "peak RSS sum MiB", "peak single MiB", "failures"],
       ],
       r.throughput.map((t) => [
         String(t.n),
@@ -489,15 +505,21 @@ export function renderReport(r: BenchResults): string {
         fmt(t.medianRunsPerSec, 2),
         fmt(ratio(t.medianRunsPerSec, podRps(t.n)), 2),
         fmt(t.medianOkRunsPerSec, 2),
+        fmt(t.medianGroupCpuMsPerRun, 0),
         fmt(t.medianCpuMsPerRun, 0),
+        fmt(t.medianDrainMs, 0),
         mib(t.peakRssSumKb),
         mib(t.peakRssSingleKb),
         t.failures.count ? `${t.failures.count}: ${firstReason(t.failures)}` : "0",
       ]),
     ));
     parts.push(
-      "ok-runs/s: until the last successful run ended (a hung run does not count); " +
-        "CPU ms/run: machine-wide busy CPU during the burst ÷ successful runs",
+      [
+        "ok-runs/s: until the last successful run ended (a hung run does not count)",
+        "CPU ms/run: CPU of the engine's private cgroup ÷ successful runs (podman moves its conmon",
+        "  and cleanup out of it: a lower bound); machine CPU: all busy CPU during burst + drain ÷ runs",
+        "drain ms: how long the engine's processes (exit commands) outlived the last command",
+      ].join("\n"),
     );
   }
   parts.push(`\n## targets`);

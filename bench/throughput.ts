@@ -5,11 +5,12 @@
  *
  * @module
  */
-import { execTimed } from "./exec.ts";
+import type { CpuGroup } from "./cpuacct.ts";
+import { execTimed, sleep } from "./exec.ts";
 import { addFailure, type Failures, noFailures } from "./failures.ts";
 import type { Progress } from "./latency.ts";
 import { type ProcessMatcher, type RssPeak, RssSampler } from "./rss.ts";
-import { CLK_TCK, readCpuJiffies } from "./procfs.ts";
+import { CLK_TCK, findProcess, readCpuJiffies } from "./procfs.ts";
 import { median } from "./stats.ts";
 
 /** How to drive one engine. */
@@ -19,8 +20,13 @@ export interface ThroughputEngine {
   argv: (k: number, round: number, n: number) => string[];
   /** Which processes are this engine's (for memory); none sampled if absent. */
   match?: ProcessMatcher;
+  /** A private cgroup to start the commands in, for exact CPU accounting. */
+  group?: CpuGroup | null;
   env?: Record<string, string>;
 }
+
+/** After a burst, how long to wait for the engine's leftover processes (exit commands). */
+export const DRAIN_LIMIT_MS = 15_000;
 
 /** One burst of N. */
 export interface Burst {
@@ -34,6 +40,10 @@ export interface Burst {
   cpuBusyMs: number;
   /** `cpuBusyMs` per successful run. */
   cpuMsPerRun: number | null;
+  /** CPU of the engine's own cgroup during burst and drain, per successful run (exact). */
+  groupCpuMsPerRun: number | null;
+  /** How long the engine's processes outlived the last command (cleanup still running), ms. */
+  drainMs: number;
   rss: RssPeak | null;
 }
 
@@ -48,6 +58,10 @@ export interface ThroughputResult {
   medianOkRunsPerSec: number | null;
   /** Median over rounds of machine-wide busy CPU ms per successful run. */
   medianCpuMsPerRun: number | null;
+  /** Median over rounds of the engine's cgroup CPU ms per successful run. */
+  medianGroupCpuMsPerRun: number | null;
+  /** Median over rounds of how long cleanup processes outlived the burst, ms. */
+  medianDrainMs: number | null;
   /** Highest over rounds. */
   peakRssSumKb: number | null;
   peakRssSingleKb: number | null;
@@ -77,13 +91,20 @@ async function burst(
   failures: Failures,
 ): Promise<Burst> {
   const sampler = e.match ? new RssSampler(e.match) : null;
+  const wrap = (argv: string[]) => (e.group ? e.group.wrap(argv) : argv);
   const cpu0 = readCpuJiffies();
+  const g0 = e.group?.usageMs() ?? 0;
   const t0 = performance.now();
   const results = await Promise.all(
-    Array.from({ length: n }, (_, k) => execTimed(e.argv(k, round, n), { timeoutMs, env: e.env })),
+    Array.from(
+      { length: n },
+      (_, k) => execTimed(wrap(e.argv(k, round, n)), { timeoutMs, env: e.env }),
+    ),
   );
   const wallMs = performance.now() - t0;
+  const drainMs = await drain(e);
   const cpu1 = readCpuJiffies();
+  const groupMs = e.group ? e.group.usageMs() - g0 : null;
   const rss = sampler?.stop() ?? null;
   let ok = 0;
   let lastOkMs = 0;
@@ -103,8 +124,20 @@ async function burst(
     okRunsPerSec: runsPerSecond(ok, lastOkMs),
     cpuBusyMs,
     cpuMsPerRun: ok > 0 ? cpuBusyMs / ok : null,
+    groupCpuMsPerRun: groupMs !== null && ok > 0 ? groupMs / ok : null,
+    drainMs,
     rss,
   };
+}
+
+/** Wait until none of `e`'s processes is left (in its group or matched), up to the limit. */
+async function drain(e: ThroughputEngine): Promise<number> {
+  const t0 = performance.now();
+  const busy = () =>
+    (e.group !== undefined && e.group !== null && e.group.procs().length > 0) ||
+    (e.match !== undefined && findProcess(e.match) !== null);
+  while (busy() && performance.now() - t0 < DRAIN_LIMIT_MS) await sleep(10);
+  return performance.now() - t0;
 }
 
 /** For each N, `rounds` bursts per engine, engines interleaved. */
@@ -129,6 +162,7 @@ export async function runThroughput(
       const b = acc[i].bursts;
       const rss = b.map((x) => x.rss).filter((x): x is RssPeak => x !== null);
       const cpu = b.map((x) => x.cpuMsPerRun).filter((x): x is number => x !== null);
+      const gcpu = b.map((x) => x.groupCpuMsPerRun).filter((x): x is number => x !== null);
       out.push({
         name: e.name,
         n,
@@ -136,6 +170,8 @@ export async function runThroughput(
         medianRunsPerSec: b.length ? median(b.map((x) => x.runsPerSec)) : null,
         medianOkRunsPerSec: b.length ? median(b.map((x) => x.okRunsPerSec)) : null,
         medianCpuMsPerRun: cpu.length ? median(cpu) : null,
+        medianGroupCpuMsPerRun: gcpu.length ? median(gcpu) : null,
+        medianDrainMs: b.length ? median(b.map((x) => x.drainMs)) : null,
         peakRssSumKb: rss.length ? Math.max(...rss.map((x) => x.peakSumKb)) : null,
         peakRssSingleKb: rss.length ? Math.max(...rss.map((x) => x.peakSingleKb)) : null,
         failures: acc[i].failures,
