@@ -12,6 +12,7 @@ import { dirname } from "node:path";
 import { containerPaths } from "../engine/paths.ts";
 import { waitForContainer } from "../engine/wait.ts";
 import { removeContainer } from "../engine/remove.ts";
+import { startContainer } from "../engine/start.ts";
 import { openLogPump } from "../logs/pump.ts";
 import { errOut } from "./command.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
@@ -101,5 +102,23 @@ export async function attachUntilExit(
         Deno.removeSignalListener(sig, handler);
       } catch { /* ignore */ }
     }
+  }
+}
+
+/**
+ * Start `row`; if that fails, remove an `--rm` container (nothing else would) and close the
+ * attachment, then rethrow.
+ */
+export async function startOrDiscard(
+  engine: Engine,
+  row: ContainerRow,
+  attachment?: Attachment,
+): Promise<void> {
+  try {
+    await startContainer(engine, row.id);
+  } catch (err) {
+    attachment?.pump.close();
+    if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
+    throw err;
   }
 }

@@ -11,9 +11,7 @@ import { bool } from "./args.ts";
 import { RUN_FLAGS } from "./container_flags.ts";
 import { createFromRequest } from "./create.ts";
 import { openEngine } from "../engine/context.ts";
-import { startContainer } from "../engine/start.ts";
-import { removeContainer } from "../engine/remove.ts";
-import { attachUntilExit, prepareAttach } from "./attach.ts";
+import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
 
 /** `run [flags] (--rootfs DIR | IMAGE) [CMD…]` */
 export const runCommand: Command = {
@@ -25,23 +23,12 @@ export const runCommand: Command = {
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);
     if (bool(p, "detach")) {
-      try {
-        await startContainer(engine, row.id);
-      } catch (err) {
-        if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
-        throw err;
-      }
+      await startOrDiscard(engine, row);
       await out(`${row.id}\n`);
       return 0;
     }
     const attachment = prepareAttach(engine, row);
-    try {
-      await startContainer(engine, row.id);
-    } catch (err) {
-      attachment.pump.close();
-      if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
-      throw err;
-    }
+    await startOrDiscard(engine, row, attachment);
     return await attachUntilExit(engine, row, attachment);
   },
 };

@@ -10,9 +10,7 @@ import { bool, parseFlags } from "./args.ts";
 import { BerthError, errorMessage, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
-import { startContainer } from "../engine/start.ts";
-import { removeContainer } from "../engine/remove.ts";
-import { attachUntilExit, prepareAttach } from "./attach.ts";
+import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
 import { printUsage } from "./run.ts";
 
 /** A start failure is an engine error for `start` (podman exits 125). */
@@ -39,13 +37,9 @@ export const startCommand: Command = {
       }
       const row = findContainer(engine, p.positionals[0]);
       const attachment = prepareAttach(engine, row);
-      try {
-        await startContainer(engine, row.id);
-      } catch (err) {
-        attachment.pump.close();
-        if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
+      await startOrDiscard(engine, row, attachment).catch((err) => {
         throw asStartError(err);
-      }
+      });
       return await attachUntilExit(
         engine,
         row,
@@ -57,12 +51,9 @@ export const startCommand: Command = {
     for (const arg of p.positionals) {
       try {
         const row = findContainer(engine, arg);
-        try {
-          await startContainer(engine, row.id);
-        } catch (err) {
-          if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
+        await startOrDiscard(engine, row).catch((err) => {
           throw asStartError(err);
-        }
+        });
         await out(`${arg}\n`);
       } catch (err) {
         await errOut(`Error: ${errorMessage(err)}\n`);
