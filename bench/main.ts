@@ -195,6 +195,7 @@ async function main(): Promise<number> {
     await Deno.writeTextFile(`${base}/empty.ts`, "");
 
     const versions: Record<string, string | null> = {
+      berth: await gitDescribe(berthMain),
       deno: Deno.version.deno,
       runc: await version([runc, "--version"]),
       conmon: await version(["conmon", "--version"]),
@@ -411,6 +412,12 @@ async function main(): Promise<number> {
     if (cfg.keep) log(`bench: kept ${base}`);
     else for (const p of await removeBase(base)) log(`bench: cleanup: ${p}`);
   }
+}
+
+/** The commit of berth's checkout (`+dirty` if it has changes), or `null` outside git. */
+async function gitDescribe(berthMain: string): Promise<string | null> {
+  const dir = berthMain.slice(0, berthMain.lastIndexOf("/")) || "/";
+  return await version(["git", "-C", dir, "describe", "--always", "--dirty=+dirty"]);
 }
 
 /** JSON replacer: numbers to 3 decimals, which is plenty for ms. */
