@@ -33,7 +33,8 @@ export async function stopContainer(
   let row = syncContainer(engine, id);
   if (row) row = checkMonitor(engine, row);
   if (!row) throw new NoSuchContainerError(id);
-  if (canStop(row.state)) {
+  const stopping = canStop(row.state);
+  if (stopping) {
     row = mutate(engine, id, (r) => {
       if (r.state !== "running") return false;
       transition(r, "stopping", engine.now());
@@ -66,6 +67,7 @@ export async function stopContainer(
     await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
     row = syncContainer(engine, id);
   }
-  if (row?.error === MONITOR_DIED) throw new MonitorDiedError(MONITOR_DIED);
+  // Only this stop's own outcome is reported: stopping a stopped container is a no-op.
+  if (stopping && row?.error === MONITOR_DIED) throw new MonitorDiedError(MONITOR_DIED);
   return row;
 }
