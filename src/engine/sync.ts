@@ -90,19 +90,7 @@ export function syncContainer(engine: Engine, id: string): ContainerRow | undefi
   const seen = getContainer(engine.store, id);
   if (!seen || !hasProcess(seen.state)) return seen;
   if (!readExitFile(containerPaths(engine.paths, id).exitFile)) return seen;
-  let changed = false;
-  const row = immediate(engine.store, () => {
-    const row = getContainer(engine.store, id);
-    if (!row || !hasProcess(row.state)) return row;
-    const exit = readExitFile(containerPaths(engine.paths, id).exitFile);
-    if (!exit) return row;
-    applyExit(engine, row, exit.code, exit.finishedAt);
-    updateContainer(engine.store, row);
-    changed = true;
-    return row;
-  });
-  if (changed) notifyChange(engine, id);
-  return row;
+  return mutate(engine, id, () => false);
 }
 
 /**
