@@ -6,8 +6,7 @@
  */
 import type { Engine } from "./context.ts";
 import { hasProcess } from "./states.ts";
-import { syncContainer } from "./sync.ts";
-import { checkMonitor } from "./monitor_check.ts";
+import { syncAndCheck } from "./monitor_check.ts";
 import { watchContainer } from "./notify.ts";
 
 /** Resolve true once container `id` has no process (or is gone), false after `ms`. */
@@ -16,8 +15,7 @@ export async function awaitExit(engine: Engine, id: string, ms: number): Promise
   try {
     const deadline = Date.now() + ms;
     for (;;) {
-      let row = syncContainer(engine, id);
-      if (row) row = checkMonitor(engine, row);
+      const row = syncAndCheck(engine, id);
       if (!row || !hasProcess(row.state)) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;

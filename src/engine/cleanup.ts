@@ -17,7 +17,7 @@ import { hasProcess } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { unmountRootfs } from "./rootfs.ts";
-import { checkMonitor } from "./monitor_check.ts";
+import { syncAndCheck } from "./monitor_check.ts";
 import { removeLocked } from "./remove.ts";
 import { log } from "./log.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
@@ -69,8 +69,7 @@ export async function cleanupContainer(
   opts: CleanupOptions,
 ): Promise<void> {
   await withContainerLock(engine, id, async () => {
-    let row = syncContainer(engine, id);
-    if (row) row = checkMonitor(engine, row);
+    const row = syncAndCheck(engine, id);
     if (!row) return;
     if (hasProcess(row.state)) {
       throw new StateError(`container ${id} is ${row.state}, refusing to clean up`);

@@ -6,8 +6,7 @@
 import { NoSuchContainerError, StateError } from "../errors.ts";
 import type { Engine } from "./context.ts";
 import { canKill } from "./states.ts";
-import { syncContainer } from "./sync.ts";
-import { checkMonitor } from "./monitor_check.ts";
+import { syncAndCheck } from "./monitor_check.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 
 /**
@@ -16,8 +15,7 @@ import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
  * @throws {StateError} if it is not running
  */
 export async function killContainer(engine: Engine, id: string, signal: number): Promise<void> {
-  let row = syncContainer(engine, id);
-  if (row) row = checkMonitor(engine, row);
+  const row = syncAndCheck(engine, id);
   if (!row) throw new NoSuchContainerError(id);
   if (!canKill(row.state)) {
     throw new StateError(

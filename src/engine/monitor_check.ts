@@ -8,7 +8,7 @@
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { hasProcess } from "./states.ts";
-import { applyExit, mutate } from "./sync.ts";
+import { applyExit, mutate, syncContainer } from "./sync.ts";
 import { procState } from "../monitor/proc.ts";
 import { log } from "./log.ts";
 
@@ -37,4 +37,13 @@ export function checkMonitor(engine: Engine, row: ContainerRow): ContainerRow | 
     log("warn", `container ${r.id}: ${MONITOR_DIED}`);
     return true;
   });
+}
+
+/**
+ * Sync container `id` (fold in its exit file), then notice a dead monitor: the row every
+ * operation starts from. Undefined if the container is gone.
+ */
+export function syncAndCheck(engine: Engine, id: string): ContainerRow | undefined {
+  const row = syncContainer(engine, id);
+  return row && checkMonitor(engine, row);
 }

@@ -9,7 +9,7 @@
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { syncContainer } from "./sync.ts";
-import { checkMonitor } from "./monitor_check.ts";
+import { syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
 import { procState } from "../monitor/proc.ts";
 import { log } from "./log.ts";
@@ -24,8 +24,7 @@ export async function observeContainer(
   engine: Engine,
   id: string,
 ): Promise<ContainerRow | undefined> {
-  let row = syncContainer(engine, id);
-  if (row) row = checkMonitor(engine, row);
+  const row = syncAndCheck(engine, id);
   if (!row || !cleanupMissed(row)) return row;
   try {
     await cleanupContainer(engine, id, { remove: row.spec.autoRemove });

@@ -11,10 +11,10 @@ import { immediate } from "../store/db.ts";
 import type { Engine } from "./context.ts";
 import { containerPaths } from "./paths.ts";
 import { hasProcess } from "./states.ts";
-import { mutate, syncContainer, transition } from "./sync.ts";
+import { mutate, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { unmountRootfs } from "./rootfs.ts";
-import { checkMonitor } from "./monitor_check.ts";
+import { syncAndCheck } from "./monitor_check.ts";
 import { releaseRuntimeLocked } from "./cleanup.ts";
 import { awaitExit } from "./await_exit.ts";
 import { notifyChange } from "./notify.ts";
@@ -78,8 +78,7 @@ export async function removeContainer(
 ): Promise<void> {
   for (let attempt = 0;; attempt++) {
     const outcome = await withContainerLock(engine, id, async () => {
-      let row = syncContainer(engine, id);
-      if (row) row = checkMonitor(engine, row);
+      const row = syncAndCheck(engine, id);
       if (!row) return "gone" as const;
       if (hasProcess(row.state)) {
         if (!opts.force) {

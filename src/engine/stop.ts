@@ -10,7 +10,7 @@ import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { canStop, needsCleanup } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
-import { checkMonitor, MONITOR_DIED } from "./monitor_check.ts";
+import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { awaitExit } from "./await_exit.ts";
 import { cleanupContainer } from "./cleanup.ts";
 import { log } from "./log.ts";
@@ -30,8 +30,7 @@ export async function stopContainer(
   id: string,
   timeoutSec: number | undefined,
 ): Promise<ContainerRow | undefined> {
-  let row = syncContainer(engine, id);
-  if (row) row = checkMonitor(engine, row);
+  let row = syncAndCheck(engine, id);
   if (!row) throw new NoSuchContainerError(id);
   const stopping = canStop(row.state);
   if (stopping) {

@@ -12,11 +12,10 @@ import { getExitCode } from "../store/exit_codes.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { isState, type State, STATES } from "./states.ts";
-import { syncContainer } from "./sync.ts";
-import { checkMonitor, MONITOR_DIED } from "./monitor_check.ts";
+import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
 import { watchContainer } from "./notify.ts";
-import { procState } from "../monitor/proc.ts";
+import { cleanupMissed } from "./observe.ts";
 import { log } from "./log.ts";
 
 /** How long a `stopped` container may wait for its (live) cleanup process. */
@@ -92,8 +91,7 @@ export async function waitForContainer(
   let stoppedSince = 0;
   try {
     for (;;) {
-      let row = syncContainer(engine, id);
-      if (row) row = checkMonitor(engine, row);
+      const row = syncAndCheck(engine, id);
       await opts.onTick?.(row);
       if (!row) return codeOfRemoved(engine, id);
       if (wantExit) {
@@ -102,7 +100,7 @@ export async function waitForContainer(
         }
         if (row.state === "stopped") {
           stoppedSince ||= Date.now();
-          const monitorDone = procState(row.conmonPid) !== "alive";
+          const monitorDone = cleanupMissed(row);
           if (
             opts.cleanupAtOnce || monitorDone || Date.now() - stoppedSince > CLEANUP_GRACE_MS
           ) {
