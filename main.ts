@@ -9,6 +9,7 @@ import type { GlobalOptions } from "./src/engine/context.ts";
 import { resolve } from "node:path";
 import { containerPaths, layout } from "./src/engine/paths.ts";
 import { isAlive, readPidFile } from "./src/monitor/proc.ts";
+import { pathExists } from "./src/fs.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel } from "./src/engine/log.ts";
 import type { Command } from "./src/cli/command.ts";
 import { errOut, out } from "./src/cli/command.ts";
@@ -226,16 +227,8 @@ async function cleanupAlreadyDone(global: GlobalOptions, args: string[]): Promis
   const id = args.at(-1) ?? "";
   if (!/^[0-9a-f]{64}$/.test(id)) return false;
   const p = containerPaths(layout(resolve(global.root), resolve(global.runroot)), id);
-  const exists = (path: string) => {
-    try {
-      Deno.lstatSync(path);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   for (;;) {
-    if (!exists(p.exitFile) && !exists(p.conmonPidFile)) return true;
+    if (!pathExists(p.exitFile) && !pathExists(p.conmonPidFile)) return true;
     const attached = readPidFile(p.attachPidFile);
     if (!attached || !isAlive(attached)) return false;
     await new Promise((r) => setTimeout(r, 20));

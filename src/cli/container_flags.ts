@@ -13,6 +13,7 @@ import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } fro
 import { parseSignal } from "./signals.ts";
 import { parseEntrypointFlag } from "../image/combine.ts";
 import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
+import { pathExists } from "../fs.ts";
 import { parseImageUser } from "../image/user.ts";
 import type { PullPolicy } from "../image/types.ts";
 
@@ -89,7 +90,7 @@ export async function buildSpec(
   }
   const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
   const cidfile = str(p, "cidfile");
-  if (cidfile !== undefined && exists(cidfile)) {
+  if (cidfile !== undefined && pathExists(cidfile)) {
     throw new UsageError(
       `container id file exists. Ensure another container is not using it or delete ${cidfile}`,
     );
@@ -199,15 +200,6 @@ export async function buildSpec(
   };
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * `--rootfs DIR` or `DIR:O`. The directory must exist; the runtime needs its real path.
  *
@@ -245,7 +237,7 @@ export function parseVolume(arg: string): VolumeSpec {
       `invalid volume "${arg}": host path "${source}" must be absolute (named volumes are not supported)`,
     );
   }
-  if (!exists(source)) {
+  if (!pathExists(source)) {
     throw new UsageError(`invalid volume "${arg}": host path "${source}" does not exist`);
   }
   if (!isAbsolute(destination)) {

@@ -8,6 +8,7 @@
 import { basename, join, resolve } from "node:path";
 import { RuntimeError, UsageError } from "../errors.ts";
 import { log } from "../engine/log.ts";
+import { isDirectory, pathExists } from "../fs.ts";
 
 /** A resolved OCI runtime. */
 export interface Runtime {
@@ -60,22 +61,7 @@ export function resolveRuntime(spec: string, runroot: string): Runtime {
 
 /** cgroup v1 controllers plus a cgroup2 mount at /sys/fs/cgroup/unified: crun refuses it. */
 function isHybridCgroupHost(): boolean {
-  const isDir = (p: string) => {
-    try {
-      return Deno.statSync(p).isDirectory;
-    } catch {
-      return false;
-    }
-  };
-  const exists = (p: string) => {
-    try {
-      Deno.statSync(p);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return isDir("/sys/fs/cgroup/unified") && !exists("/sys/fs/cgroup/cgroup.controllers");
+  return isDirectory("/sys/fs/cgroup/unified") && !pathExists("/sys/fs/cgroup/cgroup.controllers");
 }
 
 /** Write (once) the script that starts crun with the cgroup2 mount hidden. */

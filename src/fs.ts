@@ -1,0 +1,24 @@
+/**
+ * Two filesystem questions asked in several places, answered without throwing.
+ *
+ * @module
+ */
+
+/** True if something (a file, a directory, a dangling symlink) is at `path`. */
+export function pathExists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True if `path` is a directory (following symlinks). */
+export function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
