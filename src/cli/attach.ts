@@ -58,10 +58,15 @@ export async function attachUntilExit(
   feedInput = row.spec.interactive === true,
 ): Promise<number> {
   let stdin: AttachConnection | undefined;
+  let rawTerminal = false;
   if (feedInput) {
     try {
       stdin = connectAttach(containerPaths(engine.paths, row.id).bundle);
-      feedStdin(stdin, Deno.stdin.readable);
+      // From a terminal of our own, keystrokes pass through raw (^C reaches the container's
+      // terminal as a byte); from a pipe or file, the input ends with ^D.
+      rawTerminal = row.spec.tty === true && Deno.stdin.isTerminal();
+      if (rawTerminal) Deno.stdin.setRaw(true);
+      feedStdin(stdin, Deno.stdin.readable, row.spec.tty === true && !rawTerminal);
     } catch (err) {
       // The container may already be gone (it did not wait for input); its exit tells the rest.
       log("debug", `attach stdin: ${(err as Error).message}`);
@@ -92,6 +97,7 @@ export async function attachUntilExit(
     if (result.warning) await errOut(`Error: ${result.warning}\n`);
     return result.code < 0 ? 255 : result.code;
   } finally {
+    if (rawTerminal) Deno.stdin.setRaw(false);
     stdin?.close();
     attachment.pump.close();
     try {

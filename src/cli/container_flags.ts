@@ -81,7 +81,6 @@ export async function buildSpec(
   p: Parsed,
   runtime: string,
 ): Promise<CreateRequest> {
-  if (bool(p, "tty")) throw new UsageError("--tty is not supported: berth runs without a terminal");
   const logDriver = str(p, "log-driver") ?? "k8s-file";
   if (logDriver !== "k8s-file" && logDriver !== "json-file") {
     throw new UsageError(
@@ -166,7 +165,15 @@ export async function buildSpec(
     imageWorkdir = image.config.WorkingDir ?? "";
     imageUser = image.config.User ?? "";
   }
-  const env = mergeEnv([DEFAULT_PATH, ...imageEnv, ...fileEnv, ...flagEnv]);
+  const tty = bool(p, "tty");
+  // As podman: a terminal gets TERM=xterm unless the image or the command line sets TERM.
+  const env = mergeEnv([
+    DEFAULT_PATH,
+    ...(tty ? ["TERM=xterm"] : []),
+    ...imageEnv,
+    ...fileEnv,
+    ...flagEnv,
+  ]);
   const user = parseImageUser(str(p, "user") ?? imageUser, lowerDirs);
   return {
     name,
@@ -191,6 +198,7 @@ export async function buildSpec(
       stopTimeout,
       runtime,
       interactive: bool(p, "interactive"),
+      tty,
       capabilities: caps,
       sigProxy: bool(p, "sig-proxy"),
       conmonPidFile: str(p, "conmon-pidfile") === undefined

@@ -44,6 +44,8 @@ export interface ContainerSpec {
   runtime: string;
   /** `-i`: the container's stdin is a pipe fed through conmon's attach socket. */
   interactive?: boolean;
+  /** `-t`: the container's stdio is a pseudo-terminal that conmon allocates and logs. */
+  tty?: boolean;
   /** The capability set (`--cap-add`/`--cap-drop`); podman's default set when absent. */
   capabilities?: string[];
   /** `--sig-proxy` (default true): a foreground berth forwards signals to the container. */

@@ -82,6 +82,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
           logPath: p.log,
           timeout: row.spec.timeout,
           stdin: row.spec.interactive === true,
+          terminal: row.spec.tty === true,
           exitCommand: exitCommand(
             currentInvocation(),
             engine.opts.rawArgs,

@@ -117,10 +117,33 @@ export function connectAttach(bundle: string): AttachConnection {
   };
 }
 
-/** Copy all of `input` to the container's stdin, then end it. Errors end the copy quietly. */
-export async function feedStdin(conn: AttachConnection, input: ReadableStream<Uint8Array>) {
+/**
+ * What ends the input on a pseudo-terminal, where closing our side is not an EOF the
+ * container sees: the EOF character (^D) in canonical mode, twice if the last line is
+ * unfinished (the first ^D only hands that line over).
+ */
+export function terminalEndOfInput(lastByte: number | undefined): Uint8Array {
+  return lastByte === undefined || lastByte === 0x0a
+    ? new Uint8Array([0x04])
+    : new Uint8Array([0x04, 0x04]);
+}
+
+/**
+ * Copy all of `input` to the container's stdin, then end it (for a terminal, with
+ * {@linkcode terminalEndOfInput}). Errors end the copy quietly.
+ */
+export async function feedStdin(
+  conn: AttachConnection,
+  input: ReadableStream<Uint8Array>,
+  terminal = false,
+) {
+  let lastByte: number | undefined;
   try {
-    for await (const chunk of input) await conn.write(chunk);
+    for await (const chunk of input) {
+      await conn.write(chunk);
+      if (chunk.length) lastByte = chunk[chunk.length - 1];
+    }
+    if (terminal) await conn.write(terminalEndOfInput(lastByte));
   } catch { /* the container stopped reading; its exit tells the rest */ }
   conn.closeInput();
 }

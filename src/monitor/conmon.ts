@@ -25,6 +25,8 @@ export interface ConmonOptions {
   timeout: number;
   /** Give the container a stdin pipe fed from attach clients (`-i`). */
   stdin?: boolean;
+  /** Give the container a pseudo-terminal (`-t`); conmon passes the runtime a console socket. */
+  terminal?: boolean;
   exitCommand: string[];
 }
 
@@ -56,6 +58,7 @@ export function conmonArgs(opts: ConmonOptions): string[] {
   for (const a of opts.runtimeArgs) args.push("--runtime-arg", a);
   if (opts.timeout > 0) args.push("--timeout", String(opts.timeout));
   if (opts.stdin) args.push("--stdin");
+  if (opts.terminal) args.push("--terminal");
   const [exe, ...rest] = opts.exitCommand;
   args.push("--exit-command", exe);
   for (const a of rest) args.push("--exit-command-arg", a);

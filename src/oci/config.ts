@@ -164,7 +164,7 @@ export function ociConfig(
   return {
     ociVersion: "1.0.2",
     process: {
-      terminal: false,
+      terminal: spec.tty === true,
       user: { uid: spec.user.uid, gid: spec.user.gid },
       args: spec.command,
       env: spec.env,

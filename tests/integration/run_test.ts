@@ -302,6 +302,93 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "-t gives the container a terminal; -it from a pipe ends the input with ^D",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      // One stream, with the terminal's CRLF, as podman gives it; TERM=xterm unless set.
+      const t = await sb.berth([
+        "run",
+        "--rm",
+        "-t",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "echo out; echo err >&2; tty; echo $TERM; exit 3",
+      ]);
+      assertEquals([t.code, t.stdout, t.stderr], [3, "out\r\nerr\r\n/dev/pts/0\r\nxterm\r\n", ""]);
+      const term = await sb.berth([
+        "run",
+        "--rm",
+        "-t",
+        "-e",
+        "TERM=dumb",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "echo $TERM",
+      ]);
+      assertEquals(term.stdout, "dumb\r\n");
+      // Without -t, no terminal and no TERM.
+      const noTty = await sb.berth([
+        "run",
+        "--rm",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "tty; echo x$TERM",
+      ]);
+      assertEquals([noTty.code, noTty.stdout], [0, "not a tty\nx\n"]);
+
+      // -it fed from a pipe: the terminal echoes the input, cat repeats it, and the input's
+      // end reaches cat as ^D (an unfinished last line needs two), so nothing hangs.
+      for (const [input, expected] of [["hello\n", "hello\r\nhello\r\n"], ["abc", "abcabc"]]) {
+        const child = new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            "--no-config",
+            MAIN,
+            ...sb.global,
+            "run",
+            "-i",
+            "-t",
+            "--rm",
+            "--rootfs",
+            rootfs,
+            "cat",
+          ],
+          stdin: "piped",
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+        const writer = child.stdin.getWriter();
+        await writer.write(new TextEncoder().encode(input));
+        await writer.close();
+        const out = await child.output();
+        clearTimeout(timer);
+        assertEquals([out.code, new TextDecoder().decode(out.stdout)], [0, expected]);
+      }
+      // The log holds the terminal's output as stdout.
+      const id =
+        (await sb.berth(["run", "-d", "-t", "--rootfs", rootfs, "sh", "-c", "echo logged"]))
+          .stdout.trim();
+      assertEquals((await sb.berth(["wait", id])).stdout, "0\n");
+      const logs = await sb.berth(["logs", id]);
+      assertEquals([logs.stdout, logs.stderr], ["logged\r\n", ""]);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
 Deno.test("--runtime crun works through the hybrid-cgroup wrapper", opts, async () => {
   const sb = sandbox();
   const rootfs = await busyboxRootfs();

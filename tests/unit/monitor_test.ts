@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { exitCommand, isCompiled } from "../../src/monitor/exit_command.ts";
 import { conmonArgs } from "../../src/monitor/conmon.ts";
+import { terminalEndOfInput } from "../../src/monitor/attach_socket.ts";
 import { parseProcStat } from "../../src/monitor/proc.ts";
 import { parseExitStatus } from "../../src/engine/sync.ts";
 import { parseLimits } from "../../src/oci/limits.ts";
@@ -63,6 +64,30 @@ Deno.test("conmon args carry the exit command one argument at a time", () => {
   assert(s.includes("--timeout 5"), s);
   assert(s.endsWith("--exit-command /deno --exit-command-arg run --exit-command-arg x y"), s);
   assert(s.includes("-l k8s-file:/l"), s);
+  assert(!s.includes("--terminal") && !s.includes("--stdin"), s);
+  const tty = conmonArgs({
+    id: "i",
+    name: "n",
+    runtimePath: "/usr/sbin/runc",
+    runtimeArgs: [],
+    bundle: "/b",
+    pidFile: "/p",
+    conmonPidFile: "/cp",
+    exitDir: "/e",
+    logPath: "/l",
+    timeout: 0,
+    stdin: true,
+    terminal: true,
+    exitCommand: ["/deno"],
+  });
+  assert(tty.includes("--terminal") && tty.includes("--stdin"), tty.join(" "));
+  assert(!tty.includes("--timeout"), tty.join(" "));
+});
+
+Deno.test("end of input on a terminal: ^D, twice after an unfinished line", () => {
+  assertEquals([...terminalEndOfInput(undefined)], [4]);
+  assertEquals([...terminalEndOfInput(10)], [4]);
+  assertEquals([...terminalEndOfInput(99)], [4, 4]);
 });
 
 Deno.test("proc stat parsing survives odd command names", () => {
