@@ -294,8 +294,9 @@ export function parseEnvFile(path: string): string[] {
 export function parseEnvText(text: string, path: string): string[] {
   const out: string[] = [];
   text.split("\n").forEach((raw, i) => {
-    const line = raw.replace(/\r$/, "");
-    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
+    // Leading blanks are dropped, as podman and docker do; the value is kept as written.
+    const line = raw.replace(/\r$/, "").trimStart();
+    if (line.trim() === "" || line.startsWith("#")) return;
     const eq = line.indexOf("=");
     const key = eq === -1 ? line.trim() : line.slice(0, eq);
     if (!ENV_NAME.test(key)) {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { containerHostname } from "./etc_files.ts";
 import { ConflictError, UsageError } from "../errors.ts";
 import { immediate } from "../store/db.ts";
 import {
@@ -82,7 +83,7 @@ export function createContainer(
     id,
     name: name ?? randomName(),
     state: "created",
-    spec: { ...spec, hostname: spec.hostname || id.slice(0, 12) },
+    spec: { ...spec, hostname: containerHostname(spec, id, Deno.hostname()) },
     createdAt: now,
     incarnation: 0,
     pid: 0,

@@ -18,6 +18,7 @@ import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./cleanup.ts";
 import { log } from "./log.ts";
 import { ociConfig } from "../oci/config.ts";
+import { containerHostname, writeEtcFiles } from "./etc_files.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
   lastRuntimeError,
@@ -63,7 +64,14 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
         Deno.removeSync(f); // a stale pidfile or exit file would be read as this run's
       } catch { /* absent */ }
     }
-    const config = ociConfig({ id, spec: row.spec, rootfsPath, rlimits: hostRlimits() });
+    const config = ociConfig({
+      id,
+      spec: row.spec,
+      rootfsPath,
+      rlimits: hostRlimits(),
+      hostname: containerHostname(row.spec, id, Deno.hostname()),
+      etcFiles: writeEtcFiles(p.dir, id, row.name, row.spec),
+    });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 
     const waker = watchFiles([p.runDir], ["pidfile", "conmon.pid"]);

@@ -7,6 +7,7 @@
  */
 import type { ContainerSpec } from "../engine/spec.ts";
 import type { Rlimit } from "./limits.ts";
+import type { EtcFiles } from "../engine/etc_files.ts";
 
 /** podman's default capabilities. */
 export const DEFAULT_CAPS = [
@@ -98,11 +99,21 @@ export interface ConfigInputs {
   /** Absolute path of the root filesystem (a directory or an overlay mount point). */
   rootfsPath: string;
   rlimits: Rlimit[];
+  /** The hostname to set (default `--hostname`, or the host's). */
+  hostname?: string;
+  /** Generated `/etc` files to bind over the image's. */
+  etcFiles?: Partial<EtcFiles>;
 }
+
+/** Where podman's `--read-only` (with its default `--read-only-tmpfs`) keeps writable tmpfs. */
+const READ_ONLY_TMPFS: [string, string][] = [["/tmp", "1777"], ["/var/tmp", "1777"], [
+  "/run",
+  "755",
+]];
 
 /** Build the OCI config object for one container. */
 export function ociConfig(
-  { id, spec, rootfsPath, rlimits }: ConfigInputs,
+  { id, spec, rootfsPath, rlimits, hostname, etcFiles }: ConfigInputs,
 ): Record<string, unknown> {
   const caps = spec.capabilities ?? DEFAULT_CAPS;
   const namespaces: { type: string }[] = [
@@ -153,6 +164,25 @@ export function ociConfig(
         options: ["rbind", "nosuid", "noexec", "nodev", "ro"],
       },
   ];
+  const etc: [string, string | undefined][] = [
+    ["/etc/resolv.conf", etcFiles?.resolvConf],
+    ["/etc/hosts", etcFiles?.hosts],
+    ["/etc/hostname", etcFiles?.hostname],
+  ];
+  for (const [destination, source] of etc) {
+    if (source) mounts.push({ destination, type: "bind", source, options: ["rbind", "rprivate"] });
+  }
+  if (spec.readOnly) {
+    for (const [destination, mode] of READ_ONLY_TMPFS) {
+      mounts.push({
+        destination,
+        type: "tmpfs",
+        source: "tmpfs",
+        options: ["rw", "rprivate", "nosuid", "nodev", `mode=${mode}`],
+      });
+    }
+  }
+  // Volumes last: a user's bind over /etc or /tmp wins over the defaults above.
   for (const v of spec.volumes) {
     mounts.push({
       destination: v.destination,
@@ -167,7 +197,10 @@ export function ociConfig(
       terminal: spec.tty === true,
       user: { uid: spec.user.uid, gid: spec.user.gid },
       args: spec.command,
-      env: spec.env,
+      // podman tells the process its hostname, unless the user or the image did.
+      env: hostname === undefined || spec.env.some((e) => e.startsWith("HOSTNAME="))
+        ? spec.env
+        : [...spec.env, `HOSTNAME=${hostname}`],
       cwd: spec.workdir || "/",
       capabilities: {
         bounding: caps,
@@ -180,7 +213,7 @@ export function ociConfig(
       noNewPrivileges: false,
     },
     root: { path: rootfsPath, readonly: spec.readOnly },
-    hostname: spec.hostname,
+    hostname: hostname ?? spec.hostname,
     mounts,
     annotations: { "berth.autoremove": String(spec.autoRemove) },
     linux: {

@@ -220,11 +220,103 @@ Deno.test("env, workdir, hostname, user, read-only, network none, volumes", opts
     const ro = await sb.berth(["run", "--rm", "--read-only", "--rootfs", rootfs, "touch", "/x"]);
     assertEquals(ro.code, 1);
     assert(ro.stderr.includes("Read-only file system"), ro.stderr);
+    // As podman's --read-only-tmpfs: /tmp, /var/tmp and /run stay writable (tmpfs).
+    const tmp = await sb.berth([
+      "run",
+      "--rm",
+      "--read-only",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      "touch /tmp/a /var/tmp/b /run/c && grep -c ' /tmp tmpfs' /proc/mounts",
+    ]);
+    assertEquals([tmp.code, tmp.stdout, tmp.stderr], [0, "1\n", ""]);
   } finally {
     Deno.removeSync(host, { recursive: true });
     await sb.cleanup();
   }
 });
+
+Deno.test(
+  "/etc/resolv.conf, /etc/hosts, /etc/hostname and HOSTNAME as podman sets them",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    const show =
+      "cat /etc/resolv.conf; echo --; cat /etc/hosts; echo --; cat /etc/hostname; hostname; echo $HOSTNAME";
+    const hostHosts = Deno.readTextFileSync("/etc/hosts");
+    try {
+      // Host network: the host's resolver and hosts file, and the host's name.
+      const host = await sb.berth(["run", "--rm", "--rootfs", `${rootfs}:O`, "sh", "-c", show]);
+      assertEquals(host.code, 0);
+      const [resolv, hosts, names] = host.stdout.split("--\n");
+      assertEquals(resolv, Deno.readTextFileSync("/etc/resolv.conf"));
+      assert(hosts.startsWith(hostHosts), hosts);
+      const hn = Deno.hostname();
+      assertEquals(names, `${hn}\n${hn}\n${hn}\n`);
+      assert(
+        hosts.split("\n").some((l) => /^127\.0\.0\.1\s/.test(l) && l.split(/\s+/).includes(hn)),
+        hosts,
+      );
+
+      // --network none: no resolver; the short ID (or --hostname) with the name on 127.0.0.1.
+      const none = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--name",
+        "svc",
+        "--cidfile",
+        `${sb.dir}/cid`,
+        "--rootfs",
+        `${rootfs}:O`,
+        "sh",
+        "-c",
+        show,
+      ]);
+      const short = Deno.readTextFileSync(`${sb.dir}/cid`).slice(0, 12);
+      assertEquals(none.code, 0, none.stderr);
+      assert(
+        none.stdout.endsWith(`127.0.0.1\t${short} svc\n--\n${short}\n${short}\n${short}\n`),
+        none.stdout,
+      );
+      assert(none.stderr.includes("resolv.conf"), "no resolv.conf without a network");
+      const named = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-h",
+        "build-box",
+        "--rootfs",
+        `${rootfs}:O`,
+        "sh",
+        "-c",
+        "grep build-box /etc/hosts; cat /etc/hostname",
+      ]);
+      assert(/^127\.0\.0\.1\tbuild-box \S+\nbuild-box\n$/.test(named.stdout), named.stdout);
+
+      // A user's own bind mount of one of them wins.
+      Deno.writeTextFileSync(`${sb.dir}/myhosts`, "10.0.0.1 mine\n");
+      const own = await sb.berth([
+        "run",
+        "--rm",
+        "-v",
+        `${sb.dir}/myhosts:/etc/hosts:ro`,
+        "--rootfs",
+        `${rootfs}:O`,
+        "cat",
+        "/etc/hosts",
+      ]);
+      assertEquals(own.stdout, "10.0.0.1 mine\n");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
 
 Deno.test("--rootfs DIR:O never modifies the directory", opts, async () => {
   const sb = sandbox();

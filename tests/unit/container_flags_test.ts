@@ -2,6 +2,7 @@ import { assertEquals, assertThrows } from "./assert.ts";
 import { mergeEnv, parseEnvText, parseVolume } from "../../src/cli/container_flags.ts";
 import { UsageError } from "../../src/errors.ts";
 import { ociConfig } from "../../src/oci/config.ts";
+import { containerHostname, hostsFileContent } from "../../src/engine/etc_files.ts";
 import type { ContainerSpec } from "../../src/engine/spec.ts";
 
 Deno.test("env files: comments, blanks, K=V; a bad line names file and line", () => {
@@ -9,6 +10,7 @@ Deno.test("env files: comments, blanks, K=V; a bad line names file and line", ()
   const err = assertThrows(() => parseEnvText("A=1\nbad name=2\n", "/e.env"), UsageError);
   assertEquals(err.message, 'invalid env file /e.env line 2: "bad name=2"');
   assertThrows(() => parseEnvText("=v\n", "f"), UsageError);
+  assertEquals(parseEnvText("  F=sp \n\t# indented comment\n", "f"), ["F=sp "]);
 });
 
 Deno.test("later env entries win", () => {
@@ -61,6 +63,54 @@ Deno.test("OCI config: netns only for --network none, rlimits, cgroup path, bind
   assertEquals(
     host.linux.namespaces.map((n: { type: string }) => n.type).includes("network"),
     false,
+  );
+  // --read-only keeps /tmp, /var/tmp and /run writable, as podman's --read-only-tmpfs does
+  const tmpfs = c.mounts.filter((m: { type: string; destination: string }) =>
+    m.type === "tmpfs" && ["/tmp", "/var/tmp", "/run"].includes(m.destination)
+  );
+  assertEquals(tmpfs.length, 3);
+  // generated /etc files are bound before the volumes (a user's bind wins); HOSTNAME is set
+  const etc = ociConfig({
+    id: "x",
+    spec: { ...spec, readOnly: false },
+    rootfsPath: "/r",
+    rlimits: [],
+    hostname: "box",
+    etcFiles: { hosts: "/d/hosts", hostname: "/d/hostname" },
+    // deno-lint-ignore no-explicit-any
+  }) as any;
+  const dests = etc.mounts.map((m: { destination: string }) => m.destination);
+  assertEquals(dests.slice(-3), ["/etc/hosts", "/etc/hostname", "/c"]);
+  assertEquals(dests.includes("/etc/resolv.conf"), false);
+  assertEquals(dests.includes("/tmp"), false);
+  assertEquals(etc.hostname, "box");
+  assertEquals(etc.process.env, ["PATH=/bin", "HOSTNAME=box"]);
+  const ownName = ociConfig({
+    id: "x",
+    spec: { ...spec, env: ["HOSTNAME=mine"] },
+    rootfsPath: "/r",
+    rlimits: [],
+    hostname: "box",
+    // deno-lint-ignore no-explicit-any
+  }) as any;
+  assertEquals(ownName.process.env, ["HOSTNAME=mine"]);
+});
+
+Deno.test("hostnames and /etc/hosts follow podman", () => {
+  const spec = { hostname: "", network: "host" } as ContainerSpec;
+  const id = "0123456789abcdef".repeat(4);
+  assertEquals(containerHostname(spec, id, "vm"), "vm");
+  assertEquals(containerHostname({ ...spec, network: "none" }, id, "vm"), "0123456789ab");
+  assertEquals(containerHostname({ ...spec, hostname: "h" }, id, "vm"), "h");
+  const hosts = "127.0.0.1 localhost\n127.0.0.1 vm # me";
+  assertEquals(hostsFileContent(hosts, "vm", "web"), hosts + "\n");
+  assertEquals(
+    hostsFileContent(hosts, "0123456789ab", "web"),
+    hosts + "\n127.0.0.1\t0123456789ab web\n",
+  );
+  assertEquals(
+    hostsFileContent("", "h", "h"),
+    "127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.0.1\th\n",
   );
 });
 
