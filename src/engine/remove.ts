@@ -1,11 +1,12 @@
 /**
  * rm: clean up if needed, mark `removing`, delete the container's files, delete its row.
- * Its exit code row stays. With force, a running container is killed first (outside the
- * lock), and its exit is awaited like any other.
+ * Its exit code row stays. With force, a running container is stopped first as podman's
+ * `rm -f` does (outside the lock: the stop signal, SIGKILL after the timeout), so a service
+ * container gets its chance to shut down cleanly.
  *
  * @module
  */
-import { StateError } from "../errors.ts";
+import { NoSuchContainerError, StateError } from "../errors.ts";
 import { type ContainerRow, deleteContainer } from "../store/containers.ts";
 import { immediate } from "../store/db.ts";
 import type { Engine } from "./context.ts";
@@ -16,10 +17,9 @@ import { withContainerLock } from "./lock.ts";
 import { unmountRootfs } from "./rootfs.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { releaseRuntimeLocked } from "./cleanup.ts";
-import { awaitExit } from "./await_exit.ts";
+import { stopContainer } from "./stop.ts";
 import { notifyChange } from "./notify.ts";
 import { log } from "./log.ts";
-import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 
 /** A running container refused by `rm` without `-f` (podman exits 2 for it). */
 export class ContainerRunningError extends StateError {
@@ -62,7 +62,7 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
 /** Options of `rm`. */
 export interface RemoveOptions {
   force: boolean;
-  /** Seconds to wait for a killed container to exit. */
+  /** Seconds between the stop signal and SIGKILL (default: the container's stop timeout). */
   timeout?: number;
 }
 
@@ -95,8 +95,13 @@ export async function removeContainer(
     if (attempt >= 3) {
       throw new StateError(`container ${id} did not exit after SIGKILL; cannot remove it`);
     }
-    const rt = resolveRuntime(outcome.spec.runtime, engine.paths.runroot);
-    await runtimeKill(rt, id, 9).catch(() => false);
-    await awaitExit(engine, id, (opts.timeout ?? 10) * 1000);
+    try {
+      // A second round (the container outlived the first) goes straight to SIGKILL.
+      await stopContainer(engine, id, attempt === 0 ? opts.timeout : 0);
+    } catch (err) {
+      if (err instanceof NoSuchContainerError) return;
+      // A dead monitor or a process that outlived SIGKILL: the next round decides.
+      log("debug", `rm -f ${id.slice(0, 12)}: stop: ${(err as Error).message}`);
+    }
   }
 }

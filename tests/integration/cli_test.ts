@@ -3,7 +3,7 @@
  * inspect formats, names and prefixes.
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, sandbox } from "../helpers.ts";
+import { busyboxRootfs, eventually, sandbox } from "../helpers.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -77,6 +77,49 @@ Deno.test("stop lets a container trap SIGTERM and exit by itself", opts, async (
     assert(Date.now() - started < 4000, "stopped by its own trap, not by SIGKILL");
     assertEquals((await sb.berth(["wait", "t"])).stdout, "0\n");
     assertEquals((await sb.berth(["logs", "t"])).stdout, "ready\ngot-term\n");
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("rm -f sends the stop signal first, SIGKILL after -t, as podman", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const id = (await sb.berth([
+      "run",
+      "-d",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      "trap 'exit 7' TERM; echo ready; while :; do sleep 0.1; done",
+    ])).stdout.trim();
+    await eventually(async () => (await sb.berth(["logs", id])).stdout === "ready\n");
+    const rm = await sb.berth(["rm", "-f", id]);
+    assertEquals([rm.code, rm.stdout, rm.stderr], [0, `${id}\n`, ""]);
+    // The trap ran: the recorded code is the container's own, not SIGKILL's.
+    assertEquals((await sb.berth(["wait", id])).stdout, "7\n");
+
+    // A container that ignores the stop signal is killed after -t, with podman's warning.
+    const stubborn = (await sb.berth([
+      "run",
+      "-d",
+      "--name",
+      "stubborn",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      "trap '' TERM; echo ready; while :; do sleep 0.1; done",
+    ])).stdout.trim();
+    await eventually(async () => (await sb.berth(["logs", stubborn])).stdout === "ready\n");
+    const started = Date.now();
+    const rm2 = await sb.berth(["rm", "-f", "-t", "1", "stubborn"]);
+    assertEquals([rm2.code, rm2.stdout], [0, "stubborn\n"]);
+    assert(Date.now() - started >= 1000, "waited for the stop signal's timeout");
+    assert(rm2.stderr.includes("resorting to SIGKILL"), rm2.stderr);
+    assertEquals((await sb.berth(["wait", stubborn])).stdout, "137\n");
   } finally {
     await sb.cleanup();
   }

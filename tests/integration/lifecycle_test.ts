@@ -321,14 +321,14 @@ Deno.test(
       );
       assertEquals(w.stdout, "-1\n");
       assert(w.stderr.includes("conmon exited prematurely"), w.stderr);
-      assertEquals((await sb.berth(["rm", "-f", id])).code, 0);
+      assertEquals((await sb.berth(["rm", "-f", "-t", "0", id])).code, 0);
       assertEquals((await sb.berth(["ps", "-a", "-q"])).stdout, "");
 
       // With the container still running unmonitored, rm -f kills it and cleans up too.
       const id2 = (await sb.berth(["run", "-d", "--rootfs", rootfs, "sleep", "60"])).stdout.trim();
       const c2 = Number((await sb.berth(["inspect", "-f", "{{.State.ConmonPid}}", id2])).stdout);
       Deno.kill(c2, "SIGKILL");
-      const rm = await sb.berth(["rm", "-f", id2]);
+      const rm = await sb.berth(["rm", "-f", "-t", "0", id2]);
       assertEquals(rm.code, 0, rm.stderr);
       assertEquals((await sb.berth(["ps", "-a", "-q"])).stdout, "");
       assertEquals(Array.from(Deno.readDirSync(join(sb.runroot, "runtime", "runc"))).length, 0);

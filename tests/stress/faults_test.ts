@@ -203,7 +203,7 @@ Deno.test({
           const ftook = Date.now() - ft0;
           assertEquals([f.code, f.stdout, f.stderr], [13, "bye\n", ""]);
           assert(ftook < PROMPT_MS, `run returned ${ftook} ms after the exit`);
-          await sb.berth(["rm", "-f", id]);
+          await sb.berth(["rm", "-f", "-t", "0", id]);
           await assertClean(sb, [id, rid, fgId]);
         } finally {
           await sb.cleanup();
@@ -360,7 +360,7 @@ Deno.test({
         assert(["4\n", "-1\n"].includes(w.stdout), `wait printed ${w.stdout}`);
         if (w.stdout === "-1\n") assertMatch(w.stderr, /^Error: .*conmon/m, "a clear message");
         assert(took < PROMPT_MS, `wait returned ${took} ms after the container died`);
-        const rm = await sb.berth(["rm", "-f", id], { timeoutMs: 30_000 });
+        const rm = await sb.berth(["rm", "-f", "-t", "0", id], { timeoutMs: 30_000 });
         assertEquals(rm.code, 0, rm.stderr);
         await assertClean(sb, ids);
       });
@@ -393,7 +393,7 @@ Deno.test({
         assert(r.code === 255 || r.code === 4, `run exited ${r.code}: ${r.stderr}`);
         if (r.code === 255) assertMatch(r.stderr, /^Error: .*conmon/m, "a clear message");
         assert(took < PROMPT_MS, `run returned ${took} ms after the container died`);
-        const rm = await sb.berth(["rm", "-f", id], { timeoutMs: 30_000 });
+        const rm = await sb.berth(["rm", "-f", "-t", "0", id], { timeoutMs: 30_000 });
         assertEquals(rm.code, 0, rm.stderr);
         await assertClean(sb, ids);
       });

@@ -224,7 +224,7 @@ Deno.test({
         });
         assertEquals(problems.filter(Boolean), [], "concurrent stop");
       });
-      const rm = await sb.berth(["rm", "-af"]);
+      const rm = await sb.berth(["rm", "-af", "-t", "0"]);
       assertEquals(rm.code, 0, rm.stderr);
       await assertClean(sb);
     } finally {
@@ -262,7 +262,9 @@ Deno.test({
         while (!settled && (await sb.berth(["container", "exists", name])).code !== 0) {
           await sleep(20);
         }
-        if (!settled) rms.push(await sb.berth(["rm", "-f", name], { timeoutMs: 60_000 }));
+        if (!settled) {
+          rms.push(await sb.berth(["rm", "-f", "-t", "0", name], { timeoutMs: 60_000 }));
+        }
         const r = await run;
         outcomes.push(r.code);
         const out: string[] = [];
@@ -282,7 +284,7 @@ Deno.test({
       console.log(`  run statuses: ${tally(outcomes)}`);
       assertEquals(problems.filter(Boolean), [], "rm -f vs run");
       assert(outcomes.includes(137), "the race was exercised: rm -f killed at least one run");
-      await sb.berth(["rm", "-af"]);
+      await sb.berth(["rm", "-af", "-t", "0"]);
       await assertClean(sb);
     } finally {
       await sb.cleanup();
