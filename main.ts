@@ -147,7 +147,12 @@ export function parseGlobal(argv: string[]): {
       continue;
     }
     if (arg === "--version" || arg === "-v") {
-      return { global: defaults(values, []), command: "version", args: [], help };
+      return {
+        global: defaults(values, []),
+        command: "version",
+        args: ["--format", "berth version {{.Client.Version}}"],
+        help,
+      };
     }
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : "";

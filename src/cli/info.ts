@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { goArch } from "../platform.ts";
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
 import { bool, parseFlags, str } from "./args.ts";
@@ -41,7 +42,7 @@ export const infoCommand: Command = {
     const count = (pred: (s: string) => boolean) => rows.filter((r) => pred(r.state)).length;
     const info = {
       Host: {
-        Arch: Deno.build.arch,
+        Arch: goArch(),
         OS: Deno.build.os,
         Kernel: Deno.osRelease(),
         Hostname: Deno.hostname(),

@@ -15,6 +15,8 @@ import { refresh } from "../engine/refresh.ts";
 import { layout } from "../engine/paths.ts";
 import { resolve } from "node:path";
 import { printUsage } from "./run.ts";
+import { compileTemplate } from "../format/template.ts";
+import { goArch } from "../platform.ts";
 
 /** berth's version. */
 export const VERSION = "0.1.0";
@@ -76,20 +78,31 @@ export const refreshCommand: Command = {
 /** `version [--format json]` */
 export const versionCommand: Command = {
   summary: "Show berth's version",
-  usage: "berth version [--format json]",
+  usage: "berth version [--format json|TEMPLATE]",
   async run(_global, args) {
     const p = parseFlags(args, {
       format: { type: "string", short: "f" },
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
-    const info = {
+    const format = str(p, "format");
+    const template = format && format !== "json" ? compileTemplate(format) : undefined;
+    // podman's shape ({"Client": {…}}, Go's arch names), so `{{.Client.Version}}` works.
+    const client = {
+      APIVersion: VERSION,
       Version: VERSION,
-      Deno: Deno.version.deno,
-      OsArch: `${Deno.build.os}/${Deno.build.arch}`,
+      DenoVersion: Deno.version.deno,
+      OsArch: `${Deno.build.os}/${goArch()}`,
+      Os: Deno.build.os,
     };
-    if (str(p, "format") === "json") await out(JSON.stringify(info, null, 2) + "\n");
-    else await out(`berth version ${VERSION}\nDeno version ${info.Deno}\nOS/Arch ${info.OsArch}\n`);
+    if (format === "json") await out(JSON.stringify({ Client: client }, null, 2) + "\n");
+    else if (template) await out(template({ Client: client, ...client }) + "\n");
+    else {
+      await out(
+        `Client:       berth\nVersion:      ${VERSION}\nAPI Version:  ${VERSION}\n` +
+          `Deno Version: ${client.DenoVersion}\nOS/Arch:      ${client.OsArch}\n`,
+      );
+    }
     return 0;
   },
 };

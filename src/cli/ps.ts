@@ -10,10 +10,14 @@ import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { type ContainerRow, listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
-import { psView } from "./views.ts";
+import { psJson, psView } from "./views.ts";
+import { STATES } from "../engine/states.ts";
 import { compileTemplate, tableHeader } from "../format/template.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
 import { printUsage } from "./run.ts";
+
+/** The states `--filter status=` accepts: berth's, and podman's that berth never has. */
+const PS_STATUSES = [...STATES, "paused", "unknown"] as string[];
 
 /**
  * Build a predicate from `--filter` values (`id=`, `name=`, `status=`, `exited=`).
@@ -39,6 +43,9 @@ export function psFilter(filters: string[]): (row: ContainerRow) => boolean {
         return (r: ContainerRow) => re.test(r.name);
       }
       case "status":
+        if (!PS_STATUSES.includes(value)) {
+          throw new UsageError(`unknown container state: ${value}`);
+        }
         return (r: ContainerRow) => r.state === value;
       case "exited":
         return (r: ContainerRow) =>
@@ -50,10 +57,17 @@ export function psFilter(filters: string[]): (row: ContainerRow) => boolean {
   return (row) => tests.every((t) => t(row));
 }
 
+/** `--last N`: any integer; podman's default -1 (and 0) mean no limit. */
+function parseLast(text: string): number {
+  if (!/^-?\d+$/.test(text)) throw new UsageError(`invalid --last "${text}": not an integer`);
+  return Number(text);
+}
+
 /** `ps` */
 export const psCommand: Command = {
   summary: "List containers",
-  usage: "berth ps [-a] [-q] [--no-trunc] [--filter KEY=VALUE] [--format FORMAT]",
+  usage:
+    "berth ps [-a] [-q] [-l] [-n N] [--no-trunc] [--filter KEY=VALUE] [--sort KEY] [--format FORMAT]",
   async run(global, args) {
     const p = parseFlags(args, {
       all: { type: "boolean", short: "a" },
@@ -62,6 +76,7 @@ export const psCommand: Command = {
       filter: { type: "string", short: "f", multiple: true },
       format: { type: "string" },
       latest: { type: "boolean", short: "l" },
+      last: { type: "string", short: "n" },
       // podman's flag for containers of other tools in the same storage: berth has none.
       external: { type: "boolean" },
       sort: { type: "string" },
@@ -76,6 +91,8 @@ export const psCommand: Command = {
       );
     }
     const filter = psFilter(list(p, "filter"));
+    const lastText = str(p, "last");
+    const lastCount = lastText === undefined ? undefined : parseLast(lastText);
     const format = str(p, "format");
     const template = format && format !== "json" && format !== "table"
       ? compileTemplate(format.replace(/^table\s+/, ""))
@@ -86,11 +103,13 @@ export const psCommand: Command = {
       const row = await observeContainer(engine, r.id);
       if (row) observed.push(row);
     }
-    let rows = observed
-      .filter((r) => bool(p, "all") || r.state === "running" || r.state === "stopping")
-      .filter(filter);
-    if (bool(p, "latest")) rows = rows.slice(-1);
-    rows.reverse(); // newest first, like podman
+    // Oldest first, as podman 4 lists them. --latest and --last N pick the newest of any
+    // state, as podman's do (they imply --all).
+    const last = bool(p, "latest") ? 1 : lastCount;
+    let rows = observed.filter((r) =>
+      bool(p, "all") || last !== undefined || r.state === "running" || r.state === "stopping"
+    ).filter(filter);
+    if (last !== undefined) rows = last <= 0 ? rows : rows.slice(-last);
     const key: Record<string, (r: ContainerRow) => string> = {
       names: (r) => r.name,
       id: (r) => r.id,
@@ -110,7 +129,7 @@ export const psCommand: Command = {
     if (bool(p, "quiet")) {
       await out(views.map((v) => `${v.ID}\n`).join(""));
     } else if (format === "json") {
-      await out(JSON.stringify(views, null, 2) + "\n");
+      await out(JSON.stringify(rows.map((r) => psJson(r, now)), null, 2) + "\n");
     } else if (template) {
       const lines = views.map((v) => template(v));
       if (format!.startsWith("table")) {

@@ -15,6 +15,18 @@ function iso(ms: number): string {
   return ms > 0 ? new Date(ms).toISOString() : ZERO_TIME;
 }
 
+/** Go's `time.Time.String()` of a UTC instant, which podman's templates print. */
+export function goTime(ms: number): string {
+  if (ms <= 0) return "0001-01-01 00:00:00 +0000 UTC";
+  const [date, rest] = new Date(ms).toISOString().split("T");
+  const [clock, frac] = rest.replace("Z", "").split(".");
+  const fraction = (frac ?? "").replace(/0+$/, "");
+  return `${date} ${clock}${fraction ? "." + fraction : ""} +0000 UTC`;
+}
+
+/** Go's zero time as Unix seconds, podman's value for "never" in `ps --format json`. */
+const GO_ZERO_UNIX = -62135596800;
+
 /** `inspect` data for one container. */
 export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string, unknown> {
   const s = row.spec;
@@ -38,6 +50,7 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
       Error: row.error,
       StartedAt: iso(row.startedAt),
       FinishedAt: iso(row.finishedAt),
+      Health: { Status: "", FailingStreak: 0, Log: null },
     },
     Image: s.imageId ?? "",
     ImageName: s.imageName,
@@ -46,6 +59,9 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
     RestartCount: 0,
     Driver: s.rootfs.kind === "overlay" ? "overlay" : "",
     OCIRuntime: s.runtime,
+    ResolvConfPath: s.network === "host" ? `${p.dir}/resolv.conf` : "",
+    HostnamePath: `${p.dir}/hostname`,
+    HostsPath: `${p.dir}/hosts`,
     ConmonPidFile: p.conmonPidFile,
     PidFile: p.pidFile,
     LogPath: p.log,
@@ -65,12 +81,23 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
       User: `${s.user.uid}:${s.user.gid}`,
       Env: s.env,
       Cmd: s.command,
+      Entrypoint: "",
+      Labels: {},
+      Tty: s.tty === true,
+      OpenStdin: s.interactive === true,
       Image: s.imageName,
       WorkingDir: s.workdir,
       StopSignal: s.stopSignal,
       StopTimeout: s.stopTimeout,
       Timeout: s.timeout,
       Annotations: { "io.podman.annotations.autoremove": s.autoRemove ? "TRUE" : "FALSE" },
+    },
+    NetworkSettings: {
+      IPAddress: "",
+      Gateway: "",
+      MacAddress: "",
+      Ports: {},
+      Networks: {},
     },
     HostConfig: {
       AutoRemove: s.autoRemove,
@@ -82,27 +109,32 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
   };
 }
 
-/** `ps` data for one container (the fields `--format` templates use). */
+function psStatus(row: ContainerRow, now: number): string {
+  if (row.state === "running") return `Up ${humanDuration(now - row.startedAt)}`;
+  if (row.state === "stopped" || row.state === "exited") {
+    return `Exited (${row.exitCode ?? 0}) ${humanDuration(now - row.finishedAt)} ago`;
+  }
+  return psStatusWord(row.state);
+}
+
+/**
+ * `ps` data for one container as `--format` templates see it: podman's template fields
+ * (`.Names` and `.Command` as text, `.CreatedAt` as Go prints a time).
+ */
 export function psView(row: ContainerRow, now: number): Record<string, unknown> {
   const created = humanDuration(now - row.createdAt) + " ago";
-  let status = psStatusWord(row.state);
-  if (row.state === "running") status = `Up ${humanDuration(now - row.startedAt)}`;
-  else if (row.state === "stopped" || row.state === "exited") {
-    status = `Exited (${row.exitCode ?? 0}) ${humanDuration(now - row.finishedAt)} ago`;
-  }
-  const command = row.spec.command.join(" ");
   return {
     ID: row.id.slice(0, 12),
     FullID: row.id,
     Id: row.id,
     Image: row.spec.imageName,
     ImageID: row.spec.imageId ?? "",
-    Command: command,
-    CreatedAt: new Date(row.createdAt).toISOString(),
+    Command: row.spec.command.join(" "),
+    CreatedAt: goTime(row.createdAt),
     CreatedHuman: created,
-    Created: Math.floor(row.createdAt / 1000),
+    Created: goTime(row.createdAt),
     RunningFor: created,
-    Status: status,
+    Status: psStatus(row, now),
     State: row.state,
     ExitCode: row.exitCode ?? 0,
     Exited: row.state === "exited" || row.state === "stopped",
@@ -112,6 +144,39 @@ export function psView(row: ContainerRow, now: number): Record<string, unknown> 
     Names: row.name,
     Ports: "",
     Mounts: row.spec.volumes.map((v) => v.destination),
+    Labels: {},
+    Networks: "",
     AutoRemove: row.spec.autoRemove,
+  };
+}
+
+/** `ps --format json` for one container: podman's JSON (`Names` and `Command` are arrays). */
+export function psJson(row: ContainerRow, now: number): Record<string, unknown> {
+  const unix = (ms: number) => ms > 0 ? Math.floor(ms / 1000) : GO_ZERO_UNIX;
+  return {
+    AutoRemove: row.spec.autoRemove,
+    Command: row.spec.command,
+    CreatedAt: humanDuration(now - row.createdAt) + " ago",
+    Exited: row.state === "exited" || row.state === "stopped",
+    ExitedAt: unix(row.finishedAt),
+    ExitCode: row.exitCode ?? 0,
+    Id: row.id,
+    Image: row.spec.imageName,
+    ImageID: row.spec.imageId ?? "",
+    IsInfra: false,
+    Labels: null,
+    Mounts: row.spec.volumes.map((v) => v.destination),
+    Names: [row.name],
+    Namespaces: {},
+    Networks: [],
+    Pid: row.pid,
+    Pod: "",
+    PodName: "",
+    Ports: null,
+    Size: null,
+    StartedAt: unix(row.startedAt),
+    State: row.state,
+    Status: psStatus(row, now),
+    Created: Math.floor(row.createdAt / 1000),
   };
 }

@@ -82,6 +82,35 @@ Deno.test("stop lets a container trap SIGTERM and exit by itself", opts, async (
   }
 });
 
+Deno.test(
+  "ps lists oldest first; -l and -n pick the newest of any state; filters",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await sb.berth(["run", "--name", "old", "--rootfs", rootfs, "true"]);
+      await sb.berth(["run", "-d", "--name", "mid", "--rootfs", rootfs, "sleep", "60"]);
+      await sb.berth(["create", "--name", "new", "--rootfs", rootfs, "true"]);
+      const names = async (...args: string[]) =>
+        (await sb.berth(["ps", ...args, "--format", "{{.Names}}"])).stdout;
+      assertEquals(await names("-a"), "old\nmid\nnew\n");
+      assertEquals(await names(), "mid\n");
+      assertEquals(await names("-l"), "new\n");
+      assertEquals(await names("-n", "2"), "mid\nnew\n");
+      assertEquals(await names("-a", "--filter", "status=exited"), "old\n");
+      const bad = await sb.berth(["ps", "-a", "--filter", "status=bogus"]);
+      assertEquals([bad.code, bad.stdout, bad.stderr], [
+        125,
+        "",
+        "Error: unknown container state: bogus\n",
+      ]);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
 Deno.test("rm -f sends the stop signal first, SIGKILL after -t, as podman", opts, async () => {
   const sb = sandbox();
   const rootfs = await busyboxRootfs();
@@ -169,7 +198,16 @@ Deno.test(
       assertEquals([follow.code, follow.stdout], [0, "a\nb\na\nb\n"]);
       const ps = await sb.berth(["ps", "-a", "--format", "json"]);
       const [view] = JSON.parse(ps.stdout);
-      assertEquals([view.Names, view.State, view.ExitCode], ["r", "exited", 0]);
+      // podman's JSON: Names and Command are arrays
+      assertEquals([view.Names, view.Command, view.State, view.ExitCode], [
+        ["r"],
+        ["sh", "-c", "echo a; echo b"],
+        "exited",
+        0,
+      ]);
+      assert(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC\n$/.test(
+        (await sb.berth(["ps", "-a", "--format", "{{.CreatedAt}}"])).stdout,
+      ));
       const inspect = JSON.parse((await sb.berth(["inspect", "r"])).stdout)[0];
       assertEquals(inspect.State.Status, "exited");
       assertEquals(inspect.Name, "r");
@@ -180,6 +218,23 @@ Deno.test(
     }
   },
 );
+
+Deno.test("version answers podman's templates and JSON shape", async () => {
+  const sb = sandbox();
+  try {
+    const v = await sb.berth(["version", "--format", "{{.Client.Version}}"]);
+    assertEquals(v.code, 0);
+    assert(/^\d+\.\d+\.\d+\n$/.test(v.stdout), v.stdout);
+    assertEquals((await sb.berth(["--version"])).stdout, `berth version ${v.stdout}`);
+    const json = JSON.parse((await sb.berth(["version", "--format", "json"])).stdout);
+    assertEquals(json.Client.Version, v.stdout.trim());
+    assert(/^linux\/(amd64|arm64)$/.test(json.Client.OsArch), json.Client.OsArch);
+    const bad = await sb.berth(["version", "--format", "{{.Nope}}"]);
+    assertEquals([bad.code, bad.stdout], [125, ""]);
+  } finally {
+    await sb.cleanup();
+  }
+});
 
 Deno.test("bad input: one Error line, status 125, nothing created", opts, async () => {
   const sb = sandbox();
