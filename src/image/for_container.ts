@@ -11,7 +11,7 @@ import { NoSuchImageError } from "./errors.ts";
 import { ensureLayer } from "./extract.ts";
 import { pullImage, type PullOptions } from "./pull.ts";
 import { parseReference, storedName } from "./reference.ts";
-import { findImage, imageConfig, imageCtx, lowerDirs } from "./store.ts";
+import { imageConfig, imageCtx, lookupImage, lowerDirs } from "./store.ts";
 import { pullProgress } from "./progress.ts";
 import { layerDiff } from "./paths.ts";
 import type { PullPolicy, ResolvedImage } from "./types.ts";
@@ -33,7 +33,9 @@ export async function resolveImageForContainer(
   pullOptions: Partial<PullOptions> = {},
 ): Promise<ResolvedImage> {
   const ctx = imageCtx(engine);
-  let row = policy === "always" ? undefined : findImage(ctx, ref);
+  const found = policy === "always" ? undefined : lookupImage(ctx, ref);
+  let row = found?.row;
+  let name = found?.name;
   if (!row) {
     if (policy === "never") throw new NoSuchImageError(ref);
     const registry = parseReference(ref).registry;
@@ -43,17 +45,14 @@ export async function resolveImageForContainer(
       onEvent: pullProgress(Deno.stderr.isTerminal()),
       ...pullOptions,
     });
+    name = storedName(parseReference(ref));
   }
   for (const [i, l] of row.layers.entries()) {
     const below = row.layers.slice(0, i).map((b) => layerDiff(ctx.paths, b.diffId)).reverse();
     await ensureLayer(ctx.paths, l.digest, l.diffId, below);
   }
   const cfg = imageConfig(row).config ?? {};
-  let name: string;
-  try {
-    name = storedName(parseReference(ref));
-    if (!imageNames(ctx.store, row.id).includes(name)) throw new Error();
-  } catch {
+  if (name === undefined || !imageNames(ctx.store, row.id).includes(name)) {
     name = imageNames(ctx.store, row.id)[0] ?? row.id;
   }
   return {

@@ -12,7 +12,7 @@ import { hasher, hashing } from "./digest.ts";
 import { hostPlatform, type ImageConfig, MEDIA } from "./manifest.ts";
 import { tmpPath } from "./paths.ts";
 import { fileChunks } from "./file_chunks.ts";
-import { parseReference, storedName } from "./reference.ts";
+import { localName } from "./reference.ts";
 import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
 import type { ImageRow } from "../store/images.ts";
 
@@ -32,7 +32,7 @@ export async function importTarball(
 ): Promise<ImageRow> {
   const runConfig: NonNullable<ImageConfig["config"]> = {};
   for (const c of changes) applyChange(runConfig, c);
-  const names = ref ? [storedName(parseReference(ref))] : [];
+  const names = ref ? [localName(ref)] : [];
   return await withGcLock(ctx, false, async () => {
     const tmp = tmpPath(ctx.paths, "import");
     try {

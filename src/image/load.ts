@@ -11,7 +11,7 @@ import { sniffCompression } from "./decompress.ts";
 import { ImageError } from "./errors.ts";
 import { hostPlatform, MEDIA, parseManifest, type Platform, selectPlatform } from "./manifest.ts";
 import { tmpPath } from "./paths.ts";
-import { parseReference, storedName } from "./reference.ts";
+import { localName } from "./reference.ts";
 import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
 import { unpackArchive } from "./archive_unpack.ts";
 import { fileChunks } from "./file_chunks.ts";
@@ -64,7 +64,7 @@ export async function loadImages(
 function refName(annotation: string | undefined): string | undefined {
   if (!annotation || !/[/:@]/.test(annotation)) return undefined; // a bare tag names nothing
   try {
-    return storedName(parseReference(annotation));
+    return localName(annotation);
   } catch {
     return undefined;
   }
@@ -174,7 +174,7 @@ async function loadDockerArchive(
     };
     const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));
     await putBlobBytes(ctx.paths, manifestBytes);
-    const names = (e.RepoTags ?? []).map((t) => storedName(parseReference(t)));
+    const names = (e.RepoTags ?? []).map((t) => localName(t));
     out.push({ row: await commitImage(ctx, manifestBytes, names), names });
   }
   return out;

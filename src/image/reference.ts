@@ -1,6 +1,8 @@
 /**
  * Image references, normalised the way docker and podman do: `busybox` →
- * `docker.io/library/busybox:latest`, `host:port/name:tag`, `name@sha256:…` (pure).
+ * `docker.io/library/busybox:latest`, `host:port/name:tag`, `name@sha256:…` (pure). Names
+ * given to local images (import, tag, load) default to podman's `localhost/` instead, and a
+ * short name is looked up locally under both.
  *
  * @module
  */
@@ -22,13 +24,33 @@ export interface Reference {
 /** The default registry for names without a host. */
 export const DEFAULT_REGISTRY = "docker.io";
 
+/** The registry podman gives a locally created image whose name has no host. */
+export const LOCAL_REGISTRY = "localhost";
+
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$|^\[[0-9a-fA-F:.]+\](?::\d+)?$/;
 
+/** Whether the first component of a name is a registry host rather than a path component. */
+function isHostComponent(first: string): boolean {
+  return first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first);
+}
+
 /**
- * Parse and normalise `text`. A tag defaults to `latest` unless a digest is given.
+ * Whether `text` names no registry (`busybox`, `foo/bar:1`): a short name, whose registry is
+ * a default.
+ */
+export function isShortName(text: string): boolean {
+  const name = text.split("@")[0];
+  const slash = name.indexOf("/");
+  return slash === -1 || !isHostComponent(name.slice(0, slash));
+}
+
+/**
+ * Parse and normalise `text`. A tag defaults to `latest` unless a digest is given; the
+ * registry defaults to `defaultRegistry` (`library/` is added to one-component names on
+ * docker.io only).
  *
  * @throws {UsageError} when the reference is malformed
  *
@@ -37,7 +59,7 @@ const HOST =
  * formatReference(parseReference("busybox")); // "docker.io/library/busybox:latest"
  * ```
  */
-export function parseReference(text: string): Reference {
+export function parseReference(text: string, defaultRegistry = DEFAULT_REGISTRY): Reference {
   const bad = (why: string) => new UsageError(`invalid reference format "${text}": ${why}`);
   if (text === "" || text.length > 4096) throw bad("empty or too long");
   let rest = text;
@@ -57,12 +79,9 @@ export function parseReference(text: string): Reference {
     if (!TAG.test(tag)) throw bad(`invalid tag "${tag}"`);
   }
   const parts = rest.split("/");
-  let registry = DEFAULT_REGISTRY;
+  let registry = defaultRegistry;
   const first = parts[0];
-  if (
-    parts.length > 1 &&
-    (first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first))
-  ) {
+  if (parts.length > 1 && isHostComponent(first)) {
     registry = first;
     parts.shift();
     if (!HOST.test(registry)) throw bad(`invalid registry host "${registry}"`);
@@ -94,6 +113,33 @@ export function formatReference(ref: Reference): string {
  */
 export function storedName(ref: Reference): string {
   return ref.tag ? `${repoName(ref)}:${ref.tag}` : `${repoName(ref)}@${ref.digest}`;
+}
+
+/**
+ * The name a locally created image gets (`import`, `tag`, `load`): like podman, a name
+ * without a registry is `localhost/NAME`.
+ *
+ * @throws {UsageError} when the reference is malformed
+ *
+ * @example
+ * ```ts
+ * localName("bb2"); // "localhost/bb2:latest"
+ * localName("docker.io/bb2"); // "docker.io/library/bb2:latest"
+ * ```
+ */
+export function localName(text: string): string {
+  return storedName(parseReference(text, LOCAL_REGISTRY));
+}
+
+/**
+ * The stored names a local lookup of `text` tries, in order: for a short name
+ * `localhost/NAME` first, then the docker.io normalisation (podman's local resolution).
+ *
+ * @throws {UsageError} when the reference is malformed
+ */
+export function localCandidates(text: string): string[] {
+  const normal = storedName(parseReference(text));
+  return isShortName(text) ? [localName(text), normal] : [normal];
 }
 
 /** The host to contact for a registry name (`docker.io` → `registry-1.docker.io`). */

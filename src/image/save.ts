@@ -8,8 +8,7 @@ import { imageNames, type ImageRow } from "../store/images.ts";
 import { blobPath } from "./paths.ts";
 import { NoSuchImageError } from "./errors.ts";
 import { MEDIA } from "./manifest.ts";
-import { parseReference, storedName } from "./reference.ts";
-import { findImage, type ImageCtx } from "./store.ts";
+import { type ImageCtx, lookupImage } from "./store.ts";
 import { tarEnd, tarHeader, tarPadding } from "./tar_writer.ts";
 import { fileChunks } from "./file_chunks.ts";
 
@@ -37,13 +36,9 @@ export async function saveOciArchive(
 ): Promise<void> {
   const images: { row: ImageRow; name?: string }[] = [];
   for (const ref of refs) {
-    const row = findImage(ctx, ref);
-    if (!row) throw new NoSuchImageError(ref);
-    let name: string | undefined;
-    try {
-      name = storedName(parseReference(ref));
-      if (!imageNames(ctx.store, row.id).includes(name)) name = undefined;
-    } catch { /* an ID */ }
+    const found = lookupImage(ctx, ref);
+    if (!found) throw new NoSuchImageError(ref);
+    const { row, name } = found;
     images.push({ row, name: name ?? imageNames(ctx.store, row.id)[0] });
   }
   const mtime = Math.floor(Date.now() / 1000);

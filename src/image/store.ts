@@ -28,7 +28,13 @@ import { NoSuchImageError } from "./errors.ts";
 import { ensureLayer } from "./extract.ts";
 import { type ImageConfig, MEDIA, parseConfig, parseManifest } from "./manifest.ts";
 import { type ImagePaths, imagePaths, layerDiff, layerMarker } from "./paths.ts";
-import { parseReference, storedName } from "./reference.ts";
+import {
+  isShortName,
+  LOCAL_REGISTRY,
+  localCandidates,
+  localName,
+  parseReference,
+} from "./reference.ts";
 
 /** What image operations need: the database, the store paths, a clock. */
 export interface ImageCtx {
@@ -160,13 +166,22 @@ function descriptorOf(r: ImageRow) {
   return { mediaType, digest: r.digest, size: new TextEncoder().encode(r.manifest).length };
 }
 
+/** A local image found by {@linkcode lookupImage}, and the stored name it was found by. */
+export interface FoundImage {
+  row: ImageRow;
+  /** The stored name that matched; undefined when found by ID or digest. */
+  name?: string;
+}
+
 /**
- * Find a local image by name (normalised), `name@digest`, full or short ID, or
- * `sha256:<id>`. Undefined when none matches.
+ * Find a local image the way podman does: by name (a short name tries `localhost/NAME`,
+ * then `docker.io/[library/]NAME`, then any stored name ending in `/NAME:TAG`),
+ * `name@digest`, full or short ID, or `sha256:<id>`. Undefined when none matches.
  *
  * @throws {ConflictError} when a short ID matches several images
+ * @throws {UsageError} when `text` is neither a reference nor an ID
  */
-export function findImage(ctx: ImageCtx, text: string): ImageRow | undefined {
+export function lookupImage(ctx: ImageCtx, text: string): FoundImage | undefined {
   const s = ctx.store;
   const hex = /^(?:sha256:)?([0-9a-f]{3,64})$/.exec(text);
   let ref;
@@ -176,21 +191,43 @@ export function findImage(ctx: ImageCtx, text: string): ImageRow | undefined {
     if (!hex) throw err;
   }
   if (ref) {
-    const byName = imageIdByName(s, storedName(ref));
-    if (byName && !ref.digest) return getImage(s, byName);
-    if (ref.digest) {
+    const candidates = localCandidates(text);
+    if (!ref.digest) {
+      for (const name of candidates) {
+        const id = imageIdByName(s, name);
+        if (id) return { row: getImage(s, id)!, name };
+      }
+      if (isShortName(text)) {
+        // podman's last resort: a stored name whose path ends with the short name.
+        const want = "/" + localName(text).slice(LOCAL_REGISTRY.length + 1);
+        const hit = allImageNames(s).find((n) => n.name.endsWith(want));
+        if (hit) return { row: getImage(s, hit.imageId)!, name: hit.name };
+      }
+    } else {
       const ids = imageIdsByDigest(s, ref.digest);
-      if (ids.length) return getImage(s, ids[0]);
-      const named = byName ? getImage(s, byName) : undefined;
-      if (named && named.digest === ref.digest) return named;
+      if (ids.length) return { row: getImage(s, ids[0])! };
+      for (const name of candidates) {
+        const id = imageIdByName(s, name);
+        const named = id ? getImage(s, id) : undefined;
+        if (named && named.digest === ref.digest) return { row: named, name };
+      }
     }
   }
   if (hex) {
     const ids = imageIdsWithPrefix(s, hex[1]);
     if (ids.length > 1) throw new ConflictError(`short ID ${hex[1]} is ambiguous`);
-    if (ids.length === 1) return getImage(s, ids[0]);
+    if (ids.length === 1) return { row: getImage(s, ids[0])! };
   }
   return undefined;
+}
+
+/**
+ * The image {@linkcode lookupImage} finds, without the name.
+ *
+ * @throws {ConflictError} when a short ID matches several images
+ */
+export function findImage(ctx: ImageCtx, text: string): ImageRow | undefined {
+  return lookupImage(ctx, text)?.row;
 }
 
 /**
