@@ -1,14 +1,15 @@
 /**
  * Removing images (`rmi`, `image prune`): names first, then rows, then unreferenced blobs
- * and layers. An image a container was created from is kept unless forced.
+ * and layers. An image a container was created from is kept unless forced; `tag` names.
  *
  * @module
  */
-import { ConflictError } from "../errors.ts";
+import { BerthError, ConflictError, UsageError } from "../errors.ts";
 import { immediate } from "../store/db.ts";
 import {
   containersUsingImage,
   deleteImage,
+  getImage,
   imageIdsInUse,
   imageNames,
   listImages,
@@ -16,57 +17,126 @@ import {
   setImageName,
 } from "../store/images.ts";
 import { NoSuchImageError } from "./errors.ts";
-import { parseReference, storedName } from "./reference.ts";
-import { collectGarbage, findImage, type ImageCtx, writeIndexJson } from "./store.ts";
+import { localName } from "./reference.ts";
+import {
+  collectGarbage,
+  findImage,
+  type FoundImage,
+  type ImageCtx,
+  lookupImage,
+  writeIndexJson,
+} from "./store.ts";
 
-/** What one removal did, in podman's words. */
+/** What a removal did, in podman's words, and what it could not do. */
 export interface RemoveReport {
   untagged: string[];
   deleted: string[];
+  /** One per failed reference, lookups first (podman's order). */
+  errors: Error[];
+}
+
+/** An image a container was created from, removed without force (podman exits 2). */
+export class ImageInUseError extends ConflictError {
+  override exitCode = 2;
+  constructor(containerId: string) {
+    super(
+      `image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`,
+    );
+  }
+}
+
+/** Options of {@linkcode removeImages}. */
+export interface RemoveOptions {
+  /** Remove images in use (after `removeUsers`), and ignore unknown references. */
+  force: boolean;
+  /** Ignore unknown references (`rmi -i`). */
+  ignoreMissing?: boolean;
+  /**
+   * With `force`: called with the IDs of the containers using an image about to be deleted,
+   * before it is. (Removing containers is the engine's job, not the image store's.)
+   */
+  removeUsers?: (containerIds: string[]) => Promise<void>;
+  /** The references are `rmi -a`'s IDs: deleting an image with several names needs no force. */
+  all?: boolean;
 }
 
 /**
  * Remove `refs`: a name untags (and deletes the image once no name is left); an ID deletes
- * the image with all its names. An image used by a container is refused unless `force`
- * (then its names and row go, while layers the container uses stay on disk).
- *
- * @throws {NoSuchImageError} for an unknown reference
- * @throws {ConflictError} when an image is in use and `force` is false
+ * the image with all its names (with more than one name only when forced, as podman). Every
+ * reference is tried; failures are collected in the report: unknown references first
+ * (unless ignored), then images in use by a container (unless `force`, when the containers
+ * are removed through `removeUsers` first; layers a container still uses stay on disk).
  */
 export async function removeImages(
   ctx: ImageCtx,
   refs: string[],
-  force: boolean,
+  opts: RemoveOptions,
 ): Promise<RemoveReport> {
-  const report: RemoveReport = { untagged: [], deleted: [] };
+  const report: RemoveReport = { untagged: [], deleted: [], errors: [] };
+  const missing = (ref: string) => {
+    if (!opts.force && !opts.ignoreMissing) report.errors.push(new NoSuchImageError(ref));
+  };
+  const found: (FoundImage & { ref: string })[] = [];
   for (const ref of refs) {
-    const row = findImage(ctx, ref);
-    if (!row) throw new NoSuchImageError(ref);
-    let name: string | undefined;
     try {
-      name = storedName(parseReference(ref));
-    } catch { /* an ID */ }
-    immediate(ctx.store, () => {
+      const f = lookupImage(ctx, ref);
+      if (f) found.push({ ...f, ref });
+      else missing(ref);
+    } catch (err) {
+      report.errors.push(err as Error);
+    }
+  }
+  for (const { row, name, ref } of found) {
+    // Which names go, and whether the image goes with them; undefined once an earlier
+    // reference removed the image. A name an earlier reference removed is podman's
+    // "tag not known".
+    const plan = () => {
+      if (!getImage(ctx.store, row.id)) return undefined;
       const names = imageNames(ctx.store, row.id);
-      const byName = name !== undefined && names.includes(name);
-      const untag = byName ? [name!] : names;
-      const remaining = names.filter((n) => !untag.includes(n));
-      const users = containersUsingImage(ctx.store, row.id);
-      if (remaining.length === 0 && users.length && !force) {
-        throw new ConflictError(
-          `image ${row.id.slice(0, 12)} is in use by container ${
-            users.map((u) => u.name).join(", ")
-          }: remove the container first or use --force`,
+      if (name !== undefined && !names.includes(name)) {
+        throw new BerthError(`${name}: tag not known`);
+      }
+      const untag = name !== undefined ? [name] : names;
+      return { names, untag, deletes: untag.length === names.length };
+    };
+    try {
+      const before = plan();
+      if (!before) {
+        missing(ref);
+        continue;
+      }
+      if (
+        name === undefined && before.names.length > 1 && !opts.force && !opts.all
+      ) {
+        throw new UsageError(
+          `unable to delete image "${row.id}" by ID with more than one tag ([${
+            before.names.join(" ")
+          }]): please force removal`,
         );
       }
-      for (const n of untag) removeImageName(ctx.store, n);
-      report.untagged.push(...untag);
-      if (remaining.length === 0) {
-        deleteImage(ctx.store, row.id);
-        report.deleted.push(row.id);
+      const users = containersUsingImage(ctx.store, row.id);
+      if (before.deletes && users.length) {
+        if (!opts.force) throw new ImageInUseError(users[0].id);
+        await opts.removeUsers?.(users.map((u) => u.id));
       }
-      writeIndexJson(ctx);
-    });
+      immediate(ctx.store, () => {
+        const now = plan();
+        if (!now) return missing(ref);
+        const { untag, deletes } = now;
+        if (deletes && !opts.force && containersUsingImage(ctx.store, row.id).length) {
+          throw new ImageInUseError(containersUsingImage(ctx.store, row.id)[0].id);
+        }
+        for (const n of untag) removeImageName(ctx.store, n);
+        report.untagged.push(...untag);
+        if (deletes) {
+          deleteImage(ctx.store, row.id);
+          report.deleted.push(row.id);
+        }
+        writeIndexJson(ctx);
+      });
+    } catch (err) {
+      report.errors.push(err as Error);
+    }
   }
   if (report.deleted.length) await collectGarbage(ctx);
   return report;
@@ -102,7 +172,7 @@ export async function pruneImages(ctx: ImageCtx, all: boolean): Promise<string[]
 export function tagImage(ctx: ImageCtx, source: string, targets: string[]): void {
   const row = findImage(ctx, source);
   if (!row) throw new NoSuchImageError(source);
-  const names = targets.map((t) => storedName(parseReference(t)));
+  const names = targets.map(localName);
   immediate(ctx.store, () => {
     for (const n of names) setImageName(ctx.store, n, row.id);
     writeIndexJson(ctx);

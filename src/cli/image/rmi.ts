@@ -1,34 +1,76 @@
 /**
- * `berth rmi [-f] [-a] IMAGE...`
+ * `berth rmi [-f] [-i] [-a] IMAGE...`
  *
  * @module
  */
 import { bool, parseFlags } from "../args.ts";
-import { type Command, out } from "../command.ts";
-import { UsageError } from "../../errors.ts";
+import { type Command, errOut, out } from "../command.ts";
+import { BerthError, errorMessage, UsageError } from "../../errors.ts";
+import { openEngine } from "../../engine/context.ts";
+import { removeContainer } from "../../engine/remove.ts";
 import { listImages } from "../../store/images.ts";
-import { removeImages } from "../../image/remove.ts";
-import { openImages, usage } from "./common.ts";
+import { NoSuchImageError } from "../../image/errors.ts";
+import { ImageInUseError, removeImages } from "../../image/remove.ts";
+import { imageCtx } from "../../image/store.ts";
+import { usage } from "./common.ts";
 
-/** `rmi`: remove images (refuses one a container uses, unless `-f`). */
+/**
+ * podman's exit status for an `rmi` failure: 1 for an unknown image, 2 for one in use by a
+ * container, 125 otherwise.
+ */
+function rmiStatus(err: Error): number {
+  if (err instanceof NoSuchImageError) return 1;
+  if (err instanceof ImageInUseError) return 2;
+  return err instanceof BerthError ? err.exitCode : 125;
+}
+
+/**
+ * `rmi`: remove images. Every reference is tried and every failure reported (podman's
+ * "N errors occurred"); the status is that of the last failure. `-f` removes the
+ * containers using an image that is deleted, and ignores unknown images, as does `-i`.
+ */
 export const rmiCommand: Command = {
   summary: "Remove images",
-  usage: "berth rmi [-f] [-a] IMAGE...",
+  usage: "berth rmi [-f] [-i] [-a] IMAGE...",
   async run(global, args) {
     const p = parseFlags(args, {
       force: { type: "boolean", short: "f" },
+      ignore: { type: "boolean", short: "i" },
       all: { type: "boolean", short: "a" },
       help: { type: "boolean", short: "h" },
     });
     if (bool(p, "help")) return await usage(this.usage);
-    const ctx = await openImages(global);
-    const refs = bool(p, "all") ? listImages(ctx.store).map((r) => r.id) : p.positionals;
-    if (!refs.length && !bool(p, "all")) throw new UsageError("rmi needs at least one image");
-    const report = await removeImages(ctx, refs, bool(p, "force"));
+    const all = bool(p, "all");
+    if (all && p.positionals.length) {
+      throw new UsageError(
+        "when using the --all switch, you may not pass any images names or IDs",
+      );
+    }
+    if (!all && !p.positionals.length) throw new UsageError("image name or ID must be specified");
+    const engine = await openEngine(global);
+    const ctx = imageCtx(engine);
+    const refs = all ? listImages(ctx.store).map((r) => r.id) : p.positionals;
+    const report = await removeImages(ctx, refs, {
+      force: bool(p, "force"),
+      ignoreMissing: bool(p, "ignore"),
+      all,
+      removeUsers: async (ids) => {
+        for (const id of ids) await removeContainer(engine, id, { force: true });
+      },
+    });
     await out(
       report.untagged.map((n) => `Untagged: ${n}\n`).join("") +
         report.deleted.map((id) => `Deleted: ${id}\n`).join(""),
     );
-    return 0;
+    const errs = report.errors;
+    if (!errs.length) return 0;
+    await errOut(
+      errs.length === 1
+        ? `Error: ${errorMessage(errs[0])}\n`
+        : `Error: ${errs.length} errors occurred:\n${
+          errs.map((e) => `\t* ${errorMessage(e)}\n`).join("")
+        }`,
+    );
+    return rmiStatus(errs[errs.length - 1]);
   },
 };
