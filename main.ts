@@ -80,6 +80,7 @@ const IMAGE_NAMES: Record<string, string> = {
   logout: "Log out of a registry",
   "image:inspect": "Show details of images",
   "image:prune": "Remove unused images",
+  "image:exists": "Check whether an image exists in local storage",
 };
 
 /** Every command, keyed by its words joined with a space. */

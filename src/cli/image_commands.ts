@@ -15,6 +15,7 @@ import { loginCommand } from "./image/login.ts";
 import { logoutCommand } from "./image/logout.ts";
 import { imageInspectCommand } from "./image/inspect.ts";
 import { imagePruneCommand } from "./image/prune.ts";
+import { imageExistsCommand } from "./image/exists.ts";
 
 /** Image commands by name; `image X` aliases are derived in main.ts ("image:inspect" → `image inspect`). */
 export const IMAGE_COMMANDS: Record<string, Command> = {
@@ -29,4 +30,5 @@ export const IMAGE_COMMANDS: Record<string, Command> = {
   logout: logoutCommand,
   "image:inspect": imageInspectCommand,
   "image:prune": imagePruneCommand,
+  "image:exists": imageExistsCommand,
 };
