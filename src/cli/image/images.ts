@@ -1,34 +1,53 @@
 /**
- * `berth images [-q] [--no-trunc] [--format json|TEMPLATE]`
+ * `berth images [-q] [--no-trunc] [--filter reference=P|dangling=B]... [--format json|TEMPLATE] [REF]`
  *
  * @module
  */
-import { bool, parseFlags, str } from "../args.ts";
+import { bool, list, parseFlags, str } from "../args.ts";
 import { type Command, out } from "../command.ts";
 import { alignTabs, humanDuration, renderTable } from "../../format/table.ts";
 import { compileTemplate, tableHeader } from "../../format/template.ts";
 import { containersUsingImage, imageNames, listImages } from "../../store/images.ts";
-import { humanSize } from "../../image/progress.ts";
+import { UsageError } from "../../errors.ts";
+import { compileImageFilters, podmanSize } from "../../image/image_filter.ts";
 import { listView, splitName } from "../../image/views.ts";
 import { openImages, usage } from "./common.ts";
 
-/** `images`: list local images. */
+/**
+ * `images`: list local images, all or those matching the filters (`images REF` is
+ * `--filter reference=REF`, as in podman; a matching image is shown with all its names).
+ */
 export const imagesCommand: Command = {
   summary: "List images",
-  usage: "berth images [-q] [--no-trunc] [--format json|TEMPLATE]",
+  usage:
+    "berth images [-q] [--no-trunc] [--filter reference=PATTERN|dangling=BOOL]... [--format json|TEMPLATE] [REF]",
   async run(global, args) {
     const p = parseFlags(args, {
       quiet: { type: "boolean", short: "q" },
       "no-trunc": { type: "boolean" },
       all: { type: "boolean", short: "a" },
       format: { type: "string" },
+      filter: { type: "string", short: "f", multiple: true },
       help: { type: "boolean", short: "h" },
     });
     if (bool(p, "help")) return await usage(this.usage);
-    const ctx = await openImages(global);
-    const views = listImages(ctx.store).map((row) =>
-      listView(row, imageNames(ctx.store, row.id), containersUsingImage(ctx.store, row.id).length)
+    if (p.positionals.length > 1) {
+      throw new UsageError(`accepts at most 1 arg(s), received ${p.positionals.length}`);
+    }
+    const filters = list(p, "filter");
+    if (p.positionals.length && filters.length) {
+      throw new UsageError("cannot specify an image and a filter(s)");
+    }
+    const keep = compileImageFilters(
+      p.positionals.length ? [`reference=${p.positionals[0]}`] : filters,
     );
+    const ctx = await openImages(global);
+    const views = listImages(ctx.store)
+      .map((row) => ({ row, names: imageNames(ctx.store, row.id) }))
+      .filter(keep)
+      .map(({ row, names }) =>
+        listView(row, names, containersUsingImage(ctx.store, row.id).length)
+      );
     const format = str(p, "format");
     const trunc = (id: string) => bool(p, "no-trunc") ? `sha256:${id}` : id.slice(0, 12);
     if (format === "json") {
@@ -46,11 +65,12 @@ export const imagesCommand: Command = {
         ...v,
         ID: trunc(String(v.Id)),
         CreatedSince: `${humanDuration(Date.now() - Number(v.Created) * 1000)} ago`,
-        SizeHuman: humanSize(Number(v.Size)),
       };
+      // Templates see podman's strings: {{.Size}} "1.99 MB", {{.Created}} "2 hours ago".
+      const shown = { ...base, Size: podmanSize(Number(v.Size)), Created: base.CreatedSince };
       return (names.length ? names : [""]).map((n) => {
         const { repository, tag } = n ? splitName(n) : { repository: "<none>", tag: "<none>" };
-        return { ...base, Repository: repository, Tag: tag };
+        return { ...shown, Repository: repository, Tag: tag };
       });
     });
     if (format && format !== "table") {
@@ -64,7 +84,7 @@ export const imagesCommand: Command = {
     }
     await out(renderTable([
       ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"],
-      ...rows.map((r) => [r.Repository, r.Tag, r.ID, r.CreatedSince, r.SizeHuman]),
+      ...rows.map((r) => [r.Repository, r.Tag, r.ID, r.CreatedSince, r.Size]),
     ]));
     return 0;
   },
