@@ -4,15 +4,15 @@
  * @module
  */
 import { bool, parseFlags, str } from "../args.ts";
-import { type Command, out } from "../command.ts";
-import { UsageError } from "../../errors.ts";
+import { type Command, errOut, out } from "../command.ts";
+import { BerthError, errorMessage, UsageError } from "../../errors.ts";
 import { compileTemplate } from "../../format/template.ts";
 import { imageNames } from "../../store/images.ts";
 import { lowerDirs, requireImage } from "../../image/store.ts";
 import { inspectImageView } from "../../image/views.ts";
 import { openImages, usage } from "./common.ts";
 
-/** `image inspect`: JSON details of images. */
+/** `image inspect`: JSON details of images; exits 125 if any is unknown. */
 export const imageInspectCommand: Command = {
   summary: "Show details of images",
   usage: "berth image inspect [--format json|TEMPLATE] IMAGE...",
@@ -24,15 +24,25 @@ export const imageInspectCommand: Command = {
     if (bool(p, "help")) return await usage(this.usage);
     if (!p.positionals.length) throw new UsageError("image inspect needs at least one image");
     const ctx = await openImages(global);
-    const views = p.positionals.map((ref) => {
-      const row = requireImage(ctx, ref);
-      return inspectImageView(row, imageNames(ctx.store, row.id), lowerDirs(ctx, row));
-    });
+    const views: Record<string, unknown>[] = [];
+    const errors: string[] = [];
+    for (const ref of p.positionals) {
+      try {
+        const row = requireImage(ctx, ref);
+        views.push(inspectImageView(row, imageNames(ctx.store, row.id), lowerDirs(ctx, row)));
+      } catch (err) {
+        if (!(err instanceof BerthError)) throw err;
+        errors.push(errorMessage(err));
+      }
+    }
+    // As podman: what was found is printed (`[]` when nothing), then the failures.
     const format = str(p, "format");
     if (format && format !== "json") {
       const t = compileTemplate(format);
       await out(views.map((v) => t(v) + "\n").join(""));
     } else await out(JSON.stringify(views, null, 4) + "\n");
-    return 0;
+    if (!errors.length) return 0;
+    await errOut(errors.slice(1).map((e) => `error inspecting object: ${e}\n`).join(""));
+    throw new BerthError(`inspecting object: ${errors[0]}`);
   },
 };
