@@ -61,6 +61,10 @@ const CONTAINER_COMMANDS: Record<string, Entry> = {
     summary: "Show the output of a container",
     load: async () => (await import("./src/cli/logs.ts")).logsCommand,
   },
+  exec: {
+    summary: "Run a command in a running container",
+    load: async () => (await import("./src/cli/exec.ts")).execCommand,
+  },
 };
 
 const misc = () => import("./src/cli/misc.ts");

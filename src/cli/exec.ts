@@ -1,0 +1,59 @@
+/**
+ * `berth exec [-i] [-t] [-d] [-e K=V] [--env-file F] [-w DIR] [-u USER] CONTAINER CMD [ARG...]`:
+ * run a command in a running container and exit with its status, as `podman exec` does
+ * (125 when berth fails, 126/127 when the command cannot be run).
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+import { bool, list, parseFlags, str } from "./args.ts";
+import { UsageError } from "../errors.ts";
+import { openEngine } from "../engine/context.ts";
+import { findContainer } from "../engine/lookup.ts";
+import { execInContainer } from "../engine/exec.ts";
+import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
+import { parseImageUser } from "../image/user.ts";
+import { printUsage } from "./run.ts";
+
+/** `exec` */
+export const execCommand: Command = {
+  summary: "Run a command in a running container",
+  usage:
+    "berth exec [-i] [-t] [-d] [-e K=V] [--env-file FILE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      interactive: { type: "boolean", short: "i" },
+      tty: { type: "boolean", short: "t" },
+      detach: { type: "boolean", short: "d" },
+      env: { type: "string", short: "e", multiple: true },
+      "env-file": { type: "string", multiple: true },
+      workdir: { type: "string", short: "w" },
+      user: { type: "string", short: "u" },
+      help: { type: "boolean" },
+    }, true);
+    if (bool(p, "help")) return await printUsage(this.usage);
+    const [target, ...command] = p.positionals;
+    if (!target) throw new UsageError("exec requires the name or ID of a container");
+    if (command.length === 0) throw new UsageError("exec requires a command to run");
+    const workdir = str(p, "workdir");
+    if (workdir !== undefined && !workdir.startsWith("/")) {
+      throw new UsageError(`workdir "${workdir}" must be an absolute path`);
+    }
+    const env = [
+      ...list(p, "env-file").flatMap((f) => parseEnvFile(f)),
+      ...list(p, "env").flatMap((e) => parseEnvArg(e)),
+    ];
+    const user = str(p, "user");
+    const engine = await openEngine(global);
+    const row = findContainer(engine, target);
+    return await execInContainer(engine, row.id, {
+      command,
+      env,
+      workdir,
+      user: user === undefined ? undefined : (rootfs) => parseImageUser(user, [rootfs]),
+      interactive: bool(p, "interactive"),
+      tty: bool(p, "tty"),
+      detach: bool(p, "detach"),
+    });
+  },
+};

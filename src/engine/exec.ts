@@ -1,0 +1,169 @@
+/**
+ * exec: run another process in a running container, in the foreground, through the OCI
+ * runtime's own `exec` (no conmon: the process lives only as long as this berth does, as
+ * with `podman exec`). Its stdio is berth's; its exit status is berth's.
+ *
+ * @module
+ */
+import { NoSuchContainerError, runtimeStartError, StateError } from "../errors.ts";
+import type { Engine } from "./context.ts";
+import { containerPaths } from "./paths.ts";
+import { syncAndCheck } from "./monitor_check.ts";
+import { log } from "./log.ts";
+import { lastRuntimeError, resolveRuntime } from "../oci/runtime.ts";
+import { SIGNALS } from "../cli/signals.ts";
+
+/** What `exec` was asked to run. */
+export interface ExecRequest {
+  command: string[];
+  /** `K=V` entries that override the container's environment. */
+  env: string[];
+  /** Working directory; the container's when absent. */
+  workdir?: string;
+  /** Resolves `--user` against the container's root filesystem; the container's user if absent. */
+  user?: (rootfs: string) => { uid: number; gid: number };
+  interactive: boolean;
+  tty: boolean;
+  detach: boolean;
+}
+
+/** The OCI process of an exec: the container's own, with the request's changes. */
+export function execProcess(
+  base: Record<string, unknown>,
+  req: ExecRequest,
+  user?: { uid: number; gid: number },
+): Record<string, unknown> {
+  const env = new Map<string, string>();
+  for (const e of [...(base.env as string[] ?? []), ...req.env]) {
+    const eq = e.indexOf("=");
+    env.set(eq === -1 ? e : e.slice(0, eq), e);
+  }
+  return {
+    ...base,
+    terminal: req.tty,
+    args: req.command,
+    env: [...env.values()],
+    cwd: req.workdir ?? base.cwd ?? "/",
+    // Another user does not inherit the container user's supplementary groups.
+    ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}),
+  };
+}
+
+/** Signals a foreground exec passes on to its process (through the runtime). */
+const FORWARDED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
+
+/**
+ * Run `req` in container `id` and return its exit status (128+N after signal N; 0 at once
+ * with `detach`).
+ *
+ * @throws {NoSuchContainerError} / {StateError} (not running) / 126 or 127 errors when the
+ * command cannot be started
+ */
+export async function execInContainer(
+  engine: Engine,
+  id: string,
+  req: ExecRequest,
+): Promise<number> {
+  const row = syncAndCheck(engine, id);
+  if (!row) throw new NoSuchContainerError(id);
+  if (row.state !== "running") {
+    throw new StateError(
+      "can only create exec sessions on running containers: container state improper",
+    );
+  }
+  const p = containerPaths(engine.paths, id);
+  const config = JSON.parse(Deno.readTextFileSync(p.configJson)) as {
+    process: Record<string, unknown>;
+    root: { path: string };
+  };
+  // runc can relay a terminal only to a terminal of its own; from a pipe, plain stdio.
+  const tty = req.tty && !req.detach && Deno.stdin.isTerminal();
+  if (req.tty && !tty) log("info", "exec: stdin is not a terminal; running without one");
+  const process = execProcess(config.process, { ...req, tty }, req.user?.(config.root.path));
+  const session = crypto.randomUUID();
+  const processFile = `${p.runDir}/exec-${session}.json`;
+  const logFile = `${p.runDir}/exec-${session}.log`;
+  Deno.writeTextFileSync(processFile, JSON.stringify(process));
+  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+  const args = [
+    "--root",
+    rt.stateRoot,
+    "--log",
+    logFile,
+    "--log-format",
+    "json",
+    "exec",
+    "--process",
+    processFile,
+    ...(req.detach ? ["--detach"] : []),
+    id,
+  ];
+  // The wrapper, not the binary: crun must not see this host's hybrid cgroups.
+  log("debug", `exec: ${rt.conmonPath} ${args.join(" ")}`);
+  const child = new Deno.Command(rt.conmonPath, {
+    args,
+    stdin: req.interactive && !req.detach ? "inherit" : "null",
+    stdout: req.detach ? "null" : "inherit",
+    stderr: req.detach ? "null" : "piped",
+  }).spawn();
+  const stderr = req.detach ? Promise.resolve([]) : relayStderr(child.stderr);
+  const forward = FORWARDED.map((sig) => {
+    const handler = () => {
+      try {
+        child.kill(sig); // the runtime passes it on to the process
+      } catch { /* already gone */ }
+    };
+    try {
+      Deno.addSignalListener(sig, handler);
+    } catch { /* not supported here */ }
+    return { sig, handler };
+  });
+  try {
+    const status = await child.status;
+    let runtimeLog = "";
+    try {
+      runtimeLog = Deno.readTextFileSync(logFile);
+    } catch { /* nothing logged */ }
+    const failure = lastRuntimeError(runtimeLog);
+    const heldBack = await stderr;
+    // The runtime logs an error only when it could not run the process at all; then its own
+    // copy on stderr gives way to berth's one Error line.
+    if (status.code !== 0 && failure) throw runtimeStartError(failure);
+    for (const chunk of heldBack) await writeAll(Deno.stderr, chunk);
+    if (status.signal) return 128 + (SIGNALS[status.signal.slice(3)] ?? 0);
+    return status.code;
+  } finally {
+    for (const { sig, handler } of forward) {
+      try {
+        Deno.removeSignalListener(sig, handler);
+      } catch { /* ignore */ }
+    }
+    for (const f of [processFile, logFile]) {
+      try {
+        Deno.removeSync(f);
+      } catch { /* absent */ }
+    }
+  }
+}
+
+/** How the runtime's own failure message starts on its stderr. */
+const RUNTIME_FAILURE = /^(exec failed:|runc: |crun: |time="[^"]*" level=(error|fatal))/;
+
+/**
+ * Copy the process's stderr to ours as it comes, holding back only what looks like the
+ * runtime's own failure message; returns what was held back.
+ */
+async function relayStderr(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const held: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    if (held.length || RUNTIME_FAILURE.test(decoder.decode(chunk.subarray(0, 64)))) {
+      held.push(chunk);
+    } else await writeAll(Deno.stderr, chunk);
+  }
+  return held;
+}
+
+async function writeAll(w: { write(p: Uint8Array): Promise<number> }, data: Uint8Array) {
+  for (let off = 0; off < data.length;) off += await w.write(data.subarray(off));
+}

@@ -1,0 +1,121 @@
+/**
+ * `exec` runs a command in a running container through the runtime's own exec: status,
+ * streams, environment, user and working directory as podman's `exec` gives them.
+ */
+import { assert, assertEquals } from "../unit/assert.ts";
+import { busyboxRootfs, MAIN, sandbox } from "../helpers.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test("exec: code, streams, env, user, workdir; 125/126/127; -i and -d", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  const shared = Deno.makeTempDirSync();
+  try {
+    Deno.chmodSync(shared, 0o777);
+    const svc = await sb.berth([
+      "run",
+      "-d",
+      "--name",
+      "svc",
+      "-e",
+      "FOO=from-run",
+      "-v",
+      `${shared}:/shared`,
+      "--rootfs",
+      rootfs,
+      "sleep",
+      "300",
+    ]);
+    assertEquals(svc.code, 0, svc.stderr);
+
+    const r = await sb.berth(["exec", "svc", "sh", "-c", "echo out $FOO; echo err >&2; exit 7"]);
+    assertEquals([r.code, r.stdout, r.stderr], [7, "out from-run\n", "err\n"]);
+    // In the container: its cgroup, its hostname; -e, -w and -u change only this process.
+    const inside = await sb.berth([
+      "exec",
+      "-e",
+      "FOO=from-exec",
+      "-w",
+      "/tmp",
+      "-u",
+      "65534",
+      "svc",
+      "sh",
+      "-c",
+      'echo "$FOO $(pwd) $(id -u) $HOSTNAME"; grep -c /berth/ /proc/self/cgroup',
+    ]);
+    assertEquals(inside.code, 0, inside.stderr);
+    const [line, cgroups] = inside.stdout.split("\n");
+    assertEquals(line, `from-exec /tmp 65534 ${Deno.hostname()}`);
+    assert(Number(cgroups) > 0, "the process runs in the container's cgroup");
+    // A signal death is 128+N, as for run.
+    assertEquals((await sb.berth(["exec", "svc", "sh", "-c", "kill -9 $$"])).code, 137);
+
+    // Commands that cannot run: one Error line, 127 / 126, nothing else on stderr.
+    const missing = await sb.berth(["exec", "svc", "/nope"]);
+    assertEquals(missing.code, 127);
+    assert(/^Error: .*\/nope.*\n$/.test(missing.stderr), missing.stderr);
+    const dir = await sb.berth(["exec", "svc", "/etc"]);
+    assertEquals(dir.code, 126);
+    assert(/^Error: .*permission denied\n$/.test(dir.stderr), dir.stderr);
+    // Engine errors: 125.
+    const nosuch = await sb.berth(["exec", "nosuch", "true"]);
+    assertEquals([nosuch.code, nosuch.stderr.split("\n").length], [125, 2]);
+    await sb.berth(["create", "--name", "idle", "--rootfs", rootfs, "true"]);
+    const idle = await sb.berth(["exec", "idle", "true"]);
+    assertEquals(idle.code, 125);
+    assert(idle.stderr.includes("can only create exec sessions on running containers"));
+    assertEquals((await sb.berth(["exec", "svc"])).code, 125);
+
+    // -i: stdin byte-exact and closed at its end; without -i, no stdin at all.
+    const input = new Uint8Array(300_000);
+    for (let i = 0; i < input.length; i += 65536) {
+      crypto.getRandomValues(input.subarray(i, i + 65536));
+    }
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-config", MAIN, ...sb.global, "exec", "-i", "svc", "cat"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(input);
+    await writer.close();
+    const echoed = await child.output();
+    assertEquals(echoed.code, 0);
+    assertEquals(echoed.stdout.length, input.length);
+    assert(echoed.stdout.every((b, i) => b === input[i]), "stdin came back byte for byte");
+    const noInput = await sb.berth(["exec", "svc", "cat"], { timeoutMs: 10_000 });
+    assertEquals([noInput.code, noInput.stdout], [0, ""]);
+
+    // -d: back at once; the process runs on in the container.
+    const detached = await sb.berth([
+      "exec",
+      "-d",
+      "svc",
+      "sh",
+      "-c",
+      "sleep 0.3; echo done > /shared/flag",
+    ]);
+    assertEquals(detached.code, 0, detached.stderr);
+    const deadline = Date.now() + 10_000;
+    let flag = "";
+    while (Date.now() < deadline && flag === "") {
+      try {
+        flag = Deno.readTextFileSync(`${shared}/flag`);
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    assertEquals(flag, "done\n");
+    // The container itself is untouched by all of this.
+    assertEquals(
+      (await sb.berth(["inspect", "--format", "{{.State.Status}}", "svc"])).stdout,
+      "running\n",
+    );
+  } finally {
+    await sb.cleanup();
+    Deno.removeSync(shared, { recursive: true });
+  }
+});

@@ -1,0 +1,25 @@
+import { assertEquals } from "./assert.ts";
+import { execProcess } from "../../src/engine/exec.ts";
+
+Deno.test("an exec's process is the container's, with the request's changes", () => {
+  const base = {
+    terminal: false,
+    user: { uid: 0, gid: 0, additionalGids: [10] },
+    args: ["sleep", "300"],
+    env: ["PATH=/bin", "FOO=ctr", "HOSTNAME=h"],
+    cwd: "/",
+    capabilities: { bounding: ["CAP_CHOWN"] },
+  };
+  const req = { command: ["sh"], env: [], interactive: false, tty: false, detach: false };
+  assertEquals(execProcess(base, req), { ...base, args: ["sh"] });
+  const changed = execProcess(
+    base,
+    { ...req, env: ["FOO=exec", "NEW=1"], workdir: "/tmp", tty: true },
+    { uid: 65534, gid: 65534 },
+  );
+  assertEquals(changed.env, ["PATH=/bin", "FOO=exec", "HOSTNAME=h", "NEW=1"]);
+  assertEquals(changed.cwd, "/tmp");
+  assertEquals(changed.terminal, true);
+  assertEquals(changed.user, { uid: 65534, gid: 65534 });
+  assertEquals(changed.capabilities, base.capabilities);
+});
