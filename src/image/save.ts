@@ -1,6 +1,8 @@
 /**
- * `save`: images as an oci-archive (a tar of an OCI image layout whose `index.json` names
- * each image with `org.opencontainers.image.ref.name`), streamed from the blob store.
+ * `save`: images as a docker-archive (podman's default: `manifest.json` with Config,
+ * RepoTags and Layers, the config blob, uncompressed layer tars) or an oci-archive (a tar of
+ * an OCI image layout whose `index.json` names each image with
+ * `org.opencontainers.image.ref.name`), streamed from the blob store.
  *
  * @module
  */
@@ -11,6 +13,9 @@ import { MEDIA } from "./manifest.ts";
 import { type ImageCtx, lookupImage } from "./store.ts";
 import { tarEnd, tarHeader, tarPadding } from "./tar_writer.ts";
 import { fileChunks } from "./file_chunks.ts";
+import { decompress } from "./decompress.ts";
+import { digestHex, hasher, hashing } from "./digest.ts";
+import { ImageError } from "./errors.ts";
 
 const enc = new TextEncoder();
 
@@ -24,6 +29,104 @@ async function writeAll(w: ArchiveSink, data: Uint8Array): Promise<void> {
   while (off < data.length) off += await w.write(data.subarray(off));
 }
 
+/** The archive formats `save` writes. */
+export type SaveFormat = "docker-archive" | "oci-archive";
+
+/** Write the images `refs` to `out` in `format`. */
+export async function saveImages(
+  ctx: ImageCtx,
+  refs: string[],
+  format: SaveFormat,
+  out: ArchiveSink,
+): Promise<void> {
+  if (format === "docker-archive") await saveDockerArchive(ctx, refs, out);
+  else await saveOciArchive(ctx, refs, out);
+}
+
+/** Each reference's image and the name to record for it (the one it was found by). */
+function resolveImages(ctx: ImageCtx, refs: string[]): { row: ImageRow; name?: string }[] {
+  return refs.map((ref) => {
+    const found = lookupImage(ctx, ref);
+    if (!found) throw new NoSuchImageError(ref);
+    const { row, name } = found;
+    return { row, name: name ?? imageNames(ctx.store, row.id)[0] };
+  });
+}
+
+/** Tar entry writers on `out`, all with one mtime. */
+function tarOut(out: ArchiveSink) {
+  const mtime = Math.floor(Date.now() / 1000);
+  return {
+    mtime,
+    dir: async (name: string) =>
+      await writeAll(out, tarHeader({ name, type: "dir", mode: 0o755, mtime })),
+    file: async (name: string, data: Uint8Array) => {
+      await writeAll(
+        out,
+        tarHeader({ name, type: "file", size: data.length, mode: 0o644, mtime }),
+      );
+      await writeAll(out, data);
+      await writeAll(out, tarPadding(data.length));
+    },
+  };
+}
+
+/**
+ * Write the images `refs` as a docker-archive to `out`: per image its config as
+ * `<id>.json`, each layer uncompressed as `<diff_id>.tar` (as docker and podman write them),
+ * and `manifest.json`. Each layer is decompressed twice (once to learn its size and check
+ * it against its diff_id, once to write it), so nothing is staged on disk.
+ *
+ * @throws {NoSuchImageError} for an unknown reference
+ * @throws {ImageError} when a stored layer no longer matches its diff_id
+ */
+export async function saveDockerArchive(
+  ctx: ImageCtx,
+  refs: string[],
+  out: ArchiveSink,
+): Promise<void> {
+  const images = resolveImages(ctx, refs);
+  const { mtime, file } = tarOut(out);
+  const written = new Set<string>();
+  const manifest = [];
+  for (const { row, name } of images) {
+    const config = `${row.id}.json`;
+    if (!written.has(config)) {
+      written.add(config);
+      await file(config, enc.encode(row.config));
+    }
+    const layers: string[] = [];
+    for (const l of row.layers) {
+      const entry = `${digestHex(l.diffId)}.tar`;
+      layers.push(entry);
+      if (written.has(entry)) continue;
+      written.add(entry);
+      const path = blobPath(ctx.paths, l.digest);
+      const h = hasher();
+      for await (const _ of hashing(decompress(fileChunks(path)), h)) { /* size and digest */ }
+      if (h.digest() !== l.diffId) {
+        throw new ImageError(`layer ${l.diffId} of image ${row.id} does not match its content`);
+      }
+      const size = h.bytes;
+      await writeAll(out, tarHeader({ name: entry, type: "file", size, mode: 0o644, mtime }));
+      let copied = 0;
+      for await (const chunk of decompress(fileChunks(path))) {
+        await writeAll(out, chunk);
+        copied += chunk.length;
+      }
+      if (copied !== size) throw new ImageError(`layer ${l.diffId} changed while saving`);
+      await writeAll(out, tarPadding(size));
+    }
+    manifest.push({
+      Config: config,
+      RepoTags: name && !name.includes("@") ? [name] : [],
+      Layers: layers,
+    });
+  }
+  await file("manifest.json", enc.encode(JSON.stringify(manifest)));
+  await writeAll(out, tarEnd());
+}
+
 /**
  * Write the images `refs` as an oci-archive to `out`.
  *
@@ -34,21 +137,8 @@ export async function saveOciArchive(
   refs: string[],
   out: ArchiveSink,
 ): Promise<void> {
-  const images: { row: ImageRow; name?: string }[] = [];
-  for (const ref of refs) {
-    const found = lookupImage(ctx, ref);
-    if (!found) throw new NoSuchImageError(ref);
-    const { row, name } = found;
-    images.push({ row, name: name ?? imageNames(ctx.store, row.id)[0] });
-  }
-  const mtime = Math.floor(Date.now() / 1000);
-  const dir = async (name: string) =>
-    await writeAll(out, tarHeader({ name, type: "dir", mode: 0o755, mtime }));
-  const file = async (name: string, data: Uint8Array) => {
-    await writeAll(out, tarHeader({ name, type: "file", size: data.length, mode: 0o644, mtime }));
-    await writeAll(out, data);
-    await writeAll(out, tarPadding(data.length));
-  };
+  const images = resolveImages(ctx, refs);
+  const { mtime, dir, file } = tarOut(out);
   await file("oci-layout", enc.encode('{"imageLayoutVersion":"1.0.0"}'));
   const manifests = images.map(({ row, name }) => ({
     mediaType: JSON.parse(row.manifest).mediaType ?? MEDIA.ociManifest,

@@ -5,7 +5,8 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "./assert.ts";
-import { busyboxRootfs } from "./fixtures.ts";
+import { gzipSync } from "node:zlib";
+import { busyboxRootfs, digestOf, sh } from "./fixtures.ts";
 import { cli } from "./cli_helper.ts";
 import { isShortName, localCandidates, localName } from "../../src/image/reference.ts";
 import {
@@ -193,6 +194,63 @@ Deno.test("CLI: localhost/ names, lookups, image exists, images filters, rmi sta
     const mounts = Deno.readTextFileSync("/proc/self/mounts").split("\n")
       .map((l) => l.split(" ")[1]).filter((m) => m?.startsWith(dir));
     for (const m of mounts.reverse()) await new Deno.Command("umount", { args: [m] }).output();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("CLI: save writes a docker-archive by default (podman), which berth and podman load", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "berth-cli-" });
+  const berth = cli(dir);
+  try {
+    Deno.writeFileSync(join(dir, "rootfs.tar"), gzipSync(busyboxRootfs()));
+    let r = await berth(["import", "-q", join(dir, "rootfs.tar"), "bb:1"]);
+    assertEquals(r.code, 0, r.stderr);
+    const id = r.stdout.trim();
+    const archive = join(dir, "d.tar");
+    r = await berth(["save", "-o", archive, "bb:1"]);
+    assertEquals(r.code, 0, r.stderr);
+    const entries = (await sh(["tar", "-tf", archive])).trim().split("\n").sort();
+    assertEquals(entries.length, 3, entries.join(" "));
+    const manifest = JSON.parse(await sh(["tar", "-xOf", archive, "manifest.json"]));
+    assertEquals(manifest.length, 1);
+    assertEquals(manifest[0].Config, `${id}.json`);
+    assertEquals(manifest[0].RepoTags, ["localhost/bb:1"]);
+    // The layer is stored uncompressed, named by its diff_id.
+    const layer = manifest[0].Layers[0];
+    const tarBytes = busyboxRootfs();
+    assertEquals(`sha256:${layer.replace(".tar", "")}`, digestOf(tarBytes));
+    const other = cli(join(dir, "second"));
+    r = await other(["load", "-i", archive]);
+    assertEquals([r.code, r.stdout], [0, "Loaded image: localhost/bb:1\n"], r.stderr);
+    r = await other(["images", "-q", "--no-trunc"]);
+    assertEquals(r.stdout, `sha256:${id}\n`);
+    r = await berth(["save", "--format", "oci-archive", "-o", join(dir, "o.tar"), "bb:1"]);
+    assertEquals(r.code, 0, r.stderr);
+    assert((await sh(["tar", "-tf", join(dir, "o.tar")])).includes("index.json"));
+    assertEquals((await berth(["save", "--format", "oci-dir", "-o", "x", "bb:1"])).code, 125);
+
+    // podman 4.3.1 loads it too, as the same image.
+    const p = join(dir, "podman");
+    const podman = [
+      "podman",
+      "--root",
+      `${p}/root`,
+      "--runroot",
+      `${p}/run`,
+      "--tmpdir",
+      `${p}/tmp`,
+    ];
+    await sh([...podman, "load", "-q", "-i", archive]);
+    const ids = await sh([
+      ...podman,
+      "images",
+      "--no-trunc",
+      "--format",
+      "{{.ID}} {{.Repository}}:{{.Tag}}",
+    ]);
+    assertEquals(ids, `sha256:${id} localhost/bb:1\n`);
+    await sh([...podman, "rmi", "-a"]);
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,18 +1,18 @@
 /**
- * `berth save -o FILE IMAGE...`
+ * `berth save [--format docker-archive|oci-archive] -o FILE IMAGE...`
  *
  * @module
  */
 import { bool, parseFlags, str } from "../args.ts";
 import type { Command } from "../command.ts";
 import { UsageError } from "../../errors.ts";
-import { saveOciArchive } from "../../image/save.ts";
+import { type SaveFormat, saveImages } from "../../image/save.ts";
 import { openImages, usage } from "./common.ts";
 
-/** `save`: write images as an oci-archive. */
+/** `save`: write images as a docker-archive (podman's default) or an oci-archive. */
 export const saveCommand: Command = {
-  summary: "Save images to an oci-archive",
-  usage: "berth save [--format oci-archive] -o FILE IMAGE...",
+  summary: "Save images to a docker-archive or oci-archive",
+  usage: "berth save [--format docker-archive|oci-archive] -o FILE IMAGE...",
   async run(global, args) {
     const p = parseFlags(args, {
       output: { type: "string", short: "o" },
@@ -21,9 +21,11 @@ export const saveCommand: Command = {
       help: { type: "boolean", short: "h" },
     });
     if (bool(p, "help")) return await usage(this.usage);
-    const format = str(p, "format") ?? "oci-archive";
-    if (format !== "oci-archive") {
-      throw new UsageError(`unsupported save format "${format}": only oci-archive`);
+    const format = str(p, "format") ?? "docker-archive";
+    if (format !== "docker-archive" && format !== "oci-archive") {
+      throw new UsageError(
+        `unsupported save format "${format}": use docker-archive or oci-archive`,
+      );
     }
     if (p.positionals.length === 0) throw new UsageError("save needs at least one image");
     const output = str(p, "output");
@@ -32,13 +34,13 @@ export const saveCommand: Command = {
     }
     const ctx = await openImages(global);
     if (!output) {
-      await saveOciArchive(ctx, p.positionals, Deno.stdout);
+      await saveImages(ctx, p.positionals, format as SaveFormat, Deno.stdout);
       return 0;
     }
     const tmp = `${output}.tmp-${Deno.pid}`;
     const f = await Deno.open(tmp, { create: true, truncate: true, write: true });
     try {
-      await saveOciArchive(ctx, p.positionals, f);
+      await saveImages(ctx, p.positionals, format as SaveFormat, f);
       f.close();
       await Deno.rename(tmp, output);
     } catch (err) {
