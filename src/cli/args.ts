@@ -164,6 +164,25 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 /**
+ * Parse a point in time as podman's `logs --since/--until` take it: an RFC 3339 timestamp
+ * (or a date), a Unix time in seconds, or a Go duration counted back from `nowMs`.
+ * Returns milliseconds since the epoch.
+ *
+ * @throws {UsageError} on anything else
+ */
+export function parseTimeFlag(text: string, flag: string, nowMs: number): number {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return nowMs - parseDuration(text, flag);
+  const ms = /^\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError(
+      `invalid time "${text}" for ${flag}: use a timestamp, a Unix time or a duration such as 10m`,
+    );
+  }
+  return ms;
+}
+
+/**
  * Parse a non-negative whole number of seconds (or another unit named in the message).
  *
  * @throws {UsageError} on a negative, fractional or non-numeric value

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, parseFlags, parseNonNegativeInt, str } from "./args.ts";
+import { bool, parseFlags, parseNonNegativeInt, parseTimeFlag, str } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
@@ -17,11 +17,16 @@ import { type LogRecord, parseRecords, tailRecords } from "../logs/k8s_file.ts";
 import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
 import { printUsage } from "./run.ts";
 
+/** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
+export function podmanTimestamp(time: string): string {
+  return time.replace(/[+-]00:00$/, "Z");
+}
+
 function withTimestamps(sink: RecordSink): RecordSink {
   const enc = new TextEncoder();
   return (records) =>
     sink(records.map((r): LogRecord => {
-      const prefix = enc.encode(`${r.time} `);
+      const prefix = enc.encode(`${podmanTimestamp(r.time)} `);
       const data = new Uint8Array(prefix.length + r.data.length);
       data.set(prefix);
       data.set(r.data, prefix.length);
@@ -29,15 +34,24 @@ function withTimestamps(sink: RecordSink): RecordSink {
     }));
 }
 
+/** Whether a record's stamp lies within [since, until] (either bound optional). */
+export function inTimeWindow(r: LogRecord, since?: number, until?: number): boolean {
+  if (since === undefined && until === undefined) return true;
+  const t = Date.parse(r.time);
+  return (since === undefined || t >= since) && (until === undefined || t <= until);
+}
+
 /** `logs` */
 export const logsCommand: Command = {
   summary: "Show the output of a container",
-  usage: "berth logs [-f] [--tail N] [-t] CONTAINER",
+  usage: "berth logs [-f] [--tail N] [-t] [--since TIME] [--until TIME] CONTAINER",
   async run(global, args) {
     const p = parseFlags(args, {
       follow: { type: "boolean", short: "f" },
       tail: { type: "string", short: "n" },
       timestamps: { type: "boolean", short: "t" },
+      since: { type: "string" },
+      until: { type: "string" },
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
@@ -46,10 +60,16 @@ export const logsCommand: Command = {
     const tail = tailArg === undefined || tailArg === "-1"
       ? -1
       : parseNonNegativeInt(tailArg, "--tail");
+    const now = Date.now();
+    const sinceArg = str(p, "since");
+    const untilArg = str(p, "until");
+    const since = sinceArg === undefined ? undefined : parseTimeFlag(sinceArg, "--since", now);
+    const until = untilArg === undefined ? undefined : parseTimeFlag(untilArg, "--until", now);
     const engine = await openEngine(global);
     const row = findContainer(engine, p.positionals[0]);
     const path = containerPaths(engine.paths, row.id).log;
-    const sink = bool(p, "timestamps") ? withTimestamps(toStdio) : toStdio;
+    const out = bool(p, "timestamps") ? withTimestamps(toStdio) : toStdio;
+    const sink: RecordSink = (records) => out(records.filter((r) => inTimeWindow(r, since, until)));
     let size = 0;
     let file: Deno.FsFile | undefined;
     try {
@@ -67,7 +87,8 @@ export const logsCommand: Command = {
       file.close();
     }
     const parsed = parseRecords(head);
-    await sink(tailRecords(parsed.records, tail));
+    // --since/--until choose the records; --tail counts lines among those.
+    await sink(tailRecords(parsed.records.filter((r) => inTimeWindow(r, since, until)), tail));
     if (!bool(p, "follow")) return 0;
     const pump = openLogPump(path, sink, parsed.consumed);
     const waker = watchContainer(engine, row.id, [containerPaths(engine.paths, row.id).dir]);
@@ -76,6 +97,7 @@ export const logsCommand: Command = {
         const current = syncContainer(engine, row.id);
         await pump.pump();
         if (!current || !hasProcess(current.state)) break;
+        if (until !== undefined && Date.now() > until) break;
         await waker.next(250);
       }
       await pump.pump();

@@ -111,6 +111,42 @@ Deno.test(
   },
 );
 
+Deno.test("logs -t stamps as podman; --since/--until pick lines by time", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const id = (await sb.berth([
+      "run",
+      "-d",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      "echo one; sleep 1.2; echo two >&2",
+    ])).stdout.trim();
+    await sb.berth(["wait", id]);
+    const stamped = await sb.berth(["logs", "-t", id]);
+    const stamp = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) /;
+    const one = stamp.exec(stamped.stdout)?.[1];
+    const two = stamp.exec(stamped.stderr)?.[1];
+    assert(one && two, `stamps: ${stamped.stdout} ${stamped.stderr}`);
+    assertEquals([stamped.stdout.slice(one.length), stamped.stderr.slice(two.length)], [
+      " one\n",
+      " two\n",
+    ]);
+    const between = new Date(Date.parse(one) + 600).toISOString();
+    const since = await sb.berth(["logs", "--since", between, id]);
+    assertEquals([since.stdout, since.stderr], ["", "two\n"]);
+    const until = await sb.berth(["logs", "--until", between, id]);
+    assertEquals([until.stdout, until.stderr], ["one\n", ""]);
+    assertEquals((await sb.berth(["logs", "--since", "10m", id])).stdout, "one\n");
+    const bad = await sb.berth(["logs", "--since", "yesterday", id]);
+    assertEquals([bad.code, bad.stdout], [125, ""]);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
 Deno.test("rm -f sends the stop signal first, SIGKILL after -t, as podman", opts, async () => {
   const sb = sandbox();
   const rootfs = await busyboxRootfs();

@@ -1,5 +1,8 @@
-import { assertEquals } from "./assert.ts";
-import { parseRecords, tailRecords } from "../../src/logs/k8s_file.ts";
+import { assertEquals, assertThrows } from "./assert.ts";
+import { type LogRecord, parseRecords, tailRecords } from "../../src/logs/k8s_file.ts";
+import { inTimeWindow, podmanTimestamp } from "../../src/cli/logs.ts";
+import { parseTimeFlag } from "../../src/cli/args.ts";
+import { UsageError } from "../../src/errors.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -38,4 +41,36 @@ Deno.test("tail counts lines, not records", () => {
   assertEquals(joined(3), "two\nthree\nfo");
   assertEquals(joined(0), "");
   assertEquals(joined(-1), "one\ntwo\nthree\nfo");
+});
+
+Deno.test("podman's timestamps and --since/--until windows", () => {
+  assertEquals(
+    podmanTimestamp("2026-11-29T04:52:48.785712922+00:00"),
+    "2026-11-29T04:52:48.785712922Z",
+  );
+  assertEquals(podmanTimestamp("2026-11-29T05:52:48.7+01:00"), "2026-11-29T05:52:48.7+01:00");
+  const rec: LogRecord = {
+    time: "2026-11-29T04:52:48.785712922+00:00",
+    stream: "stdout",
+    full: true,
+    data: new Uint8Array(),
+  };
+  const t = Date.UTC(2026, 10, 29, 4, 52, 48, 785);
+  assertEquals(inTimeWindow(rec), true);
+  assertEquals(inTimeWindow(rec, t - 1, t + 1), true);
+  assertEquals(inTimeWindow(rec, t + 1), false);
+  assertEquals(inTimeWindow(rec, undefined, t - 1), false);
+});
+
+Deno.test("--since/--until: timestamps, Unix times, durations back from now", () => {
+  const now = Date.UTC(2026, 10, 29, 12, 0, 0);
+  assertEquals(parseTimeFlag("1795910400", "--since", now), 1795910400_000);
+  assertEquals(parseTimeFlag("1795910400.5", "--since", now), 1795910400_500);
+  assertEquals(parseTimeFlag("10m", "--since", now), now - 600_000);
+  assertEquals(parseTimeFlag("1h30m", "--since", now), now - 5_400_000);
+  assertEquals(parseTimeFlag("2026-11-29T11:00:00Z", "--since", now), now - 3_600_000);
+  assertEquals(parseTimeFlag("2026-11-29T12:00:00+01:00", "--since", now), now - 3_600_000);
+  for (const bad of ["yesterday", "", "10x", "-5m"]) {
+    assertThrows(() => parseTimeFlag(bad, "--since", now), UsageError);
+  }
 });
