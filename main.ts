@@ -65,6 +65,10 @@ const CONTAINER_COMMANDS: Record<string, Entry> = {
     summary: "Run a command in a running container",
     load: async () => (await import("./src/cli/exec.ts")).execCommand,
   },
+  restart: {
+    summary: "Restart one or more containers",
+    load: async () => (await import("./src/cli/restart.ts")).restartCommand,
+  },
 };
 
 const misc = () => import("./src/cli/misc.ts");
@@ -75,7 +79,7 @@ const images = async (name: string) =>
 const IMAGE_NAMES: Record<string, string> = {
   pull: "Pull an image from a registry",
   load: "Load images from an archive or OCI layout",
-  save: "Save images to an oci-archive",
+  save: "Save images to a docker-archive or oci-archive",
   import: "Create an image from a root filesystem tarball",
   images: "List images",
   rmi: "Remove images",
@@ -209,7 +213,8 @@ function usage(): string {
   const lines = Object.entries(COMMANDS)
     .filter(([name]) =>
       !name.startsWith("container ") && !name.startsWith("image ") ||
-      ["container exists", "container cleanup", "image inspect", "image prune"].includes(name)
+      ["container exists", "container cleanup", "image inspect", "image prune", "image exists"]
+        .includes(name)
     )
     .map(([name, cmd]) => `  ${name.padEnd(20)} ${cmd.summary}`);
   return `Usage: berth [global flags] COMMAND [flags] [args]

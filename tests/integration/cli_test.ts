@@ -147,6 +147,40 @@ Deno.test("logs -t stamps as podman; --since/--until pick lines by time", opts, 
   }
 });
 
+Deno.test("restart stops and starts again: new process, appended log", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    await sb.berth([
+      "run",
+      "-d",
+      "--name",
+      "svc",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      "echo up; sleep 60",
+    ]);
+    const pid = async () =>
+      (await sb.berth(["inspect", "--format", "{{.State.Pid}} {{.State.Status}}", "svc"])).stdout;
+    const before = await pid();
+    const r = await sb.berth(["restart", "-t", "0", "svc"]);
+    assertEquals([r.code, r.stdout], [0, "svc\n"]);
+    const after = await pid();
+    assert(after.endsWith(" running\n") && after !== before, `${before} -> ${after}`);
+    await eventually(async () => (await sb.berth(["logs", "svc"])).stdout === "up\nup\n");
+    // An exited container runs again; a missing one is an engine error.
+    await sb.berth(["run", "--name", "once", "--rootfs", rootfs, "sh", "-c", "echo ran; exit 3"]);
+    assertEquals((await sb.berth(["restart", "once"])).code, 0);
+    assertEquals((await sb.berth(["wait", "once"])).stdout, "3\n");
+    assertEquals((await sb.berth(["logs", "once"])).stdout, "ran\nran\n");
+    assertEquals((await sb.berth(["restart", "nosuch"])).code, 125);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
 Deno.test("rm -f sends the stop signal first, SIGKILL after -t, as podman", opts, async () => {
   const sb = sandbox();
   const rootfs = await busyboxRootfs();
