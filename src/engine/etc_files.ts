@@ -7,12 +7,44 @@
  * @module
  */
 import type { ContainerSpec } from "./spec.ts";
+import { readFromLayers } from "../image/user.ts";
 
 /** Where the generated files are, to bind into the container at `/etc/<name>`. */
 export interface EtcFiles {
   resolvConf?: string;
   hosts: string;
   hostname: string;
+  /** A copy of the image's passwd/group with an entry for a `--user` it does not list. */
+  passwd?: string;
+  group?: string;
+}
+
+/** Whether a passwd or group file (`name:x:id:…`) lists `id` in its third field. */
+function listsId(file: string, id: number): boolean {
+  return file.split("\n").some((line) => line.split(":")[2] === String(id));
+}
+
+/**
+ * podman's answer to `--user UID` that the image's `/etc/passwd` does not know (`id -un`,
+ * git and ssh fail without an entry): the file with one added; undefined if none is needed.
+ */
+export function passwdWithUser(
+  passwd: string | undefined,
+  uid: number,
+  gid: number,
+): string | undefined {
+  if (uid === 0 || (passwd !== undefined && listsId(passwd, uid))) return undefined;
+  let text = passwd ?? "root:x:0:0:root:/root:/bin/sh\n";
+  if (text && !text.endsWith("\n")) text += "\n";
+  return `${text}${uid}:*:${uid}:${gid}:container user:/:/bin/sh\n`;
+}
+
+/** Likewise for a group the image's `/etc/group` does not list. */
+export function groupWithGid(group: string | undefined, gid: number): string | undefined {
+  if (gid === 0 || (group !== undefined && listsId(group, gid))) return undefined;
+  let text = group ?? "root:x:0:\n";
+  if (text && !text.endsWith("\n")) text += "\n";
+  return `${text}${gid}:x:${gid}:\n`;
 }
 
 /** The container's hostname: `--hostname`, else the host's (host network) or the short ID. */
@@ -59,6 +91,7 @@ export function writeEtcFiles(
   id: string,
   name: string,
   spec: ContainerSpec,
+  rootfsPath: string,
 ): Partial<EtcFiles> {
   const hostname = containerHostname(spec, id, Deno.hostname());
   const taken = userBinds(spec);
@@ -75,5 +108,14 @@ export function writeEtcFiles(
   if (spec.network === "host" && !taken.has("/etc/resolv.conf")) {
     files.resolvConf = write("resolv.conf", readHostFile("/etc/resolv.conf"));
   }
+  // Read through the container's root without following its symlinks to the host.
+  const passwd = taken.has("/etc/passwd")
+    ? undefined
+    : passwdWithUser(readFromLayers([rootfsPath], "etc/passwd"), spec.user.uid, spec.user.gid);
+  if (passwd) files.passwd = write("passwd", passwd);
+  const group = taken.has("/etc/group")
+    ? undefined
+    : groupWithGid(readFromLayers([rootfsPath], "etc/group"), spec.user.gid);
+  if (group) files.group = write("group", group);
   return files;
 }

@@ -70,7 +70,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       rootfsPath,
       rlimits: hostRlimits(),
       hostname: containerHostname(row.spec, id, Deno.hostname()),
-      etcFiles: writeEtcFiles(p.dir, id, row.name, row.spec),
+      etcFiles: writeEtcFiles(p.dir, id, row.name, row.spec, rootfsPath),
     });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 

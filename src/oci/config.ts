@@ -168,6 +168,8 @@ export function ociConfig(
     ["/etc/resolv.conf", etcFiles?.resolvConf],
     ["/etc/hosts", etcFiles?.hosts],
     ["/etc/hostname", etcFiles?.hostname],
+    ["/etc/passwd", etcFiles?.passwd],
+    ["/etc/group", etcFiles?.group],
   ];
   for (const [destination, source] of etc) {
     if (source) mounts.push({ destination, type: "bind", source, options: ["rbind", "rprivate"] });

@@ -301,6 +301,20 @@ Deno.test(
       ]);
       assert(/^127\.0\.0\.1\tbuild-box \S+\nbuild-box\n$/.test(named.stdout), named.stdout);
 
+      // A --user the image does not know gets an entry, as podman adds one (git needs it).
+      const uid = await sb.berth([
+        "run",
+        "--rm",
+        "-u",
+        "1000:1000",
+        "--rootfs",
+        `${rootfs}:O`,
+        "sh",
+        "-c",
+        "id -un; id -gn; echo $HOME",
+      ]);
+      assertEquals([uid.code, uid.stdout], [0, "1000\n1000\n/\n"]);
+
       // A user's own bind mount of one of them wins.
       Deno.writeTextFileSync(`${sb.dir}/myhosts`, "10.0.0.1 mine\n");
       const own = await sb.berth([

@@ -2,7 +2,12 @@ import { assertEquals, assertThrows } from "./assert.ts";
 import { mergeEnv, parseEnvText, parseVolume } from "../../src/cli/container_flags.ts";
 import { UsageError } from "../../src/errors.ts";
 import { ociConfig } from "../../src/oci/config.ts";
-import { containerHostname, hostsFileContent } from "../../src/engine/etc_files.ts";
+import {
+  containerHostname,
+  groupWithGid,
+  hostsFileContent,
+  passwdWithUser,
+} from "../../src/engine/etc_files.ts";
 import type { ContainerSpec } from "../../src/engine/spec.ts";
 
 Deno.test("env files: comments, blanks, K=V; a bad line names file and line", () => {
@@ -122,4 +127,20 @@ Deno.test("--cap-add/--cap-drop adjust podman's default set", async () => {
   assertEquals(caps.includes("CAP_CHOWN"), false);
   assertEquals(applyCapabilityFlags(["KILL"], ["ALL"]), ["CAP_KILL"]);
   assertThrows(() => applyCapabilityFlags(["bogus"], []), UsageError);
+});
+
+Deno.test("a --user the image does not list gets podman's passwd/group entry", () => {
+  const passwd = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh";
+  assertEquals(passwdWithUser(passwd, 0, 0), undefined);
+  assertEquals(passwdWithUser(passwd, 65534, 65534), undefined);
+  assertEquals(
+    passwdWithUser(passwd, 1000, 0),
+    passwd + "\n1000:*:1000:0:container user:/:/bin/sh\n",
+  );
+  assertEquals(
+    passwdWithUser(undefined, 1000, 0),
+    "root:x:0:0:root:/root:/bin/sh\n1000:*:1000:0:container user:/:/bin/sh\n",
+  );
+  assertEquals(groupWithGid("root:x:0:\n", 0), undefined);
+  assertEquals(groupWithGid("root:x:0:\n", 1000), "root:x:0:\n1000:x:1000:\n");
 });
