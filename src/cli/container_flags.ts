@@ -16,6 +16,18 @@ import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { pathExists } from "../fs.ts";
 import { parseImageUser } from "../image/user.ts";
 import type { PullPolicy } from "../image/types.ts";
+import {
+  checkUlimit,
+  hostHardLimits,
+  parseAddHost,
+  parseLabels,
+  parseMount,
+  parseResources,
+  parseSecurityOpts,
+  parseTmpfs,
+  parseUlimit,
+} from "./run_options.ts";
+import { log } from "../engine/log.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
 export const CREATE_FLAGS: FlagTable = {
@@ -51,6 +63,28 @@ export const CREATE_FLAGS: FlagTable = {
   "cap-add": { type: "string", multiple: true },
   "cap-drop": { type: "string", multiple: true },
   tty: { type: "boolean", short: "t" },
+  ulimit: { type: "string", multiple: true },
+  memory: { type: "string", short: "m" },
+  "memory-swap": { type: "string" },
+  cpus: { type: "string" },
+  "cpu-shares": { type: "string", short: "c" },
+  "pids-limit": { type: "string" },
+  tmpfs: { type: "string", multiple: true },
+  mount: { type: "string", multiple: true },
+  label: { type: "string", short: "l", multiple: true },
+  "label-file": { type: "string", multiple: true },
+  "add-host": { type: "string", multiple: true },
+  dns: { type: "string", multiple: true },
+  "dns-search": { type: "string", multiple: true },
+  "dns-option": { type: "string", multiple: true },
+  "security-opt": { type: "string", multiple: true },
+  privileged: { type: "boolean" },
+  "group-add": { type: "string", multiple: true },
+  "env-host": { type: "boolean" },
+  // Ports: on the host network (or none) there is nothing to map; accepted with a warning.
+  publish: { type: "string", short: "p", multiple: true },
+  "publish-all": { type: "boolean", short: "P" },
+  expose: { type: "string", multiple: true },
   help: { type: "boolean" },
 };
 
@@ -103,6 +137,48 @@ export async function buildSpec(
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
   const stopSignal = parseSignal(str(p, "stop-signal") ?? "TERM");
   const volumes = list(p, "volume").map(parseVolume);
+  const tmpfs = list(p, "tmpfs").map(parseTmpfs);
+  for (const m of list(p, "mount").map(parseMount)) {
+    if ("bind" in m) {
+      volumes.push(
+        parseVolume(`${m.bind.source}:${m.bind.destination}${m.bind.readOnly ? ":ro" : ""}`),
+      );
+    } else tmpfs.push(m.tmpfs);
+  }
+  const hostHard = hostHardLimits(readProcLimits());
+  const ulimits = list(p, "ulimit").map(parseUlimit);
+  for (const u of ulimits) checkUlimit(u, hostHard);
+  const resources = parseResources({
+    memory: str(p, "memory"),
+    memorySwap: str(p, "memory-swap"),
+    cpus: str(p, "cpus"),
+    cpuShares: str(p, "cpu-shares"),
+    pidsLimit: str(p, "pids-limit"),
+  });
+  const labels = parseLabels([
+    ...list(p, "label-file").flatMap((f) => readLines(f, "label file")),
+    ...list(p, "label"),
+  ]);
+  const addHosts = list(p, "add-host").map(parseAddHost);
+  const dnsServers = list(p, "dns");
+  const noDns = dnsServers.includes("none");
+  const dns = !noDns && (dnsServers.length || list(p, "dns-search").length ||
+      list(p, "dns-option").length)
+    ? { servers: dnsServers, search: list(p, "dns-search"), options: list(p, "dns-option") }
+    : undefined;
+  const security = parseSecurityOpts(list(p, "security-opt"));
+  const groupAdd = list(p, "group-add").map((g) => {
+    if (!/^\d+$/.test(g)) throw new UsageError(`invalid --group-add "${g}": use a numeric GID`);
+    return Number(g);
+  });
+  if (list(p, "publish").length || list(p, "expose").length || bool(p, "publish-all")) {
+    log(
+      "warn",
+      `port mappings have been discarded: the ${network} network mode gives the container ${
+        network === "host" ? "the host's ports" : "no network"
+      }`,
+    );
+  }
   const fileEnv = list(p, "env-file").flatMap((f) => parseEnvFile(f));
   const flagEnv = list(p, "env").flatMap((e) => parseEnvArg(e));
   const workdir = str(p, "workdir");
@@ -169,6 +245,7 @@ export async function buildSpec(
   // As podman: a terminal gets TERM=xterm unless the image or the command line sets TERM.
   const env = mergeEnv([
     DEFAULT_PATH,
+    ...(bool(p, "env-host") ? hostEnv() : []),
     ...(tty ? ["TERM=xterm"] : []),
     ...imageEnv,
     ...fileEnv,
@@ -204,6 +281,16 @@ export async function buildSpec(
       conmonPidFile: str(p, "conmon-pidfile") === undefined
         ? undefined
         : resolve(str(p, "conmon-pidfile")!),
+      ...(ulimits.length ? { ulimits } : {}),
+      ...(resources ? { resources } : {}),
+      ...(tmpfs.length ? { tmpfs } : {}),
+      ...(Object.keys(labels).length ? { labels } : {}),
+      ...(addHosts.length ? { addHosts } : {}),
+      ...(dns ? { dns } : {}),
+      ...(noDns ? { noDns } : {}),
+      ...(bool(p, "privileged") ? { privileged: true } : {}),
+      ...(security.noNewPrivileges ? { noNewPrivileges: true } : {}),
+      ...(groupAdd.length ? { groupAdd } : {}),
     },
   };
 }
@@ -342,4 +429,30 @@ export function applyCapabilityFlags(add: string[], drop: string[]): string[] | 
   let caps = drops.includes("ALL") ? [] : [...DEFAULT_CAPS];
   caps = adds.includes("ALL") ? [...ALL_CAPS] : [...new Set([...caps, ...adds])];
   return caps.filter((c) => !drops.includes(c) || adds.includes(c));
+}
+
+/** berth's own environment as `K=V` entries (`--env-host`). */
+function hostEnv(): string[] {
+  return Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`);
+}
+
+function readProcLimits(): string {
+  try {
+    return Deno.readTextFileSync("/proc/self/limits");
+  } catch {
+    return "";
+  }
+}
+
+/** Non-blank, non-comment lines of a file given to a flag. */
+function readLines(path: string, what: string): string[] {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${path}: ${(err as Error).message}`);
+  }
+  return text.split("\n").map((l) => l.replace(/\r$/, "").trim()).filter((l) =>
+    l && !l.startsWith("#")
+  );
 }

@@ -47,11 +47,21 @@ export function psFilter(filters: string[]): (row: ContainerRow) => boolean {
           throw new UsageError(`unknown container state: ${value}`);
         }
         return (r: ContainerRow) => r.state === value;
+      case "label": {
+        const eq2 = value.indexOf("=");
+        const k = eq2 === -1 ? value : value.slice(0, eq2);
+        return (r: ContainerRow) => {
+          const labels = r.spec.labels ?? {};
+          return k in labels && (eq2 === -1 || labels[k] === value.slice(eq2 + 1));
+        };
+      }
       case "exited":
         return (r: ContainerRow) =>
           (r.state === "exited" || r.state === "stopped") && String(r.exitCode) === value;
       default:
-        throw new UsageError(`invalid filter "${key}": supported: id, name, status, exited`);
+        throw new UsageError(
+          `invalid filter "${key}": supported: id, name, status, exited, label`,
+        );
     }
   });
   return (row) => tests.every((t) => t(row));

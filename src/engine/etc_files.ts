@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ContainerSpec } from "./spec.ts";
+import type { ContainerSpec, DnsSpec } from "./spec.ts";
 import { readFromLayers } from "../image/user.ts";
 
 /** Where the generated files are, to bind into the container at `/etc/<name>`. */
@@ -69,6 +69,23 @@ export function hostsFileContent(hostHosts: string, hostname: string, name: stri
   return text;
 }
 
+/** `/etc/resolv.conf` for `--dns`, `--dns-search`, `--dns-option` (the host's servers if none). */
+export function resolvConfContent(
+  dns: DnsSpec,
+  hostResolv = readHostFile("/etc/resolv.conf"),
+): string {
+  const servers = dns.servers.length
+    ? dns.servers
+    : hostResolv.split("\n").filter((l) => /^\s*nameserver\s/.test(l)).map((l) =>
+      l.trim().split(/\s+/)[1]
+    );
+  return [
+    ...(dns.search.length ? [`search ${dns.search.join(" ")}`] : []),
+    ...servers.map((s) => `nameserver ${s}`),
+    ...(dns.options.length ? [`options ${dns.options.join(" ")}`] : []),
+  ].join("\n") + "\n";
+}
+
 /** Destinations the user already binds (`-v …:/etc/hosts`): those are left to the user. */
 function userBinds(spec: ContainerSpec): Set<string> {
   return new Set(spec.volumes.map((v) => v.destination.replace(/\/+$/, "")));
@@ -103,10 +120,15 @@ export function writeEtcFiles(
   };
   if (!taken.has("/etc/hostname")) files.hostname = write("hostname", `${hostname}\n`);
   if (!taken.has("/etc/hosts")) {
-    files.hosts = write("hosts", hostsFileContent(readHostFile("/etc/hosts"), hostname, name));
+    const hosts = hostsFileContent(readHostFile("/etc/hosts"), hostname, name) +
+      (spec.addHosts ?? []).map((line) => `${line}\n`).join("");
+    files.hosts = write("hosts", hosts);
   }
-  if (spec.network === "host" && !taken.has("/etc/resolv.conf")) {
-    files.resolvConf = write("resolv.conf", readHostFile("/etc/resolv.conf"));
+  if (!spec.noDns && !taken.has("/etc/resolv.conf")) {
+    if (spec.dns) files.resolvConf = write("resolv.conf", resolvConfContent(spec.dns));
+    else if (spec.network === "host") {
+      files.resolvConf = write("resolv.conf", readHostFile("/etc/resolv.conf"));
+    }
   }
   // Read through the container's root without following its symlinks to the host.
   const passwd = taken.has("/etc/passwd")

@@ -12,6 +12,31 @@ export interface VolumeSpec {
   readOnly: boolean;
 }
 
+/** A tmpfs mount (`--tmpfs`, `--mount type=tmpfs`). */
+export interface TmpfsSpec {
+  destination: string;
+  options: string[];
+}
+
+/** cgroup limits (`-m`, `--memory-swap`, `--cpus`, `--cpu-shares`, `--pids-limit`). */
+export interface ResourceSpec {
+  /** bytes */
+  memory?: number;
+  /** bytes of memory plus swap; -1 = unlimited */
+  memorySwap?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  cpuShares?: number;
+  pidsLimit?: number;
+}
+
+/** `--dns`, `--dns-search`, `--dns-option`: a resolv.conf of the user's instead of the host's. */
+export interface DnsSpec {
+  servers: string[];
+  search: string[];
+  options: string[];
+}
+
 /** The container's root filesystem. */
 export type RootfsSpec =
   /** a directory used in place (`--rootfs DIR`) */
@@ -52,4 +77,21 @@ export interface ContainerSpec {
   sigProxy?: boolean;
   /** `--conmon-pidfile`: also write conmon's PID here at each start. */
   conmonPidFile?: string;
+  /** `--ulimit`: rlimits that replace the host's defaults of the same type. */
+  ulimits?: { type: string; soft: number; hard: number }[];
+  resources?: ResourceSpec;
+  tmpfs?: TmpfsSpec[];
+  /** `--label`, `--label-file` */
+  labels?: Record<string, string>;
+  /** `--add-host`: extra `/etc/hosts` lines. */
+  addHosts?: string[];
+  dns?: DnsSpec;
+  /** `--dns none`: no `/etc/resolv.conf` from berth at all. */
+  noDns?: boolean;
+  /** `--privileged`: every capability, no masked paths, every device allowed. */
+  privileged?: boolean;
+  /** `--security-opt no-new-privileges` */
+  noNewPrivileges?: boolean;
+  /** `--group-add`: supplementary group IDs. */
+  groupAdd?: number[];
 }

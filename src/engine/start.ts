@@ -17,7 +17,7 @@ import { mountRootfs, unmountRootfs } from "./rootfs.ts";
 import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./cleanup.ts";
 import { log } from "./log.ts";
-import { ociConfig } from "../oci/config.ts";
+import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
 import { containerHostname, writeEtcFiles } from "./etc_files.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
@@ -71,6 +71,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       rlimits: hostRlimits(),
       hostname: containerHostname(row.spec, id, Deno.hostname()),
       etcFiles: writeEtcFiles(p.dir, id, row.name, row.spec, rootfsPath),
+      hostCaps: hostBoundingCaps(),
     });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ContainerSpec } from "../engine/spec.ts";
+import type { ContainerSpec, ResourceSpec } from "../engine/spec.ts";
 import type { Rlimit } from "./limits.ts";
 import type { EtcFiles } from "../engine/etc_files.ts";
 
@@ -103,6 +103,24 @@ export interface ConfigInputs {
   hostname?: string;
   /** Generated `/etc` files to bind over the image's. */
   etcFiles?: Partial<EtcFiles>;
+  /** The capabilities berth itself may hand on (its bounding set); all when absent. */
+  hostCaps?: string[];
+}
+
+/** The capability names in a `/proc/PID/status` `CapBnd:` mask (bit N = ALL_CAPS[N]). */
+export function capsFromMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex}`);
+  return ALL_CAPS.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
+/** berth's bounding set: what a container can be given (`--privileged`, `--cap-add ALL`). */
+export function hostBoundingCaps(): string[] | undefined {
+  try {
+    const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(Deno.readTextFileSync("/proc/self/status"));
+    return m ? capsFromMask(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where podman's `--read-only` (with its default `--read-only-tmpfs`) keeps writable tmpfs. */
@@ -113,9 +131,11 @@ const READ_ONLY_TMPFS: [string, string][] = [["/tmp", "1777"], ["/var/tmp", "177
 
 /** Build the OCI config object for one container. */
 export function ociConfig(
-  { id, spec, rootfsPath, rlimits, hostname, etcFiles }: ConfigInputs,
+  { id, spec, rootfsPath, rlimits, hostname, etcFiles, hostCaps }: ConfigInputs,
 ): Record<string, unknown> {
-  const caps = spec.capabilities ?? DEFAULT_CAPS;
+  // As podman: no more than berth's own bounding set, or the runtime cannot apply them.
+  const caps = (spec.privileged ? ALL_CAPS : spec.capabilities ?? DEFAULT_CAPS)
+    .filter((c) => !hostCaps || hostCaps.includes(c));
   const namespaces: { type: string }[] = [
     { type: "pid" },
     { type: "ipc" },
@@ -154,14 +174,14 @@ export function ociConfig(
         destination: "/sys",
         type: "sysfs",
         source: "sysfs",
-        options: ["nosuid", "noexec", "nodev", "ro"],
+        options: ["nosuid", "noexec", "nodev", spec.privileged ? "rw" : "ro"],
       }
       // Without a network namespace of its own, sysfs cannot be mounted fresh: bind it.
       : {
         destination: "/sys",
         type: "bind",
         source: "/sys",
-        options: ["rbind", "nosuid", "noexec", "nodev", "ro"],
+        options: ["rbind", "nosuid", "noexec", "nodev", spec.privileged ? "rw" : "ro"],
       },
   ];
   const etc: [string, string | undefined][] = [
@@ -174,8 +194,12 @@ export function ociConfig(
   for (const [destination, source] of etc) {
     if (source) mounts.push({ destination, type: "bind", source, options: ["rbind", "rprivate"] });
   }
+  for (const t of spec.tmpfs ?? []) {
+    mounts.push({ destination: t.destination, type: "tmpfs", source: "tmpfs", options: t.options });
+  }
   if (spec.readOnly) {
     for (const [destination, mode] of READ_ONLY_TMPFS) {
+      if (spec.tmpfs?.some((t) => t.destination === destination)) continue;
       mounts.push({
         destination,
         type: "tmpfs",
@@ -197,7 +221,11 @@ export function ociConfig(
     ociVersion: "1.0.2",
     process: {
       terminal: spec.tty === true,
-      user: { uid: spec.user.uid, gid: spec.user.gid },
+      user: {
+        uid: spec.user.uid,
+        gid: spec.user.gid,
+        ...(spec.groupAdd?.length ? { additionalGids: spec.groupAdd } : {}),
+      },
       args: spec.command,
       // podman tells the process its hostname, unless the user or the image did.
       env: hostname === undefined || spec.env.some((e) => e.startsWith("HOSTNAME="))
@@ -211,8 +239,12 @@ export function ociConfig(
         inheritable: [],
         ambient: [],
       },
-      rlimits: rlimits.map((r) => ({ type: r.type, hard: r.hard, soft: r.soft })),
-      noNewPrivileges: false,
+      rlimits: withUlimits(rlimits, spec.ulimits ?? []).map((r) => ({
+        type: r.type,
+        hard: r.hard,
+        soft: r.soft,
+      })),
+      noNewPrivileges: spec.noNewPrivileges === true,
     },
     root: { path: rootfsPath, readonly: spec.readOnly },
     hostname: hostname ?? spec.hostname,
@@ -220,10 +252,37 @@ export function ociConfig(
     annotations: { "berth.autoremove": String(spec.autoRemove) },
     linux: {
       cgroupsPath: `/berth/${id}`,
-      resources: { devices: [{ allow: false, access: "rwm" }] },
+      resources: {
+        devices: [{ allow: spec.privileged === true, access: "rwm" }],
+        ...cgroupResources(spec.resources),
+      },
       namespaces,
-      maskedPaths: MASKED,
-      readonlyPaths: READONLY,
+      maskedPaths: spec.privileged ? [] : MASKED,
+      readonlyPaths: spec.privileged ? [] : READONLY,
     },
   };
+}
+
+/** The host's default rlimits with the container's `--ulimit`s in place of the same types. */
+export function withUlimits(defaults: Rlimit[], ulimits: Rlimit[]): Rlimit[] {
+  const byType = new Map(defaults.map((r) => [r.type, r]));
+  for (const u of ulimits) byType.set(u.type, u);
+  return [...byType.values()];
+}
+
+/** OCI `linux.resources` for the resource flags. */
+export function cgroupResources(r: ResourceSpec | undefined): Record<string, unknown> {
+  if (!r) return {};
+  const out: Record<string, unknown> = {};
+  if (r.memory !== undefined) {
+    out.memory = { limit: r.memory, ...(r.memorySwap !== undefined ? { swap: r.memorySwap } : {}) };
+  }
+  if (r.cpuQuota !== undefined || r.cpuShares !== undefined) {
+    out.cpu = {
+      ...(r.cpuShares !== undefined ? { shares: r.cpuShares } : {}),
+      ...(r.cpuQuota !== undefined ? { quota: r.cpuQuota, period: r.cpuPeriod } : {}),
+    };
+  }
+  if (r.pidsLimit !== undefined) out.pids = { limit: r.pidsLimit };
+  return out;
 }

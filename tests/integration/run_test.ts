@@ -3,6 +3,7 @@
  */
 import { assert, assertEquals } from "../unit/assert.ts";
 import { busyboxRootfs, MAIN, sandbox } from "../helpers.ts";
+import { pathExists } from "../../src/fs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -329,6 +330,111 @@ Deno.test(
       ]);
       assertEquals(own.stdout, "10.0.0.1 mine\n");
     } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "limits, tmpfs, --mount, labels, hosts, DNS, privileges and ports as podman applies them",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    const host = Deno.makeTempDirSync();
+    try {
+      Deno.writeTextFileSync(`${host}/in`, "bound");
+      const r = await sb.berth([
+        "run",
+        "--name",
+        "limited",
+        "--ulimit",
+        "nofile=512:1024",
+        "-m",
+        "64m",
+        "--pids-limit",
+        "50",
+        "--tmpfs",
+        "/scratch:size=8m",
+        "--mount",
+        `type=bind,source=${host},target=/in,readonly`,
+        "--label",
+        "ci.job=42",
+        "--add-host",
+        "db:10.1.2.3",
+        "--dns",
+        "9.9.9.9",
+        "--group-add",
+        "44",
+        "--security-opt",
+        "no-new-privileges",
+        "-p",
+        "8080:80",
+        "--rootfs",
+        `${rootfs}:O`,
+        "sh",
+        "-c",
+        [
+          "ulimit -n; ulimit -Hn",
+          "grep -c ' /scratch tmpfs .*size=8192k' /proc/mounts",
+          "cat /in/in; echo; touch /in/x 2>/dev/null || echo read-only",
+          "grep db /etc/hosts; cat /etc/resolv.conf; id -G",
+          "grep NoNewPrivs /proc/self/status",
+        ].join("; "),
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(
+        r.stdout,
+        "512\n1024\n1\nbound\nread-only\n10.1.2.3\tdb\nnameserver 9.9.9.9\n0 44\nNoNewPrivs:\t1\n",
+      );
+      assert(r.stderr.includes("port mappings have been discarded"), r.stderr);
+      const inspect = await sb.berth([
+        "inspect",
+        "--format",
+        '{{index .Config.Labels "ci.job"}} {{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}',
+        "limited",
+      ]);
+      assertEquals(inspect.stdout, `42 ${64 * 2 ** 20} 50\n`);
+      assertEquals(
+        (await sb.berth(["ps", "-a", "--filter", "label=ci.job=42", "--format", "{{.Names}}"]))
+          .stdout,
+        "limited\n",
+      );
+      // The cgroup holds the limits while it runs.
+      const id = (await sb.berth(["run", "-d", "-m", "64m", "--rootfs", rootfs, "sleep", "30"]))
+        .stdout.trim();
+      const v1 = `/sys/fs/cgroup/memory/berth/${id}/memory.limit_in_bytes`;
+      const limit = Deno.readTextFileSync(
+        pathExists(v1) ? v1 : `/sys/fs/cgroup/berth/${id}/memory.max`,
+      ).trim();
+      assertEquals(limit, String(64 * 2 ** 20));
+      // --privileged: berth's whole bounding set, no masked paths, a writable /sys.
+      const priv = await sb.berth([
+        "run",
+        "--rm",
+        "--privileged",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "grep CapEff /proc/self/status; grep -c ' /sys sysfs rw' /proc/mounts",
+      ]);
+      const bounding = /CapBnd:\s*(\S+)/.exec(Deno.readTextFileSync("/proc/self/status"))![1];
+      assertEquals([priv.code, priv.stdout], [0, `CapEff:\t${bounding}\n1\n`]);
+      // Asking for more than the host allows is refused up front.
+      const tooMany = await sb.berth([
+        "run",
+        "--rm",
+        "--ulimit",
+        "nofile=99999999",
+        "--rootfs",
+        rootfs,
+        "true",
+      ]);
+      assertEquals(tooMany.code, 125);
+      assert(tooMany.stderr.includes("exceeds the host's"), tooMany.stderr);
+    } finally {
+      Deno.removeSync(host, { recursive: true });
       await sb.cleanup();
     }
   },

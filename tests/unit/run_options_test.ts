@@ -1,0 +1,118 @@
+import { assertEquals, assertThrows } from "./assert.ts";
+import {
+  checkUlimit,
+  hostHardLimits,
+  parseAddHost,
+  parseBytes,
+  parseLabels,
+  parseMount,
+  parseResources,
+  parseSecurityOpts,
+  parseTmpfs,
+  parseUlimit,
+  RLIM_INFINITY,
+} from "../../src/cli/run_options.ts";
+import { capsFromMask, cgroupResources, withUlimits } from "../../src/oci/config.ts";
+import { resolvConfContent } from "../../src/engine/etc_files.ts";
+import { UsageError } from "../../src/errors.ts";
+
+Deno.test("--ulimit: NAME=SOFT[:HARD], -1 unlimited, never above the host's hard limit", () => {
+  assertEquals(parseUlimit("nofile=1024:2048"), { type: "RLIMIT_NOFILE", soft: 1024, hard: 2048 });
+  assertEquals(parseUlimit("core=0"), { type: "RLIMIT_CORE", soft: 0, hard: 0 });
+  assertEquals(parseUlimit("memlock=-1:-1").hard, RLIM_INFINITY);
+  for (const bad of ["nofile", "bogus=1", "nofile=2:1", "nofile=-5", "nofile=a"]) {
+    assertThrows(() => parseUlimit(bad), UsageError);
+  }
+  const host = hostHardLimits(
+    "Limit                     Soft Limit           Hard Limit           Units\n" +
+      "Max open files            1024                 20000                files\n" +
+      "Max core file size        0                    unlimited            bytes\n",
+  );
+  assertEquals(host, { RLIMIT_NOFILE: 20000, RLIMIT_CORE: RLIM_INFINITY });
+  checkUlimit(parseUlimit("nofile=1024:20000"), host);
+  checkUlimit(parseUlimit("core=-1"), host);
+  const err = assertThrows(() => checkUlimit(parseUlimit("nofile=30000"), host), UsageError);
+  assertEquals(err.message, "ulimit nofile: hard limit 30000 exceeds the host's 20000");
+  // a --ulimit replaces the host default of its type only
+  assertEquals(
+    withUlimits([{ type: "RLIMIT_NOFILE", soft: 1, hard: 2 }, {
+      type: "RLIMIT_NPROC",
+      soft: 3,
+      hard: 4,
+    }], [
+      { type: "RLIMIT_NOFILE", soft: 5, hard: 6 },
+    ]),
+    [{ type: "RLIMIT_NOFILE", soft: 5, hard: 6 }, { type: "RLIMIT_NPROC", soft: 3, hard: 4 }],
+  );
+});
+
+Deno.test("resources: sizes, cpus, shares, pids into OCI linux.resources", () => {
+  assertEquals(parseBytes("512m", "-m"), 512 * 2 ** 20);
+  assertEquals(parseBytes("1G", "-m"), 2 ** 30);
+  assertEquals(parseBytes("100kb", "-m"), 102400);
+  assertEquals(parseBytes("4096", "-m"), 4096);
+  assertThrows(() => parseBytes("1x", "-m"), UsageError);
+  const r = parseResources({
+    memory: "64m",
+    memorySwap: "-1",
+    cpus: "1.5",
+    cpuShares: "512",
+    pidsLimit: "100",
+  })!;
+  assertEquals(cgroupResources(r), {
+    memory: { limit: 64 * 2 ** 20, swap: -1 },
+    cpu: { shares: 512, quota: 150000, period: 100000 },
+    pids: { limit: 100 },
+  });
+  assertEquals(parseResources({}), undefined);
+  assertEquals(parseResources({ pidsLimit: "-1" }), undefined);
+  assertThrows(() => parseResources({ memory: "1k" }), UsageError);
+  assertThrows(() => parseResources({ memorySwap: "1g" }), UsageError);
+  assertThrows(() => parseResources({ memory: "1g", memorySwap: "512m" }), UsageError);
+  assertThrows(() => parseResources({ cpus: "0" }), UsageError);
+  assertThrows(() => parseResources({ cpus: "two" }), UsageError);
+});
+
+Deno.test("--tmpfs and --mount follow podman's defaults and forms", () => {
+  assertEquals(parseTmpfs("/run"), {
+    destination: "/run",
+    options: ["rw", "noexec", "nosuid", "nodev"],
+  });
+  assertEquals(parseTmpfs("/x:exec,size=8m").options, ["rw", "exec", "nosuid", "nodev", "size=8m"]);
+  assertThrows(() => parseTmpfs("rel"), UsageError);
+  assertEquals(parseMount("type=bind,source=/a,target=/b,readonly"), {
+    bind: { source: "/a", destination: "/b", readOnly: true },
+  });
+  assertEquals(parseMount("type=bind,src=/a,dst=/b"), {
+    bind: { source: "/a", destination: "/b", readOnly: false },
+  });
+  assertEquals(parseMount("type=tmpfs,target=/t,tmpfs-size=1m"), {
+    tmpfs: { destination: "/t", options: ["rw", "noexec", "nosuid", "nodev", "size=1m"] },
+  });
+  for (const bad of ["type=volume,target=/x", "type=bind,target=/x", "type=bind,source=/a"]) {
+    assertThrows(() => parseMount(bad), UsageError);
+  }
+});
+
+Deno.test("labels, hosts, DNS, security options, capability masks", () => {
+  assertEquals(parseLabels(["a=1", "b", "a=2", "c=x=y"]), { a: "2", b: "", c: "x=y" });
+  assertThrows(() => parseLabels(["=v"]), UsageError);
+  assertEquals(parseAddHost("db:10.0.0.2"), "10.0.0.2\tdb");
+  assertEquals(parseAddHost("db=::1"), "::1\tdb");
+  assertThrows(() => parseAddHost("nohost"), UsageError);
+  assertEquals(
+    resolvConfContent({ servers: ["1.1.1.1"], search: ["a.b"], options: ["ndots:2"] }, ""),
+    "search a.b\nnameserver 1.1.1.1\noptions ndots:2\n",
+  );
+  assertEquals(
+    resolvConfContent({ servers: [], search: ["a.b"], options: [] }, "nameserver 10.0.0.53\n"),
+    "search a.b\nnameserver 10.0.0.53\n",
+  );
+  assertEquals(parseSecurityOpts(["label=disable", "seccomp=unconfined"]).noNewPrivileges, false);
+  assertEquals(parseSecurityOpts(["no-new-privileges"]).noNewPrivileges, true);
+  assertEquals(parseSecurityOpts(["no-new-privileges:true"]).noNewPrivileges, true);
+  assertThrows(() => parseSecurityOpts(["bogus"]), UsageError);
+  assertEquals(capsFromMask("1"), ["CAP_CHOWN"]);
+  assertEquals(capsFromMask("000001fffeffffff").includes("CAP_SYS_RESOURCE"), false);
+  assertEquals(capsFromMask("000001fffeffffff").length, 40);
+});
