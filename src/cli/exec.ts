@@ -13,6 +13,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { execInContainer } from "../engine/exec.ts";
 import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
 import { parseImageUser } from "../image/user.ts";
+import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
 
 /** `exec` */
@@ -29,11 +30,14 @@ export const execCommand: Command = {
       "env-file": { type: "string", multiple: true },
       workdir: { type: "string", short: "w" },
       user: { type: "string", short: "u" },
+      latest: { type: "boolean", short: "l" },
       help: { type: "boolean" },
     }, true);
     if (bool(p, "help")) return await printUsage(this.usage);
-    const [target, ...command] = p.positionals;
-    if (!target) throw new UsageError("exec requires the name or ID of a container");
+    const latest = bool(p, "latest");
+    // With --latest every argument belongs to the command.
+    const [target, ...command] = latest ? ["", ...p.positionals] : p.positionals;
+    if (!target && !latest) throw new UsageError("exec requires the name or ID of a container");
     if (command.length === 0) throw new UsageError("exec requires a command to run");
     const workdir = str(p, "workdir");
     if (workdir !== undefined && !workdir.startsWith("/")) {
@@ -45,7 +49,8 @@ export const execCommand: Command = {
     ];
     const user = str(p, "user");
     const engine = await openEngine(global);
-    const row = findContainer(engine, target);
+    const [name] = targetsOrLatest(engine, latest ? [] : [target], latest, "exec");
+    const row = findContainer(engine, name);
     return await execInContainer(engine, row.id, {
       command,
       env,

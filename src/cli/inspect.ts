@@ -8,7 +8,9 @@ import { errOut, out } from "./command.ts";
 import { bool, parseFlags, str } from "./args.ts";
 import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
-import { findContainer } from "../engine/lookup.ts";
+import { tryFindContainer } from "../engine/lookup.ts";
+import { targetsOrLatest } from "./latest.ts";
+import type { GlobalOptions } from "../engine/context.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
@@ -28,16 +30,31 @@ export const inspectCommand: Command = {
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
-    if (p.positionals.length === 0) throw new UsageError("inspect requires at least one container");
+    const type = str(p, "type") ?? "all";
+    if (!["all", "container", "image"].includes(type)) {
+      throw new UsageError(`invalid --type "${type}": use container, image or all`);
+    }
+    if (type === "image") {
+      const { imageInspectCommand } = await import("./image/inspect.ts");
+      return await imageInspectCommand.run(global, withoutTypeFlag(args));
+    }
     const format = str(p, "format");
     const template = format && format !== "json" ? compileTemplate(format) : undefined;
     const engine = await openEngine(global);
+    const targets = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "inspect");
     const views: Record<string, unknown>[] = [];
     let status = 0;
     const errors: string[] = [];
-    for (const arg of p.positionals) {
+    for (const arg of targets) {
       try {
-        const found = findContainer(engine, arg);
+        const found = tryFindContainer(engine, arg);
+        // As podman's plain `inspect`: a name that is no container may be an image.
+        const image = !found && type === "all" ? await inspectImage(global, arg) : undefined;
+        if (image) {
+          views.push(image);
+          continue;
+        }
+        if (!found) throw new NoSuchContainerError(arg);
         const row = await observeContainer(engine, found.id);
         if (!row) throw new NoSuchContainerError(arg);
         views.push(inspectView(row, containerPaths(engine.paths, row.id)));
@@ -54,3 +71,34 @@ export const inspectCommand: Command = {
     return status;
   },
 };
+
+/** `args` without `--type X` / `-t X` / `--type=X`, for `image inspect`. */
+function withoutTypeFlag(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--type" || args[i] === "-t") i++;
+    else if (!args[i].startsWith("--type=")) out.push(args[i]);
+  }
+  return out;
+}
+
+/** The image `ref` names, as `image inspect` shows it; undefined if there is none. */
+async function inspectImage(
+  global: GlobalOptions,
+  ref: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { openImages } = await import("./image/common.ts");
+  const { findImage, lowerDirs } = await import("../image/store.ts");
+  const { imageNames } = await import("../store/images.ts");
+  const { inspectImageView } = await import("../image/views.ts");
+  const ctx = await openImages(global);
+  let row;
+  try {
+    row = findImage(ctx, ref);
+  } catch {
+    return undefined; // not an image reference at all
+  }
+  return row
+    ? inspectImageView(row, imageNames(ctx.store, row.id), lowerDirs(ctx, row))
+    : undefined;
+}

@@ -13,6 +13,7 @@ import { killContainer } from "../engine/kill.ts";
 import { listContainers } from "../store/containers.ts";
 import { canKill } from "../engine/states.ts";
 import { parseSignal } from "./signals.ts";
+import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
 
 /** `kill` */
@@ -23,17 +24,18 @@ export const killCommand: Command = {
     const p = parseFlags(args, {
       signal: { type: "string", short: "s" },
       all: { type: "boolean", short: "a" },
+      latest: { type: "boolean", short: "l" },
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
     const signal = parseSignal(str(p, "signal") ?? "KILL");
-    if (!bool(p, "all") && p.positionals.length === 0) {
+    if (!bool(p, "all") && !bool(p, "latest") && p.positionals.length === 0) {
       throw new UsageError("kill requires at least one container or --all");
     }
     const engine = await openEngine(global);
     const targets = bool(p, "all")
       ? listContainers(engine.store).filter((r) => canKill(r.state)).map((r) => r.id)
-      : p.positionals;
+      : targetsOrLatest(engine, p.positionals, bool(p, "latest"), "kill");
     let status = 0;
     for (const arg of targets) {
       try {

@@ -15,6 +15,7 @@ import { hasProcess } from "../engine/states.ts";
 import { watchContainer } from "../engine/notify.ts";
 import { type LogRecord, parseRecords, tailRecords } from "../logs/k8s_file.ts";
 import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
+import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
@@ -51,11 +52,12 @@ export const logsCommand: Command = {
       tail: { type: "string", short: "n" },
       timestamps: { type: "boolean", short: "t" },
       since: { type: "string" },
+      latest: { type: "boolean", short: "l" },
       until: { type: "string" },
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
-    if (p.positionals.length !== 1) throw new UsageError("logs requires exactly one container");
+    if (p.positionals.length > 1) throw new UsageError("logs requires exactly one container");
     const tailArg = str(p, "tail");
     const tail = tailArg === undefined || tailArg === "-1"
       ? -1
@@ -66,7 +68,8 @@ export const logsCommand: Command = {
     const since = sinceArg === undefined ? undefined : parseTimeFlag(sinceArg, "--since", now);
     const until = untilArg === undefined ? undefined : parseTimeFlag(untilArg, "--until", now);
     const engine = await openEngine(global);
-    const row = findContainer(engine, p.positionals[0]);
+    const [target] = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "logs");
+    const row = findContainer(engine, target);
     const path = containerPaths(engine.paths, row.id).log;
     const out = bool(p, "timestamps") ? withTimestamps(toStdio) : toStdio;
     const sink: RecordSink = (records) => out(records.filter((r) => inTimeWindow(r, since, until)));

@@ -14,6 +14,7 @@ import { stopContainer } from "../engine/stop.ts";
 import { startContainer } from "../engine/start.ts";
 import { listContainers } from "../store/containers.ts";
 import { hasProcess } from "../engine/states.ts";
+import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
 
 /** `restart` */
@@ -25,13 +26,14 @@ export const restartCommand: Command = {
       time: { type: "string", short: "t" },
       all: { type: "boolean", short: "a" },
       running: { type: "boolean" },
+      latest: { type: "boolean", short: "l" },
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
     const t = str(p, "time");
     const timeout = t === undefined ? undefined : parseNonNegativeInt(t, "--time");
     const every = bool(p, "all") || bool(p, "running");
-    if (!every && p.positionals.length === 0) {
+    if (!every && !bool(p, "latest") && p.positionals.length === 0) {
       throw new UsageError("restart requires at least one container or --all");
     }
     const engine = await openEngine(global);
@@ -39,7 +41,7 @@ export const restartCommand: Command = {
       ? listContainers(engine.store)
         .filter((r) => !bool(p, "running") || hasProcess(r.state))
         .map((r) => r.id)
-      : p.positionals;
+      : targetsOrLatest(engine, p.positionals, bool(p, "latest"), "restart");
     let status = 0;
     for (const arg of targets) {
       try {

@@ -12,6 +12,7 @@ import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { removeContainer } from "../engine/remove.ts";
 import { listContainers } from "../store/containers.ts";
+import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
 
 /** `rm` */
@@ -22,6 +23,7 @@ export const rmCommand: Command = {
     const p = parseFlags(args, {
       force: { type: "boolean", short: "f" },
       all: { type: "boolean", short: "a" },
+      latest: { type: "boolean", short: "l" },
       ignore: { type: "boolean", short: "i" },
       time: { type: "string", short: "t" },
       volumes: { type: "boolean", short: "v" },
@@ -30,12 +32,14 @@ export const rmCommand: Command = {
     if (bool(p, "help")) return await printUsage(this.usage);
     const t = str(p, "time");
     const timeout = t === undefined ? undefined : parseNonNegativeInt(t, "--time");
-    if (!bool(p, "all") && p.positionals.length === 0) {
+    if (!bool(p, "all") && !bool(p, "latest") && p.positionals.length === 0) {
       throw new UsageError("rm requires at least one container or --all");
     }
     const force = bool(p, "force");
     const engine = await openEngine(global);
-    const targets = bool(p, "all") ? listContainers(engine.store).map((r) => r.id) : p.positionals;
+    const targets = bool(p, "all")
+      ? listContainers(engine.store).map((r) => r.id)
+      : targetsOrLatest(engine, p.positionals, bool(p, "latest"), "rm");
     let status = 0;
     for (const arg of targets) {
       try {

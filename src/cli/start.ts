@@ -11,6 +11,7 @@ import { BerthError, errorMessage, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
+import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
 
 /** A start failure is an engine error for `start` (podman exits 125). */
@@ -26,16 +27,17 @@ export const startCommand: Command = {
     const p = parseFlags(args, {
       attach: { type: "boolean", short: "a" },
       interactive: { type: "boolean", short: "i" },
+      latest: { type: "boolean", short: "l" },
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
-    if (p.positionals.length === 0) throw new UsageError("start requires at least one container");
     const engine = await openEngine(global);
+    const targets = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "start");
     if (bool(p, "attach")) {
-      if (p.positionals.length > 1) {
+      if (targets.length > 1) {
         throw new UsageError("you cannot start and attach multiple containers at once");
       }
-      const row = findContainer(engine, p.positionals[0]);
+      const row = findContainer(engine, targets[0]);
       const attachment = prepareAttach(engine, row);
       await startOrDiscard(engine, row, attachment).catch((err) => {
         throw asStartError(err);
@@ -48,7 +50,7 @@ export const startCommand: Command = {
       );
     }
     let status = 0;
-    for (const arg of p.positionals) {
+    for (const arg of targets) {
       try {
         const row = findContainer(engine, arg);
         await startOrDiscard(engine, row).catch((err) => {

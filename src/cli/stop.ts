@@ -11,6 +11,7 @@ import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { stopContainer } from "../engine/stop.ts";
 import { listContainers } from "../store/containers.ts";
+import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
 
 /** `stop` */
@@ -22,17 +23,20 @@ export const stopCommand: Command = {
       time: { type: "string", short: "t" },
       timeout: { type: "string" },
       all: { type: "boolean", short: "a" },
+      latest: { type: "boolean", short: "l" },
       ignore: { type: "boolean", short: "i" },
       help: { type: "boolean" },
     });
     if (bool(p, "help")) return await printUsage(this.usage);
     const t = str(p, "time") ?? str(p, "timeout");
     const timeout = t === undefined ? undefined : parseNonNegativeInt(t, "--time");
-    if (!bool(p, "all") && p.positionals.length === 0) {
+    if (!bool(p, "all") && !bool(p, "latest") && p.positionals.length === 0) {
       throw new UsageError("stop requires at least one container or --all");
     }
     const engine = await openEngine(global);
-    const targets = bool(p, "all") ? listContainers(engine.store).map((r) => r.id) : p.positionals;
+    const targets = bool(p, "all")
+      ? listContainers(engine.store).map((r) => r.id)
+      : targetsOrLatest(engine, p.positionals, bool(p, "latest"), "stop");
     let status = 0;
     for (const arg of targets) {
       try {

@@ -181,6 +181,58 @@ Deno.test("restart stops and starts again: new process, appended log", opts, asy
   }
 });
 
+Deno.test("--latest acts on the newest container; inspect also finds images", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    await sb.berth(["run", "--name", "older", "--rootfs", rootfs, "true"]);
+    const id = (await sb.berth([
+      "run",
+      "-d",
+      "--name",
+      "newest",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      "echo hi; sleep 60",
+    ]))
+      .stdout.trim();
+    assertEquals((await sb.berth(["inspect", "-l", "--format", "{{.Name}}"])).stdout, "newest\n");
+    assertEquals(
+      (await sb.berth(["exec", "-l", "sh", "-c", "echo in-newest"])).stdout,
+      "in-newest\n",
+    );
+    await eventually(async () => (await sb.berth(["logs", "-l"])).stdout === "hi\n");
+    assertEquals((await sb.berth(["stop", "-l", "-t", "0"])).stdout, `${id}\n`);
+    assertEquals(
+      (await sb.berth(["inspect", "--format", "{{.State.Status}}", "older"])).stdout,
+      "exited\n",
+    );
+    const both = await sb.berth(["stop", "-l", "older"]);
+    assertEquals(both.code, 125);
+    assertEquals((await sb.berth(["rm", "-l"])).code, 0);
+    assertEquals((await sb.berth(["ps", "-a", "--format", "{{.Names}}"])).stdout, "older\n");
+
+    // A name that is no container may be an image (podman's plain inspect); --type narrows it.
+    const tar = `${sb.dir}/rootfs.tar`;
+    const t = await new Deno.Command("tar", { args: ["-C", rootfs, "-cf", tar, "."] }).output();
+    assertEquals(t.code, 0);
+    assertEquals((await sb.berth(["import", tar, "bb"])).code, 0);
+    assertEquals(
+      (await sb.berth(["inspect", "--format", "{{.RepoTags}}", "bb"])).stdout,
+      "[localhost/bb:latest]\n",
+    );
+    assertEquals((await sb.berth(["inspect", "--type", "container", "bb"])).code, 125);
+    assertEquals(
+      (await sb.berth(["inspect", "--type", "image", "--format", "{{.RepoTags}}", "bb"])).stdout,
+      "[localhost/bb:latest]\n",
+    );
+  } finally {
+    await sb.cleanup();
+  }
+});
+
 Deno.test("rm -f sends the stop signal first, SIGKILL after -t, as podman", opts, async () => {
   const sb = sandbox();
   const rootfs = await busyboxRootfs();
