@@ -1,0 +1,200 @@
+/**
+ * `cp`'s pure parts: argument parsing, and resolving container paths inside a root and its
+ * volumes (symlinks never lead out of the container).
+ */
+import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { parseCpArg } from "../../src/cli/cp.ts";
+import { parseSource } from "../../src/engine/copy.ts";
+import {
+  cleanContainerPath,
+  hostLocation,
+  resolveInView,
+  type RootView,
+  SymlinkLoopError,
+} from "../../src/engine/root_path.ts";
+import { putEntries, walkEntries, writeTar } from "../../src/engine/copy_tree.ts";
+import { readTar } from "../../src/image/tar_reader.ts";
+import { buildTar } from "../../src/image/tar_writer.ts";
+
+async function* chunksOf(...parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const p of parts) yield p;
+}
+
+Deno.test("parseCpArg: container paths, host paths, streams", () => {
+  assertEquals(parseCpArg("ctr:/etc/passwd"), {
+    kind: "container",
+    container: "ctr",
+    path: "/etc/passwd",
+  });
+  assertEquals(parseCpArg("ctr:"), { kind: "container", container: "ctr", path: "" });
+  assertEquals(parseCpArg("-"), { kind: "stream" });
+  assertEquals(parseCpArg("/abs/a:b"), { kind: "host", path: "/abs/a:b" });
+  assertEquals(parseCpArg("./a:b"), { kind: "host", path: "./a:b" });
+  assertEquals(parseCpArg("rel/file"), { kind: "host", path: "rel/file" });
+  assertEquals(parseCpArg(":x"), { kind: "host", path: ":x" });
+});
+
+Deno.test("parseSource: /. copies contents, a trailing / must be a directory", () => {
+  assertEquals(parseSource("/d/."), { path: "/d/.", contentsOnly: true, mustBeDir: true });
+  assertEquals(parseSource("/d/"), { path: "/d/", contentsOnly: false, mustBeDir: true });
+  assertEquals(parseSource("/d"), { path: "/d", contentsOnly: false, mustBeDir: false });
+});
+
+Deno.test("cleanContainerPath: .. stops at /", () => {
+  assertEquals(cleanContainerPath("../../etc//./passwd"), "/etc/passwd");
+  assertEquals(cleanContainerPath(""), "/");
+  assertEquals(cleanContainerPath("/a/b/../c/"), "/a/c");
+});
+
+function fixture(): { dir: string; view: RootView; vol: string; vol2: string } {
+  const dir = Deno.makeTempDirSync({ prefix: "berth-cp-unit-" });
+  const root = `${dir}/root`;
+  const vol = `${dir}/vol`;
+  const vol2 = `${dir}/vol2`;
+  for (const d of [`${root}/etc`, `${root}/data/ws`, `${root}/a/b`, vol, vol2]) {
+    Deno.mkdirSync(d, { recursive: true });
+  }
+  Deno.writeTextFileSync(`${root}/etc/passwd`, "container\n");
+  Deno.writeTextFileSync(`${vol}/in-vol`, "vol\n");
+  Deno.writeTextFileSync(`${vol2}/deeper`, "vol2\n");
+  Deno.symlinkSync("/etc/passwd", `${root}/leak`);
+  Deno.symlinkSync("/etc", `${root}/etclink`);
+  Deno.symlinkSync("../../../../../../../../etc/passwd", `${root}/a/b/rel`);
+  Deno.symlinkSync("/etc/passwd", `${vol}/abs-in-vol`);
+  Deno.symlinkSync("../../../../etc", `${vol}/up`);
+  Deno.symlinkSync("loop2", `${root}/loop1`);
+  Deno.symlinkSync("loop1", `${root}/loop2`);
+  Deno.symlinkSync("/nowhere/file", `${root}/dangling`);
+  Deno.symlinkSync("/data/ws", `${root}/tows`);
+  return {
+    dir,
+    vol,
+    vol2,
+    view: {
+      root,
+      rootReadOnly: false,
+      mounts: [
+        { destination: "/data/ws", source: vol, readOnly: false },
+        { destination: "/data/ws/deep", source: vol2, readOnly: true },
+      ],
+    },
+  };
+}
+
+Deno.test("resolveInView: symlinks resolve inside the container, never on the host", () => {
+  const { dir, view, vol, vol2 } = fixture();
+  try {
+    const root = view.root;
+    const leak = resolveInView(view, "/leak");
+    assertEquals([leak.cpath, leak.host], ["/etc/passwd", `${root}/etc/passwd`]);
+    assertEquals(Deno.readTextFileSync(leak.host), "container\n");
+    // Not followed at the end on request: the link itself.
+    const link = resolveInView(view, "/leak", false);
+    assertEquals([link.cpath, link.stat?.isSymlink], ["/leak", true]);
+    // A link in the middle, and .. after it (lexically, inside the container).
+    assertEquals(resolveInView(view, "/etclink/passwd").host, `${root}/etc/passwd`);
+    assertEquals(resolveInView(view, "/etclink/../etc/passwd").host, `${root}/etc/passwd`);
+    // `file/..` does not exist.
+    assertEquals(resolveInView(view, "/leak/..").stat, null);
+    // Relative links climbing past / stop at the container's root.
+    assertEquals(resolveInView(view, "a/b/rel").host, `${root}/etc/passwd`);
+    assertEquals(resolveInView(view, "/../../../etc/passwd").host, `${root}/etc/passwd`);
+    // Volumes: the longest destination wins; links in a volume resolve in the container.
+    assertEquals(resolveInView(view, "/data/ws/in-vol").host, `${vol}/in-vol`);
+    assertEquals(resolveInView(view, "/tows/in-vol").host, `${vol}/in-vol`);
+    assertEquals(resolveInView(view, "/data/ws/deep/deeper").host, `${vol2}/deeper`);
+    assertEquals(resolveInView(view, "/data/ws/deep/deeper").readOnly, true);
+    assertEquals(resolveInView(view, "/data/ws/abs-in-vol").host, `${root}/etc/passwd`);
+    assertEquals(resolveInView(view, "/data/ws/up/passwd").host, `${root}/etc/passwd`);
+    assertEquals(resolveInView(view, "/data/ws/..").host, `${root}/data`);
+    // Missing paths, a dangling link (its target), loops.
+    const missing = resolveInView(view, "/nope/deeper");
+    assertEquals([missing.cpath, missing.stat], ["/nope/deeper", null]);
+    const dangling = resolveInView(view, "/dangling");
+    assertEquals([dangling.cpath, dangling.stat], ["/nowhere/file", null]);
+    assertThrows(() => resolveInView(view, "/loop1"), SymlinkLoopError);
+    assertEquals(hostLocation(view, "/data/wsx").host, `${root}/data/wsx`);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("putEntries: a hostile tar cannot write outside the container", async () => {
+  const { dir, view } = fixture();
+  const outside = `${dir}/outside`;
+  Deno.mkdirSync(outside);
+  const opts = {
+    overwrite: false,
+    keepOwners: false,
+    ignoreDevices: false,
+    describe: (p: string) => p,
+  };
+  try {
+    // A symlink to an absolute path, then a file through it: lands in the container's dir.
+    const tar = buildTar([
+      { name: "esc", type: "symlink", linkname: outside },
+      { name: "esc/pwned", type: "file", data: "x", mode: 0o644 },
+      { name: "up", type: "symlink", linkname: "../../../../../../.." + outside },
+      { name: "up/pwned2", type: "file", data: "y", mode: 0o644 },
+    ]);
+    Deno.mkdirSync(`${view.root}${outside}`, { recursive: true });
+    await putEntries(view, "/a", readTar(chunksOf(tar)), opts);
+    assertEquals([...Deno.readDirSync(outside)].length, 0);
+    assertEquals(Deno.readTextFileSync(`${view.root}${outside}/pwned`), "x");
+    assertEquals(Deno.readTextFileSync(`${view.root}${outside}/pwned2`), "y");
+    // `..` in a name is refused.
+    let refused = false;
+    try {
+      await putEntries(
+        view,
+        "/a",
+        readTar(chunksOf(buildTar([{ name: "../x", type: "file" }]))),
+        opts,
+      );
+    } catch {
+      refused = true;
+    }
+    assert(refused, "a .. entry is refused");
+    // A read-only volume refuses writes.
+    let ro = "";
+    try {
+      await putEntries(
+        view,
+        "/data/ws/deep",
+        readTar(chunksOf(buildTar([{ name: "f", type: "file" }]))),
+        opts,
+      );
+    } catch (err) {
+      ro = (err as Error).message;
+    }
+    assert(ro.includes("read-only"), ro);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("walkEntries → writeTar: links stay links, volumes are walked into", async () => {
+  const { dir, view } = fixture();
+  try {
+    const chunks: Uint8Array[] = [];
+    await writeTar(walkEntries(view, "/data", "data"), (d) => {
+      chunks.push(d.slice());
+      return Promise.resolve();
+    });
+    const names: string[] = [];
+    for await (const e of readTar(chunksOf(...chunks))) {
+      names.push(`${e.header.name} ${e.header.type} ${e.header.linkname}`.trim());
+    }
+    assertEquals(names, [
+      "data/ dir",
+      "data/ws/ dir",
+      "data/ws/abs-in-vol symlink /etc/passwd",
+      "data/ws/deep/ dir",
+      "data/ws/deep/deeper file",
+      "data/ws/in-vol file",
+      "data/ws/up symlink ../../../../etc",
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
