@@ -116,6 +116,14 @@ export const COMMANDS: Record<string, Entry> = {
     summary: "Clean up containers after they exit (run by conmon)",
     load: async () => (await misc()).cleanupCommand,
   },
+  "container prune": {
+    summary: "Remove all containers that are not running",
+    load: async () => (await import("./src/cli/prune.ts")).containerPruneCommand,
+  },
+  "system prune": {
+    summary: "Remove stopped containers and unused images",
+    load: async () => (await import("./src/cli/prune.ts")).systemPruneCommand,
+  },
   "system refresh": {
     summary: "Reset container states and clear exit codes, as after a reboot",
     load: async () => (await misc()).refreshCommand,
@@ -176,6 +184,10 @@ export function parseGlobal(argv: string[]): {
     }
   }
   const rest = argv.slice(i);
+  if (rest[0] === "help") { // `berth help [COMMAND]`, as podman's
+    help = true;
+    rest.shift();
+  }
   let command: string | undefined;
   for (const words of [2, 1]) {
     const key = rest.slice(0, words).join(" ");
@@ -213,7 +225,14 @@ function usage(): string {
   const lines = Object.entries(COMMANDS)
     .filter(([name]) =>
       !name.startsWith("container ") && !name.startsWith("image ") ||
-      ["container exists", "container cleanup", "image inspect", "image prune", "image exists"]
+      [
+        "container exists",
+        "container cleanup",
+        "container prune",
+        "image inspect",
+        "image prune",
+        "image exists",
+      ]
         .includes(name)
     )
     .map(([name, cmd]) => `  ${name.padEnd(20)} ${cmd.summary}`);

@@ -233,6 +233,35 @@ Deno.test("--latest acts on the newest container; inspect also finds images", op
   }
 });
 
+Deno.test("container prune and system prune remove what is not running; help", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    await sb.berth(["run", "--name", "done", "--rootfs", rootfs, "true"]);
+    await sb.berth(["create", "--name", "idle", "--rootfs", rootfs, "true"]);
+    await sb.berth(["run", "-d", "--name", "busy", "--rootfs", rootfs, "sleep", "60"]);
+    const names = async () => (await sb.berth(["ps", "-a", "--format", "{{.Names}}"])).stdout;
+    // Without -f it asks; no "y" on stdin keeps everything.
+    const asked = await sb.berth(["container", "prune"]);
+    assertEquals([asked.code, asked.stdout], [0, ""]);
+    assert(asked.stderr.includes("Are you sure you want to continue?"), asked.stderr);
+    assertEquals(await names(), "done\nidle\nbusy\n");
+    const pruned = await sb.berth(["container", "prune", "-f"]);
+    assertEquals([pruned.code, pruned.stdout.split("\n").filter(Boolean).length], [0, 2]);
+    assertEquals(await names(), "busy\n");
+    await sb.berth(["stop", "-t", "0", "busy"]);
+    const system = await sb.berth(["system", "prune", "-f"]);
+    assertEquals(system.code, 0, system.stderr);
+    assert(system.stdout.startsWith("Deleted Containers\n"), system.stdout);
+    assertEquals(await names(), "");
+    const help = await sb.berth(["help", "ps"]);
+    assertEquals(help.code, 0);
+    assert(help.stdout.startsWith("Usage: berth ps"), help.stdout);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
 Deno.test("rm -f sends the stop signal first, SIGKILL after -t, as podman", opts, async () => {
   const sb = sandbox();
   const rootfs = await busyboxRootfs();
