@@ -65,6 +65,14 @@ const CONTAINER_COMMANDS: Record<string, Entry> = {
     summary: "Run a command in a running container",
     load: async () => (await import("./src/cli/exec.ts")).execCommand,
   },
+  cp: {
+    summary: "Copy files between a container and the local filesystem",
+    load: async () => (await import("./src/cli/cp.ts")).cpCommand,
+  },
+  attach: {
+    summary: "Attach to a running container's output (and stdin with -i)",
+    load: async () => (await import("./src/cli/attach_cmd.ts")).attachCommand,
+  },
   restart: {
     summary: "Restart one or more containers",
     load: async () => (await import("./src/cli/restart.ts")).restartCommand,

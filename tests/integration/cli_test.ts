@@ -262,6 +262,36 @@ Deno.test("container prune and system prune remove what is not running; help", o
   }
 });
 
+Deno.test(
+  "attach follows a running container from now on and exits with its code",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await sb.berth([
+        "run",
+        "-d",
+        "--name",
+        "a",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "echo before; sleep 1.5; echo after; echo err >&2; exit 6",
+      ]);
+      await eventually(async () => (await sb.berth(["logs", "a"])).stdout === "before\n");
+      const r = await sb.berth(["attach", "a"]);
+      assertEquals([r.code, r.stdout, r.stderr], [6, "after\n", "err\n"]);
+      const late = await sb.berth(["attach", "a"]);
+      assertEquals(late.code, 125);
+      assert(late.stderr.includes("you can only attach to running containers"), late.stderr);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
 Deno.test("rm -f sends the stop signal first, SIGKILL after -t, as podman", opts, async () => {
   const sb = sandbox();
   const rootfs = await busyboxRootfs();

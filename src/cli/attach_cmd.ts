@@ -1,0 +1,54 @@
+/**
+ * `berth attach [--no-stdin] [--sig-proxy=false] CONTAINER`: follow a running container's
+ * output from now on (stdout and stderr apart), feed it stdin if it was created with `-i`,
+ * and exit with its code, as `podman attach` does.
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+import { bool, parseFlags } from "./args.ts";
+import { StateError, UsageError } from "../errors.ts";
+import { openEngine } from "../engine/context.ts";
+import { findContainer } from "../engine/lookup.ts";
+import { syncContainer } from "../engine/sync.ts";
+import { attachUntilExit, prepareAttach } from "./attach.ts";
+import { targetsOrLatest } from "./latest.ts";
+import { printUsage } from "./run.ts";
+
+/** `attach` */
+export const attachCommand: Command = {
+  summary: "Attach to a running container's output (and stdin with -i)",
+  usage: "berth attach [--no-stdin] [--sig-proxy=false] [-l] CONTAINER",
+  async run(global, args) {
+    const p = parseFlags(args, {
+      "no-stdin": { type: "boolean" },
+      "sig-proxy": { type: "boolean", default: true },
+      latest: { type: "boolean", short: "l" },
+      help: { type: "boolean" },
+    });
+    if (bool(p, "help")) return await printUsage(this.usage);
+    if (p.positionals.length > 1) throw new UsageError("attach takes exactly one container");
+    const engine = await openEngine(global);
+    const [target] = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "attach");
+    const found = findContainer(engine, target);
+    // Open the log before looking at the state: nothing written after this can be missed.
+    const attachment = prepareAttach(engine, found);
+    const row = syncContainer(engine, found.id);
+    if (!row || row.state !== "running") {
+      attachment.pump.close();
+      try {
+        Deno.removeSync(attachment.attachPid);
+      } catch { /* gone with the container */ }
+      throw new StateError(
+        "you can only attach to running containers: container state improper",
+      );
+    }
+    const spec = { ...row.spec, sigProxy: bool(p, "sig-proxy") && row.spec.sigProxy !== false };
+    return await attachUntilExit(
+      engine,
+      { ...row, spec },
+      attachment,
+      row.spec.interactive === true && !bool(p, "no-stdin"),
+    );
+  },
+};
