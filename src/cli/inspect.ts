@@ -10,7 +10,8 @@ import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
 import { targetsOrLatest } from "./latest.ts";
-import type { GlobalOptions } from "../engine/context.ts";
+import type { Engine } from "../engine/context.ts";
+import { pathExists } from "../fs.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
@@ -49,7 +50,7 @@ export const inspectCommand: Command = {
       try {
         const found = tryFindContainer(engine, arg);
         // As podman's plain `inspect`: a name that is no container may be an image.
-        const image = !found && type === "all" ? await inspectImage(global, arg) : undefined;
+        const image = !found && type === "all" ? await inspectImage(engine, arg) : undefined;
         if (image) {
           views.push(image);
           continue;
@@ -82,16 +83,19 @@ function withoutTypeFlag(args: string[]): string[] {
   return out;
 }
 
-/** The image `ref` names, as `image inspect` shows it; undefined if there is none. */
+/**
+ * The image `ref` names, as `image inspect` shows it; undefined if there is none. A store
+ * that never held an image is not created by looking (bad input changes nothing).
+ */
 async function inspectImage(
-  global: GlobalOptions,
+  engine: Engine,
   ref: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const { openImages } = await import("./image/common.ts");
-  const { findImage, lowerDirs } = await import("../image/store.ts");
+  if (!pathExists(`${engine.paths.root}/images`)) return undefined;
+  const { findImage, imageCtx, lowerDirs } = await import("../image/store.ts");
   const { imageNames } = await import("../store/images.ts");
   const { inspectImageView } = await import("../image/views.ts");
-  const ctx = await openImages(global);
+  const ctx = imageCtx(engine);
   let row;
   try {
     row = findImage(ctx, ref);
