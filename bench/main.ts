@@ -117,12 +117,12 @@ async function cleanupEngines(s: EngineSetup, env: Record<string, string>): Prom
     const ps = await execTimed(berthArgv(s, ["ps", "-a", "-q"]), t);
     const ids = ps.code === 0 ? ps.stdout.split("\n").map((x) => x.trim()).filter(Boolean) : [];
     for (const id of ids) {
-      const r = await execTimed(berthArgv(s, ["rm", "-f", id]), t);
+      const r = await execTimed(berthArgv(s, ["rm", "-f", "-t", "0", id]), t);
       if (r.code !== 0) problems.push(`berth rm -f ${id}: ${tail(r.stderr, 200)}`);
     }
   } catch { /* no berth */ }
   if (s.podman) {
-    const r = await execTimed(podmanArgv(s, ["rm", "-a", "-f"]), t);
+    const r = await execTimed(podmanArgv(s, ["rm", "-a", "-f", "-t", "0"]), t);
     if (r.code !== 0) problems.push(`podman rm -af: ${tail(r.stderr, 200)}`);
   }
   const list = await execTimed([s.runc, "--root", s.runcRoot, "list", "-q"], t);
@@ -296,7 +296,7 @@ async function main(): Promise<number> {
           name: "berth",
           runDetached: runArgv(s, "berth", { detach: true }, sleepCmd),
           waitArgv: (id: string) => berthArgv(s, ["wait", id], true),
-          rmArgv: (id: string) => berthArgv(s, ["rm", "-f", id]),
+          rmArgv: (id: string) => berthArgv(s, ["rm", "-f", "-t", "0", id]),
           env,
         });
       }
@@ -305,7 +305,7 @@ async function main(): Promise<number> {
           name: "podman",
           runDetached: runArgv(s, "podman", { detach: true }, sleepCmd),
           waitArgv: (id: string) => podmanArgv(s, ["wait", id]),
-          rmArgv: (id: string) => podmanArgv(s, ["rm", "-f", id]),
+          rmArgv: (id: string) => podmanArgv(s, ["rm", "-f", "-t", "0", id]),
         });
       }
       log(`bench: exit → wait, ${cfg.waitRuns} runs × ${engs.map((e) => e.name).join(" ")}`);
