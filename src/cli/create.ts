@@ -13,6 +13,7 @@ import { removeContainer } from "../engine/remove.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import { printUsage } from "./run.ts";
+import { UsageError } from "../errors.ts";
 
 /** Validate, honour `--replace`, create, write `--cidfile`. Shared with `run`. */
 export async function createFromRequest(
@@ -21,13 +22,27 @@ export async function createFromRequest(
   p: Parsed,
 ): Promise<ContainerRow> {
   const req = await buildSpec(engine, p, global.runtime);
-  if (req.replace && req.name) {
-    const old = tryFindContainer(engine, req.name);
-    if (old && old.name === req.name) await removeContainer(engine, old.id, { force: true });
+  // Claim the cidfile first: a cidfile that cannot be written rejects the command before a
+  // container exists (podman leaves one behind).
+  const cid = req.cidfile === undefined ? undefined : openCidfile(req.cidfile);
+  try {
+    if (req.replace && req.name) {
+      const old = tryFindContainer(engine, req.name);
+      if (old && old.name === req.name) await removeContainer(engine, old.id, { force: true });
+    }
+    const row = createContainer(engine, req.spec, req.name);
+    if (cid) {
+      cid.writeSync(new TextEncoder().encode(row.id));
+      cid.close();
+    }
+    return row;
+  } catch (err) {
+    if (cid) {
+      cid.close();
+      Deno.removeSync(req.cidfile!);
+    }
+    throw err;
   }
-  const row = createContainer(engine, req.spec, req.name);
-  if (req.cidfile) Deno.writeTextFileSync(req.cidfile, row.id, { createNew: true });
-  return row;
 }
 
 /** `create [flags] (--rootfs DIR | IMAGE) [CMD…]` */
@@ -43,3 +58,21 @@ export const createCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * Create `path` for the container's ID, refusing an existing file.
+ *
+ * @throws {UsageError} if it exists or cannot be created
+ */
+function openCidfile(path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path, { write: true, createNew: true, mode: 0o644 });
+  } catch (err) {
+    if (err instanceof Deno.errors.AlreadyExists) {
+      throw new UsageError(
+        `container id file exists. Ensure another container is not using it or delete ${path}`,
+      );
+    }
+    throw new UsageError(`opening cidfile ${path}: ${(err as Error).message}`);
+  }
+}

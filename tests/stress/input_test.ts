@@ -144,6 +144,23 @@ Deno.test({
         ["bad -e", run("-e", "=x", "--rootfs", rootfs, "true")],
         ["relative workdir", run("-w", "rel", "--rootfs", rootfs, "true")],
         ["bad boolean value", run("--rm=maybe", "--rootfs", rootfs, "true")],
+        [
+          "cidfile in a missing directory",
+          run("--cidfile", join(dir, "nodir", "cid"), "--rootfs", rootfs, "true"),
+        ],
+        ["bad ulimit", run("--ulimit", "nofile=2:1", "--rootfs", rootfs, "true")],
+        [
+          "ulimit above the host's",
+          run("--ulimit", "nofile=999999999", "--rootfs", rootfs, "true"),
+        ],
+        ["bad memory", run("-m", "lots", "--rootfs", rootfs, "true")],
+        ["named volume mount", run("--mount", "type=volume,target=/x", "--rootfs", rootfs, "true")],
+        ["relative tmpfs", run("--tmpfs", "tmp", "--rootfs", rootfs, "true")],
+        ["unknown security option", run("--security-opt", "bogus", "--rootfs", rootfs, "true")],
+        ["unknown container: exec", ["exec", "nosuch", "true"]],
+        ["unknown container: restart", ["restart", "nosuch"]],
+        ["logs --since junk", ["logs", "--since", "yesterday", "c0"]],
+        ["ps unknown status", ["ps", "-a", "--filter", "status=bogus"]],
       ];
       const before = await storeState(sb);
       const failures: string[] = [];
