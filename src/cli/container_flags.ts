@@ -85,6 +85,7 @@ export const CREATE_FLAGS: FlagTable = {
   publish: { type: "string", short: "p", multiple: true },
   "publish-all": { type: "boolean", short: "P" },
   expose: { type: "string", multiple: true },
+  quiet: { type: "boolean", short: "q" },
   help: { type: "boolean" },
 };
 
@@ -231,6 +232,8 @@ export async function buildSpec(
     const image = await resolveImageForContainer(engine, ref, pull, {
       ...registryOptions(engine.opts, p, parseReference(ref).registry),
       platform: platform ? parsePlatform(platform) : undefined,
+      // -q/--quiet: no pull progress even on a terminal.
+      ...(bool(p, "quiet") ? { onEvent: () => {} } : {}),
     });
     rootfs = { kind: "overlay", lowers: image.lowerDirs };
     lowerDirs = image.lowerDirs;
