@@ -212,7 +212,9 @@ export function parseGlobal(argv: string[]): {
 }
 
 function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOptions {
-  const logLevel = values["log-level"] ?? "warn";
+  // podman's spellings too: trace is berth's most verbose level, warning is warn.
+  const given = values["log-level"] ?? "warn";
+  const logLevel = given === "trace" ? "debug" : given === "warning" ? "warn" : given;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`invalid log level "${logLevel}": use one of ${LOG_LEVELS.join(", ")}`);
   }
