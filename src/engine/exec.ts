@@ -146,20 +146,32 @@ export async function execInContainer(
   }
 }
 
-/** How the runtime's own failure message starts on its stderr. */
-const RUNTIME_FAILURE = /^(exec failed:|runc: |crun: |time="[^"]*" level=(error|fatal))/;
+/**
+ * What the runtime's own failure message looks like on its stderr: runc's ("exec failed:
+ * …", logrus lines) and crun's ("open executable: Operation not permitted", "chdir `/x`: No
+ * such file or directory": a one-line "what: strerror").
+ */
+export const RUNTIME_FAILURE =
+  /^(exec failed:|runc: |crun: |time="[^"]*" level=(error|fatal)|[^\n]*: (No such file or directory|Permission denied|Operation not permitted|Not a directory|Exec format error|Is a directory|Invalid argument)\n?$)/;
 
 /**
- * Copy the process's stderr to ours as it comes, holding back only what looks like the
- * runtime's own failure message; returns what was held back.
+ * Copy the process's stderr to ours as it comes. Only while everything so far looks like
+ * the runtime's failure message is it held back (the caller drops it when the runtime did
+ * fail, else writes it); returns what was held back.
  */
 async function relayStderr(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
-  const held: Uint8Array[] = [];
+  let held: Uint8Array[] = [];
   const decoder = new TextDecoder();
+  let holding = true;
   for await (const chunk of stream) {
-    if (held.length || RUNTIME_FAILURE.test(decoder.decode(chunk.subarray(0, 64)))) {
+    if (holding && RUNTIME_FAILURE.test(decoder.decode(chunk))) {
       held.push(chunk);
-    } else await writeAll(Deno.stderr, chunk);
+      continue;
+    }
+    holding = false;
+    for (const h of held) await writeAll(Deno.stderr, h);
+    held = [];
+    await writeAll(Deno.stderr, chunk);
   }
   return held;
 }

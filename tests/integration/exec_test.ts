@@ -59,6 +59,19 @@ Deno.test("exec: code, streams, env, user, workdir; 125/126/127; -i and -d", opt
     const dir = await sb.berth(["exec", "svc", "/etc"]);
     assertEquals(dir.code, 126);
     assert(/^Error: .*permission denied\n$/.test(dir.stderr), dir.stderr);
+    // The same through crun (its messages have another shape): still one Error line.
+    const crun = [...sb.global, "--runtime", "crun"];
+    await sb.berth(["run", "-d", "--name", "csvc", "--rootfs", rootfs, "sleep", "300"], {
+      global: crun,
+    });
+    const crunMissing = await sb.berth(["exec", "csvc", "/nope"], { global: crun });
+    assertEquals(crunMissing.code, 127);
+    assert(/^Error: [^\n]*\/nope[^\n]*\n$/.test(crunMissing.stderr), crunMissing.stderr);
+    const crunCode = await sb.berth(["exec", "csvc", "sh", "-c", "echo e >&2; exit 5"], {
+      global: crun,
+    });
+    assertEquals([crunCode.code, crunCode.stderr], [5, "e\n"]);
+    await sb.berth(["rm", "-f", "-t", "0", "csvc"], { global: crun });
     // Engine errors: 125.
     const nosuch = await sb.berth(["exec", "nosuch", "true"]);
     assertEquals([nosuch.code, nosuch.stderr.split("\n").length], [125, 2]);

@@ -1,5 +1,5 @@
 import { assertEquals } from "./assert.ts";
-import { execProcess } from "../../src/engine/exec.ts";
+import { execProcess, RUNTIME_FAILURE } from "../../src/engine/exec.ts";
 
 Deno.test("an exec's process is the container's, with the request's changes", () => {
   const base = {
@@ -22,4 +22,20 @@ Deno.test("an exec's process is the container's, with the request's changes", ()
   assertEquals(changed.terminal, true);
   assertEquals(changed.user, { uid: 65534, gid: 65534 });
   assertEquals(changed.capabilities, base.capabilities);
+});
+
+Deno.test("the runtimes' own failure lines are recognised, ordinary output is not", () => {
+  for (
+    const line of [
+      'exec failed: unable to start container process: exec: "/nope": stat /nope: no such file or directory\n',
+      "open executable: Operation not permitted\n",
+      "executable file `/nope` not found in $PATH: No such file or directory\n",
+      'time="2026-11-29T05:00:00Z" level=error msg="x"\n',
+    ]
+  ) assertEquals(RUNTIME_FAILURE.test(line), true, line);
+  for (
+    const line of ["err\n", "compiling…\nx: No such file or directory\n", "warning: deprecated\n"]
+  ) {
+    assertEquals(RUNTIME_FAILURE.test(line), false, line);
+  }
 });
