@@ -74,6 +74,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Global flags to use instead of the sandbox's absolute ones. */
   global?: string[];
+  /** Bytes for berth's stdin, which is then closed (no stdin at all without it). */
+  input?: Uint8Array | string;
 }
 
 /** Make a sandbox under a fresh temp dir. */
@@ -87,12 +89,20 @@ export function sandbox(prefix = "berth-test-"): Sandbox {
       args: ["run", "-A", "--no-config", MAIN, ...(opts.global ?? global), ...args],
       cwd: opts.cwd,
       env: opts.env,
-      stdin: "null",
+      stdin: opts.input === undefined ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
   const berth = async (args: string[], opts: RunOptions = {}) => {
     const child = spawn(args, opts);
+    if (opts.input !== undefined) {
+      const writer = child.stdin.getWriter();
+      const bytes = typeof opts.input === "string"
+        ? new TextEncoder().encode(opts.input)
+        : opts.input;
+      // The container may exit without reading it all: a broken pipe is not the test's failure.
+      writer.write(bytes).then(() => writer.close()).catch(() => {});
+    }
     const timer = setTimeout(() => {
       try {
         child.kill("SIGKILL");

@@ -3,7 +3,7 @@
  * streams, environment, user and working directory as podman's `exec` gives them.
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, MAIN, sandbox } from "../helpers.ts";
+import { busyboxRootfs, sandbox } from "../helpers.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -86,19 +86,10 @@ Deno.test("exec: code, streams, env, user, workdir; 125/126/127; -i and -d", opt
     for (let i = 0; i < input.length; i += 65536) {
       crypto.getRandomValues(input.subarray(i, i + 65536));
     }
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-config", MAIN, ...sb.global, "exec", "-i", "svc", "cat"],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(input);
-    await writer.close();
-    const echoed = await child.output();
+    const echoed = await sb.berth(["exec", "-i", "svc", "cat"], { input });
     assertEquals(echoed.code, 0);
-    assertEquals(echoed.stdout.length, input.length);
-    assert(echoed.stdout.every((b, i) => b === input[i]), "stdin came back byte for byte");
+    assertEquals(echoed.stdoutBytes.length, input.length);
+    assert(echoed.stdoutBytes.every((b, i) => b === input[i]), "stdin came back byte for byte");
     const noInput = await sb.berth(["exec", "svc", "cat"], { timeoutMs: 10_000 });
     assertEquals([noInput.code, noInput.stdout], [0, ""]);
 

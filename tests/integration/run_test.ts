@@ -2,7 +2,7 @@
  * `run`: exit codes, 125/126/127, live streaming, stdout/stderr separation.
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, MAIN, sandbox } from "../helpers.ts";
+import { busyboxRootfs, sandbox } from "../helpers.ts";
 import { pathExists } from "../../src/fs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -481,31 +481,10 @@ Deno.test(
       for (let i = 0; i < input.length; i += 65536) {
         crypto.getRandomValues(input.subarray(i, i + 65536));
       }
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "--no-config",
-          MAIN,
-          ...sb.global,
-          "run",
-          "-i",
-          "--rm",
-          "--rootfs",
-          rootfs,
-          "cat",
-        ],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(input);
-      await writer.close();
-      const out = await child.output();
+      const out = await sb.berth(["run", "-i", "--rm", "--rootfs", rootfs, "cat"], { input });
       assertEquals(out.code, 0);
-      assertEquals(out.stdout.length, input.length);
-      assert(out.stdout.every((b, i) => b === input[i]), "stdin came back byte for byte");
+      assertEquals(out.stdoutBytes.length, input.length);
+      assert(out.stdoutBytes.every((b, i) => b === input[i]), "stdin came back byte for byte");
       const noInput = await sb.berth(["run", "--rm", "--rootfs", rootfs, "cat"], {
         timeoutMs: 10_000,
       });
@@ -563,32 +542,11 @@ Deno.test(
       // -it fed from a pipe: the terminal echoes the input, cat repeats it, and the input's
       // end reaches cat as ^D (an unfinished last line needs two), so nothing hangs.
       for (const [input, expected] of [["hello\n", "hello\r\nhello\r\n"], ["abc", "abcabc"]]) {
-        const child = new Deno.Command(Deno.execPath(), {
-          args: [
-            "run",
-            "-A",
-            "--no-config",
-            MAIN,
-            ...sb.global,
-            "run",
-            "-i",
-            "-t",
-            "--rm",
-            "--rootfs",
-            rootfs,
-            "cat",
-          ],
-          stdin: "piped",
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-        const writer = child.stdin.getWriter();
-        await writer.write(new TextEncoder().encode(input));
-        await writer.close();
-        const out = await child.output();
-        clearTimeout(timer);
-        assertEquals([out.code, new TextDecoder().decode(out.stdout)], [0, expected]);
+        const out = await sb.berth(["run", "-i", "-t", "--rm", "--rootfs", rootfs, "cat"], {
+          input,
+          timeoutMs: 20_000,
+        });
+        assertEquals([out.code, out.stdout], [0, expected]);
       }
       // The log holds the terminal's output as stdout.
       const id =
