@@ -1,5 +1,5 @@
 /**
- * Two filesystem questions asked in several places, answered without throwing.
+ * Filesystem questions asked in several places, answered without throwing for absence.
  *
  * @module
  */
@@ -20,5 +20,15 @@ export function isDirectory(path: string): boolean {
     return Deno.statSync(path).isDirectory;
   } catch {
     return false;
+  }
+}
+
+/** `lstat` of `path`, or null if nothing is there (other errors are thrown). */
+export function lstatOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.lstatSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
   }
 }

@@ -14,6 +14,7 @@ import { mknod, S_IFBLK, S_IFCHR, S_IFIFO, splitDev } from "../image/libc.ts";
 import type { TarEntry, TarHeader } from "../image/tar_reader.ts";
 import { tarEnd, tarHeader, tarPadding } from "../image/tar_writer.ts";
 import { hostLocation, resolveInView, type RootView } from "./root_path.ts";
+import { lstatOrNull } from "../fs.ts";
 
 /** A copy that cannot be done as asked (exit status 125). */
 export class CopyError extends BerthError {}
@@ -168,15 +169,6 @@ export interface PutOptions {
   ignoreDevices: boolean;
   /** How a path of this view is named in messages (`"/x" in container c`, …). */
   describe: (cpath: string) => string;
-}
-
-function lstatOrNull(p: string): Deno.FileInfo | null {
-  try {
-    return Deno.lstatSync(p);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   S_IFIFO,
 } from "./libc.ts";
 import type { TarEntry, TarHeader } from "./tar_reader.ts";
+import { lstatOrNull } from "../fs.ts";
 
 /** What an extraction wrote. */
 export interface LayerStats {
@@ -38,15 +39,6 @@ const WH = ".wh.";
 const OPAQUE = ".wh..wh..opq";
 const OPAQUE_XATTR = "trusted.overlay.opaque";
 const yes = new TextEncoder().encode("y");
-
-function lstatOrNull(p: string): Deno.FileInfo | null {
-  try {
-    return Deno.lstatSync(p);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-}
 
 function isWhiteoutDevice(st: Deno.FileInfo): boolean {
   return st.isCharDevice === true && st.rdev === 0;
