@@ -7,6 +7,8 @@
 import { UsageError } from "../errors.ts";
 import { isDigest } from "./digest.ts";
 import { ImageError } from "./errors.ts";
+import type { ImageRunConfig } from "./types.ts";
+import { goArch } from "../platform.ts";
 
 /** Media types of manifests and indexes. */
 export const MEDIA = {
@@ -81,13 +83,7 @@ export interface ImageConfig {
   architecture?: string;
   os?: string;
   variant?: string;
-  config?: {
-    Entrypoint?: string[] | null;
-    Cmd?: string[] | null;
-    Env?: string[] | null;
-    WorkingDir?: string;
-    User?: string;
-    StopSignal?: string;
+  config?: ImageRunConfig & {
     Labels?: Record<string, string> | null;
     ExposedPorts?: Record<string, unknown>;
     Volumes?: Record<string, unknown>;
@@ -171,8 +167,7 @@ export function parseConfig(bytes: Uint8Array, layerCount: number): ImageConfig 
 
 /** This machine's platform, in OCI terms. */
 export function hostPlatform(): Platform {
-  const arch: Record<string, string> = { x86_64: "amd64", aarch64: "arm64" };
-  const architecture = arch[Deno.build.arch] ?? Deno.build.arch;
+  const architecture = goArch();
   return { os: "linux", architecture, variant: architecture === "arm64" ? "v8" : undefined };
 }
 
