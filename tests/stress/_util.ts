@@ -10,18 +10,10 @@
  */
 import { join } from "node:path";
 import { eventually, type Result, type Sandbox } from "../helpers.ts";
+import { assert, assertEquals } from "../unit/assert.ts";
 
-/** Throw unless `cond` is truthy (JSR's @std/assert is unreachable here). */
-export function assert(cond: unknown, msg = "assertion failed"): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-/** Deep equality via JSON (enough for plain data). */
-export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${msg ? msg + ": " : ""}expected ${e}, got ${a}`);
-}
+/** The suite's assertions are the unit tests' own (JSR's @std/assert is unreachable). */
+export { assert, assertEquals };
 
 /** Throw unless `text` matches `re`. */
 export function assertMatch(text: string, re: RegExp, msg?: string): void {
