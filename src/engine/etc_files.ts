@@ -105,12 +105,11 @@ function readHostFile(path: string): string {
  */
 export function writeEtcFiles(
   dir: string,
-  id: string,
   name: string,
   spec: ContainerSpec,
   rootfsPath: string,
 ): Partial<EtcFiles> {
-  const hostname = containerHostname(spec, id, Deno.hostname());
+  const hostname = spec.hostname; // settled at create (containerHostname)
   const taken = userBinds(spec);
   const files: Partial<EtcFiles> = {};
   const write = (file: string, text: string) => {

@@ -18,7 +18,7 @@ import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./cleanup.ts";
 import { log } from "./log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
-import { containerHostname, writeEtcFiles } from "./etc_files.ts";
+import { writeEtcFiles } from "./etc_files.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
   lastRuntimeError,
@@ -69,8 +69,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       spec: row.spec,
       rootfsPath,
       rlimits: hostRlimits(),
-      hostname: containerHostname(row.spec, id, Deno.hostname()),
-      etcFiles: writeEtcFiles(p.dir, id, row.name, row.spec, rootfsPath),
+      etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
       hostCaps: hostBoundingCaps(),
     });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));

@@ -99,8 +99,6 @@ export interface ConfigInputs {
   /** Absolute path of the root filesystem (a directory or an overlay mount point). */
   rootfsPath: string;
   rlimits: Rlimit[];
-  /** The hostname to set (default `--hostname`, or the host's). */
-  hostname?: string;
   /** Generated `/etc` files to bind over the image's. */
   etcFiles?: Partial<EtcFiles>;
   /** The capabilities berth itself may hand on (its bounding set); all when absent. */
@@ -131,7 +129,7 @@ const READ_ONLY_TMPFS: [string, string][] = [["/tmp", "1777"], ["/var/tmp", "177
 
 /** Build the OCI config object for one container. */
 export function ociConfig(
-  { id, spec, rootfsPath, rlimits, hostname, etcFiles, hostCaps }: ConfigInputs,
+  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps }: ConfigInputs,
 ): Record<string, unknown> {
   // As podman: no more than berth's own bounding set, or the runtime cannot apply them.
   const caps = (spec.privileged ? ALL_CAPS : spec.capabilities ?? DEFAULT_CAPS)
@@ -228,9 +226,9 @@ export function ociConfig(
       },
       args: spec.command,
       // podman tells the process its hostname, unless the user or the image did.
-      env: hostname === undefined || spec.env.some((e) => e.startsWith("HOSTNAME="))
+      env: !spec.hostname || spec.env.some((e) => e.startsWith("HOSTNAME="))
         ? spec.env
-        : [...spec.env, `HOSTNAME=${hostname}`],
+        : [...spec.env, `HOSTNAME=${spec.hostname}`],
       cwd: spec.workdir || "/",
       capabilities: {
         bounding: caps,
@@ -247,7 +245,7 @@ export function ociConfig(
       noNewPrivileges: spec.noNewPrivileges === true,
     },
     root: { path: rootfsPath, readonly: spec.readOnly },
-    hostname: hostname ?? spec.hostname,
+    hostname: spec.hostname,
     mounts,
     annotations: { "berth.autoremove": String(spec.autoRemove) },
     linux: {

@@ -77,10 +77,9 @@ Deno.test("OCI config: netns only for --network none, rlimits, cgroup path, bind
   // generated /etc files are bound before the volumes (a user's bind wins); HOSTNAME is set
   const etc = ociConfig({
     id: "x",
-    spec: { ...spec, readOnly: false },
+    spec: { ...spec, readOnly: false, hostname: "box" },
     rootfsPath: "/r",
     rlimits: [],
-    hostname: "box",
     etcFiles: { hosts: "/d/hosts", hostname: "/d/hostname" },
     // deno-lint-ignore no-explicit-any
   }) as any;
@@ -92,10 +91,9 @@ Deno.test("OCI config: netns only for --network none, rlimits, cgroup path, bind
   assertEquals(etc.process.env, ["PATH=/bin", "HOSTNAME=box"]);
   const ownName = ociConfig({
     id: "x",
-    spec: { ...spec, env: ["HOSTNAME=mine"] },
+    spec: { ...spec, env: ["HOSTNAME=mine"], hostname: "box" },
     rootfsPath: "/r",
     rlimits: [],
-    hostname: "box",
     // deno-lint-ignore no-explicit-any
   }) as any;
   assertEquals(ownName.process.env, ["HOSTNAME=mine"]);
