@@ -28,6 +28,7 @@ import {
   parseUlimit,
 } from "./run_options.ts";
 import { log } from "../engine/log.ts";
+import { readProcLimits } from "../oci/limits.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
 export const CREATE_FLAGS: FlagTable = {
@@ -146,9 +147,11 @@ export async function buildSpec(
       );
     } else tmpfs.push(m.tmpfs);
   }
-  const hostHard = hostHardLimits(readProcLimits());
   const ulimits = list(p, "ulimit").map(parseUlimit);
-  for (const u of ulimits) checkUlimit(u, hostHard);
+  if (ulimits.length) {
+    const hostHard = hostHardLimits(readProcLimits());
+    for (const u of ulimits) checkUlimit(u, hostHard);
+  }
   const resources = parseResources({
     memory: str(p, "memory"),
     memorySwap: str(p, "memory-swap"),
@@ -437,14 +440,6 @@ export function applyCapabilityFlags(add: string[], drop: string[]): string[] | 
 /** berth's own environment as `K=V` entries (`--env-host`). */
 function hostEnv(): string[] {
   return Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`);
-}
-
-function readProcLimits(): string {
-  try {
-    return Deno.readTextFileSync("/proc/self/limits");
-  } catch {
-    return "";
-  }
 }
 
 /** Non-blank, non-comment lines of a file given to a flag. */

@@ -8,7 +8,9 @@
  */
 import { UsageError } from "../errors.ts";
 import type { ResourceSpec, TmpfsSpec, VolumeSpec } from "../engine/spec.ts";
-import type { Rlimit } from "../oci/limits.ts";
+import { parseProcLimits, RLIM_INFINITY, type Rlimit } from "../oci/limits.ts";
+
+export { RLIM_INFINITY };
 
 const ULIMITS: Record<string, string> = {
   as: "RLIMIT_AS",
@@ -28,9 +30,6 @@ const ULIMITS: Record<string, string> = {
   sigpending: "RLIMIT_SIGPENDING",
   stack: "RLIMIT_STACK",
 };
-
-/** The largest rlimit value: RLIM_INFINITY, what `-1` and "unlimited" mean. */
-export const RLIM_INFINITY = 2 ** 64 - 1;
 
 /**
  * `--ulimit NAME=SOFT[:HARD]` (`-1` is unlimited; HARD defaults to SOFT).
@@ -55,38 +54,9 @@ export function parseUlimit(arg: string): Rlimit {
   return { type, soft, hard };
 }
 
-/**
- * The host's hard limit for each rlimit, from `/proc/self/limits` text ("unlimited" →
- * {@linkcode RLIM_INFINITY}).
- */
+/** The host's hard limit for each rlimit, from `/proc/self/limits` text. */
 export function hostHardLimits(text: string): Record<string, number> {
-  const labels: Record<string, string> = {
-    "Max cpu time": "RLIMIT_CPU",
-    "Max file size": "RLIMIT_FSIZE",
-    "Max data size": "RLIMIT_DATA",
-    "Max stack size": "RLIMIT_STACK",
-    "Max core file size": "RLIMIT_CORE",
-    "Max resident set": "RLIMIT_RSS",
-    "Max processes": "RLIMIT_NPROC",
-    "Max open files": "RLIMIT_NOFILE",
-    "Max locked memory": "RLIMIT_MEMLOCK",
-    "Max address space": "RLIMIT_AS",
-    "Max file locks": "RLIMIT_LOCKS",
-    "Max pending signals": "RLIMIT_SIGPENDING",
-    "Max msgqueue size": "RLIMIT_MSGQUEUE",
-    "Max nice priority": "RLIMIT_NICE",
-    "Max realtime priority": "RLIMIT_RTPRIO",
-    "Max realtime timeout": "RLIMIT_RTTIME",
-  };
-  const out: Record<string, number> = {};
-  for (const line of text.split("\n")) {
-    for (const [label, type] of Object.entries(labels)) {
-      if (!line.startsWith(label)) continue;
-      const hard = line.slice(label.length).trim().split(/\s+/)[1];
-      out[type] = hard === "unlimited" ? RLIM_INFINITY : Number(hard);
-    }
-  }
-  return out;
+  return Object.fromEntries(parseProcLimits(text).map((r) => [r.type, r.hard]));
 }
 
 /**
