@@ -5,6 +5,7 @@
  * @module
  */
 import type { GlobalOptions } from "../engine/context.ts";
+import { writeAll } from "../io.ts";
 
 /** One berth command (`run`, `wait`, `ps`, …). */
 export interface Command {
@@ -26,8 +27,4 @@ export async function errOut(text: string): Promise<void> {
   await writeAll(Deno.stderr, new TextEncoder().encode(text));
 }
 
-/** Write every byte of `data` to `w`. */
-export async function writeAll(w: { write(p: Uint8Array): Promise<number> }, data: Uint8Array) {
-  let off = 0;
-  while (off < data.length) off += await w.write(data.subarray(off));
-}
+export { writeAll };

@@ -12,6 +12,7 @@ import { syncAndCheck } from "./monitor_check.ts";
 import { log } from "./log.ts";
 import { lastRuntimeError, resolveRuntime } from "../oci/runtime.ts";
 import { SIGNALS } from "../cli/signals.ts";
+import { writeAll } from "../io.ts";
 
 /** What `exec` was asked to run. */
 export interface ExecRequest {
@@ -174,8 +175,4 @@ async function relayStderr(stream: ReadableStream<Uint8Array>): Promise<Uint8Arr
     await writeAll(Deno.stderr, chunk);
   }
   return held;
-}
-
-async function writeAll(w: { write(p: Uint8Array): Promise<number> }, data: Uint8Array) {
-  for (let off = 0; off < data.length;) off += await w.write(data.subarray(off));
 }

@@ -11,6 +11,7 @@ import { decompress } from "./decompress.ts";
 import { cleanEntryPath } from "./entry_path.ts";
 import { ImageError } from "./errors.ts";
 import { readTar } from "./tar_reader.ts";
+import { writeAll } from "../io.ts";
 
 /** An unpacked archive. */
 export interface UnpackedArchive {
@@ -45,8 +46,7 @@ export async function unpackArchive(
       const f = await Deno.open(abs, { createNew: true, write: true, mode: 0o600 });
       try {
         for await (const chunk of e.body()) {
-          let off = 0;
-          while (off < chunk.length) off += await f.write(chunk.subarray(off));
+          await writeAll(f, chunk);
         }
       } finally {
         f.close();

@@ -11,6 +11,7 @@ import { ImageError } from "./errors.ts";
 import { withLock } from "./lock.ts";
 import { fileChunks } from "./file_chunks.ts";
 import { blobPath, type ImagePaths, tmpPath } from "./paths.ts";
+import { writeAll } from "../io.ts";
 
 /** True if the blob is stored. */
 export function hasBlob(p: ImagePaths, digest: string): boolean {
@@ -102,8 +103,7 @@ async function writeHashed(
       if (size >= 0 && h.bytes > size) {
         throw new ImageError(`blob is larger than its declared ${size} bytes`);
       }
-      let off = 0;
-      while (off < chunk.length) off += await f.write(chunk.subarray(off));
+      await writeAll(f, chunk);
       progress?.(h.bytes);
     }
     await f.sync();

@@ -15,6 +15,7 @@ import { fileChunks } from "./file_chunks.ts";
 import { localName } from "./reference.ts";
 import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
 import type { ImageRow } from "../store/images.ts";
+import { writeAll } from "../io.ts";
 
 /**
  * Import `input` (a file, or `-` for stdin) as an image named `ref` (if given), with the
@@ -51,8 +52,7 @@ export async function importTarball(
         const tee = async function* () {
           for await (const chunk of src) {
             if (head.length === 0) head.push(chunk.slice(0, 4));
-            let off = 0;
-            while (off < chunk.length) off += await f.write(chunk.subarray(off));
+            await writeAll(f, chunk);
             yield chunk;
           }
         };

@@ -16,18 +16,12 @@ import { fileChunks } from "./file_chunks.ts";
 import { decompress } from "./decompress.ts";
 import { digestHex, hasher, hashing } from "./digest.ts";
 import { ImageError } from "./errors.ts";
+import { writeAll, type Writer } from "../io.ts";
 
 const enc = new TextEncoder();
 
 /** Where an archive is written. */
-export interface ArchiveSink {
-  write(p: Uint8Array): Promise<number>;
-}
-
-async function writeAll(w: ArchiveSink, data: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < data.length) off += await w.write(data.subarray(off));
-}
+export type ArchiveSink = Writer;
 
 /** The archive formats `save` writes. */
 export type SaveFormat = "docker-archive" | "oci-archive";
