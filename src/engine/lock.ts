@@ -8,22 +8,45 @@
  */
 import type { Engine } from "./context.ts";
 import { containerPaths } from "./paths.ts";
+import { pathExists } from "../fs.ts";
 
-/** Run `fn` holding the exclusive lock of container `id`. */
+/**
+ * Run `fn` holding the exclusive lock of container `id`. Whoever holds it when the container
+ * is gone (removed by `fn`, or before: a late cleanup, a second `rm`) deletes the lock file,
+ * so a removed container leaves none behind.
+ */
 export async function withContainerLock<T>(
   engine: Engine,
   id: string,
   fn: () => Promise<T> | T,
 ): Promise<T> {
-  return await withFileLock(containerPaths(engine.paths, id).lockFile, fn);
+  const p = containerPaths(engine.paths, id);
+  return await withFileLock(p.lockFile, fn, () => {
+    if (!pathExists(p.dir)) {
+      try {
+        Deno.removeSync(p.lockFile);
+      } catch { /* absent */ }
+    }
+  });
 }
 
-/** Run `fn` holding an exclusive `flock` on `path` (created if absent). */
-export async function withFileLock<T>(path: string, fn: () => Promise<T> | T): Promise<T> {
+/**
+ * Run `fn` holding an exclusive `flock` on `path` (created if absent); `beforeUnlock` runs
+ * last, still holding it.
+ */
+export async function withFileLock<T>(
+  path: string,
+  fn: () => Promise<T> | T,
+  beforeUnlock?: () => void,
+): Promise<T> {
   const file = await Deno.open(path, { create: true, write: true });
   try {
     await file.lock(true);
-    return await fn();
+    try {
+      return await fn();
+    } finally {
+      beforeUnlock?.();
+    }
   } finally {
     file.close();
   }

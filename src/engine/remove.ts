@@ -47,11 +47,9 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
     }
   }
   immediate(engine.store, () => deleteContainer(engine.store, id));
-  for (const f of [p.exitFile, p.lockFile]) {
-    try {
-      Deno.removeSync(f);
-    } catch { /* absent */ }
-  }
+  try {
+    Deno.removeSync(p.exitFile); // the lock file goes as the lock is released (lock.ts)
+  } catch { /* absent */ }
   notifyChange(engine, id);
   try {
     Deno.removeSync(p.notifyFile);

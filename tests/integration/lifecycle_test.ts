@@ -111,6 +111,8 @@ Deno.test(
       assertEquals(w.stdout, ids.map((_, i) => `${i * 5}\n`).join(""));
       const runtimeState = Array.from(Deno.readDirSync(join(sb.runroot, "runtime", "runc")));
       assertEquals(runtimeState.length, 0);
+      // nor lock files of the removed containers
+      assertEquals(Array.from(Deno.readDirSync(join(sb.runroot, "locks"))).map((e) => e.name), []);
     } finally {
       await sb.cleanup();
     }
