@@ -29,6 +29,8 @@ export interface Attachment {
   pump: ReturnType<typeof openLogPump>;
   /** Tells conmon's cleanup process that this process will clean up (see main.ts). */
   attachPid: string;
+  /** Close the log and withdraw the claim to clean up. */
+  close(): void;
 }
 
 /**
@@ -44,7 +46,17 @@ export function prepareAttach(engine: Engine, row: ContainerRow): Attachment {
   const attachPid = containerPaths(engine.paths, row.id).attachPidFile;
   Deno.mkdirSync(dirname(attachPid), { recursive: true });
   Deno.writeTextFileSync(attachPid, `${Deno.pid}\n`);
-  return { pump: openLogPump(log, undefined, offset), attachPid };
+  const pump = openLogPump(log, undefined, offset);
+  return {
+    pump,
+    attachPid,
+    close() {
+      pump.close();
+      try {
+        Deno.removeSync(attachPid);
+      } catch { /* removed with the container */ }
+    },
+  };
 }
 
 /**
@@ -99,10 +111,7 @@ export async function attachUntilExit(
   } finally {
     if (rawTerminal) Deno.stdin.setRaw(false);
     stdin?.close();
-    attachment.pump.close();
-    try {
-      Deno.removeSync(attachment.attachPid);
-    } catch { /* removed with the container */ }
+    attachment.close();
     for (const { sig, handler } of proxies) {
       try {
         Deno.removeSignalListener(sig, handler);
@@ -123,7 +132,7 @@ export async function startOrDiscard(
   try {
     await startContainer(engine, row.id);
   } catch (err) {
-    attachment?.pump.close();
+    attachment?.close();
     if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
     throw err;
   }

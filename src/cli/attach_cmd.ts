@@ -35,10 +35,7 @@ export const attachCommand: Command = {
     const attachment = prepareAttach(engine, found);
     const row = syncContainer(engine, found.id);
     if (!row || row.state !== "running") {
-      attachment.pump.close();
-      try {
-        Deno.removeSync(attachment.attachPid);
-      } catch { /* gone with the container */ }
+      attachment.close();
       throw new StateError(
         "you can only attach to running containers: container state improper",
       );
