@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { busyboxRootfs, type Sandbox, sandbox, withDb } from "../helpers.ts";
+import { SCHEMA_VERSION } from "../../src/store/db.ts";
 import {
   assert,
   assertEquals,
@@ -286,7 +287,9 @@ Deno.test({
           assertEquals(fileId(db), id, "database bytes unchanged");
         }
       } finally {
-        await withDb(sb, (db) => db.exec("PRAGMA user_version = 2")).catch(() => {});
+        await withDb(sb, (db) => db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`)).catch(
+          () => {},
+        );
         await sb.cleanup();
       }
     });
