@@ -28,6 +28,7 @@ import {
   parseUlimit,
 } from "./run_options.ts";
 import { log } from "../engine/log.ts";
+import { mergeEnv } from "../engine/env.ts";
 import { readProcLimits } from "../oci/limits.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
@@ -404,15 +405,7 @@ export function parseEnvText(text: string, path: string): string[] {
   return out;
 }
 
-/** Later entries override earlier ones with the same name; order of first appearance kept. */
-export function mergeEnv(entries: string[]): string[] {
-  const map = new Map<string, string>();
-  for (const e of entries) {
-    const eq = e.indexOf("=");
-    map.set(eq === -1 ? e : e.slice(0, eq), e);
-  }
-  return [...map.values()];
-}
+export { mergeEnv };
 
 /**
  * The capability set after `--cap-add`/`--cap-drop` (names with or without `CAP_`, any case;

@@ -11,8 +11,9 @@ import { containerPaths } from "./paths.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { log } from "./log.ts";
 import { lastRuntimeError, resolveRuntime } from "../oci/runtime.ts";
-import { SIGNALS } from "../cli/signals.ts";
+import { forwardSignals, SIGNALS } from "../cli/signals.ts";
 import { writeAll } from "../io.ts";
+import { mergeEnv } from "./env.ts";
 
 /** What `exec` was asked to run. */
 export interface ExecRequest {
@@ -34,24 +35,16 @@ export function execProcess(
   req: ExecRequest,
   user?: { uid: number; gid: number },
 ): Record<string, unknown> {
-  const env = new Map<string, string>();
-  for (const e of [...(base.env as string[] ?? []), ...req.env]) {
-    const eq = e.indexOf("=");
-    env.set(eq === -1 ? e : e.slice(0, eq), e);
-  }
   return {
     ...base,
     terminal: req.tty,
     args: req.command,
-    env: [...env.values()],
+    env: mergeEnv([...(base.env as string[] ?? []), ...req.env]),
     cwd: req.workdir ?? base.cwd ?? "/",
     // Another user does not inherit the container user's supplementary groups.
     ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}),
   };
 }
-
-/** Signals a foreground exec passes on to its process (through the runtime). */
-const FORWARDED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 
 /**
  * Run `req` in container `id` and return its exit status (128+N after signal N; 0 at once
@@ -108,16 +101,10 @@ export async function execInContainer(
     stderr: req.detach ? "null" : "piped",
   }).spawn();
   const stderr = req.detach ? Promise.resolve([]) : relayStderr(child.stderr);
-  const forward = FORWARDED.map((sig) => {
-    const handler = () => {
-      try {
-        child.kill(sig); // the runtime passes it on to the process
-      } catch { /* already gone */ }
-    };
+  const stopForwarding = forwardSignals((sig) => {
     try {
-      Deno.addSignalListener(sig, handler);
-    } catch { /* not supported here */ }
-    return { sig, handler };
+      child.kill(sig); // the runtime passes it on to the process
+    } catch { /* already gone */ }
   });
   try {
     const status = await child.status;
@@ -134,11 +121,7 @@ export async function execInContainer(
     if (status.signal) return 128 + (SIGNALS[status.signal.slice(3)] ?? 0);
     return status.code;
   } finally {
-    for (const { sig, handler } of forward) {
-      try {
-        Deno.removeSignalListener(sig, handler);
-      } catch { /* ignore */ }
-    }
+    stopForwarding();
     for (const f of [processFile, logFile]) {
       try {
         Deno.removeSync(f);
