@@ -17,12 +17,9 @@ import { openLogPump } from "../logs/pump.ts";
 import { errOut } from "./command.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import { SIGNALS } from "./signals.ts";
+import { forwardSignals, SIGNALS } from "./signals.ts";
 import { type AttachConnection, connectAttach, feedStdin } from "../monitor/attach_socket.ts";
 import { log } from "../engine/log.ts";
-
-/** Signals a foreground berth forwards to its container (podman's --sig-proxy). */
-const PROXIED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 
 /** An open log, prepared before start so no output can be missed. */
 export interface Attachment {
@@ -84,15 +81,9 @@ export async function attachUntilExit(
       log("debug", `attach stdin: ${(err as Error).message}`);
     }
   }
-  const proxies = (row.spec.sigProxy === false ? [] : PROXIED).map((sig) => {
-    const handler = () => {
-      const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
-      runtimeKill(rt, row.id, SIGNALS[sig.slice(3)]).catch(() => {});
-    };
-    try {
-      Deno.addSignalListener(sig, handler);
-    } catch { /* not supported here */ }
-    return { sig, handler };
+  const stopForwarding = row.spec.sigProxy === false ? () => {} : forwardSignals((sig) => {
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+    runtimeKill(rt, row.id, SIGNALS[sig.slice(3)]).catch(() => {});
   });
   try {
     await attachment.pump.pump();
@@ -112,11 +103,7 @@ export async function attachUntilExit(
     if (rawTerminal) Deno.stdin.setRaw(false);
     stdin?.close();
     attachment.close();
-    for (const { sig, handler } of proxies) {
-      try {
-        Deno.removeSignalListener(sig, handler);
-      } catch { /* ignore */ }
-    }
+    stopForwarding();
   }
 }
 

@@ -2,7 +2,7 @@
  * `run`: exit codes, 125/126/127, live streaming, stdout/stderr separation.
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, sandbox } from "../helpers.ts";
+import { busyboxRootfs, eventually, sandbox } from "../helpers.ts";
 import { pathExists } from "../../src/fs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -435,6 +435,67 @@ Deno.test(
       assert(tooMany.stderr.includes("exceeds the host's"), tooMany.stderr);
     } finally {
       Deno.removeSync(host, { recursive: true });
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "a foreground run and exec pass SIGTERM on; --sig-proxy=false does not",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    const trap = (code: number, flag: string) =>
+      `trap 'exit ${code}' TERM; touch ${flag}; while :; do sleep 0.1; done`;
+    const exists = async (path: string) =>
+      (await sb.berth(["exec", "svc", "test", "-e", path])).code === 0;
+    try {
+      await sb.berth(["run", "-d", "--name", "svc", "--rootfs", `${rootfs}:O`, "sleep", "300"]);
+      // run: the signal reaches the container, whose own code comes back.
+      const run = sb.spawn([
+        "run",
+        "--rm",
+        "--name",
+        "fg",
+        "--rootfs",
+        `${rootfs}:O`,
+        "sh",
+        "-c",
+        trap(7, "/tmp/r"),
+      ]);
+      await eventually(async () =>
+        (await sb.berth(["exec", "fg", "test", "-e", "/tmp/r"])).code === 0
+      );
+      run.kill("SIGTERM");
+      assertEquals((await run.output()).code, 7);
+      // exec: the runtime passes it on to the exec'd process.
+      const exec = sb.spawn(["exec", "svc", "sh", "-c", trap(9, "/tmp/e")]);
+      await eventually(() => exists("/tmp/e"));
+      exec.kill("SIGTERM");
+      assertEquals((await exec.output()).code, 9);
+      // --sig-proxy=false: berth itself dies of the signal; the container runs on.
+      const plain = sb.spawn([
+        "run",
+        "--sig-proxy=false",
+        "--name",
+        "np",
+        "--rootfs",
+        `${rootfs}:O`,
+        "sh",
+        "-c",
+        trap(5, "/tmp/n"),
+      ]);
+      await eventually(async () =>
+        (await sb.berth(["exec", "np", "test", "-e", "/tmp/n"])).code === 0
+      );
+      plain.kill("SIGTERM");
+      await plain.output();
+      assertEquals(
+        (await sb.berth(["inspect", "--format", "{{.State.Status}}", "np"])).stdout,
+        "running\n",
+      );
+    } finally {
       await sb.cleanup();
     }
   },
