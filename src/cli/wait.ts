@@ -12,8 +12,8 @@ import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findRemovedExitCode, tryFindContainer } from "../engine/lookup.ts";
 import { parseConditions, waitForContainer } from "../engine/wait.ts";
-import { listContainers } from "../store/containers.ts";
 import { printUsage } from "./run.ts";
+import { targetsOrLatest } from "./latest.ts";
 
 /** `wait` */
 export const waitCommand: Command = {
@@ -30,23 +30,14 @@ export const waitCommand: Command = {
     const conditions = parseConditions(list(p, "condition"));
     const intervalMs = parseDuration(str(p, "interval") ?? "250ms", "--interval");
     if (intervalMs <= 0) throw new UsageError("--interval must be positive");
-    if (bool(p, "latest") && p.positionals.length) {
-      throw new UsageError("--latest and containers cannot be used together");
-    }
-    if (!bool(p, "latest") && p.positionals.length === 0) {
-      throw new UsageError("wait requires a name, id, or the --latest flag");
-    }
     const engine = await openEngine(global);
-    const ids = bool(p, "latest")
-      ? [listContainers(engine.store).at(-1)?.id ?? ""]
-      : p.positionals.map((arg) => {
-        const row = tryFindContainer(engine, arg);
-        if (row) return row.id;
-        const gone = findRemovedExitCode(engine, arg);
-        if (gone) return gone.id;
-        throw new NoSuchContainerError(arg);
-      });
-    if (ids[0] === "") throw new UsageError("no containers to wait for");
+    const ids = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "wait").map((arg) => {
+      const row = tryFindContainer(engine, arg);
+      if (row) return row.id;
+      const gone = findRemovedExitCode(engine, arg);
+      if (gone) return gone.id;
+      throw new NoSuchContainerError(arg);
+    });
     let status = 0;
     for (const id of ids) {
       try {
