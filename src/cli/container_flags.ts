@@ -103,7 +103,6 @@ const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 export interface CreateRequest {
   spec: ContainerSpec;
   name?: string;
-  cidfile?: string;
 
   replace: boolean;
 }
@@ -125,12 +124,6 @@ export async function buildSpec(
     );
   }
   const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
-  const cidfile = str(p, "cidfile");
-  if (cidfile !== undefined && pathExists(cidfile)) {
-    throw new UsageError(
-      `container id file exists. Ensure another container is not using it or delete ${cidfile}`,
-    );
-  }
   const name = str(p, "name");
   const network = str(p, "network") ?? str(p, "net") ?? "host";
   if (network !== "host" && network !== "none") {
@@ -261,7 +254,6 @@ export async function buildSpec(
   const user = parseImageUser(str(p, "user") ?? imageUser, lowerDirs);
   return {
     name,
-    cidfile,
 
     replace: bool(p, "replace"),
     spec: {

@@ -5,7 +5,7 @@
  */
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { bool, type Parsed, parseFlags } from "./args.ts";
+import { bool, type Parsed, parseFlags, str } from "./args.ts";
 import { buildSpec, CREATE_FLAGS } from "./container_flags.ts";
 import { type Engine, type GlobalOptions, openEngine } from "../engine/context.ts";
 import { createContainer } from "../engine/create.ts";
@@ -21,11 +21,12 @@ export async function createFromRequest(
   global: GlobalOptions,
   p: Parsed,
 ): Promise<ContainerRow> {
-  const req = await buildSpec(engine, p, global.runtime);
-  // Claim the cidfile first: a cidfile that cannot be written rejects the command before a
-  // container exists (podman leaves one behind).
-  const cid = req.cidfile === undefined ? undefined : openCidfile(req.cidfile);
+  // Claim the cidfile first: one that exists or cannot be written rejects the command before
+  // an image is pulled or a container exists (podman leaves one behind).
+  const cidfile = str(p, "cidfile");
+  const cid = cidfile === undefined ? undefined : openCidfile(cidfile);
   try {
+    const req = await buildSpec(engine, p, global.runtime);
     if (req.replace && req.name) {
       const old = tryFindContainer(engine, req.name);
       if (old && old.name === req.name) await removeContainer(engine, old.id, { force: true });
@@ -39,7 +40,7 @@ export async function createFromRequest(
   } catch (err) {
     if (cid) {
       cid.close();
-      Deno.removeSync(req.cidfile!);
+      Deno.removeSync(cidfile!);
     }
     throw err;
   }
