@@ -11,7 +11,7 @@ import { type ContainerRow, deleteContainer } from "../store/containers.ts";
 import { immediate } from "../store/db.ts";
 import type { Engine } from "./context.ts";
 import { containerPaths } from "./paths.ts";
-import { hasProcess } from "./states.ts";
+import { canRemoveWithoutForce } from "./states.ts";
 import { mutate, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { unmountRootfs } from "./rootfs.ts";
@@ -78,7 +78,7 @@ export async function removeContainer(
     const outcome = await withContainerLock(engine, id, async () => {
       const row = syncAndCheck(engine, id);
       if (!row) return "gone" as const;
-      if (hasProcess(row.state)) {
+      if (!canRemoveWithoutForce(row.state)) {
         if (!opts.force) {
           throw new ContainerRunningError(
             `cannot remove container ${id} as it is ${row.state} - running or paused containers cannot be removed without force: container state improper`,

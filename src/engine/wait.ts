@@ -11,7 +11,7 @@ import { NoSuchExitCodeError, UsageError } from "../errors.ts";
 import { getExitCode } from "../store/exit_codes.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
-import { isState, type State, STATES } from "./states.ts";
+import { isDone, isState, type State, STATES } from "./states.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
 import { watchContainer } from "./notify.ts";
@@ -95,7 +95,7 @@ export async function waitForContainer(
       await opts.onTick?.(row);
       if (!row) return codeOfRemoved(engine, id);
       if (wantExit) {
-        if (row.state === "exited" || row.state === "created" || row.state === "removing") {
+        if (isDone(row.state)) {
           return codeOfDone(engine, row);
         }
         if (row.state === "stopped") {

@@ -54,14 +54,3 @@ export function openLogPump(path: string, sink: RecordSink = toStdio, offset = 0
     },
   };
 }
-
-/** Read every record of the log at `path` (empty if it does not exist). */
-export async function readAllRecords(path: string): Promise<LogRecord[]> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch {
-    return [];
-  }
-  return parseRecords(bytes).records;
-}
