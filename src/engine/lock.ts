@@ -31,17 +31,18 @@ export async function withContainerLock<T>(
 }
 
 /**
- * Run `fn` holding an exclusive `flock` on `path` (created if absent); `beforeUnlock` runs
- * last, still holding it.
+ * Run `fn` holding a `flock` on `path` (created if absent): exclusive unless `shared`;
+ * `beforeUnlock` runs last, still holding it. The kernel drops it if the process dies.
  */
 export async function withFileLock<T>(
   path: string,
   fn: () => Promise<T> | T,
   beforeUnlock?: () => void,
+  shared = false,
 ): Promise<T> {
   const file = await Deno.open(path, { create: true, write: true });
   try {
-    await file.lock(true);
+    await file.lock(!shared);
     try {
       return await fn();
     } finally {

@@ -147,7 +147,6 @@ export async function adoptBlobFile(
   if (move) {
     await withLock(p.locksDir, `blob-${digestHex(got.digest)}`, () => {
       if (!hasBlob(p, got.digest)) Deno.renameSync(path, blobPath(p, got.digest));
-      return Promise.resolve();
     });
   } else {
     await ensureBlob(p, got.digest, got.size, () => fileChunks(path));

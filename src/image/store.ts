@@ -35,6 +35,8 @@ import {
   localName,
   parseReference,
 } from "./reference.ts";
+import { pathExists } from "../fs.ts";
+import { withFileLock } from "../engine/lock.ts";
 
 /** What image operations need: the database, the store paths, a clock. */
 export interface ImageCtx {
@@ -56,15 +58,9 @@ export function imageCtx(engine: Engine): ImageCtx {
 export async function withGcLock<T>(
   ctx: ImageCtx,
   exclusive: boolean,
-  fn: () => Promise<T>,
+  fn: () => Promise<T> | T,
 ): Promise<T> {
-  const f = await Deno.open(join(ctx.paths.locksDir, "gc.lock"), { create: true, write: true });
-  try {
-    await f.lock(exclusive);
-    return await fn();
-  } finally {
-    f.close();
-  }
+  return await withFileLock(join(ctx.paths.locksDir, "gc.lock"), fn, undefined, !exclusive);
 }
 
 /** Called before and after each layer is extracted. */
@@ -281,15 +277,10 @@ export async function collectGarbage(ctx: ImageCtx): Promise<GcResult> {
       if (pid && pidAlive(pid)) continue;
       Deno.removeSync(join(ctx.paths.tmpDir, e.name), { recursive: true });
     }
-    return Promise.resolve(result);
+    return result;
   });
 }
 
 function pidAlive(pid: number): boolean {
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
+  return pathExists(`/proc/${pid}`);
 }
