@@ -8,12 +8,10 @@ import type { Engine } from "../engine/context.ts";
 import { imageNames } from "../store/images.ts";
 import { authFilePath, getCreds } from "./auth_file.ts";
 import { NoSuchImageError } from "./errors.ts";
-import { ensureLayer } from "./extract.ts";
 import { pullImage, type PullOptions } from "./pull.ts";
 import { parseReference, storedName } from "./reference.ts";
-import { imageConfig, imageCtx, lookupImage, lowerDirs } from "./store.ts";
+import { ensureLayers, imageConfig, imageCtx, lookupImage, lowerDirs } from "./store.ts";
 import { pullProgress } from "./progress.ts";
-import { layerDiff } from "./paths.ts";
 import type { PullPolicy, ResolvedImage } from "./types.ts";
 
 /**
@@ -47,14 +45,10 @@ export async function resolveImageForContainer(
     });
     name = storedName(parseReference(ref));
   }
-  for (const [i, l] of row.layers.entries()) {
-    const below = row.layers.slice(0, i).map((b) => layerDiff(ctx.paths, b.diffId)).reverse();
-    await ensureLayer(ctx.paths, l.digest, l.diffId, below);
-  }
+  await ensureLayers(ctx, row.layers);
   const cfg = imageConfig(row).config ?? {};
-  if (name === undefined || !imageNames(ctx.store, row.id).includes(name)) {
-    name = imageNames(ctx.store, row.id)[0] ?? row.id;
-  }
+  const names = imageNames(ctx.store, row.id);
+  if (name === undefined || !names.includes(name)) name = names[0] ?? row.id;
   return {
     id: row.id,
     name,

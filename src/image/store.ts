@@ -90,14 +90,9 @@ export async function commitImage(
     mediaType: l.mediaType,
     size: l.size,
   }));
+  await ensureLayers(ctx, layers, onLayer);
   let size = 0;
-  for (const [i, l] of layers.entries()) {
-    onLayer?.(i, l.diffId, "start");
-    const below = layers.slice(0, i).map((b) => layerDiff(ctx.paths, b.diffId)).reverse();
-    await ensureLayer(ctx.paths, l.digest, l.diffId, below);
-    onLayer?.(i, l.diffId, "done");
-    size += layerSize(ctx.paths, l.diffId);
-  }
+  for (const l of layers) size += layerSize(ctx.paths, l.diffId);
   const row: ImageRow = {
     id: digestHex(m.config.digest),
     digest: sha256(manifestBytes),
@@ -131,6 +126,23 @@ export function imageConfig(row: ImageRow): ImageConfig {
 /** The extracted layer directories of an image, topmost first. */
 export function lowerDirs(ctx: ImageCtx, row: ImageRow): string[] {
   return row.layers.map((l) => layerDiff(ctx.paths, l.diffId)).reverse();
+}
+
+/**
+ * Extract every layer of an image that is not on disk yet (each over the ones below it),
+ * telling `onLayer` as each starts and is done.
+ */
+export async function ensureLayers(
+  ctx: ImageCtx,
+  layers: { digest: string; diffId: string }[],
+  onLayer?: (index: number, diffId: string, phase: "start" | "done") => void,
+): Promise<void> {
+  for (const [i, l] of layers.entries()) {
+    onLayer?.(i, l.diffId, "start");
+    const below = layers.slice(0, i).map((b) => layerDiff(ctx.paths, b.diffId)).reverse();
+    await ensureLayer(ctx.paths, l.digest, l.diffId, below);
+    onLayer?.(i, l.diffId, "done");
+  }
 }
 
 /**
