@@ -12,8 +12,6 @@ export interface ByteReader {
   readSome(max: number): Promise<Uint8Array | null>;
   /** Discard `n` bytes. Throws if the stream ends first. */
   skip(n: number): Promise<void>;
-  /** Read and discard everything left; returns how many bytes that was. */
-  drain(): Promise<number>;
 }
 
 /** Wrap `source` in a {@linkcode ByteReader}. */
@@ -72,14 +70,5 @@ export function byteReader(source: AsyncIterable<Uint8Array>): ByteReader {
     }
   }
 
-  async function drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const part = await readSome(1 << 30);
-      if (part === null) return total;
-      total += part.length;
-    }
-  }
-
-  return { readExact, readSome, skip, drain };
+  return { readExact, readSome, skip };
 }

@@ -4,7 +4,6 @@
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
-import { ImageError } from "./errors.ts";
 
 /** A validated `sha256:<64 hex>` digest. */
 export type Digest = `sha256:${string}`;
@@ -14,16 +13,6 @@ const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 /** True if `s` is a well-formed sha256 digest. */
 export function isDigest(s: string): s is Digest {
   return DIGEST_RE.test(s);
-}
-
-/**
- * Check that `s` is a sha256 digest (the only algorithm berth accepts) and return it.
- *
- * @throws {ImageError} otherwise
- */
-export function parseDigest(s: string, what = "digest"): Digest {
-  if (!isDigest(s)) throw new ImageError(`invalid ${what} "${s}" (only sha256 is supported)`);
-  return s;
 }
 
 /** The hex part of a digest. */

@@ -57,8 +57,6 @@ export class LibcError extends Error {
   }
 }
 
-/** File type bits of `st_mode`. */
-export const S_IFMT = 0o170000;
 /** Character device. */
 export const S_IFCHR = 0o020000;
 /** Block device. */

@@ -178,8 +178,3 @@ export function tagImage(ctx: ImageCtx, source: string, targets: string[]): void
     writeIndexJson(ctx);
   });
 }
-
-/** Whether the store still has an image (for tests and `exists`). */
-export function imageExists(ctx: ImageCtx, ref: string): boolean {
-  return findImage(ctx, ref) !== undefined;
-}
