@@ -7,7 +7,7 @@
  * @module
  */
 import type { ImageRow } from "../store/images.ts";
-import { ensureBlob, hasBlob, putBlobBytes } from "./blobs.ts";
+import { ensureBlob, putBlobBytes } from "./blobs.ts";
 import { isDigest, sha256 } from "./digest.ts";
 import { ImageError, RegistryError } from "./errors.ts";
 import {
@@ -117,10 +117,7 @@ export async function pullImage(
       const worker = async () => {
         while (next < blobs.length) {
           const d = blobs[next++];
-          if (hasBlob(ctx.paths, d.digest)) {
-            emit({ kind: "blob", digest: d.digest, size: d.size, done: d.size, skipped: true });
-            continue;
-          }
+          // ensureBlob checks for the blob first (and again under its lock).
           const wrote = await ensureBlob(
             ctx.paths,
             d.digest,
