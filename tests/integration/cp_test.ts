@@ -4,8 +4,13 @@
  * container never lead to the host's files; an exited container's overlay is not left mounted.
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, MAIN, type Sandbox, sandbox } from "../helpers.ts";
-import { buildBusyboxRootfs } from "../helpers.ts";
+import {
+  buildBusyboxRootfs,
+  busyboxRootfs,
+  eventually,
+  type Sandbox,
+  sandbox,
+} from "../helpers.ts";
 import { join } from "node:path";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -40,20 +45,6 @@ function run(cmd: string, args: string[], stdin?: Uint8Array) {
     w.write(stdin).then(() => w.close());
   }
   return child.output();
-}
-
-/** `berth … cp` with bytes on stdin. */
-async function cpStdin(sb: Sandbox, args: string[], input: Uint8Array) {
-  const out = await run(Deno.execPath(), [
-    "run",
-    "-A",
-    "--no-config",
-    MAIN,
-    ...sb.global,
-    "cp",
-    ...args,
-  ], input);
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
 }
 
 async function checkCopyOut(sb: Sandbox, ctr: string, rootfsDir: string, host: string) {
@@ -148,7 +139,7 @@ async function checkCopyIn(sb: Sandbox, ctr: string, running: boolean) {
     assertEquals([r.code, r.stderr], [0, ""]);
     // A tar on stdin, extracted into a directory.
     const tar = await run("tar", ["-C", src, "-cf", "-", "indir"]);
-    const s = await cpStdin(sb, ["-", `${ctr}:/tmp`], tar.stdout);
+    const s = await sb.berth(["cp", "-", `${ctr}:/tmp`], { input: tar.stdout });
     assertEquals([s.code, s.stderr], [0, ""]);
     // Through a link in the container: lands in the container's /etc, not the host's.
     r = await sb.berth(["cp", join(src, "single"), `${ctr}:/etcdir/berth-cp-probe`]);
@@ -211,11 +202,9 @@ for (const overlay of [true, false]) {
         `${SETUP} && touch /ready && sleep 300`,
       ]);
       assertEquals(r.code, 0, r.stderr);
-      for (let i = 0; i < 200; i++) {
-        const e = await sb.berth(["exec", "live", "test", "-e", "/ready"]);
-        if (e.code === 0) break;
-        await new Promise((res) => setTimeout(res, 50));
-      }
+      await eventually(async () =>
+        (await sb.berth(["exec", "live", "test", "-e", "/ready"])).code === 0
+      );
       await checkCopyOut(sb, "live", rootfs, wsRun);
       await checkCopyIn(sb, "live", true);
       await sb.berth(["rm", "-f", "-t", "0", "live"]);
@@ -306,7 +295,7 @@ Deno.test("cp: errors are one line and status 125", opts, async () => {
       assert(re.test(r.stderr), `${args.join(" ")}: ${r.stderr}`);
     }
     // stdin needs a directory; a file there is refused without --overwrite being asked.
-    const s = await cpStdin(sb, ["-", "idle:/etc/passwd"], new Uint8Array(1024));
+    const s = await sb.berth(["cp", "-", "idle:/etc/passwd"], { input: new Uint8Array(1024) });
     assertEquals(s.code, 125, s.stderr);
     assert(s.stderr.includes("destination must be a directory when copying from stdin"));
     // A directory over a file needs --overwrite.

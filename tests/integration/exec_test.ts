@@ -3,7 +3,7 @@
  * streams, environment, user and working directory as podman's `exec` gives them.
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, sandbox } from "../helpers.ts";
+import { busyboxRootfs, eventually, sandbox } from "../helpers.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -103,16 +103,15 @@ Deno.test("exec: code, streams, env, user, workdir; 125/126/127; -i and -d", opt
       "sleep 0.3; echo done > /shared/flag",
     ]);
     assertEquals(detached.code, 0, detached.stderr);
-    const deadline = Date.now() + 10_000;
-    let flag = "";
-    while (Date.now() < deadline && flag === "") {
+    const flag = () => {
       try {
-        flag = Deno.readTextFileSync(`${shared}/flag`);
+        return Deno.readTextFileSync(`${shared}/flag`);
       } catch {
-        await new Promise((r) => setTimeout(r, 50));
+        return "";
       }
-    }
-    assertEquals(flag, "done\n");
+    };
+    await eventually(() => flag() === "done\n");
+    assertEquals(flag(), "done\n");
     // The container itself is untouched by all of this.
     assertEquals(
       (await sb.berth(["inspect", "--format", "{{.State.Status}}", "svc"])).stdout,

@@ -6,7 +6,14 @@
  * @module
  */
 import { join } from "node:path";
-import { busyboxRootfs, type Result, type Sandbox, sandbox, withDb } from "../helpers.ts";
+import {
+  busyboxRootfs,
+  eventually,
+  type Result,
+  type Sandbox,
+  sandbox,
+  withDb,
+} from "../helpers.ts";
 import {
   alive,
   assert,
@@ -380,10 +387,7 @@ Deno.test({
         const id = await readCid(cid);
         ids.push(id);
         let pidText: string | undefined;
-        for (let i = 0; i < 200 && !(Number(pidText) > 0); i++) {
-          pidText = await inspect(sb, id, ".State.Pid");
-          if (!(Number(pidText) > 0)) await sleep(20);
-        }
+        await eventually(async () => Number(pidText = await inspect(sb, id, ".State.Pid")) > 0);
         const pid = containerPid(Number(pidText), id);
         assert(killPid(await conmonPid(sb, id)), "conmon killed");
         while (alive(pid)) await sleep(5);
@@ -426,10 +430,7 @@ Deno.test({
         ]);
         const id = await readCid(cid);
         ids.push(id);
-        for (let i = 0; i < 200; i++) {
-          if ((await inspect(sb, id, ".State.Status")) === "running") break;
-          await sleep(20);
-        }
+        await eventually(async () => (await inspect(sb, id, ".State.Status")) === "running");
         child.kill("SIGKILL");
         const st = await collect(child);
         assertEquals(st.code, 137, "the foreground run was killed");

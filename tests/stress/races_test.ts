@@ -5,7 +5,14 @@
  * @module
  */
 import { join } from "node:path";
-import { busyboxRootfs, type Result, type Sandbox, sandbox, withDb } from "../helpers.ts";
+import {
+  busyboxRootfs,
+  eventually,
+  type Result,
+  type Sandbox,
+  sandbox,
+  withDb,
+} from "../helpers.ts";
 import {
   assert,
   assertClean,
@@ -103,11 +110,7 @@ Deno.test({
         ids.push(id);
         // Vary where the wait lands: immediately, during conmon's cleanup, after removal.
         if (i % 5 === 4) {
-          for (let t = 0; t < 400; t++) {
-            const e = await sb.berth(["container", "exists", id]);
-            if (e.code === 1) break;
-            await sleep(25);
-          }
+          await eventually(async () => (await sb.berth(["container", "exists", id])).code === 1);
         } else await sleep((i % 5) * 80);
         const w = await sb.berth(["wait", id], { timeoutMs: 60_000 });
         if (w.code !== 0 || w.stdout !== `${code}\n` || w.stderr !== "") {
