@@ -32,3 +32,12 @@ export function lstatOrNull(path: string): Deno.FileInfo | null {
     throw err;
   }
 }
+
+/** Delete each of `paths` that is there; a path that is not (or cannot go) is left alone. */
+export function removeIfPresent(...paths: string[]): void {
+  for (const path of paths) {
+    try {
+      Deno.removeSync(path);
+    } catch { /* absent */ }
+  }
+}

@@ -20,6 +20,7 @@ import type { ContainerRow } from "../store/containers.ts";
 import { forwardSignals, SIGNALS } from "./signals.ts";
 import { type AttachConnection, connectAttach, feedStdin } from "../monitor/attach_socket.ts";
 import { log } from "../engine/log.ts";
+import { removeIfPresent } from "../fs.ts";
 
 /** An open log, prepared before start so no output can be missed. */
 export interface Attachment {
@@ -49,9 +50,7 @@ export function prepareAttach(engine: Engine, row: ContainerRow): Attachment {
     attachPid,
     close() {
       pump.close();
-      try {
-        Deno.removeSync(attachPid);
-      } catch { /* removed with the container */ }
+      removeIfPresent(attachPid);
     },
   };
 }

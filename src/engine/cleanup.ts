@@ -21,6 +21,7 @@ import { syncAndCheck } from "./monitor_check.ts";
 import { removeLocked } from "./remove.ts";
 import { log } from "./log.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
+import { removeIfPresent } from "../fs.ts";
 
 /**
  * Delete the runtime container, release mounts and transient files, and record the state
@@ -43,11 +44,7 @@ export async function releaseRuntimeLocked(engine: Engine, row: ContainerRow): P
     return true;
   });
   const p = containerPaths(engine.paths, id);
-  for (const f of [p.exitFile, p.pidFile, p.conmonPidFile]) {
-    try {
-      Deno.removeSync(f);
-    } catch { /* absent */ }
-  }
+  removeIfPresent(p.exitFile, p.pidFile, p.conmonPidFile);
   log("debug", `phase cleanup-done ${id.slice(0, 12)}`);
 }
 

@@ -14,6 +14,7 @@ import { lastRuntimeError, resolveRuntime } from "../oci/runtime.ts";
 import { forwardSignals, SIGNALS } from "../cli/signals.ts";
 import { writeAll } from "../io.ts";
 import { mergeEnv } from "./env.ts";
+import { removeIfPresent } from "../fs.ts";
 
 /** What `exec` was asked to run. */
 export interface ExecRequest {
@@ -122,11 +123,7 @@ export async function execInContainer(
     return status.code;
   } finally {
     stopForwarding();
-    for (const f of [processFile, logFile]) {
-      try {
-        Deno.removeSync(f);
-      } catch { /* absent */ }
-    }
+    removeIfPresent(processFile, logFile);
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import type { Engine } from "./context.ts";
 import { containerPaths } from "./paths.ts";
-import { pathExists } from "../fs.ts";
+import { pathExists, removeIfPresent } from "../fs.ts";
 
 /**
  * Run `fn` holding the exclusive lock of container `id`. Whoever holds it when the container
@@ -22,11 +22,7 @@ export async function withContainerLock<T>(
 ): Promise<T> {
   const p = containerPaths(engine.paths, id);
   return await withFileLock(p.lockFile, fn, () => {
-    if (!pathExists(p.dir)) {
-      try {
-        Deno.removeSync(p.lockFile);
-      } catch { /* absent */ }
-    }
+    if (!pathExists(p.dir)) removeIfPresent(p.lockFile);
   });
 }
 

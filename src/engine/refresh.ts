@@ -17,6 +17,7 @@ import { stateAfterReboot } from "./states.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
 import { unmountRootfs } from "./rootfs.ts";
 import { log } from "./log.ts";
+import { removeIfPresent } from "../fs.ts";
 
 /** The kernel's boot id. */
 export function currentBootId(): string {
@@ -72,10 +73,6 @@ export async function refresh(engine: Engine, bootId = currentBootId()): Promise
     } catch { /* nothing left to delete */ }
     await unmountRootfs(engine, row).catch(() => {});
     const p = containerPaths(engine.paths, row.id);
-    for (const f of [p.exitFile, p.pidFile, p.conmonPidFile]) {
-      try {
-        Deno.removeSync(f);
-      } catch { /* absent */ }
-    }
+    removeIfPresent(p.exitFile, p.pidFile, p.conmonPidFile);
   }
 }

@@ -20,6 +20,7 @@ import { releaseRuntimeLocked } from "./cleanup.ts";
 import { stopContainer } from "./stop.ts";
 import { notifyChange } from "./notify.ts";
 import { log } from "./log.ts";
+import { removeIfPresent } from "../fs.ts";
 
 /** A running container refused by `rm` without `-f` (podman exits 2 for it). */
 export class ContainerRunningError extends StateError {
@@ -47,13 +48,9 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
     }
   }
   immediate(engine.store, () => deleteContainer(engine.store, id));
-  try {
-    Deno.removeSync(p.exitFile); // the lock file goes as the lock is released (lock.ts)
-  } catch { /* absent */ }
+  removeIfPresent(p.exitFile); // the lock file goes as the lock is released (lock.ts)
   notifyChange(engine, id);
-  try {
-    Deno.removeSync(p.notifyFile);
-  } catch { /* absent */ }
+  removeIfPresent(p.notifyFile);
   log("debug", `phase removed ${id.slice(0, 12)}`);
 }
 

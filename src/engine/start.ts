@@ -30,6 +30,7 @@ import {
 import { conmonArgs, resolveConmon, spawnConmon } from "../monitor/conmon.ts";
 import { currentInvocation, exitCommand } from "../monitor/exit_command.ts";
 import { procState, readPidFile, runningExitCommand } from "../monitor/proc.ts";
+import { removeIfPresent } from "../fs.ts";
 
 /** How long `runtime create` may take before berth gives up (podman: 240 s). */
 const CREATE_TIMEOUT_MS = 240_000;
@@ -59,11 +60,8 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
     const rootfsPath = await mountRootfs(engine, row);
     Deno.mkdirSync(p.runDir, { recursive: true });
     Deno.mkdirSync(rt.stateRoot, { recursive: true });
-    for (const f of [p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile]) {
-      try {
-        Deno.removeSync(f); // a stale pidfile or exit file would be read as this run's
-      } catch { /* absent */ }
-    }
+    // A stale pidfile or exit file would be read as this run's.
+    removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile);
     const config = ociConfig({
       id,
       spec: row.spec,
