@@ -1,0 +1,112 @@
+/**
+ * Hardening (issue #8): database errors name the database, unsafe `--root`/`--runroot`
+ * directories are refused, the credentials file is written without following links.
+ */
+import { join } from "node:path";
+import { assert, assertEquals } from "../unit/assert.ts";
+import { busyboxRootfs, type Result, sandbox, withDb } from "../helpers.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+/** One `Error: …` line naming `path`, status 125, no stack trace. */
+function assertNamedError(r: Result, path: string, what: string): void {
+  const ctx = `${what}\nstatus ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
+  assertEquals(r.code, 125, ctx);
+  const lines = r.stderr.split("\n").filter((l) => l !== "");
+  assertEquals(lines.length, 1, `one stderr line${ctx}`);
+  assert(lines[0].startsWith("Error: "), ctx);
+  assert(lines[0].includes(path), `the error names ${path}${ctx}`);
+}
+
+/** Overwrite `length` bytes of `file` at `offset` with random bytes. */
+function scribble(file: string, offset: number, length: number): void {
+  const noise = new Uint8Array(length);
+  crypto.getRandomValues(noise);
+  const f = Deno.openSync(file, { write: true });
+  try {
+    f.seekSync(offset, Deno.SeekMode.Start);
+    let off = 0;
+    while (off < noise.length) off += f.writeSync(noise.subarray(off));
+  } finally {
+    f.close();
+  }
+}
+
+Deno.test(
+  "every database error names the database, whichever statement meets it",
+  opts,
+  async (t) => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    const db = join(sb.root, "berth.db");
+    const commands = [
+      ["ps", "-a"],
+      ["run", "--rm", "--rootfs", rootfs, "true"],
+      ["inspect", "c1"],
+    ];
+    try {
+      for (const name of ["c1", "c2", "c3"]) {
+        const c = await sb.berth(["create", "--name", name, "--rootfs", rootfs, "true"]);
+        assertEquals(c.code, 0, c.stderr);
+      }
+      assertEquals((await sb.berth(["run", "--rm", "--rootfs", rootfs, "true"])).code, 0);
+      // Fold the WAL into the file (closing the last connection removes it) and keep a copy.
+      let containersPage = 0;
+      await withDb(sb, (d) => {
+        assertEquals(
+          (d.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode,
+          "wal",
+        );
+        containersPage = Number(
+          (d.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'containers'").get() as {
+            rootpage: number;
+          }).rootpage,
+        );
+        d.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      });
+      assert(containersPage > 1, `containers table page ${containersPage}`);
+      const good = Deno.readFileSync(db);
+      const restore = () => {
+        for (const f of ["-wal", "-shm"]) {
+          try {
+            Deno.removeSync(db + f);
+          } catch { /* absent */ }
+        }
+        Deno.writeFileSync(db, good);
+      };
+
+      await t.step("a damaged table page, met by a later query", async () => {
+        restore();
+        // The schema on page 1 is intact, so the database opens; the containers table is not.
+        scribble(db, (containersPage - 1) * 4096, 4096);
+        for (const args of commands) {
+          const r = await sb.berth(args);
+          assertNamedError(r, db, args.join(" "));
+          assert(/malformed|not a database/.test(r.stderr), `says what is wrong: ${r.stderr}`);
+        }
+      });
+
+      await t.step("the first 4 KiB overwritten", async () => {
+        restore();
+        scribble(db, 0, 4096);
+        for (const args of commands) assertNamedError(await sb.berth(args), db, args.join(" "));
+      });
+
+      await t.step("the first 4 KiB overwritten while the WAL holds page 1", async () => {
+        restore();
+        // New transactions put page 1 into the WAL, which then masks the damaged file.
+        const c = await sb.berth(["create", "--name", "c4", "--rootfs", rootfs, "true"]);
+        assertEquals(c.code, 0, c.stderr);
+        assert(Deno.statSync(db + "-wal").size > 0, "a WAL with frames");
+        scribble(db, 0, 4096);
+        for (const args of commands) {
+          const r = await sb.berth(args);
+          if (r.code !== 0) assertNamedError(r, db, args.join(" "));
+        }
+      });
+      restore();
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
