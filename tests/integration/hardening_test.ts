@@ -5,6 +5,8 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../unit/assert.ts";
 import { busyboxRootfs, type Result, sandbox, withDb } from "../helpers.ts";
+import { getCreds, removeCreds, setCreds } from "../../src/image/auth_file.ts";
+import { pathExists } from "../../src/fs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -110,3 +112,33 @@ Deno.test(
     }
   },
 );
+
+Deno.test("the credentials file is written through a fresh temp file, never a planted link", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "berth-auth-" });
+  try {
+    const path = join(dir, "auth.json");
+    const tmp = `${path}.tmp-${Deno.pid}`;
+    const victim = join(dir, "victim");
+    Deno.writeTextFileSync(victim, "host file\n");
+    Deno.chmodSync(victim, 0o644);
+    Deno.symlinkSync(victim, tmp);
+    setCreds(path, "localhost:5000", { username: "u", password: "p:w" });
+    assertEquals(Deno.readTextFileSync(victim), "host file\n", "the link target is untouched");
+    assertEquals(Deno.statSync(victim).mode! & 0o777, 0o644, "and keeps its mode");
+    const st = Deno.lstatSync(path);
+    assert(st.isFile, "auth.json is a regular file, not the planted link");
+    assertEquals(st.mode! & 0o777, 0o600);
+    assertEquals(getCreds(path, "localhost:5000"), { username: "u", password: "p:w" });
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["auth.json", "victim"]);
+
+    // A dangling link at the temp name must not create its target either.
+    const target = join(dir, "created-through-link");
+    Deno.symlinkSync(target, tmp);
+    assert(removeCreds(path, "localhost:5000"));
+    assert(!pathExists(target), "nothing created through the link");
+    assert(Deno.lstatSync(path).isFile);
+    assertEquals(getCreds(path, "localhost:5000"), undefined);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
