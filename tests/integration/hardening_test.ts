@@ -142,3 +142,108 @@ Deno.test("the credentials file is written through a fresh temp file, never a pl
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+/** Every path under `dir` (relative), sorted. */
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of Deno.readDirSync(d)) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      out.push(r);
+      if (e.isDirectory) walk(join(d, e.name), r);
+    }
+  };
+  walk(dir, "");
+  return out.sort();
+}
+
+Deno.test(
+  "--root and --runroot someone else could control are refused, nothing created",
+  opts,
+  async (t) => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    const commands = [["ps", "-a"], ["run", "--rm", "--rootfs", rootfs, "true"]];
+    let n = 0;
+    /** A fresh case directory; `prepare` makes the hostile layout and says which paths to use. */
+    const refused = async (
+      what: string,
+      prepare: (base: string) => { root?: string; run?: string; bad: "root" | "run" },
+    ) => {
+      await t.step(what, async () => {
+        const base = join(sb.dir, `case${n++}`);
+        Deno.mkdirSync(base);
+        const { root = join(base, "root"), run = join(base, "run"), bad } = prepare(base);
+        const before = tree(base);
+        for (const args of commands) {
+          const r = await sb.berth(args, { global: ["--root", root, "--runroot", run] });
+          assertNamedError(r, bad === "root" ? root : run, `${what}: ${args.join(" ")}`);
+        }
+        assertEquals(tree(base), before, "nothing created");
+      });
+    };
+    const mkdir = (dir: string, mode: number, uid = 0) => {
+      Deno.mkdirSync(dir, { recursive: true });
+      Deno.chmodSync(dir, mode);
+      Deno.chownSync(dir, uid, uid);
+    };
+    try {
+      await refused("root owned by another user", (base) => {
+        mkdir(join(base, "root"), 0o700, 1000);
+        return { bad: "root" };
+      });
+      await refused("root writable by others", (base) => {
+        mkdir(join(base, "root"), 0o757);
+        return { bad: "root" };
+      });
+      await refused("root writable by its group", (base) => {
+        mkdir(join(base, "root"), 0o770);
+        return { bad: "root" };
+      });
+      await refused("runroot owned by another user", (base) => {
+        mkdir(join(base, "run"), 0o755, 1000);
+        return { bad: "run" };
+      });
+      await refused("runroot writable by others", (base) => {
+        mkdir(join(base, "run"), 0o777);
+        return { bad: "run" };
+      });
+      await refused("a root to make in a directory anyone can write, no sticky bit", (base) => {
+        mkdir(join(base, "open"), 0o777);
+        return { root: join(base, "open", "root"), bad: "root" };
+      });
+      await refused("a runroot inside another user's directory", (base) => {
+        mkdir(join(base, "theirs", "mine"), 0o700);
+        Deno.chownSync(join(base, "theirs"), 1000, 1000);
+        return { run: join(base, "theirs", "mine"), bad: "run" };
+      });
+      await refused("root a symlink to another user's directory", (base) => {
+        mkdir(join(base, "theirs"), 0o700, 1000);
+        Deno.symlinkSync(join(base, "theirs"), join(base, "root"));
+        return { bad: "root" };
+      });
+
+      await t.step(
+        "a sticky world-writable parent (like /tmp) and relative paths work",
+        async () => {
+          const base = join(sb.dir, "sticky");
+          mkdir(base, 0o1777);
+          const r = await sb.berth(["run", "--rm", "--rootfs", rootfs, "true"], {
+            cwd: base,
+            global: ["--root", "r", "--runroot", "rr"],
+          });
+          assertEquals(r.code, 0, r.stderr);
+          assertEquals(Deno.statSync(join(base, "r")).mode! & 0o777, 0o700);
+          // And again, now that both exist (owned by the caller, mode 0700).
+          const again = await sb.berth(["ps", "-a"], {
+            cwd: base,
+            global: ["--root", "r", "--runroot", "rr"],
+          });
+          assertEquals(again.code, 0, again.stderr);
+        },
+      );
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
