@@ -247,3 +247,33 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a --root the overlay mount options cannot carry is refused, no container made",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      for (const bad of ["a,lowerdir=x", "a:b"]) {
+        const root = join(sb.dir, bad);
+        const run = join(sb.dir, "run-" + bad.length);
+        const global = ["--root", root, "--runroot", run];
+        const r = await sb.berth(["run", "--rm", "--rootfs", `${rootfs}:O`, "true"], { global });
+        assertNamedError(r, root, `--root ${bad}`);
+        assert(/cannot contain ':' or ','/.test(r.stderr), r.stderr);
+        const ps = await sb.berth(["ps", "-a", "-q"], { global });
+        assertEquals([ps.code, ps.stdout], [0, ""], "no container left");
+        assert(
+          !Deno.readTextFileSync("/proc/self/mounts").includes(sb.dir),
+          "nothing mounted",
+        );
+        // A --rootfs used in place needs no overlay, so that root still works.
+        const plain = await sb.berth(["run", "--rm", "--rootfs", rootfs, "true"], { global });
+        assertEquals(plain.code, 0, plain.stderr);
+      }
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
