@@ -234,8 +234,9 @@ export async function writeLayer(
 /**
  * `rel` inside the lower layer `lower`, walked one component at a time with `lstat` so that a
  * symlink in the layer (`a -> /host/dir`) is never followed out of it: the path and its
- * `lstat` when every component is a real directory, "hidden" when a component is something
- * else, "absent" when a component is missing.
+ * `lstat` when every component is a real directory; "hidden" when a component is something
+ * else (a symlink, a whiteout, a file) or is missing below an opaque directory, since either
+ * hides the layers further down; "absent" when a component is just missing.
  */
 function lowerDirAt(
   lower: string,
@@ -243,13 +244,20 @@ function lowerDirAt(
 ): [string, Deno.FileInfo] | "absent" | "hidden" {
   let abs = lower;
   let st: Deno.FileInfo | null = null;
+  let opaque = false;
   for (const part of rel.split("/")) {
     abs = join(abs, part);
     st = lstatOrNull(abs);
-    if (st === null) return "absent";
+    if (st === null) return opaque ? "hidden" : "absent";
     if (!st.isDirectory) return "hidden";
+    opaque = isOpaque(abs);
   }
   return st === null ? "absent" : [abs, st];
+}
+
+function isOpaque(dir: string): boolean {
+  const v = lgetxattr(dir, OPAQUE_XATTR);
+  return v !== undefined && v.length === 1 && v[0] === yes[0];
 }
 
 /** The absolute path of an existing non-directory inside `dest`, reached without symlinks. */

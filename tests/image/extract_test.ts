@@ -273,6 +273,35 @@ Deno.test("an implicit directory still takes a real lower directory's metadata",
   }
 });
 
+Deno.test("an implicit directory takes nothing from a layer hidden by an opaque one", async () => {
+  const t = testRoot();
+  try {
+    // Layer 1 has d/e (0701, uid 9); layer 2 makes d opaque, hiding it; layer 3 writes d/e/f.
+    const l1 = buildTar([
+      { name: "d", type: "dir", mode: 0o755 },
+      { name: "d/e", type: "dir", mode: 0o701, uid: 9, gid: 10, mtime: 1500000001 },
+    ]);
+    const l2 = buildTar([
+      { name: "d", type: "dir", mode: 0o750, uid: 7, gid: 8 },
+      { name: "d/.wh..wh..opq", type: "file", data: "" },
+    ]);
+    const l3 = buildTar([{ name: "d/e/f", type: "file", data: "x" }]);
+    const img = buildImage({
+      layers: [l1, l2, l3].map((tar) => ({ tar, compression: "gzip" as const })),
+    });
+    const layout = join(t.dir, "layout");
+    writeOciLayout(layout, img.blobs, [{ name: "localhost/opq:1", digest: img.manifestDigest }]);
+    const [loaded] = await loadImages(t.ctx, layout);
+    const [top] = lowerDirs(t.ctx, loaded.row);
+    const d = Deno.lstatSync(join(top, "d"));
+    const e = Deno.lstatSync(join(top, "d/e"));
+    assertEquals([d.uid, d.gid, d.mode! & 0o7777], [7, 8, 0o750], "d from the layer below");
+    assertEquals([e.uid, e.gid, e.mode! & 0o7777], [0, 0, 0o755], "d/e fresh, not layer 1's");
+  } finally {
+    await t.cleanup();
+  }
+});
+
 Deno.test("a corrupt layer is refused and leaves no layer behind", async () => {
   const t = testRoot();
   try {
