@@ -46,6 +46,9 @@ export class ConflictError extends BerthError {}
 /** The database is corrupt, from a newer berth, or cannot be opened/written. */
 export class DatabaseError extends BerthError {}
 
+/** A `--root`/`--runroot` directory someone other than the caller could control. */
+export class UnsafeDirectoryError extends BerthError {}
+
 /** The OCI runtime or conmon failed for a reason other than the command itself. */
 export class RuntimeError extends BerthError {
   override exitCode = 126;

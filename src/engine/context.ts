@@ -10,6 +10,7 @@ import { DatabaseError } from "../errors.ts";
 import { openStore, type Store } from "../store/db.ts";
 import { refreshIfRebooted } from "./refresh.ts";
 import { type Layout, layout } from "./paths.ts";
+import { checkStoreDir } from "./store_dirs.ts";
 
 /** Options given before the command, and the raw tokens to pass to the cleanup process. */
 export interface GlobalOptions {
@@ -35,10 +36,14 @@ export interface Engine {
  * Open the engine: create the root and run directories, open the database, refresh after
  * a reboot.
  *
+ * @throws {UnsafeDirectoryError} when a root or run directory is not the caller's alone
  * @throws {DatabaseError} when the directories or the database cannot be used
  */
 export async function openEngine(opts: GlobalOptions): Promise<Engine> {
   const paths = layout(resolve(opts.root), resolve(opts.runroot));
+  // Before anything is created: a directory prepared by someone else is never used.
+  checkStoreDir(paths.root, "root");
+  checkStoreDir(paths.runroot, "runroot");
   for (const dir of [paths.root, paths.containersDir]) ensureDir(dir, "root");
   for (const dir of [paths.runroot, paths.exitsDir, paths.notifyDir, paths.locksDir]) {
     ensureDir(dir, "runroot");

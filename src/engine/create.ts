@@ -15,6 +15,7 @@ import {
 } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { containerPaths } from "./paths.ts";
+import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "./spec.ts";
 import { notifyChange } from "./notify.ts";
 
@@ -78,6 +79,11 @@ export function createContainer(
 ): ContainerRow {
   if (name !== undefined) validateName(name);
   const id = newContainerId();
+  if (spec.rootfs.kind === "overlay") {
+    // Refused now rather than at every start: paths the overlay mount options cannot carry.
+    const p = containerPaths(engine.paths, id);
+    overlayOptions(spec.rootfs.lowers, p.upper, p.work);
+  }
   const now = engine.now();
   const row: ContainerRow = {
     id,

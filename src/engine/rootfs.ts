@@ -5,14 +5,27 @@
  *
  * @module
  */
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError, UsageError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { containerPaths } from "./paths.ts";
 import { log } from "./log.ts";
 
-/** Overlay mount options for `lowers` (topmost first). */
+/**
+ * Overlay mount options for `lowers` (topmost first). `,` separates mount options and `:`
+ * lower directories, and neither can be escaped: a path holding one (a `--root` of
+ * `/x,lowerdir=/etc`, say) would mount something else than asked, so it is refused.
+ *
+ * @throws {UsageError} if a path contains `,` or `:`
+ */
 export function overlayOptions(lowers: string[], upper: string, work: string): string {
+  for (const dir of [...lowers, upper, work]) {
+    if (/[:,]/.test(dir)) {
+      throw new UsageError(
+        `overlay directory ${dir}: a path used in overlay mount options cannot contain ':' or ','`,
+      );
+    }
+  }
   return `lowerdir=${lowers.join(":")},upperdir=${upper},workdir=${work}`;
 }
 

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
+import { removeIfPresent } from "../fs.ts";
 
 /** A user name and password. */
 export interface Credentials {
@@ -52,11 +53,40 @@ function read(path: string): AuthFile {
   }
 }
 
+/**
+ * Replace `path` with `data` through a temporary file beside it. The temporary file is
+ * created with `O_CREAT|O_EXCL` (never following a symlink, never reusing a file someone
+ * else made); whatever a crashed run or anyone else left at its name is unlinked first (which
+ * never follows a link either), then the new file is created mode 0600 and renamed over.
+ *
+ * @throws {UsageError} when the file cannot be written
+ */
 function write(path: string, data: AuthFile): void {
   const tmp = `${path}.tmp-${Deno.pid}`;
-  Deno.writeTextFileSync(tmp, JSON.stringify(data, null, "\t") + "\n", { mode: 0o600 });
-  Deno.chmodSync(tmp, 0o600);
-  Deno.renameSync(tmp, path);
+  const bytes = new TextEncoder().encode(JSON.stringify(data, null, "\t") + "\n");
+  try {
+    let f: Deno.FsFile;
+    try {
+      f = Deno.openSync(tmp, { write: true, createNew: true, mode: 0o600 });
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+      Deno.removeSync(tmp);
+      f = Deno.openSync(tmp, { write: true, createNew: true, mode: 0o600 });
+    }
+    try {
+      let off = 0;
+      while (off < bytes.length) off += f.writeSync(bytes.subarray(off));
+      f.syncSync();
+    } finally {
+      f.close();
+    }
+    Deno.renameSync(tmp, path);
+  } catch (err) {
+    removeIfPresent(tmp);
+    throw new UsageError(
+      `cannot write credentials file ${path}: ${err instanceof Error ? err.message : err}`,
+    );
+  }
 }
 
 /** The stored credentials for `registry`, if any. */

@@ -93,13 +93,18 @@ export async function writeLayer(
     return rel;
   }
 
-  /** Give an implicit directory the attributes of the same directory in a lower layer. */
+  /**
+   * Give an implicit directory the attributes of the same directory in a lower layer: the
+   * topmost lower where `rel` is a real directory, reached without following any symlink. A
+   * lower where a component of `rel` is anything else (a symlink, a whiteout, a file) hides
+   * the layers below it, so nothing is inherited; a lower without `rel` is skipped.
+   */
   function inheritDir(abs: string, rel: string): void {
     for (const lower of lowerDirs) {
-      const src = join(lower, rel);
-      const st = lstatOrNull(src);
-      if (st === null) continue;
-      if (!st.isDirectory) return;
+      const found = lowerDirAt(lower, rel);
+      if (found === "absent") continue;
+      if (found === "hidden") return;
+      const [src, st] = found;
       lchownSync(abs, st.uid ?? 0, st.gid ?? 0);
       Deno.chmodSync(abs, (st.mode ?? 0o755) & 0o7777);
       for (const name of llistxattr(src)) {
@@ -224,6 +229,35 @@ export async function writeLayer(
   }
   for (const [abs, mtime] of dirTimes) lutimesSync(abs, mtime, mtime);
   return stats;
+}
+
+/**
+ * `rel` inside the lower layer `lower`, walked one component at a time with `lstat` so that a
+ * symlink in the layer (`a -> /host/dir`) is never followed out of it: the path and its
+ * `lstat` when every component is a real directory; "hidden" when a component is something
+ * else (a symlink, a whiteout, a file) or is missing below an opaque directory, since either
+ * hides the layers further down; "absent" when a component is just missing.
+ */
+function lowerDirAt(
+  lower: string,
+  rel: string,
+): [string, Deno.FileInfo] | "absent" | "hidden" {
+  let abs = lower;
+  let st: Deno.FileInfo | null = null;
+  let opaque = false;
+  for (const part of rel.split("/")) {
+    abs = join(abs, part);
+    st = lstatOrNull(abs);
+    if (st === null) return opaque ? "hidden" : "absent";
+    if (!st.isDirectory) return "hidden";
+    opaque = isOpaque(abs);
+  }
+  return st === null ? "absent" : [abs, st];
+}
+
+function isOpaque(dir: string): boolean {
+  const v = lgetxattr(dir, OPAQUE_XATTR);
+  return v !== undefined && v.length === 1 && v[0] === yes[0];
 }
 
 /** The absolute path of an existing non-directory inside `dest`, reached without symlinks. */

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** How this berth process was started. */
@@ -14,12 +13,17 @@ export interface SelfInvocation {
   execPath: string;
   /** `Deno.mainModule`. */
   mainModule: string;
+  /** `Deno.build.standalone`: true in a `deno compile` binary, whatever its file is named. */
+  standalone: boolean;
 }
 
-/** True when berth runs as a `deno compile` binary rather than through `deno run`. */
+/**
+ * True when berth runs as a `deno compile` binary rather than through `deno run`. Decided by
+ * `Deno.build.standalone`, never by the executable's name: a deno installed as `deno2` or a
+ * berth binary named `deno` must not get the other's command line.
+ */
 export function isCompiled(self: SelfInvocation): boolean {
-  const exe = basename(self.execPath);
-  return exe !== "deno" && exe !== "deno.exe";
+  return self.standalone;
 }
 
 /**
@@ -27,7 +31,8 @@ export function isCompiled(self: SelfInvocation): boolean {
  *
  * @example
  * ```ts
- * exitCommand({ execPath: "/usr/bin/deno", mainModule: "file:///src/berth/main.ts" },
+ * exitCommand(
+ *   { execPath: "/usr/bin/deno", mainModule: "file:///src/berth/main.ts", standalone: false },
  *   ["--root", "./r"], "abc", true);
  * // ["/usr/bin/deno", "run", "-A", "--no-config", "/src/berth/main.ts", "--root", "./r",
  * //  "container", "cleanup", "--rm", "abc"]
@@ -47,5 +52,9 @@ export function exitCommand(
 
 /** This process's own invocation. */
 export function currentInvocation(): SelfInvocation {
-  return { execPath: Deno.execPath(), mainModule: Deno.mainModule };
+  return {
+    execPath: Deno.execPath(),
+    mainModule: Deno.mainModule,
+    standalone: Deno.build.standalone,
+  };
 }

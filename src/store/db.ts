@@ -1,17 +1,51 @@
 /**
  * Opening berth's SQLite database: WAL, a busy timeout, schema migrations, and refusing
  * (by path) a file that is corrupt or was written by a newer berth. Never recreates a file.
+ * Every error SQLite raises, at open or in any later statement, becomes a
+ * {@linkcode DatabaseError} naming the database's path.
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, StatementSync } from "node:sqlite";
 import { DatabaseError } from "../errors.ts";
 import { MIGRATIONS } from "./schema.ts";
 
 /** An open database and the path it came from (for error messages). */
 export interface Store {
+  /** The connection; any error from it or its statements names {@linkcode Store.path}. */
   db: DatabaseSync;
   path: string;
+}
+
+/** A SQLite error re-raised with the database's path (a {@linkcode DatabaseError} as is). */
+function named(path: string, err: unknown): unknown {
+  if (err instanceof DatabaseError) return err;
+  if (!(err instanceof Error)) return err;
+  return new DatabaseError(`database ${path}: ${describe(err)}`, { cause: err });
+}
+
+/**
+ * `target` (a connection or a prepared statement) with every method wrapped so that what it
+ * throws names `path`; statements it returns are wrapped the same way. Corruption can surface
+ * in any statement (a damaged table page is read only when a query reaches it), so no call
+ * may escape this.
+ */
+function guarded<T extends object>(target: T, path: string): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      const v = Reflect.get(t, prop, t);
+      if (typeof v !== "function") return v;
+      return (...args: unknown[]) => {
+        let out: unknown;
+        try {
+          out = v.apply(t, args);
+        } catch (err) {
+          throw named(path, err);
+        }
+        return out instanceof StatementSync ? guarded(out, path) : out;
+      };
+    },
+  });
 }
 
 /** How long a writer waits for the lock before "database is locked" (ms). */
@@ -26,7 +60,7 @@ const BUSY_TIMEOUT_MS = 60_000;
 export function openStore(path: string): Store {
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+    db = guarded(new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS }), path);
   } catch (err) {
     throw new DatabaseError(`cannot open database ${path}: ${describe(err)}`, { cause: err });
   }
@@ -39,8 +73,10 @@ export function openStore(path: string): Store {
     migrate(store);
   } catch (err) {
     db.close();
-    if (err instanceof DatabaseError) throw err;
-    throw new DatabaseError(`database ${path} cannot be used: ${describe(err)}`, { cause: err });
+    // berth's own refusal (a newer schema) as it is; what SQLite said, as "cannot be used".
+    if (err instanceof DatabaseError && !(err.cause instanceof Error)) throw err;
+    const cause = err instanceof DatabaseError ? err.cause : err;
+    throw new DatabaseError(`database ${path} cannot be used: ${describe(cause)}`, { cause });
   }
   return store;
 }
@@ -74,11 +110,7 @@ function migrate(store: Store): void {
  */
 export function immediate<T>(store: Store, fn: () => T): T {
   const { db } = store;
-  try {
-    db.exec("BEGIN IMMEDIATE");
-  } catch (err) {
-    throw wrap(store, err);
-  }
+  db.exec("BEGIN IMMEDIATE");
   try {
     const result = fn();
     db.exec("COMMIT");
@@ -87,16 +119,8 @@ export function immediate<T>(store: Store, fn: () => T): T {
     try {
       db.exec("ROLLBACK");
     } catch { /* already rolled back by SQLite */ }
-    throw wrap(store, err);
+    throw err;
   }
-}
-
-function wrap(store: Store, err: unknown): unknown {
-  if (!(err instanceof Error) || err.name !== "Error" && !("code" in err)) return err;
-  if ((err as { code?: string }).code === "ERR_SQLITE_ERROR") {
-    return new DatabaseError(`database ${store.path}: ${describe(err)}`, { cause: err });
-  }
-  return err;
 }
 
 function describe(err: unknown): string {

@@ -12,7 +12,7 @@ import { describeTree, diffTrees } from "./tree.ts";
 import { mountOverlay, testRoot } from "./helpers.ts";
 import { loadImages } from "../../src/image/load.ts";
 import { lowerDirs } from "../../src/image/store.ts";
-import { lgetxattr } from "../../src/image/libc.ts";
+import { lgetxattr, lsetxattr } from "../../src/image/libc.ts";
 import { extractStream } from "../../src/image/extract.ts";
 import { buildTar } from "../../src/image/tar_writer.ts";
 import { ImageError } from "../../src/image/errors.ts";
@@ -195,6 +195,108 @@ Deno.test("a later layer cannot write through a symlink from an earlier layer", 
     writeOciLayout(layout, img.blobs, [{ name: "localhost/evil:1", digest: img.manifestDigest }]);
     await loadImages(t.ctx, layout);
     assertEquals([...Deno.readDirSync(outside)].length, 0);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+Deno.test("an implicit directory never takes a host directory's metadata through a lower symlink", async () => {
+  const t = testRoot();
+  try {
+    // A host directory with attributes no layer would give it.
+    const host = join(t.dir, "host");
+    const hostX = join(host, "x");
+    Deno.mkdirSync(hostX, { recursive: true });
+    Deno.chownSync(hostX, 4242, 4343);
+    Deno.chmodSync(hostX, 0o751);
+    lsetxattr(hostX, "user.secret", new TextEncoder().encode("host"));
+    Deno.utimeSync(hostX, 1234567, 1234567);
+    // Layer 1: `a` is a symlink to it. Layer 2: `a/x/f`, whose parents `a` and `a/x` the
+    // layer does not list, so they are created taking the lower layers' attributes.
+    const l1 = buildTar([{ name: "a", type: "symlink", linkname: host }]);
+    const l2 = buildTar([{ name: "a/x/f", type: "file", data: "x" }]);
+    const img = buildImage({
+      layers: [{ tar: l1, compression: "gzip" }, { tar: l2, compression: "gzip" }],
+    });
+    const layout = join(t.dir, "layout");
+    writeOciLayout(layout, img.blobs, [{ name: "localhost/peek:1", digest: img.manifestDigest }]);
+    const [loaded] = await loadImages(t.ctx, layout);
+    const [top] = lowerDirs(t.ctx, loaded.row);
+    assertEquals(Deno.readTextFileSync(join(top, "a/x/f")), "x");
+    for (const rel of ["a", "a/x"]) {
+      const st = Deno.lstatSync(join(top, rel));
+      assert(st.isDirectory, rel);
+      assertEquals([st.uid, st.gid, st.mode! & 0o7777], [0, 0, 0o755], `${rel} owner and mode`);
+      assert(st.mtime!.getTime() !== 1234567000, `${rel} mtime is not the host directory's`);
+      assertEquals(lgetxattr(join(top, rel), "user.secret"), undefined, `${rel} xattr`);
+    }
+    // The host directory itself is untouched.
+    const hs = Deno.lstatSync(hostX);
+    assertEquals([hs.uid, hs.gid, hs.mode! & 0o7777], [4242, 4343, 0o751]);
+    assertEquals([...Deno.readDirSync(hostX)].length, 0);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+Deno.test("an implicit directory still takes a real lower directory's metadata", async () => {
+  const t = testRoot();
+  try {
+    const l1 = buildTar([
+      { name: "d", type: "dir", mode: 0o750, uid: 7, gid: 8, mtime: 1500000000 },
+      { name: "d/e", type: "dir", mode: 0o701, uid: 9, gid: 10, mtime: 1500000001 },
+    ]);
+    const l2 = buildTar([{ name: "d/e/f", type: "file", data: "x" }]);
+    const img = buildImage({
+      layers: [{ tar: l1, compression: "gzip" }, { tar: l2, compression: "gzip" }],
+    });
+    const layout = join(t.dir, "layout");
+    writeOciLayout(layout, img.blobs, [{ name: "localhost/dirs:1", digest: img.manifestDigest }]);
+    const [loaded] = await loadImages(t.ctx, layout);
+    const [top] = lowerDirs(t.ctx, loaded.row);
+    const d = Deno.lstatSync(join(top, "d"));
+    const e = Deno.lstatSync(join(top, "d/e"));
+    assertEquals([d.uid, d.gid, d.mode! & 0o7777, d.mtime!.getTime()], [
+      7,
+      8,
+      0o750,
+      1500000000000,
+    ]);
+    assertEquals([e.uid, e.gid, e.mode! & 0o7777, e.mtime!.getTime()], [
+      9,
+      10,
+      0o701,
+      1500000001000,
+    ]);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+Deno.test("an implicit directory takes nothing from a layer hidden by an opaque one", async () => {
+  const t = testRoot();
+  try {
+    // Layer 1 has d/e (0701, uid 9); layer 2 makes d opaque, hiding it; layer 3 writes d/e/f.
+    const l1 = buildTar([
+      { name: "d", type: "dir", mode: 0o755 },
+      { name: "d/e", type: "dir", mode: 0o701, uid: 9, gid: 10, mtime: 1500000001 },
+    ]);
+    const l2 = buildTar([
+      { name: "d", type: "dir", mode: 0o750, uid: 7, gid: 8 },
+      { name: "d/.wh..wh..opq", type: "file", data: "" },
+    ]);
+    const l3 = buildTar([{ name: "d/e/f", type: "file", data: "x" }]);
+    const img = buildImage({
+      layers: [l1, l2, l3].map((tar) => ({ tar, compression: "gzip" as const })),
+    });
+    const layout = join(t.dir, "layout");
+    writeOciLayout(layout, img.blobs, [{ name: "localhost/opq:1", digest: img.manifestDigest }]);
+    const [loaded] = await loadImages(t.ctx, layout);
+    const [top] = lowerDirs(t.ctx, loaded.row);
+    const d = Deno.lstatSync(join(top, "d"));
+    const e = Deno.lstatSync(join(top, "d/e"));
+    assertEquals([d.uid, d.gid, d.mode! & 0o7777], [7, 8, 0o750], "d from the layer below");
+    assertEquals([e.uid, e.gid, e.mode! & 0o7777], [0, 0, 0o755], "d/e fresh, not layer 1's");
   } finally {
     await t.cleanup();
   }

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "./assert.ts";
-import { exitCommand, isCompiled } from "../../src/monitor/exit_command.ts";
+import { currentInvocation, exitCommand, isCompiled } from "../../src/monitor/exit_command.ts";
 import { conmonArgs } from "../../src/monitor/conmon.ts";
 import { terminalEndOfInput } from "../../src/monitor/attach_socket.ts";
 import { parseProcStat } from "../../src/monitor/proc.ts";
@@ -10,7 +10,7 @@ import { runtimeStartError } from "../../src/errors.ts";
 
 Deno.test("exit command under deno run: deno, permissions, absolute main.ts, flags as given", () => {
   const argv = exitCommand(
-    { execPath: "/usr/bin/deno", mainModule: "file:///src/berth/main.ts" },
+    { execPath: "/usr/bin/deno", mainModule: "file:///src/berth/main.ts", standalone: false },
     ["--root", "./rel/root", "--runroot=rr"],
     "abc",
     true,
@@ -35,6 +35,7 @@ Deno.test("exit command when compiled: the binary itself", () => {
   const self = {
     execPath: "/usr/local/bin/berth",
     mainModule: "file:///tmp/deno-compile-berth/main.ts",
+    standalone: true,
   };
   assert(isCompiled(self));
   assertEquals(exitCommand(self, [], "id", false), [
@@ -43,6 +44,39 @@ Deno.test("exit command when compiled: the binary itself", () => {
     "cleanup",
     "id",
   ]);
+});
+
+Deno.test("compiled or not is Deno.build.standalone, never the executable's name", () => {
+  // A deno installed under another name still needs `run -A main.ts`…
+  const renamedDeno = {
+    execPath: "/opt/deno-2.9/bin/deno2",
+    mainModule: "file:///src/berth/main.ts",
+    standalone: false,
+  };
+  assert(!isCompiled(renamedDeno));
+  assertEquals(exitCommand(renamedDeno, [], "id", false).slice(0, 5), [
+    "/opt/deno-2.9/bin/deno2",
+    "run",
+    "-A",
+    "--no-config",
+    "/src/berth/main.ts",
+  ]);
+  // …and a compiled berth binary named `deno` must not be given deno's arguments.
+  const compiledAsDeno = {
+    execPath: "/usr/local/bin/deno",
+    mainModule: "file:///tmp/deno-compile-deno/main.ts",
+    standalone: true,
+  };
+  assert(isCompiled(compiledAsDeno));
+  assertEquals(exitCommand(compiledAsDeno, [], "id", true), [
+    "/usr/local/bin/deno",
+    "container",
+    "cleanup",
+    "--rm",
+    "id",
+  ]);
+  // This test process runs under `deno test`: not standalone.
+  assertEquals(currentInvocation().standalone, false);
 });
 
 Deno.test("conmon args carry the exit command one argument at a time", () => {
