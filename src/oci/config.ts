@@ -1,7 +1,8 @@
 /**
  * The OCI runtime config (`config.json`) for a container, as a pure function of its spec.
  * Defaults follow podman's: its capability set, masked and read-only paths, a private
- * PID/IPC/UTS/mount namespace, and a network namespace only for `--network none`.
+ * PID/IPC/UTS/mount/cgroup namespace, a read-only view of the container's own cgroups, and a
+ * network namespace only for `--network none`.
  *
  * @module
  */
@@ -139,6 +140,8 @@ export function ociConfig(
     { type: "ipc" },
     { type: "uts" },
     { type: "mount" },
+    // Its own cgroup is the root of what it sees (/proc/self/cgroup, the cgroup mount).
+    { type: "cgroup" },
   ];
   if (spec.network === "none") namespaces.push({ type: "network" });
   const mounts: Record<string, unknown>[] = [
@@ -174,13 +177,29 @@ export function ociConfig(
         source: "sysfs",
         options: ["nosuid", "noexec", "nodev", spec.privileged ? "rw" : "ro"],
       }
-      // Without a network namespace of its own, sysfs cannot be mounted fresh: bind it.
+      // Without a network namespace of its own, sysfs cannot be mounted fresh: bind it. `ro`
+      // on an rbind makes only its top mount read-only; `rro` (mount_setattr, runc >= 1.1,
+      // crun) every submount too: the host's cgroup hierarchies, securityfs, debugfs, ...
       : {
         destination: "/sys",
         type: "bind",
         source: "/sys",
-        options: ["rbind", "nosuid", "noexec", "nodev", spec.privileged ? "rw" : "ro"],
+        options: [
+          "rbind",
+          "nosuid",
+          "noexec",
+          "nodev",
+          ...(spec.privileged ? ["rw"] : ["ro", "rro"]),
+        ],
       },
+    // The container's own cgroups, read-only (as podman): it cannot move itself out of its
+    // device, memory or pids cgroup. Over the host's hierarchies that the /sys bind brought.
+    {
+      destination: "/sys/fs/cgroup",
+      type: "cgroup",
+      source: "cgroup",
+      options: ["rprivate", "nosuid", "noexec", "nodev", "relatime", spec.privileged ? "rw" : "ro"],
+    },
   ];
   const etc: [string, string | undefined][] = [
     ["/etc/resolv.conf", etcFiles?.resolvConf],
