@@ -112,3 +112,135 @@ for (const runtime of RUNTIMES) {
     );
   }
 }
+
+/** `grep Seccomp:` plus whether personality(ADDR_NO_RANDOMIZE), refused by the profile, ran. */
+const PROBE = [
+  "grep '^Seccomp:' /proc/self/status",
+  "linux64 -R true && echo personality-allowed",
+  "unshare -U -r true && echo userns-allowed",
+  'echo "interrupts=$(wc -c < /proc/interrupts)"',
+].join("\n");
+
+for (const runtime of RUNTIMES) {
+  Deno.test(
+    `${runtime}: a default seccomp filter; unconfined and --privileged drop it`,
+    opts,
+    async () => {
+      const sb = sandbox();
+      const rootfs = await busyboxRootfs();
+      const run = (flags: string[]) =>
+        sb.berth([
+          "--runtime",
+          runtime,
+          "run",
+          "--rm",
+          ...flags,
+          "--rootfs",
+          rootfs,
+          "sh",
+          "-c",
+          PROBE,
+        ]);
+      try {
+        const def = await run([]);
+        assertEquals(def.code, 0, def.stderr);
+        // The filter is on, refuses what it does not list, and still allows user namespaces
+        // (nested builds). /proc/interrupts is masked.
+        assertEquals(def.stdout, "Seccomp:\t2\nuserns-allowed\ninterrupts=0\n");
+        assert(/personality\(0x40000\): Function not implemented/.test(def.stderr), def.stderr);
+        for (const flags of [["--security-opt", "seccomp=unconfined"], ["--privileged"]]) {
+          const r = await run(flags);
+          assertEquals(r.code, 0, r.stderr);
+          const lines = r.stdout.split("\n");
+          assertEquals(
+            lines.slice(0, 3),
+            ["Seccomp:\t0", "personality-allowed", "userns-allowed"],
+            flags.join(" "),
+          );
+        }
+        // --privileged masks nothing.
+        assert(!(await run(["--privileged"])).stdout.includes("interrupts=0\n"));
+      } finally {
+        await sb.cleanup();
+      }
+    },
+  );
+
+  Deno.test(
+    `${runtime}: --security-opt seccomp=FILE applies that profile, even with --privileged`,
+    opts,
+    async () => {
+      const sb = sandbox();
+      const rootfs = await busyboxRootfs();
+      try {
+        const file = join(sb.dir, "no-mkdir.json");
+        Deno.writeTextFileSync(
+          file,
+          JSON.stringify({
+            defaultAction: "SCMP_ACT_ALLOW",
+            syscalls: [{ names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1 }],
+          }),
+        );
+        for (const extra of [[], ["--privileged"]]) {
+          const r = await sb.berth([
+            "--runtime",
+            runtime,
+            "run",
+            "--rm",
+            ...extra,
+            "--security-opt",
+            `seccomp=${file}`,
+            "--rootfs",
+            rootfs,
+            "sh",
+            "-c",
+            "grep '^Seccomp:' /proc/self/status; mkdir /tmp/d && echo made",
+          ]);
+          assertEquals(r.stdout, "Seccomp:\t2\n", r.stderr);
+          assert(/Operation not permitted/.test(r.stderr), r.stderr);
+        }
+        // A file that is not a profile is refused before anything is created.
+        Deno.writeTextFileSync(file, "{}");
+        const bad = await sb.berth([
+          "run",
+          "--security-opt",
+          `seccomp=${file}`,
+          "--rootfs",
+          rootfs,
+          "true",
+        ]);
+        assertEquals(bad.code, 125);
+        assert(/^Error: invalid seccomp profile .*defaultAction/.test(bad.stderr), bad.stderr);
+        assertEquals((await sb.berth(["ps", "-aq"])).stdout, "");
+      } finally {
+        await sb.cleanup();
+      }
+    },
+  );
+}
+
+Deno.test("--security-opt kinds berth does not apply warn once each", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const r = await sb.berth([
+      "run",
+      "--rm",
+      ...["--security-opt", "label=disable", "--security-opt", "label=type:spc_t"],
+      ...["--security-opt", "apparmor=unconfined", "--security-opt", "mask=/proc/cpuinfo"],
+      "--rootfs",
+      rootfs,
+      "true",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const warns = r.stderr.split("\n").filter((l) => l.startsWith("WARN["));
+    assertEquals(warns.length, 3, r.stderr);
+    for (const kind of ["label", "apparmor", "mask"]) {
+      assertEquals(warns.filter((w) => w.includes(`--security-opt ${kind}=`)).length, 1, kind);
+    }
+    // Without such flags, nothing.
+    assertEquals((await sb.berth(["run", "--rm", "--rootfs", rootfs, "true"])).stderr, "");
+  } finally {
+    await sb.cleanup();
+  }
+});
