@@ -98,6 +98,19 @@ export const RUN_FLAGS: FlagTable = {
   detach: { type: "boolean", short: "d" },
 };
 
+/** The isolation flags' notes in `create --help` and `run --help`. */
+export const ISOLATION_HELP = `Isolation:
+  --network host|none       host is the default: the container shares the host's network
+                            stack (its interfaces, ports, loopback services and abstract
+                            unix sockets); none gives it a loopback interface only
+  --security-opt seccomp=unconfined|FILE
+                            berth's default seccomp profile applies unless unconfined or
+                            another profile (containers-common format) is given
+  --security-opt no-new-privileges
+  --privileged              every capability, every device, writable /sys and cgroups, no
+                            masked paths, no seccomp filter (unless seccomp=FILE)
+`;
+
 const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** What `create`/`run` derived from their argv. */

@@ -244,3 +244,17 @@ Deno.test("--security-opt kinds berth does not apply warn once each", opts, asyn
     await sb.cleanup();
   }
 });
+
+Deno.test("run --help and create --help state the default network", opts, async () => {
+  const sb = sandbox();
+  try {
+    for (const cmd of ["run", "create"]) {
+      const r = await sb.berth([cmd, "--help"]);
+      assertEquals(r.code, 0);
+      assert(/--network host\|none +host is the default/.test(r.stdout), r.stdout);
+      assert(/loopback services and abstract\s+unix sockets/.test(r.stdout), r.stdout);
+    }
+  } finally {
+    await sb.cleanup();
+  }
+});

@@ -9,6 +9,7 @@ import {
 } from "../../src/oci/seccomp.ts";
 import { DEFAULT_SECCOMP_PROFILE } from "../../src/oci/seccomp_default.ts";
 import { parseSecurityOpts } from "../../src/cli/run_options.ts";
+import { ISOLATION_HELP } from "../../src/cli/container_flags.ts";
 import { UsageError } from "../../src/errors.ts";
 import type { ContainerSpec } from "../../src/engine/spec.ts";
 
@@ -268,4 +269,8 @@ Deno.test("seccomp profile files: JSON with an SCMP_ACT_ default and named rules
     const err = assertThrows(() => parseSeccompProfile(bad, "/p.json"), UsageError);
     assert(err.message.startsWith("invalid seccomp profile /p.json: "), err.message);
   }
+});
+
+Deno.test("--help states the default network", () => {
+  assert(/host is the default/.test(ISOLATION_HELP));
 });
