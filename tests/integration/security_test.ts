@@ -160,6 +160,39 @@ for (const runtime of RUNTIMES) {
         }
         // --privileged masks nothing.
         assert(!(await run(["--privileged"])).stdout.includes("interrupts=0\n"));
+        // exec'd processes get the container's filter too.
+        const cases: [string, string[], string][] = [
+          ["f", [], "2"],
+          ["u", ["--security-opt", "seccomp=unconfined"], "0"],
+        ];
+        for (const [name, flags, want] of cases) {
+          const d = await sb.berth([
+            "--runtime",
+            runtime,
+            "run",
+            "-d",
+            "--name",
+            name,
+            ...flags,
+            "--rootfs",
+            rootfs,
+            "sleep",
+            "60",
+          ]);
+          assertEquals(d.code, 0, d.stderr);
+          const e = await sb.berth([
+            "--runtime",
+            runtime,
+            "exec",
+            name,
+            "grep",
+            "^Seccomp:",
+            "/proc/self/status",
+          ]);
+          assertEquals(e.stdout, `Seccomp:\t${want}\n`, e.stderr);
+        }
+        const inspect = await sb.berth(["inspect", "--format", "{{.HostConfig.SecurityOpt}}", "u"]);
+        assertEquals(inspect.stdout, "[seccomp=unconfined]\n", inspect.stderr);
       } finally {
         await sb.cleanup();
       }
