@@ -30,6 +30,7 @@ import {
 import { log } from "../engine/log.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { readProcLimits } from "../oci/limits.ts";
+import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
 export const CREATE_FLAGS: FlagTable = {
@@ -96,6 +97,19 @@ export const RUN_FLAGS: FlagTable = {
   ...CREATE_FLAGS,
   detach: { type: "boolean", short: "d" },
 };
+
+/** The isolation flags' notes in `create --help` and `run --help`. */
+export const ISOLATION_HELP = `Isolation:
+  --network host|none       host is the default: the container shares the host's network
+                            stack (its interfaces, ports, loopback services and abstract
+                            unix sockets); none gives it a loopback interface only
+  --security-opt seccomp=unconfined|FILE
+                            berth's default seccomp profile applies unless unconfined or
+                            another profile (containers-common format) is given
+  --security-opt no-new-privileges
+  --privileged              every capability, every device, writable /sys and cgroups, no
+                            masked paths, no seccomp filter (unless seccomp=FILE)
+`;
 
 const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -165,6 +179,12 @@ export async function buildSpec(
     ? { servers: dnsServers, search: list(p, "dns-search"), options: list(p, "dns-option") }
     : undefined;
   const security = parseSecurityOpts(list(p, "security-opt"));
+  for (const kind of security.notApplied) {
+    log("warn", `--security-opt ${kind}=… is not applied: ${NOT_APPLIED_WHY[kind]}`);
+  }
+  const seccomp = security.seccomp === undefined || security.seccomp === "unconfined"
+    ? security.seccomp
+    : readSeccompFile(security.seccomp.file);
   const groupAdd = list(p, "group-add").map((g) => {
     if (!/^\d+$/.test(g)) throw new UsageError(`invalid --group-add "${g}": use a numeric GID`);
     return Number(g);
@@ -289,6 +309,7 @@ export async function buildSpec(
       ...(noDns ? { noDns } : {}),
       ...(bool(p, "privileged") ? { privileged: true } : {}),
       ...(security.noNewPrivileges ? { noNewPrivileges: true } : {}),
+      ...(seccomp ? { seccomp } : {}),
       ...(groupAdd.length ? { groupAdd } : {}),
     },
   };
@@ -420,6 +441,31 @@ export function applyCapabilityFlags(add: string[], drop: string[]): string[] | 
   let caps = drops.includes("ALL") ? [] : [...DEFAULT_CAPS];
   caps = adds.includes("ALL") ? [...ALL_CAPS] : [...new Set([...caps, ...adds])];
   return caps.filter((c) => !drops.includes(c) || adds.includes(c));
+}
+
+/** Why each `--security-opt` kind that berth only accepts changes nothing. */
+const NOT_APPLIED_WHY: Record<string, string> = {
+  label: "berth does no SELinux labelling",
+  apparmor: "berth loads no AppArmor profile",
+  mask: "berth masks its default paths only",
+  unmask: "berth cannot unmask single paths (--privileged unmasks all)",
+  "proc-opts": "berth mounts /proc with fixed options",
+};
+
+/**
+ * `--security-opt seccomp=FILE`: the profile, read now and kept in the spec.
+ *
+ * @throws {UsageError} if it cannot be read or is not a profile
+ */
+function readSeccompFile(file: string): { file: string; profile: SeccompProfile } {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (err) {
+    throw new UsageError(`cannot read seccomp profile ${file}: ${(err as Error).message}`);
+  }
+  return { file: path, profile: parseSeccompProfile(text, file) };
 }
 
 /** berth's own environment as `K=V` entries (`--env-host`). */

@@ -6,7 +6,7 @@
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
 import { bool, type Parsed, parseFlags, str } from "./args.ts";
-import { buildSpec, CREATE_FLAGS } from "./container_flags.ts";
+import { buildSpec, CREATE_FLAGS, ISOLATION_HELP } from "./container_flags.ts";
 import { type Engine, type GlobalOptions, openEngine } from "../engine/context.ts";
 import { createContainer } from "../engine/create.ts";
 import { removeContainer } from "../engine/remove.ts";
@@ -52,7 +52,7 @@ export const createCommand: Command = {
   usage: "berth create [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
   async run(global, args) {
     const p = parseFlags(args, CREATE_FLAGS, true);
-    if (bool(p, "help")) return await printUsage(this.usage);
+    if (bool(p, "help")) return await printUsage(this.usage, ISOLATION_HELP);
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);
     await out(`${row.id}\n`);

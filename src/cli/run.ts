@@ -8,7 +8,7 @@ import type { Command } from "./command.ts";
 import { out } from "./command.ts";
 import { parseFlags } from "./args.ts";
 import { bool } from "./args.ts";
-import { RUN_FLAGS } from "./container_flags.ts";
+import { ISOLATION_HELP, RUN_FLAGS } from "./container_flags.ts";
 import { createFromRequest } from "./create.ts";
 import { openEngine } from "../engine/context.ts";
 import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
@@ -19,7 +19,7 @@ export const runCommand: Command = {
   usage: "berth run [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
   async run(global, args) {
     const p = parseFlags(args, RUN_FLAGS, true);
-    if (bool(p, "help")) return await printUsage(this.usage);
+    if (bool(p, "help")) return await printUsage(this.usage, ISOLATION_HELP);
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);
     if (bool(p, "detach")) {
@@ -33,8 +33,8 @@ export const runCommand: Command = {
   },
 };
 
-/** Print a usage line and return 0. */
-export async function printUsage(usage: string): Promise<number> {
-  await out(`Usage: ${usage}\n`);
+/** Print a usage line (and any notes after it) and return 0. */
+export async function printUsage(usage: string, notes = ""): Promise<number> {
+  await out(`Usage: ${usage}\n${notes ? `\n${notes}` : ""}`);
   return 0;
 }

@@ -241,25 +241,41 @@ export function parseAddHost(arg: string): string {
   return `${ip}\t${host}`;
 }
 
-/** What `--security-opt` asked for that berth acts on. */
+/** What `--security-opt` asked for. */
 export interface SecurityOptions {
   noNewPrivileges: boolean;
+  /** `seccomp=unconfined`, or `seccomp=FILE` (the path as given). */
+  seccomp?: "unconfined" | { file: string };
+  /** The kinds given that berth does not apply (`label`, `apparmor`, `mask`, ...), once each. */
+  notApplied: string[];
 }
 
+/** The `--security-opt` kinds berth accepts (podman's) but has nothing to apply them with. */
+const NOT_APPLIED = ["label", "apparmor", "mask", "unmask", "proc-opts"];
+
 /**
- * `--security-opt` values. berth applies no SELinux label, seccomp or AppArmor profile, so
- * `label=…`, `seccomp=…` and `apparmor=…` are accepted and change nothing;
- * `no-new-privileges` sets the process flag.
+ * `--security-opt` values: `no-new-privileges[=true|false]`, `seccomp=unconfined|FILE` (the
+ * last one wins). podman's `label=`, `apparmor=`, `mask=`, `unmask=` and `proc-opts=` are
+ * accepted and listed in `notApplied`, for the caller to warn about.
  *
  * @throws {UsageError} for anything else
  */
 export function parseSecurityOpts(opts: string[]): SecurityOptions {
-  let noNewPrivileges = false;
+  const out: SecurityOptions = { noNewPrivileges: false, notApplied: [] };
   for (const o of opts) {
-    if (/^(no-new-privileges)([:=]true)?$/.test(o)) noNewPrivileges = true;
-    else if (/^no-new-privileges[:=]false$/.test(o)) noNewPrivileges = false;
-    else if (/^(label|seccomp|apparmor|mask|unmask|proc-opts)[=:]/.test(o)) continue;
-    else throw new UsageError(`invalid --security-opt "${o}"`);
+    if (/^(no-new-privileges)([:=]true)?$/.test(o)) out.noNewPrivileges = true;
+    else if (/^no-new-privileges[:=]false$/.test(o)) out.noNewPrivileges = false;
+    else if (/^seccomp[=:]/.test(o)) {
+      const value = o.slice("seccomp=".length);
+      if (!value) throw new UsageError(`invalid --security-opt "${o}": seccomp=unconfined|FILE`);
+      out.seccomp = value === "unconfined" ? "unconfined" : { file: value };
+    } else {
+      const kind = /^([a-z-]+)[=:]/.exec(o)?.[1];
+      if (!kind || !NOT_APPLIED.includes(kind)) {
+        throw new UsageError(`invalid --security-opt "${o}"`);
+      }
+      if (!out.notApplied.includes(kind)) out.notApplied.push(kind);
+    }
   }
-  return { noNewPrivileges };
+  return out;
 }

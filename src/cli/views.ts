@@ -106,6 +106,11 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
       Binds: s.volumes.map((v) => `${v.source}:${v.destination}${v.readOnly ? ":ro" : ""}`),
       LogConfig: { Type: "k8s-file", Path: p.log },
       Privileged: s.privileged === true,
+      SecurityOpt: [
+        ...(s.seccomp === "unconfined" ? ["seccomp=unconfined"] : []),
+        ...(s.seccomp && s.seccomp !== "unconfined" ? [`seccomp=${s.seccomp.file}`] : []),
+        ...(s.noNewPrivileges ? ["no-new-privileges"] : []),
+      ],
       Memory: s.resources?.memory ?? 0,
       MemorySwap: s.resources?.memorySwap ?? 0,
       NanoCpus: s.resources?.cpuQuota ? s.resources.cpuQuota * 10_000 : 0,

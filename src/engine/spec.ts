@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { SeccompProfile } from "../oci/seccomp.ts";
 
 /** A bind mount from the host. */
 export interface VolumeSpec {
@@ -88,8 +89,13 @@ export interface ContainerSpec {
   dns?: DnsSpec;
   /** `--dns none`: no `/etc/resolv.conf` from berth at all. */
   noDns?: boolean;
-  /** `--privileged`: every capability, no masked paths, every device allowed. */
+  /** `--privileged`: every capability, no masked paths, every device allowed, no seccomp. */
   privileged?: boolean;
+  /**
+   * `--security-opt seccomp=…`: `unconfined`, or the profile file given (read at create, so
+   * the container does not depend on the file later). berth's default profile when absent.
+   */
+  seccomp?: "unconfined" | { file: string; profile: SeccompProfile };
   /** `--security-opt no-new-privileges` */
   noNewPrivileges?: boolean;
   /** `--group-add`: supplementary group IDs. */

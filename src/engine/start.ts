@@ -69,6 +69,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       rlimits: hostRlimits(),
       etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
       hostCaps: hostBoundingCaps(),
+      kernel: Deno.osRelease(),
     });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 

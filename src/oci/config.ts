@@ -1,13 +1,16 @@
 /**
  * The OCI runtime config (`config.json`) for a container, as a pure function of its spec.
  * Defaults follow podman's: its capability set, masked and read-only paths, a private
- * PID/IPC/UTS/mount namespace, and a network namespace only for `--network none`.
+ * PID/IPC/UTS/mount/cgroup namespace, a read-only view of the container's own cgroups, and a
+ * network namespace only for `--network none`.
  *
  * @module
  */
 import type { ContainerSpec, ResourceSpec } from "../engine/spec.ts";
 import type { Rlimit } from "./limits.ts";
 import type { EtcFiles } from "../engine/etc_files.ts";
+import { compileSeccomp, type OciSeccomp, type SeccompProfile } from "./seccomp.ts";
+import { DEFAULT_SECCOMP_PROFILE } from "./seccomp_default.ts";
 
 /** podman's default capabilities. */
 export const DEFAULT_CAPS = [
@@ -81,6 +84,8 @@ const MASKED = [
   "/sys/firmware",
   "/sys/fs/selinux",
   "/sys/dev/block",
+  "/sys/devices/virtual/powercap",
+  "/proc/interrupts",
 ];
 
 const READONLY = [
@@ -103,6 +108,20 @@ export interface ConfigInputs {
   etcFiles?: Partial<EtcFiles>;
   /** The capabilities berth itself may hand on (its bounding set); all when absent. */
   hostCaps?: string[];
+  /** The host kernel's release (`Deno.osRelease()`), for seccomp rules from a kernel version. */
+  kernel?: string;
+  /** The host's architecture; `Deno.build.arch` when absent. */
+  arch?: string;
+}
+
+/**
+ * The seccomp profile a container gets: none for `seccomp=unconfined`, or for `--privileged`
+ * without a profile of its own; the file's for `seccomp=FILE`; berth's default otherwise.
+ */
+export function seccompProfileFor(spec: ContainerSpec): SeccompProfile | undefined {
+  if (spec.seccomp === "unconfined") return undefined;
+  if (spec.seccomp) return spec.seccomp.profile;
+  return spec.privileged ? undefined : DEFAULT_SECCOMP_PROFILE;
 }
 
 /** The capability names in a `/proc/PID/status` `CapBnd:` mask (bit N = ALL_CAPS[N]). */
@@ -129,7 +148,7 @@ const READ_ONLY_TMPFS: [string, string][] = [["/tmp", "1777"], ["/var/tmp", "177
 
 /** Build the OCI config object for one container. */
 export function ociConfig(
-  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps }: ConfigInputs,
+  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps, kernel, arch }: ConfigInputs,
 ): Record<string, unknown> {
   // As podman: no more than berth's own bounding set, or the runtime cannot apply them.
   const caps = (spec.privileged ? ALL_CAPS : spec.capabilities ?? DEFAULT_CAPS)
@@ -139,6 +158,8 @@ export function ociConfig(
     { type: "ipc" },
     { type: "uts" },
     { type: "mount" },
+    // Its own cgroup is the root of what it sees (/proc/self/cgroup, the cgroup mount).
+    { type: "cgroup" },
   ];
   if (spec.network === "none") namespaces.push({ type: "network" });
   const mounts: Record<string, unknown>[] = [
@@ -174,13 +195,29 @@ export function ociConfig(
         source: "sysfs",
         options: ["nosuid", "noexec", "nodev", spec.privileged ? "rw" : "ro"],
       }
-      // Without a network namespace of its own, sysfs cannot be mounted fresh: bind it.
+      // Without a network namespace of its own, sysfs cannot be mounted fresh: bind it. `ro`
+      // on an rbind makes only its top mount read-only; `rro` (mount_setattr, runc >= 1.1,
+      // crun) every submount too: the host's cgroup hierarchies, securityfs, debugfs, ...
       : {
         destination: "/sys",
         type: "bind",
         source: "/sys",
-        options: ["rbind", "nosuid", "noexec", "nodev", spec.privileged ? "rw" : "ro"],
+        options: [
+          "rbind",
+          "nosuid",
+          "noexec",
+          "nodev",
+          ...(spec.privileged ? ["rw"] : ["ro", "rro"]),
+        ],
       },
+    // The container's own cgroups, read-only (as podman): it cannot move itself out of its
+    // device, memory or pids cgroup. Over the host's hierarchies that the /sys bind brought.
+    {
+      destination: "/sys/fs/cgroup",
+      type: "cgroup",
+      source: "cgroup",
+      options: ["rprivate", "nosuid", "noexec", "nodev", "relatime", spec.privileged ? "rw" : "ro"],
+    },
   ];
   const etc: [string, string | undefined][] = [
     ["/etc/resolv.conf", etcFiles?.resolvConf],
@@ -215,6 +252,9 @@ export function ociConfig(
       options: ["rbind", "rprivate", ...(v.readOnly ? ["ro"] : [])],
     });
   }
+  const profile = seccompProfileFor(spec);
+  const seccomp: OciSeccomp | undefined = profile &&
+    compileSeccomp(profile, { arch: arch ?? Deno.build.arch, caps, kernel });
   return {
     ociVersion: "1.0.2",
     process: {
@@ -257,6 +297,7 @@ export function ociConfig(
       namespaces,
       maskedPaths: spec.privileged ? [] : MASKED,
       readonlyPaths: spec.privileged ? [] : READONLY,
+      ...(seccomp ? { seccomp } : {}),
     },
   };
 }
