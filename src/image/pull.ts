@@ -22,6 +22,7 @@ import { formatReference, parseReference, storedName } from "./reference.ts";
 import {
   closeSession,
   openSession,
+  readLimited,
   registryFetch,
   type RegistryOptions,
   responseError,
@@ -41,6 +42,7 @@ export interface PullOptions extends RegistryOptions {
   onEvent?: (e: PullEvent) => void;
 }
 
+/** The largest manifest or index accepted (real ones are a few KiB). */
 const MAX_MANIFEST = 4 << 20;
 
 async function getManifest(
@@ -55,8 +57,11 @@ async function getManifest(
   if (!r.ok) {
     throw await responseError(r, `reading manifest ${reference} in ${s.registry}/${repo}`);
   }
-  const bytes = new Uint8Array(await r.arrayBuffer());
-  if (bytes.length > MAX_MANIFEST) throw new ImageError(`manifest ${reference} is too large`);
+  const bytes = await readLimited(
+    r,
+    MAX_MANIFEST,
+    `reading manifest ${reference} in ${s.registry}/${repo}`,
+  );
   const digest = sha256(bytes);
   const expected = isDigest(reference) ? reference : r.headers.get("docker-content-digest");
   if (expected && expected !== digest) {
