@@ -14,6 +14,7 @@ import {
   type Descriptor,
   hostPlatform,
   MANIFEST_ACCEPT,
+  MAX_MANIFEST_SIZE,
   parseManifest,
   type Platform,
   selectPlatform,
@@ -42,9 +43,6 @@ export interface PullOptions extends RegistryOptions {
   onEvent?: (e: PullEvent) => void;
 }
 
-/** The largest manifest or index accepted (real ones are a few KiB). */
-const MAX_MANIFEST = 4 << 20;
-
 async function getManifest(
   s: Session,
   repo: string,
@@ -59,7 +57,7 @@ async function getManifest(
   }
   const bytes = await readLimited(
     r,
-    MAX_MANIFEST,
+    MAX_MANIFEST_SIZE,
     `reading manifest ${reference} in ${s.registry}/${repo}`,
   );
   const digest = sha256(bytes);

@@ -13,6 +13,7 @@ import {
   paxRecord,
   tarEnd,
   tarHeader,
+  tarPadding,
 } from "../../src/image/tar_writer.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -30,6 +31,37 @@ async function writeHostile(path: string, count: number, size: number): Promise<
   }
   await w.write(tarHeader({ name: "f", type: "file", size: 0 }));
   await w.write(tarEnd());
+  await writer.close();
+  await done;
+}
+
+/** A file of the archive: `text`, then `pad` spaces (JSON allows them). */
+interface PaddedFile {
+  name: string;
+  text: string;
+  pad?: number;
+}
+
+/** Write a gzip'd tar of `files` to `path`, streaming (the padding can be huge). */
+async function writePadded(path: string, files: PaddedFile[]): Promise<void> {
+  const file = await Deno.open(path, { create: true, write: true, truncate: true });
+  const gz = new CompressionStream("gzip");
+  const done = gz.readable.pipeTo(file.writable);
+  const writer = gz.writable.getWriter();
+  const w = (b: Uint8Array) => writer.write(b as Uint8Array<ArrayBuffer>);
+  const spaces = new Uint8Array(1 << 20).fill(0x20);
+  for (const f of files) {
+    const text = new TextEncoder().encode(f.text);
+    const pad = f.pad ?? 0;
+    const size = text.length + pad;
+    await w(tarHeader({ name: f.name, type: "file", size }));
+    await w(text);
+    for (let left = pad; left > 0; left -= spaces.length) {
+      await w(spaces.subarray(0, Math.min(left, spaces.length)));
+    }
+    await w(tarPadding(size));
+  }
+  await w(tarEnd());
   await writer.close();
   await done;
 }
@@ -99,6 +131,64 @@ Deno.test("import and load: 40 PAX headers of 8 MiB fail fast in bounded memory;
     assertEquals(ok.code, 0, ok.stderr);
     const images = await measured(dir, ["images", "-q"]);
     assertEquals(images.code, 0, images.stderr);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("load: JSON files inflated by compression are refused before they are read", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "berth-json-" });
+  const PAD = 96 << 20;
+  const fake = "sha256:" + "ab".repeat(32);
+  try {
+    const cases: [string, PaddedFile[], RegExp][] = [
+      [
+        "oci index.json",
+        [
+          { name: "oci-layout", text: '{"imageLayoutVersion":"1.0.0"}' },
+          { name: "index.json", text: '{"schemaVersion":2,"manifests":[]}', pad: PAD },
+        ],
+        /index\.json is too large/,
+      ],
+      [
+        "oci manifest descriptor",
+        [{
+          name: "index.json",
+          text: JSON.stringify({
+            schemaVersion: 2,
+            manifests: [{
+              mediaType: "application/vnd.oci.image.manifest.v1+json",
+              digest: fake,
+              size: 5 << 20,
+            }],
+          }),
+        }],
+        /manifest sha256:(ab)+ is too large/,
+      ],
+      [
+        "docker manifest.json",
+        [{ name: "manifest.json", text: "[]", pad: PAD }],
+        /manifest\.json is too large/,
+      ],
+      [
+        "docker config",
+        [
+          { name: "manifest.json", text: '[{"Config":"c.json","Layers":[]}]' },
+          { name: "c.json", text: '{"rootfs":{"type":"layers","diff_ids":[]}}', pad: PAD },
+        ],
+        /config c\.json is too large/,
+      ],
+    ];
+    for (const [what, files, message] of cases) {
+      const archive = join(dir, "a.tar.gz");
+      await writePadded(archive, files);
+      const r = await measured(dir, ["load", "-i", archive]);
+      assertEquals(r.code, 125, `${what}: ${r.stderr}`);
+      const lines = r.stderr.trimEnd().split("\n");
+      assertEquals(lines.length, 1, r.stderr);
+      assert(lines[0].startsWith("Error: ") && message.test(lines[0]), `${what}: ${r.stderr}`);
+      assert(r.rssKiB > 0 && r.rssKiB < 200_000, `${what}: peak RSS ${r.rssKiB} KiB`);
+    }
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
