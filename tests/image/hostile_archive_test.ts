@@ -193,3 +193,33 @@ Deno.test("load: JSON files inflated by compression are refused before they are 
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("load: an archive of endless tiny entries is cut off", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "berth-many-" });
+  try {
+    const archive = join(dir, "many.tar.gz");
+    const file = await Deno.open(archive, { create: true, write: true, truncate: true });
+    const gz = new CompressionStream("gzip");
+    const done = gz.readable.pipeTo(file.writable);
+    const writer = gz.writable.getWriter();
+    const batch: Uint8Array[] = [];
+    for (let i = 0; i <= 100_000; i++) {
+      batch.push(tarHeader({ name: `l${i}`, type: "symlink", linkname: "index.json" }));
+      if (batch.length === 1000) {
+        const all = new Uint8Array(512 * batch.length);
+        batch.forEach((b, j) => all.set(b, 512 * j));
+        await writer.write(all);
+        batch.length = 0;
+      }
+    }
+    for (const b of batch) await writer.write(b as Uint8Array<ArrayBuffer>);
+    await writer.write(tarEnd() as Uint8Array<ArrayBuffer>);
+    await writer.close();
+    await done;
+    const r = await measured(dir, ["load", "-i", archive]);
+    assertEquals(r.code, 125, r.stderr);
+    assertEquals(r.stderr, "Error: image archive has more than 100000 entries\n");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
