@@ -13,6 +13,12 @@ import { ImageError } from "./errors.ts";
 import { readTar } from "./tar_reader.ts";
 import { writeAll } from "../io.ts";
 
+/**
+ * Entries an image archive may have: it holds a few files per image (blobs, manifests),
+ * and each entry costs memory here, so a stream of tiny entries must end.
+ */
+export const MAX_ARCHIVE_ENTRIES = 100_000;
+
 /** An unpacked archive. */
 export interface UnpackedArchive {
   dir: string;
@@ -33,7 +39,11 @@ export async function unpackArchive(
 ): Promise<UnpackedArchive> {
   const links = new Map<string, string>();
   const files = new Set<string>();
+  let count = 0;
   for await (const e of readTar(decompress(source))) {
+    if (++count > MAX_ARCHIVE_ENTRIES) {
+      throw new ImageError(`image archive has more than ${MAX_ARCHIVE_ENTRIES} entries`);
+    }
     const parts = cleanEntryPath(e.header.name);
     if (parts.length === 0) continue;
     const rel = parts.join("/");

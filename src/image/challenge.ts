@@ -1,8 +1,9 @@
 /**
- * Parsing `WWW-Authenticate` challenges (pure).
+ * Parsing `WWW-Authenticate` challenges, and which token realms to trust (pure).
  *
  * @module
  */
+import { RegistryError } from "./errors.ts";
 
 /** One challenge: scheme (lowercased) and its parameters. */
 export interface Challenge {
@@ -33,4 +34,33 @@ export function parseChallenges(header: string): Challenge[] {
     }
   }
   return out;
+}
+
+/**
+ * Decide whether berth may ask `realm` (a Bearer challenge's token endpoint) for a token
+ * for the registry reached at `registryBase`, and return it as a URL. Only `https:` realms
+ * are accepted, plus `http:` ones on the registry's own host when the user allowed plain
+ * HTTP with `--tls-verify=false`: a registry must not make berth read local files
+ * (`file:`), fetch other schemes, or send credentials in clear text to another host.
+ *
+ * @throws {RegistryError} when the realm is refused
+ */
+export function checkRealm(realm: string, registryBase: string, tlsVerify: boolean): URL {
+  const shown = JSON.stringify(realm.length > 200 ? realm.slice(0, 200) + "…" : realm);
+  let url: URL;
+  try {
+    url = new URL(realm);
+  } catch {
+    throw new RegistryError(`token realm ${shown} is not a URL`);
+  }
+  if (url.protocol === "https:") return url;
+  const host = new URL(registryBase).hostname;
+  if (url.protocol === "http:") {
+    if (!tlsVerify && url.hostname === host) return url;
+    throw new RegistryError(
+      `refusing token realm ${shown}: plain http is accepted only on the registry's own host` +
+        ` (${host}) with --tls-verify=false`,
+    );
+  }
+  throw new RegistryError(`refusing token realm ${shown}: only https: realms are accepted`);
 }

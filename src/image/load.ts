@@ -9,7 +9,15 @@ import { UsageError } from "../errors.ts";
 import { adoptBlobFile, putBlobBytes, readBlob } from "./blobs.ts";
 import { sniffCompression } from "./decompress.ts";
 import { ImageError } from "./errors.ts";
-import { hostPlatform, MEDIA, parseManifest, type Platform, selectPlatform } from "./manifest.ts";
+import {
+  hostPlatform,
+  MAX_CONFIG_SIZE,
+  MAX_MANIFEST_SIZE,
+  MEDIA,
+  parseManifest,
+  type Platform,
+  selectPlatform,
+} from "./manifest.ts";
 import { tmpPath } from "./paths.ts";
 import { localName } from "./reference.ts";
 import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
@@ -61,6 +69,18 @@ export async function loadImages(
   });
 }
 
+/**
+ * A small file of the layout or archive, read whole only after its size is checked: a
+ * compressed archive can inflate a JSON file to gigabytes.
+ *
+ * @throws {ImageError} when it is larger than `max`
+ */
+function readSmall(path: string, max: number, what: string): Uint8Array {
+  const size = Deno.statSync(path).size;
+  if (size > max) throw new ImageError(`${what} is too large (${size} bytes, at most ${max})`);
+  return Deno.readFileSync(path);
+}
+
 function refName(annotation: string | undefined): string | undefined {
   if (!annotation || !/[/:@]/.test(annotation)) return undefined; // a bare tag names nothing
   try {
@@ -76,17 +96,32 @@ async function loadOciLayout(
   move: boolean,
   platform: Platform,
 ): Promise<LoadedImage[]> {
+  let bytes;
+  try {
+    bytes = readSmall(file("index.json"), MAX_MANIFEST_SIZE, "index.json");
+  } catch (err) {
+    if (err instanceof ImageError) throw err;
+    throw new UsageError("not an OCI layout: index.json is missing");
+  }
   let index;
   try {
-    index = parseManifest(Deno.readFileSync(file("index.json")));
+    index = parseManifest(bytes);
   } catch (err) {
     if (err instanceof ImageError) throw new ImageError(`index.json: ${err.message}`);
-    throw new UsageError("not an OCI layout: index.json is missing");
+    throw err;
   }
   if (index.kind !== "index") throw new ImageError("index.json is not an image index");
   const blob = (digest: string) => file(`blobs/sha256/${digest.slice(7)}`);
   const copy = (d: { digest: string; size: number }) =>
     adoptBlobFile(ctx.paths, blob(d.digest), d, move);
+  const copyManifest = (d: { digest: string; size: number }) => {
+    if (d.size > MAX_MANIFEST_SIZE) {
+      throw new ImageError(
+        `manifest ${d.digest} is too large (${d.size} bytes, at most ${MAX_MANIFEST_SIZE})`,
+      );
+    }
+    return copy(d);
+  };
   const out: LoadedImage[] = [];
   const byId = new Map<string, LoadedImage>();
   for (const top of index.index.manifests) {
@@ -96,12 +131,12 @@ async function loadOciLayout(
     ].filter((n): n is string => n !== undefined);
     let desc = top;
     if (desc.mediaType === MEDIA.ociIndex || desc.mediaType === MEDIA.dockerList) {
-      await copy(desc);
+      await copyManifest(desc);
       const inner = parseManifest(readBlob(ctx.paths, desc.digest));
       if (inner.kind !== "index") throw new ImageError(`${desc.digest} is not an index`);
       desc = selectPlatform(inner.index, platform);
     }
-    await copy(desc);
+    await copyManifest(desc);
     const manifestBytes = readBlob(ctx.paths, desc.digest);
     const m = parseManifest(manifestBytes);
     if (m.kind !== "manifest") throw new ImageError(`${desc.digest} is not an image manifest`);
@@ -131,9 +166,11 @@ async function loadDockerArchive(
 ): Promise<LoadedImage[]> {
   let entries: DockerManifestEntry[];
   try {
-    entries = JSON.parse(Deno.readTextFileSync(file("manifest.json")));
+    const bytes = readSmall(file("manifest.json"), MAX_MANIFEST_SIZE, "manifest.json");
+    entries = JSON.parse(new TextDecoder().decode(bytes));
     if (!Array.isArray(entries)) throw new Error();
-  } catch {
+  } catch (err) {
+    if (err instanceof ImageError) throw new ImageError(`docker-archive: ${err.message}`);
     throw new ImageError("docker-archive: manifest.json is not valid");
   }
   const out: LoadedImage[] = [];
@@ -142,7 +179,7 @@ async function loadDockerArchive(
     if (typeof e.Config !== "string" || !Array.isArray(e.Layers)) {
       throw new ImageError("docker-archive: manifest.json entry lacks Config or Layers");
     }
-    const configBytes = Deno.readFileSync(file(e.Config));
+    const configBytes = readSmall(file(e.Config), MAX_CONFIG_SIZE, `config ${e.Config}`);
     const configDigest = await putBlobBytes(ctx.paths, configBytes);
     const layers = [];
     for (const l of e.Layers) {

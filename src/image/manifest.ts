@@ -92,6 +92,11 @@ export interface ImageConfig {
   history?: unknown[];
 }
 
+/** The largest manifest, index or layout/archive JSON file read (real ones are a few KiB). */
+export const MAX_MANIFEST_SIZE = 4 << 20;
+/** The largest image config accepted (real ones are KiBs, with a long history ~100 KiB). */
+export const MAX_CONFIG_SIZE = 8 << 20;
+
 function descriptor(d: unknown, what: string): Descriptor {
   const o = d as Descriptor;
   if (
@@ -128,6 +133,11 @@ export function parseManifest(bytes: Uint8Array, contentType = ""): ParsedManife
   }
   if (typeof doc.config === "object" && Array.isArray(doc.layers)) {
     const config = descriptor(doc.config, "config");
+    if (config.size > MAX_CONFIG_SIZE) {
+      throw new ImageError(
+        `config ${config.digest} is too large (${config.size} bytes, at most ${MAX_CONFIG_SIZE})`,
+      );
+    }
     const layers = doc.layers.map((d) => descriptor(d, "layer"));
     for (const l of layers) {
       if (!LAYER_TYPES.has(l.mediaType)) {

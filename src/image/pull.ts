@@ -14,6 +14,7 @@ import {
   type Descriptor,
   hostPlatform,
   MANIFEST_ACCEPT,
+  MAX_MANIFEST_SIZE,
   parseManifest,
   type Platform,
   selectPlatform,
@@ -22,6 +23,7 @@ import { formatReference, parseReference, storedName } from "./reference.ts";
 import {
   closeSession,
   openSession,
+  readLimited,
   registryFetch,
   type RegistryOptions,
   responseError,
@@ -41,8 +43,6 @@ export interface PullOptions extends RegistryOptions {
   onEvent?: (e: PullEvent) => void;
 }
 
-const MAX_MANIFEST = 4 << 20;
-
 async function getManifest(
   s: Session,
   repo: string,
@@ -55,8 +55,11 @@ async function getManifest(
   if (!r.ok) {
     throw await responseError(r, `reading manifest ${reference} in ${s.registry}/${repo}`);
   }
-  const bytes = new Uint8Array(await r.arrayBuffer());
-  if (bytes.length > MAX_MANIFEST) throw new ImageError(`manifest ${reference} is too large`);
+  const bytes = await readLimited(
+    r,
+    MAX_MANIFEST_SIZE,
+    `reading manifest ${reference} in ${s.registry}/${repo}`,
+  );
   const digest = sha256(bytes);
   const expected = isDigest(reference) ? reference : r.headers.get("docker-content-digest");
   if (expected && expected !== digest) {

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { Credentials } from "./auth_file.ts";
-import { parseChallenges } from "./challenge.ts";
+import { checkRealm, parseChallenges } from "./challenge.ts";
 import { RegistryError } from "./errors.ts";
 import { registryHost } from "./reference.ts";
 
@@ -29,7 +29,16 @@ export interface Session {
   creds?: Credentials;
   /** Set once the registry asked for Basic auth. */
   basic: boolean;
+  /** As opened: false allows plain HTTP (also for a token realm on the registry's host). */
+  tlsVerify: boolean;
 }
+
+/** The most a token server's answer may hold (tokens are a few KiB). */
+export const MAX_TOKEN_BODY = 1 << 20;
+/** The most of an error body read for its message. */
+export const MAX_ERROR_BODY = 64 << 10;
+/** Redirects followed from a token realm (each one checked like the realm). */
+const MAX_TOKEN_REDIRECTS = 5;
 
 interface CachedToken {
   token: string;
@@ -80,6 +89,7 @@ export async function openSession(registry: string, opts: RegistryOptions): Prom
     client,
     creds: opts.creds,
     basic: false,
+    tlsVerify: opts.tlsVerify,
   };
   try {
     const r = await fetch(`${session.base}/v2/`, { client });
@@ -127,6 +137,82 @@ function authHeader(s: Session, scope: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The body of `r`, refused (and the rest left unread) when it is larger than `max` bytes,
+ * whether announced by `Content-Length` or found while reading.
+ *
+ * @throws {RegistryError} when the body is too large or the connection fails
+ */
+export async function readLimited(r: Response, max: number, what: string): Promise<Uint8Array> {
+  const tooLarge = () => new RegistryError(`${what}: response larger than ${max} bytes`);
+  if (Number(r.headers.get("content-length") ?? 0) > max) {
+    await r.body?.cancel();
+    throw tooLarge();
+  }
+  if (!r.body) return new Uint8Array(0);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const reader = r.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > max) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      parts.push(value);
+    }
+  } catch (err) {
+    if (err instanceof RegistryError) throw err;
+    throw new RegistryError(`${what}: ${describe(err)}`);
+  } finally {
+    reader.releaseLock();
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/**
+ * GET a token from `realm`, following redirects by hand so that each hop passes
+ * {@linkcode checkRealm} too; credentials go only to the realm's own origin.
+ */
+async function getFromRealm(s: Session, realm: URL): Promise<Response> {
+  let url = realm;
+  for (let hop = 0;; hop++) {
+    const headers: HeadersInit = s.creds && url.origin === realm.origin
+      ? { Authorization: basicHeader(s.creds) }
+      : {};
+    let r: Response;
+    try {
+      r = await fetch(url, { headers, client: s.client, redirect: "manual" });
+    } catch (err) {
+      throw new RegistryError(`getting a token from ${url.origin}: ${describe(err)}`);
+    }
+    const location = r.headers.get("location");
+    if (r.status < 300 || r.status > 399 || !location) return r;
+    await r.body?.cancel();
+    if (hop >= MAX_TOKEN_REDIRECTS) {
+      throw new RegistryError(`getting a token from ${realm.origin}: too many redirects`);
+    }
+    url = trustedRealm(s, new URL(location, url).href);
+  }
+}
+
+function trustedRealm(s: Session, realm: string): URL {
+  try {
+    return checkRealm(realm, s.base, s.tlsVerify);
+  } catch (err) {
+    throw new RegistryError(`registry ${s.registry}: ${(err as Error).message}`);
+  }
+}
+
 async function fetchToken(
   s: Session,
   params: Record<string, string>,
@@ -135,16 +221,10 @@ async function fetchToken(
   if (!params.realm) {
     throw new RegistryError(`registry ${s.registry}: Bearer challenge without realm`);
   }
-  const url = new URL(params.realm);
+  const url = trustedRealm(s, params.realm);
   if (params.service) url.searchParams.set("service", params.service);
   if (scope) url.searchParams.set("scope", scope);
-  const headers: HeadersInit = s.creds ? { Authorization: basicHeader(s.creds) } : {};
-  let r: Response;
-  try {
-    r = await fetch(url, { headers, client: s.client });
-  } catch (err) {
-    throw new RegistryError(`getting a token from ${url.origin}: ${describe(err)}`);
-  }
+  const r = await getFromRealm(s, url);
   if (!r.ok) {
     await r.body?.cancel();
     throw new RegistryError(
@@ -152,8 +232,18 @@ async function fetchToken(
         (r.status === 401 ? ": invalid username/password" : ""),
     );
   }
-  const body = await r.json().catch(() => ({}));
-  const token = body.token ?? body.access_token;
+  const bytes = await readLimited(
+    r,
+    MAX_TOKEN_BODY,
+    `registry ${s.registry}: token from ${url.origin}`,
+  );
+  let body;
+  try {
+    body = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    body = {};
+  }
+  const token = body?.token ?? body?.access_token;
   if (typeof token !== "string" || !token) {
     throw new RegistryError(`registry ${s.registry}: token server sent no token`);
   }
@@ -224,7 +314,8 @@ export async function checkLogin(s: Session): Promise<void> {
 export async function responseError(r: Response, what: string): Promise<RegistryError> {
   let detail = "";
   try {
-    const body = await r.json();
+    // A huge error body is not read: the status alone is the message then.
+    const body = JSON.parse(new TextDecoder().decode(await readLimited(r, MAX_ERROR_BODY, what)));
     detail = (body.errors ?? []).map((e: { code?: string; message?: string }) =>
       [e.code, e.message].filter(Boolean).join(": ")
     ).join("; ");

@@ -40,7 +40,16 @@ export interface TarEntry {
 }
 
 const dec = new TextDecoder();
-const MAX_META = 16 << 20;
+
+/**
+ * Extended-header data (PAX `x` records, GNU `L`/`K` long names) one entry may carry, in
+ * total over all the headers in front of it. Real entries need a few KiB (a 4 KiB path, a
+ * 4 KiB link target, xattrs); the cap keeps a hostile archive from making the reader hold
+ * hundreds of MiB of headers for one entry.
+ */
+export const MAX_ENTRY_META = 2 << 20;
+/** PAX global-header (`g`) data one archive may carry in total (it applies to every entry). */
+export const MAX_GLOBAL_META = 1 << 20;
 
 function text(v: Uint8Array): string {
   return dec.decode(v);
@@ -102,13 +111,34 @@ function applyPax(h: TarHeader, pax: Map<string, Uint8Array>): void {
  */
 export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry> {
   const r = byteReader(source);
-  let globalPax = new Map<string, Uint8Array>();
+  const globalPax = new Map<string, Uint8Array>();
   let pax: Map<string, Uint8Array> | undefined;
   let longName: string | undefined;
   let longLink: string | undefined;
+  /** Extended-header bytes read for the coming entry, and global-header bytes so far. */
+  let entryMeta = 0;
+  let globalMeta = 0;
 
-  async function readData(size: number, what: string): Promise<Uint8Array> {
-    if (size > MAX_META) throw new ImageError(`tar: ${what} too large (${size} bytes)`);
+  /** Read one extended header's data, refusing it (unread) when it would pass its budget. */
+  async function readData(size: number, global: boolean): Promise<Uint8Array> {
+    if (global) {
+      globalMeta += size;
+      if (globalMeta > MAX_GLOBAL_META) {
+        throw new ImageError(
+          `tar: PAX global headers exceed ${
+            MAX_GLOBAL_META >> 20
+          } MiB (hostile or corrupt archive)`,
+        );
+      }
+    } else {
+      entryMeta += size;
+      if (entryMeta > MAX_ENTRY_META) {
+        throw new ImageError(
+          `tar: extended headers of one entry exceed ${MAX_ENTRY_META >> 20} MiB` +
+            " (hostile or corrupt archive)",
+        );
+      }
+    }
     const data = size === 0 ? new Uint8Array(0) : await exact(size);
     await pad(size);
     return data;
@@ -152,19 +182,17 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
     const raw = parseHeader(block);
     switch (raw.type) {
       case "pax":
-        pax = new Map([...(pax ?? []), ...parsePaxRecords(await readData(raw.size, "PAX header"))]);
+        pax ??= new Map();
+        for (const [k, v] of parsePaxRecords(await readData(raw.size, false))) pax.set(k, v);
         continue;
       case "pax-global":
-        globalPax = new Map([
-          ...globalPax,
-          ...parsePaxRecords(await readData(raw.size, "PAX global header")),
-        ]);
+        for (const [k, v] of parsePaxRecords(await readData(raw.size, true))) globalPax.set(k, v);
         continue;
       case "gnu-longname":
-        longName = cstr(await readData(raw.size, "GNU long name"));
+        longName = cstr(await readData(raw.size, false));
         continue;
       case "gnu-longlink":
-        longLink = cstr(await readData(raw.size, "GNU long link name"));
+        longLink = cstr(await readData(raw.size, false));
         continue;
     }
     const header: TarHeader = {
@@ -190,6 +218,7 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
     pax = undefined;
     longName = undefined;
     longLink = undefined;
+    entryMeta = 0;
     if (!Number.isSafeInteger(header.size) || header.size < 0) {
       throw new ImageError(`tar: invalid size for ${header.name}`);
     }

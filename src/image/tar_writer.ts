@@ -108,6 +108,15 @@ function withData(header: Uint8Array, data: Uint8Array): Uint8Array {
   return concat([header, data, tarPadding(data.length)]);
 }
 
+/**
+ * One extension header with its data and padding: PAX `x` (next entry) or `g` (global)
+ * records, or a GNU `L`/`K` long name. For tests crafting archives.
+ */
+export function extensionHeader(flag: "x" | "g" | "L" | "K", data: Uint8Array): Uint8Array {
+  const name = flag === "x" || flag === "g" ? "PaxHeader" : "././@LongLink";
+  return withData(block(name, flag, { size: data.length }), data);
+}
+
 /** The header block(s) for one entry: extension headers first, then the ustar block. */
 export function tarHeader(h: TarWriteHeader): Uint8Array {
   const size = h.type === "file" ? h.size ?? 0 : 0;

@@ -1,6 +1,12 @@
 import { assertEquals, assertRejects } from "../image/assert.ts";
 import { readTar, type TarHeader } from "../../src/image/tar_reader.ts";
-import { buildTar, paxRecord, tarHeader } from "../../src/image/tar_writer.ts";
+import {
+  buildTar,
+  extensionHeader,
+  paxRecord,
+  tarEnd,
+  tarHeader,
+} from "../../src/image/tar_writer.ts";
 import { parseNumeric } from "../../src/image/tar_header.ts";
 import { cleanEntryPath } from "../../src/image/entry_path.ts";
 import { ImageError } from "../../src/image/errors.ts";
@@ -136,6 +142,75 @@ Deno.test("tar reader: corrupt and truncated archives are errors", async () => {
   const orphan = new Uint8Array(pax.length - 512 + 1024);
   orphan.set(pax.subarray(0, pax.length - 512));
   await assertRejects(() => readAll(orphan), ImageError, "no entry");
+});
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** A PAX `x`/`g` header holding one xattr record of `size` value bytes. */
+function paxOf(flag: "x" | "g", key: string, size: number): Uint8Array {
+  return extensionHeader(flag, paxRecord(`SCHILY.xattr.${key}`, new Uint8Array(size).fill(65)));
+}
+
+Deno.test("tar reader: extended-header data is capped per entry and per archive", async () => {
+  const entry = (name: string) => tarHeader({ name, type: "file", size: 0 });
+  // Many PAX headers for one entry, each under the cap, together far over it.
+  const many = concat([
+    ...Array.from({ length: 6 }, (_, i) => paxOf("x", `user.k${i}`, 512 << 10)),
+    entry("f"),
+    tarEnd(),
+  ]);
+  await assertRejects(() => readAll(many), ImageError, "extended headers of one entry exceed");
+  // One header over the cap is refused before its data is read: the archive can end early.
+  const one = concat([paxOf("x", "user.big", 3 << 20).subarray(0, 1024)]);
+  await assertRejects(() => readAll(one), ImageError, "exceed 2 MiB");
+  // GNU long names count too.
+  const gnu = concat([
+    extensionHeader("L", new Uint8Array(1536 << 10).fill(97)),
+    paxOf("x", "user.k", 1 << 20),
+    entry("f"),
+    tarEnd(),
+  ]);
+  await assertRejects(() => readAll(gnu), ImageError, "extended headers of one entry exceed");
+  // The budget is per entry: 1.5 MiB before each of three entries is fine.
+  const each = concat([
+    ...["a", "b", "c"].flatMap((n) => [paxOf("x", "user.v", 1536 << 10), entry(n)]),
+    tarEnd(),
+  ]);
+  const got = await readAll(each);
+  assertEquals(got.map((e) => e.h.name), ["a", "b", "c"]);
+  assertEquals(got[2].h.xattrs.get("user.v")?.length, 1536 << 10);
+  // Global headers apply to the whole archive, so their total is capped once.
+  const globals = concat([
+    ...Array.from({ length: 3 }, (_, i) => paxOf("g", `user.g${i}`, 400 << 10)),
+    entry("f"),
+    tarEnd(),
+  ]);
+  await assertRejects(() => readAll(globals), ImageError, "PAX global headers exceed");
+});
+
+Deno.test("tar reader: legitimate large PAX data still reads", async () => {
+  const long = "dir/".repeat(1000) + "f"; // a 4 KiB path
+  const target = "t/".repeat(2000);
+  const xattrs: Record<string, Uint8Array> = {};
+  for (let i = 0; i < 8; i++) xattrs[`user.attr${i}`] = new Uint8Array(1024).fill(i);
+  const tar = buildTar([
+    { name: long, type: "file", data: "x", xattrs },
+    { name: "s", type: "symlink", linkname: target, xattrs },
+    { name: long + "2", type: "file", data: "y", longNames: "gnu" },
+  ]);
+  const got = await readAll(tar);
+  assertEquals(got.map((e) => e.h.name), [long, "s", long + "2"]);
+  assertEquals(got[1].h.linkname, target);
+  assertEquals(got[0].h.xattrs.size, 8);
+  assertEquals(got[1].h.xattrs.get("user.attr7"), new Uint8Array(1024).fill(7));
 });
 
 Deno.test("tar writer: PAX record length counts itself", () => {
