@@ -414,7 +414,7 @@ Deno.test({
           for (let i = 0; i < 36; i++) {
             assert(Date.now() < deadline, `round ${i}: the loop took over 240 s`);
             const mode = modes[i % modes.length];
-            const delayMs = [0, 40, 90, 150, 250, 400][Math.floor(i / modes.length) % 6];
+            const delayMs = [0, 100, 250, 400, 600, 800][Math.floor(i / modes.length) % 6];
             const what = `round ${i} (${mode}${mode === "after-delay" ? ` ${delayMs} ms` : ""})`;
             const global = mode === "exit-without-rm"
               ? [...sb.global, "--conmon", stopsAtExited]
