@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Install what berth and its tests need on a Debian machine, as root: Deno from the npm
-# registry; conmon, runc, crun, busybox-static from apt; and the image tests' registry tools.
+# registry; conmon, runc, crun, busybox-static from apt; with --with-test-tools, every host
+# command a test or bench in tests/ and bench/ runs (listed below, and checked at the end).
 # Idempotent: only what is missing is installed.
 set -euo pipefail
 DENO_VERSION=2.9.6
 export DEBIAN_FRONTEND=noninteractive
 
 apt_packages=(conmon runc crun busybox-static util-linux mount)
-[ "${1:-}" = "--with-test-tools" ] && apt_packages+=(docker-registry umoci skopeo openssl python3)
+commands=(conmon runc crun busybox mount umount)
+if [ "${1:-}" = "--with-test-tools" ]; then
+  # Who runs what: tests/image/registry_*: docker-registry, openssl, python3 (htpasswd hash);
+  # extract_test: umoci; podman_compat_test and bench/: podman; stress faults/input: chattr
+  # (e2fsprogs); tests/image/cli_helper: sh, timeout (coreutils); cli/cp/podman_compat: tar;
+  # bench/main.ts: git. skopeo is what images-facts.md was measured with.
+  apt_packages+=(docker-registry umoci skopeo openssl python3 podman e2fsprogs coreutils tar git)
+  commands+=(docker-registry umoci skopeo openssl python3 podman chattr timeout tar sh git)
+fi
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,3 +32,9 @@ if ! command -v deno >/dev/null 2>&1 || ! deno --version | grep -q "deno ${DENO_
   npm install -g --silent "deno@${DENO_VERSION}" >/dev/null
 fi
 deno --version | head -1 >&2
+absent=()
+for c in "${commands[@]}"; do command -v "$c" >/dev/null 2>&1 || absent+=("$c"); done
+if [ ${#absent[@]} -gt 0 ]; then
+  echo "still missing after the install: ${absent[*]}" >&2
+  exit 1
+fi

@@ -82,6 +82,29 @@ export async function cleanupContainer(
   prune(engine);
 }
 
+/**
+ * True if `row` is an `--rm` container that is cleaned up (or half removed) but still here:
+ * the process that moved it to `exited` was to remove it next and died first (a SIGKILLed
+ * cleanup process). Whoever finds it so removes it, as that process would have.
+ */
+export function removalMissed(row: ContainerRow): boolean {
+  return row.spec.autoRemove && (row.state === "exited" || row.state === "removing");
+}
+
+/**
+ * Finish the removal of `--rm` container `id` if it is still due (re-checked under the
+ * lock: a live cleanup process holding it removes the container first). Gone is success.
+ */
+export async function finishAutoRemove(engine: Engine, id: string): Promise<void> {
+  await withContainerLock(engine, id, async () => {
+    const row = syncAndCheck(engine, id);
+    if (row && removalMissed(row)) {
+      log("debug", `finishing the --rm removal of ${id.slice(0, 12)}`);
+      await removeLocked(engine, row);
+    }
+  });
+}
+
 /** Delete exit codes older than five minutes whose container is gone. */
 export function prune(engine: Engine): void {
   try {

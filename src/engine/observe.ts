@@ -1,8 +1,9 @@
 /**
  * Observe a container as it really is now: sync its row with the exit file, notice a dead
  * monitor, and finish a cleanup that nobody else will (state `stopped` while conmon, which
- * would have run the cleanup process, is gone). Read commands (`ps`, `inspect`) use this, so
- * "whichever berth process runs next" completes what a killed cleanup process left.
+ * would have run the cleanup process, is gone; or an `--rm` container cleaned up but not
+ * removed). Read commands (`ps`, `inspect`) use this, so "whichever berth process runs next"
+ * completes what a killed cleanup process left.
  *
  * @module
  */
@@ -10,7 +11,7 @@ import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { syncContainer } from "./sync.ts";
 import { syncAndCheck } from "./monitor_check.ts";
-import { cleanupContainer } from "./cleanup.ts";
+import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
 import { procState } from "../monitor/proc.ts";
 import { log } from "./log.ts";
 
@@ -25,9 +26,10 @@ export async function observeContainer(
   id: string,
 ): Promise<ContainerRow | undefined> {
   const row = syncAndCheck(engine, id);
-  if (!row || !cleanupMissed(row)) return row;
+  if (!row || !(cleanupMissed(row) || removalMissed(row))) return row;
   try {
-    await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+    if (cleanupMissed(row)) await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+    else await finishAutoRemove(engine, id);
   } catch (err) {
     log("warn", `finishing the cleanup of ${id}: ${(err as Error).message}`);
   }

@@ -12,7 +12,7 @@ import { canStop, needsCleanup } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { awaitExit } from "./await_exit.ts";
-import { cleanupContainer } from "./cleanup.ts";
+import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
 import { log } from "./log.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 import { errOut } from "../cli/command.ts";
@@ -64,6 +64,9 @@ export async function stopContainer(
   if (!row) return undefined;
   if (needsCleanup(row.state)) {
     await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+    row = syncContainer(engine, id);
+  } else if (removalMissed(row)) {
+    await finishAutoRemove(engine, id); // its cleanup process died before the removal
     row = syncContainer(engine, id);
   }
   // Only this stop's own outcome is reported: stopping a stopped container is a no-op.

@@ -3,7 +3,9 @@
  * `exited` both mean "has exited" and end only at `exited` (output drained, cleanup done) or
  * when the container is gone; then the code comes from `exit_codes`. Woken by inotify, with
  * `interval` as the fallback poll. Never hangs on a dead monitor: a `stopped` container whose
- * conmon is gone is cleaned up by the waiter itself.
+ * conmon is gone is cleaned up by the waiter itself. An `--rm` container ends the wait only
+ * when it is gone: one left `exited` (its cleanup process died before removing it) is
+ * removed by the waiter.
  *
  * @module
  */
@@ -13,7 +15,7 @@ import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { isDone, isState, type State, STATES } from "./states.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
-import { cleanupContainer } from "./cleanup.ts";
+import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
 import { watchContainer } from "./notify.ts";
 import { cleanupMissed } from "./observe.ts";
 import { log } from "./log.ts";
@@ -95,6 +97,11 @@ export async function waitForContainer(
       await opts.onTick?.(row);
       if (!row) return codeOfRemoved(engine, id);
       if (wantExit) {
+        if (removalMissed(row)) {
+          // `--rm`: the code is given only once the container is gone, whoever removes it.
+          await finishAutoRemove(engine, id);
+          continue;
+        }
         if (isDone(row.state)) {
           return codeOfDone(engine, row);
         }

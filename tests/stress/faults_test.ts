@@ -45,18 +45,34 @@ async function dbState(sb: Sandbox, id: string): Promise<string | undefined> {
   });
 }
 
-/** Resolve with the time the exit file of `id` first appeared (polled every 5 ms). */
+/** The exit code recorded for `id` in `exit_codes`, read straight from the database. */
+async function dbExitCode(sb: Sandbox, id: string): Promise<number | undefined> {
+  return await withDb(sb, (db) => {
+    const row = db.prepare("SELECT code FROM exit_codes WHERE id = ?").get(id) as
+      | { code: number }
+      | undefined;
+    return row?.code;
+  });
+}
+
+/**
+ * Resolve with the time the exit file of `id` first appeared (polled every 5 ms). Under load
+ * a poll can miss it (a foreground `run` cleans it up within milliseconds): a code recorded
+ * in `exit_codes` (checked every ~100 ms) also counts as the exit seen, a little late.
+ */
 async function exitFileSeen(sb: Sandbox, id: string, ms = 30_000): Promise<number> {
   const path = join(sb.runroot, "exits", id);
   const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
+  for (let n = 0; Date.now() < deadline; n++) {
     try {
       Deno.statSync(path);
       return Date.now();
     } catch { /* not yet */ }
+    if (n % 20 === 19 && (await dbExitCode(sb, id)) !== undefined) return Date.now();
     await sleep(5);
   }
-  throw new Error(`exit file ${path} never appeared`);
+  const facts = { state: await dbState(sb, id), code: await dbExitCode(sb, id) };
+  throw new Error(`exit file ${path} never appeared (${JSON.stringify(facts)})`);
 }
 
 /** Run a child to completion, as a Result. */
@@ -316,6 +332,159 @@ Deno.test({
         }
       },
     );
+  },
+});
+
+/**
+ * A conmon wrapper (global `--conmon`) that drops `--rm` from berth's exit command: the
+ * cleanup process does everything but the removal, exactly what one SIGKILLed between the
+ * move to `exited` and the removal leaves behind (a window too short to hit by timing).
+ */
+function cleanupStopsAtExitedConmon(sb: Sandbox): string {
+  const conmon = new TextDecoder().decode(
+    new Deno.Command("sh", { args: ["-c", "command -v conmon"], stdout: "piped" }).outputSync()
+      .stdout,
+  ).trim();
+  const path = join(sb.dir, "conmon-exit-without-rm");
+  Deno.writeTextFileSync(
+    path,
+    `#!/bin/sh
+held=0
+for a do
+  shift
+  if [ "$held" = 1 ]; then
+    held=0
+    [ "$a" = --rm ] && continue
+    set -- "$@" --exit-command-arg
+  fi
+  if [ "$a" = --exit-command-arg ]; then held=1; continue; fi
+  set -- "$@" "$a"
+done
+[ "$held" = 1 ] && set -- "$@" --exit-command-arg
+exec ${conmon} "$@"
+`,
+  );
+  Deno.chmodSync(path, 0o755);
+  return path;
+}
+
+/** How one round of the loop below interferes with the cleanup process. */
+type KillMode = "exit-without-rm" | "at-appearance" | "after-delay" | "at-exited" | "none";
+
+/**
+ * SIGKILL the cleanup process of container `id` per `mode`: as it appears, after `delayMs`,
+ * or once the database shows the container `exited`/`removing` (it is then mid-removal).
+ */
+function killCleanupOf(sb: Sandbox, id: string, mode: KillMode, delayMs: number) {
+  let running = true;
+  let killed = 0;
+  const loop = (async () => {
+    if (mode === "none" || mode === "exit-without-rm") return;
+    const seen = new Set<number>();
+    while (running) {
+      const pids = cleanupPids(sb).filter((p) => cmdline(p).includes(id) && !seen.has(p));
+      if (pids.length && mode === "at-exited") {
+        const state = await dbState(sb, id);
+        if (state !== "exited" && state !== "removing") {
+          await sleep(0);
+          continue;
+        }
+      }
+      for (const pid of pids) {
+        seen.add(pid);
+        if (mode === "after-delay") {
+          setTimeout(() => {
+            if (cmdline(pid).includes(id) && killPid(pid)) killed++;
+          }, delayMs);
+        } else if (killPid(pid)) killed++;
+      }
+      await sleep(mode === "at-exited" ? 1 : 2);
+    }
+  })();
+  return {
+    async stop(): Promise<number> {
+      running = false;
+      await loop;
+      if (mode === "after-delay") await sleep(delayMs + 10);
+      return killed;
+    },
+  };
+}
+
+Deno.test({
+  name: "stress 6 (loop): run -d --rm, cleanup killed at any moment: gone when wait returns",
+  ...SPAWNS,
+  async fn(t) {
+    const rootfs = await busyboxRootfs();
+    const modes: KillMode[] = ["exit-without-rm", "at-appearance", "after-delay", "at-exited"];
+    modes.push("after-delay", "none");
+
+    await t.step(
+      "36 rounds: wait prints the code only after the container is removed",
+      async () => {
+        const sb = sandbox("berth-stress6d-");
+        const ids: string[] = [];
+        const stopsAtExited = cleanupStopsAtExitedConmon(sb);
+        const deadline = Date.now() + 240_000;
+        try {
+          for (let i = 0; i < 36; i++) {
+            assert(Date.now() < deadline, `round ${i}: the loop took over 240 s`);
+            const mode = modes[i % modes.length];
+            const delayMs = [0, 100, 250, 400, 600, 800][Math.floor(i / modes.length) % 6];
+            const what = `round ${i} (${mode}${mode === "after-delay" ? ` ${delayMs} ms` : ""})`;
+            const global = mode === "exit-without-rm"
+              ? [...sb.global, "--conmon", stopsAtExited]
+              : sb.global;
+            const d = await sb.berth(
+              ["run", "-d", "--rm", "--rootfs", `${rootfs}:O`, "sh", "-c", "sleep 0.5; exit 21"],
+              { global },
+            );
+            assertEquals(d.code, 0, `${what}: ${d.stderr}`);
+            const id = d.stdout.trim();
+            ids.push(id);
+            const killer = killCleanupOf(sb, id, mode, delayMs);
+            try {
+              const w = await sb.berth(["wait", id], { global, timeoutMs: 30_000 });
+              // Read straight from the database: any later berth process would finish the job.
+              const left = await dbState(sb, id);
+              assertEquals([w.code, w.stdout, w.stderr], [0, "21\n", ""], what);
+              assertEquals(
+                left,
+                undefined,
+                `${what}: container left (${left}) after wait returned`,
+              );
+            } finally {
+              await killer.stop();
+            }
+          }
+          await assertClean(sb, ids);
+        } finally {
+          await sb.cleanup();
+        }
+      },
+    );
+
+    await t.step("cleanup stops at exited, nobody waits: the next ps removes it", async () => {
+      const sb = sandbox("berth-stress6e-");
+      try {
+        const global = [...sb.global, "--conmon", cleanupStopsAtExitedConmon(sb)];
+        const d = await sb.berth(
+          ["run", "-d", "--rm", "--rootfs", `${rootfs}:O`, "sh", "-c", "exit 23"],
+          { global },
+        );
+        assertEquals(d.code, 0, d.stderr);
+        const id = d.stdout.trim();
+        await eventually(async () => (await dbState(sb, id)) === "exited", 20_000);
+        const ps = await sb.berth(["ps", "-a", "-q", "--no-trunc"]);
+        assertEquals([ps.code, ps.stdout, ps.stderr], [0, "", ""], "ps lists nothing");
+        assertEquals(await dbState(sb, id), undefined, "removed by ps");
+        const w = await sb.berth(["wait", id]);
+        assertEquals([w.code, w.stdout], [0, "23\n"], "its code is kept");
+        await assertClean(sb, [id]);
+      } finally {
+        await sb.cleanup();
+      }
+    });
   },
 });
 
