@@ -178,7 +178,7 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 EOF
-  engine_cmd="CONTAINERS_CONF=\"$work/containers.conf\" podman --root \"$work/root\" --runroot \"$work/runroot\""
+  engine_cmd="env CONTAINERS_CONF=\"$work/containers.conf\" podman --root \"$work/root\" --runroot \"$work/runroot\""
 fi
 cat >"$work/bin/podman" <<EOF
 #!/usr/bin/env bash
