@@ -5,7 +5,7 @@
  * container's symlinks name them by their host path (dangling inside the container).
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, eventually, type Sandbox, sandbox } from "../helpers.ts";
+import { busyboxRootfs, eventually, type Result, type Sandbox, sandbox } from "../helpers.ts";
 import { join } from "node:path";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -67,79 +67,112 @@ async function startSwapper(sb: Sandbox, setup: string, loops: string[]): Promis
   );
 }
 
-Deno.test("cp race: copying out never reads a host file through a swapped path", opts, async () => {
-  const sb = sandbox();
-  const bait = makeBait();
-  const dest = Deno.makeTempDirSync({ prefix: "berth-cp-race-out-" });
-  try {
-    const files = NAMES.map((n) => `echo inside > /src/d/${n}`).join(" && ");
-    await startSwapper(sb, `mkdir -p /src/d && ${files} && echo inside > /src/f`, [
-      // A directory of the tree swapped for a link to the bait directory, and back.
-      `ln -s ${bait} /src/dl; mv /src/d /src/dr; mv /src/dl /src/d; mv /src/d /src/dl; mv /src/dr /src/d; rm -f /src/dl`,
-      // A file swapped for a link to a bait file, and back.
-      `ln -s ${bait}/f00 /src/fl; mv /src/f /src/fr; mv /src/fl /src/f; mv /src/f /src/fl; mv /src/fr /src/f; rm -f /src/fl`,
-    ]);
-    let copied = 0;
-    for (let i = 0; i < TRIES; i++) {
-      const out = join(dest, `try${i}`);
-      const r = await sb.berth(["cp", "swapper:/src", out], { timeoutMs: 20_000 });
-      assert(r.code === 0 || r.code === 125, `try ${i}: status ${r.code}: ${r.stderr}`);
-      if (r.code === 0) copied++;
-      for (const f of filesUnder(dest)) {
-        assert(Deno.readTextFileSync(f) !== SECRET, `try ${i}: host bait read into ${f}`);
+/**
+ * A race test: a container whose `loop` swaps paths made by `setup`, then `TRIES` runs of
+ * `attempt` (a cp; status 0 or 125, a failed copy is fine, a host file touched is not), the
+ * bait checked after each. At least one copy must go through.
+ */
+function raceTest(
+  name: string,
+  setup: (bait: string) => string,
+  loop: (bait: string) => string | string[],
+  attempt: (sb: Sandbox, i: number, work: string, bait: string) => Promise<Result>,
+): void {
+  Deno.test(`cp race: ${name}`, opts, async () => {
+    const sb = sandbox();
+    const bait = makeBait();
+    const work = Deno.makeTempDirSync({ prefix: "berth-cp-race-" });
+    try {
+      await startSwapper(sb, setup(bait), [loop(bait)].flat());
+      let copied = 0;
+      for (let i = 0; i < TRIES; i++) {
+        const r = await attempt(sb, i, work, bait);
+        assert(r.code === 0 || r.code === 125, `try ${i}: status ${r.code}: ${r.stderr}`);
+        if (r.code === 0) copied++;
+        checkBait(bait, `try ${i}`);
+        for (const f of filesUnder(work)) {
+          // (cut to the size the container's file had, if that was what was checked)
+          assert(!Deno.readTextFileSync(f).includes("HOST"), `try ${i}: host bait read into ${f}`);
+        }
+        assert(!r.stdout.includes("HOST"), `try ${i}: host bait in the tar stream`);
       }
-      // A stream too.
-      const t = await sb.berth(["cp", "swapper:/src/d", "-"], { timeoutMs: 20_000 });
-      assert(
-        !new TextDecoder().decode(t.stdoutBytes).includes("HOST-SECRET"),
-        `try ${i}: host bait in the tar stream`,
-      );
-      checkBait(bait, `try ${i}`);
+      assert(copied > 0, "some copies went through");
+    } finally {
+      await sb.cleanup();
+      Deno.removeSync(bait, { recursive: true });
+      Deno.removeSync(work, { recursive: true });
     }
-    assert(copied > 0, "some copies went through");
-  } finally {
-    await sb.cleanup();
-    Deno.removeSync(bait, { recursive: true });
-    Deno.removeSync(dest, { recursive: true });
-  }
-});
+  });
+}
 
-Deno.test("cp race: copying in never writes or chmods a host file through a swapped path", opts, async () => {
-  const sb = sandbox();
-  const bait = makeBait();
-  const src = Deno.makeTempDirSync({ prefix: "berth-cp-race-in-" });
-  try {
-    Deno.mkdirSync(join(src, "t/sub"), { recursive: true });
-    Deno.chmodSync(join(src, "t/sub"), 0o755);
-    for (const n of NAMES) {
-      Deno.writeTextFileSync(join(src, "t/sub", n), "from-host\n");
-      Deno.chmodSync(join(src, "t/sub", n), 0o644);
-    }
-    Deno.writeTextFileSync(join(src, "f"), "from-host\n");
-    Deno.chmodSync(join(src, "f"), 0o644);
-    await startSwapper(sb, "mkdir -p /dst/t/sub /dst/one", [
-      // The directory being filled swapped for a link to the bait directory.
-      `ln -s ${bait} /dst/t/l; mv /dst/t/sub /dst/t/gone; mv /dst/t/l /dst/t/sub; rm -rf /dst/t/gone /dst/t/l`,
-      // The file just written swapped for a link to a bait file (before its chmod).
-      `ln -s ${bait}/f00 /dst/one/l; mv -f /dst/one/l /dst/one/f`,
-    ]);
-    let copied = 0;
-    for (let i = 0; i < TRIES; i++) {
-      const a = await sb.berth(["cp", "--overwrite", join(src, "t"), "swapper:/dst/"], {
-        timeoutMs: 20_000,
-      });
-      assert(a.code === 0 || a.code === 125, `try ${i}: status ${a.code}: ${a.stderr}`);
-      const b = await sb.berth(["cp", join(src, "f"), "swapper:/dst/one/f"], {
-        timeoutMs: 20_000,
-      });
-      assert(b.code === 0 || b.code === 125, `try ${i}: status ${b.code}: ${b.stderr}`);
-      if (a.code === 0 && b.code === 0) copied++;
-      checkBait(bait, `try ${i}`);
-    }
-    assert(copied > 0, "some copies went through");
-  } finally {
-    await sb.cleanup();
-    Deno.removeSync(bait, { recursive: true });
-    Deno.removeSync(src, { recursive: true });
+const limit = { timeoutMs: 20_000 };
+const inside = NAMES.map((n) => `echo inside > /src/d/${n}`).join(" && ");
+
+raceTest(
+  "copying out, a directory swapped for a link to a host directory",
+  () => `mkdir -p /src/d && ${inside}`,
+  (bait) =>
+    `ln -s ${bait} /src/dl; mv /src/d /src/dr; mv /src/dl /src/d; mv /src/d /src/dl; mv /src/dr /src/d; rm -f /src/dl`,
+  (sb, i, work) =>
+    // A copy into a directory, and every other time a tar stream.
+    i % 2
+      ? sb.berth(["cp", "swapper:/src", "-"], limit)
+      : sb.berth(["cp", "swapper:/src", join(work, `try${i}`)], limit),
+);
+
+raceTest(
+  "copying out, a file swapped for a link to a host file",
+  () =>
+    `mkdir -p /src /keep && ${
+      NAMES.map((n) => `echo inside > /src/${n} && echo inside > /keep/${n}`).join(" && ")
+    }`,
+  // One loop for each of a few files, each swapped atomically (renamed over) for a link and
+  // back, so it is never missing in between.
+  (bait) =>
+    NAMES.slice(0, 3).map((n) =>
+      `cp /keep/${n} /src/${n}.r; ln -sf ${bait}/${n} /src/${n}.l; mv -f /src/${n}.l /src/${n}; mv -f /src/${n}.r /src/${n}`
+    ),
+  (sb, i, work) => sb.berth(["cp", "swapper:/src", join(work, `try${i}`)], limit),
+);
+
+function hostTree(work: string): void {
+  if (statOrNull(join(work, "t"))) return;
+  Deno.mkdirSync(join(work, "t/sub"), { recursive: true });
+  Deno.chmodSync(join(work, "t/sub"), 0o755);
+  for (const n of NAMES) {
+    Deno.writeTextFileSync(join(work, "t/sub", n), "from-host\n");
+    Deno.chmodSync(join(work, "t/sub", n), 0o644);
   }
-});
+}
+
+function statOrNull(p: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(p);
+  } catch {
+    return null;
+  }
+}
+
+raceTest(
+  "copying in, the directory being filled swapped for a link to a host directory",
+  () => "mkdir -p /dst/t/sub",
+  (bait) =>
+    `ln -s ${bait} /dst/t/l; mv /dst/t/sub /dst/t/gone; mv /dst/t/l /dst/t/sub; rm -rf /dst/t/gone /dst/t/l`,
+  (sb, _i, work) => {
+    hostTree(work);
+    return sb.berth(["cp", "--overwrite", join(work, "t"), "swapper:/dst/"], limit);
+  },
+);
+
+raceTest(
+  "copying in, a file just written swapped for a link to a host file (before its chmod)",
+  () => "mkdir -p /dst/t/sub",
+  (bait) =>
+    NAMES.map((n) =>
+      `ln -s ${bait}/${n} /dst/t/sub/${n}.l; mv -f /dst/t/sub/${n}.l /dst/t/sub/${n}`
+    ).join("; "),
+  (sb, _i, work) => {
+    hostTree(work);
+    return sb.berth(["cp", join(work, "t"), "swapper:/dst/"], limit);
+  },
+);
