@@ -12,6 +12,8 @@ const opts = { sanitizeOps: false, sanitizeResources: false };
 const TRIES = 50;
 const SECRET = "HOST-SECRET\n";
 const NAMES = Array.from({ length: 20 }, (_, i) => `f${String(i).padStart(2, "0")}`);
+/** The files swapped one by one, each by a loop of its own. */
+const SWAPPED = NAMES.slice(0, 3);
 
 /** A host dir of 0600 bait files (0700 itself), named as the files the container swaps. */
 function makeBait(): string {
@@ -122,16 +124,15 @@ raceTest(
 
 raceTest(
   "copying out, a file swapped for a link to a host file",
-  () =>
-    `mkdir -p /src /keep && ${
-      NAMES.map((n) => `echo inside > /src/${n} && echo inside > /keep/${n}`).join(" && ")
-    }`,
-  // One loop for each of a few files, each swapped atomically (renamed over) for a link and
-  // back, so it is never missing in between.
   (bait) =>
-    NAMES.slice(0, 3).map((n) =>
-      `cp /keep/${n} /src/${n}.r; ln -sf ${bait}/${n} /src/${n}.l; mv -f /src/${n}.l /src/${n}; mv -f /src/${n}.r /src/${n}`
-    ),
+    `mkdir -p /src /keep && ${
+      SWAPPED.map((n) =>
+        `echo inside > /src/${n} && ln /src/${n} /keep/${n} && ln -s ${bait}/${n} /keep/${n}.l`
+      ).join(" && ")
+    }`,
+  // One loop for each of a few files, each replaced by a hard link to a symlink and back:
+  // one unlink and link apart, so it is never missing for long.
+  () => SWAPPED.map((n) => `ln -f /keep/${n}.l /src/${n}; ln -f /keep/${n} /src/${n}`),
   (sb, i, work) => sb.berth(["cp", "swapper:/src", join(work, `try${i}`)], limit),
 );
 
