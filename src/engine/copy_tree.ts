@@ -240,6 +240,9 @@ export async function writeTar(
   await write(tarEnd());
 }
 
+/** Directory fds {@linkcode putEntries} keeps open at most (besides the few in use). */
+const MAX_CACHED = 256;
+
 /** How {@linkcode putEntries} writes. */
 export interface PutOptions {
   /** Replace a directory by a non-directory and the reverse (`--overwrite`). */
@@ -278,24 +281,29 @@ export async function putEntries(
     closeHandle(top.handle);
     throw new CopyError(`${opts.describe(destDir)}: not a directory`);
   }
-  /** Directory handles by entry path below destDir; all are closed at the end. */
+  /**
+   * Directory handles by entry path below destDir ("" is destDir), a cache of at most
+   * {@linkcode MAX_CACHED} (a tree of any size stays within the fd limit); handles dropped
+   * from it are closed before the next entry.
+   */
   const dirs = new Map<string, Handle>([["", top.handle]]);
-  const opened: Handle[] = [top.handle];
-  const dirMeta: [Handle, TarHeader][] = [];
+  let retired: Handle[] = [];
+  /** Directories whose mode and times are set last (by entry path: reopened then). */
+  const dirMeta: [string[], TarHeader][] = [];
   let current = destDir;
   try {
     await putAll();
-    current = destDir;
-    for (const [h, hdr] of dirMeta.reverse()) {
-      fsErrors(`copying to ${opts.describe(h.cpath)}`, () => {
-        const fd = openAt(AT_FDCWD, `/proc/self/fd/${h.fd}`, O_RDONLY | O_DIRECTORY);
-        try {
-          fchmod(fd, hdr.mode & 0o7777);
-          futimes(fd, hdr.mtime);
-        } finally {
-          closeFd(fd);
-        }
-      });
+    for (const [rel, hdr] of dirMeta.reverse()) {
+      sweep();
+      current = joinContainer(destDir, rel.join("/"));
+      const h = ensureDir(rel, false);
+      const fd = openAt(AT_FDCWD, `/proc/self/fd/${h.fd}`, O_RDONLY | O_DIRECTORY);
+      try {
+        fchmod(fd, hdr.mode & 0o7777);
+        futimes(fd, hdr.mtime);
+      } finally {
+        closeFd(fd);
+      }
     }
   } catch (err) {
     if (err instanceof LibcError) {
@@ -303,11 +311,21 @@ export async function putEntries(
     }
     throw err;
   } finally {
-    for (const h of opened) closeFd(h.fd);
+    for (const h of retired) closeFd(h.fd);
+    for (const h of dirs.values()) closeFd(h.fd);
   }
 
-  function keep(h: Handle): Handle {
-    opened.push(h);
+  /** Close what was dropped from the cache, and keep the cache small. */
+  function sweep(): void {
+    if (dirs.size > MAX_CACHED) forgetDirs();
+    for (const h of retired) closeFd(h.fd);
+    retired = [];
+  }
+
+  function cache(key: string, h: Handle): Handle {
+    const old = dirs.get(key);
+    if (old !== undefined && old !== h) retired.push(old);
+    dirs.set(key, h);
     return h;
   }
 
@@ -332,23 +350,25 @@ export async function putEntries(
       closeHandle(h);
       throw new CopyError(`${opts.describe(cpath)}: not a directory`);
     }
-    return keep(h);
+    return h;
   }
 
-  /** The directory `rel` (below destDir), created if absent. */
-  function ensureDir(rel: string[]): Handle {
+  /** The directory `rel` (below destDir), created if absent when `create`. */
+  function ensureDir(rel: string[], create = true): Handle {
     const key = rel.join("/");
     const known = dirs.get(key);
     if (known !== undefined) return known;
-    const parent = ensureDir(rel.slice(0, -1));
-    const h = openDir(parent, rel[rel.length - 1], true);
-    dirs.set(key, h);
-    return h;
+    const parent = ensureDir(rel.slice(0, -1), create);
+    return cache(key, openDir(parent, rel[rel.length - 1], create));
   }
 
   /** Drop the cached directories (something was replaced: names may lead elsewhere now). */
   function forgetDirs(): void {
-    for (const k of [...dirs.keys()]) if (k !== "") dirs.delete(k);
+    for (const [k, h] of [...dirs]) {
+      if (k === "") continue;
+      retired.push(h);
+      dirs.delete(k);
+    }
   }
 
   /** Remove the directory `name` of `dir` and all below it, never following a symlink. */
@@ -367,6 +387,7 @@ export async function putEntries(
 
   async function putAll(): Promise<void> {
     for await (const e of entries) {
+      sweep();
       const h = e.header;
       let parts: string[];
       try {
@@ -386,10 +407,9 @@ export async function putEntries(
       const st = there?.stat ?? null;
       if (h.type === "dir") {
         if (st?.isDirectory) {
-          keep(there!);
+          cache(parts.join("/"), there!);
           if (opts.keepOwners) fchown(there!.fd, h.uid, h.gid);
-          dirMeta.push([there!, h]);
-          dirs.set(parts.join("/"), there!);
+          dirMeta.push([parts, h]);
           continue;
         }
         closeHandle(there);
@@ -412,10 +432,9 @@ export async function putEntries(
           forgetDirs();
         }
         mkdirAt(parent.fd, name, 0o700);
-        const made = openDir(parent, name, false);
+        const made = cache(parts.join("/"), openDir(parent, name, false));
         if (opts.keepOwners) fchown(made.fd, h.uid, h.gid);
-        dirMeta.push([made, h]);
-        dirs.set(parts.join("/"), made);
+        dirMeta.push([parts, h]);
         continue;
       }
       closeHandle(there);
