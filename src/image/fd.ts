@@ -63,22 +63,20 @@ export const O_RDONLY = 0;
 export const O_WRONLY = 1;
 export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
-export const O_NONBLOCK = 0o4000;
 export const O_DIRECTORY: number = arch.O_DIRECTORY;
 export const O_NOFOLLOW: number = arch.O_NOFOLLOW;
 export const O_CLOEXEC = 0o2000000;
 export const O_PATH = 0o10000000;
 /** `*at` flags. */
 export const AT_FDCWD = -100;
-export const AT_SYMLINK_NOFOLLOW = 0x100;
+const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_REMOVEDIR = 0x200;
-export const AT_SYMLINK_FOLLOW = 0x400;
-export const AT_EMPTY_PATH = 0x1000;
+const AT_SYMLINK_FOLLOW = 0x400;
+const AT_EMPTY_PATH = 0x1000;
 
 /** errno values callers test for. */
 export const ENOENT = 2;
 export const ENOTDIR = 20;
-export const ELOOP = 40;
 
 const S_IFMT = 0o170000;
 
