@@ -6,26 +6,56 @@
  *
  * @module
  */
-import { lchownSync, lutimesSync } from "node:fs";
 import { BerthError } from "../errors.ts";
 import { cleanEntryPath } from "../image/entry_path.ts";
-import { fileChunks } from "../image/file_chunks.ts";
-import { mknod, S_IFBLK, S_IFCHR, S_IFIFO, splitDev } from "../image/libc.ts";
+import { LibcError, S_IFBLK, S_IFCHR, S_IFIFO } from "../image/libc.ts";
+import {
+  AT_FDCWD,
+  AT_REMOVEDIR,
+  chmodPathFd,
+  closeFd,
+  fchmod,
+  fchown,
+  futimes,
+  lchownAt,
+  linkFdAt,
+  listDir,
+  lutimesAt,
+  mkdirAt,
+  mknodAt,
+  O_CREAT,
+  O_DIRECTORY,
+  O_EXCL,
+  O_NOFOLLOW,
+  O_PATH,
+  O_RDONLY,
+  O_WRONLY,
+  openAt,
+  readInto,
+  readLinkAt,
+  type Stat,
+  statAt,
+  symlinkAt,
+  unlinkAt,
+  writeAll,
+} from "../image/fd.ts";
 import type { TarEntry, TarHeader } from "../image/tar_reader.ts";
 import { tarEnd, tarHeader, tarPadding } from "../image/tar_writer.ts";
-import { hostLocation, resolveInView, type RootView } from "./root_path.ts";
-import { lstatOrNull } from "../fs.ts";
+import {
+  closeHandle,
+  type Handle,
+  joinContainer,
+  openChild,
+  openInView,
+  type RootView,
+} from "./root_path.ts";
+
+export { joinContainer };
 
 /** A copy that cannot be done as asked (exit status 125). */
 export class CopyError extends BerthError {}
 
-/** Join a clean absolute container path and a relative one. */
-export function joinContainer(dir: string, rel: string): string {
-  if (rel === "") return dir;
-  return dir === "/" ? `/${rel}` : `${dir}/${rel}`;
-}
-
-function entryType(st: Deno.FileInfo): TarHeader["type"] | undefined {
+function entryType(st: Stat): TarHeader["type"] | undefined {
   if (st.isFile) return "file";
   if (st.isDirectory) return "dir";
   if (st.isSymlink) return "symlink";
@@ -36,9 +66,13 @@ function entryType(st: Deno.FileInfo): TarHeader["type"] | undefined {
 }
 
 /**
- * The entries of `cpath` in `view` (lstat: a symlink there is an entry itself), named `name`
- * and below it; with `name` "" the top directory itself is left out and its contents come
- * out with bare names. Directories come before their contents, in name order.
+ * The entries of `cpath` in `view` (not following a last symlink: a symlink there is an entry
+ * itself), named `name` and below it; with `name` "" the top directory itself is left out and
+ * its contents come out with bare names. Directories come before their contents, in name
+ * order. The walk holds each directory open and opens its entries relative to it without
+ * following symlinks (see root_path.ts), so nothing swapped in meanwhile leads it off the view.
+ *
+ * @throws {CopyError} when something cannot be read
  */
 export async function* walkEntries(
   view: RootView,
@@ -46,9 +80,8 @@ export async function* walkEntries(
   name: string,
 ): AsyncGenerator<TarEntry> {
   const firstNames = new Map<string, string>();
-  async function* walk(cpath: string, name: string): AsyncGenerator<TarEntry> {
-    const host = hostLocation(view, cpath).host;
-    const st = Deno.lstatSync(host);
+  async function* walk(h: Handle, name: string): AsyncGenerator<TarEntry> {
+    const st = h.stat;
     const type = entryType(st);
     if (type === undefined) return;
     if (name !== "") {
@@ -56,12 +89,12 @@ export async function* walkEntries(
         name,
         type,
         typeflag: "",
-        mode: (st.mode ?? 0) & 0o7777,
-        uid: st.uid ?? 0,
-        gid: st.gid ?? 0,
+        mode: st.mode & 0o7777,
+        uid: st.uid,
+        gid: st.gid,
         size: type === "file" ? st.size : 0,
-        mtime: Math.floor((st.mtime?.getTime() ?? 0) / 1000),
-        linkname: type === "symlink" ? Deno.readLinkSync(host) : "",
+        mtime: st.mtime,
+        linkname: type === "symlink" ? readLinkAt(h.fd, "") : "",
         uname: "",
         gname: "",
         devmajor: 0,
@@ -69,13 +102,11 @@ export async function* walkEntries(
         xattrs: new Map(),
       };
       if (type === "char" || type === "block") {
-        const dev = splitDev(st.rdev ?? 0);
-        header.devmajor = dev.major;
-        header.devminor = dev.minor;
+        header.devmajor = st.rdevMajor;
+        header.devminor = st.rdevMinor;
       }
-      if (type === "file" && (st.nlink ?? 1) > 1) {
-        const key = `${st.dev}:${st.ino}`;
-        const first = firstNames.get(key);
+      if (type === "file" && st.nlink > 1) {
+        const first = firstNames.get(st.key);
         if (first !== undefined) {
           yield {
             header: { ...header, type: "hardlink", size: 0, linkname: first },
@@ -83,28 +114,78 @@ export async function* walkEntries(
           };
           return;
         }
-        firstNames.set(key, name);
+        firstNames.set(st.key, name);
       }
       const size = header.size;
       yield {
         header,
-        body: type === "file" ? () => exactly(fileChunks(host), size) : async function* () {},
+        body: type === "file" ? () => exactly(fdChunks(h.fd), size) : async function* () {},
       };
     }
     if (!st.isDirectory) return;
-    const children = new Set([...Deno.readDirSync(host)].map((e) => e.name));
+    const children = new Set(listDir(h.fd));
     // A volume shows even where its mount point is missing in the directory below it.
     for (const m of view.mounts) {
       const slash = m.destination.lastIndexOf("/");
-      if ((m.destination.slice(0, slash) || "/") === cpath) {
+      if ((m.destination.slice(0, slash) || "/") === h.cpath && m.destination !== "/") {
         children.add(m.destination.slice(slash + 1));
       }
     }
     for (const child of [...children].sort()) {
-      yield* walk(joinContainer(cpath, child), name === "" ? child : `${name}/${child}`);
+      const c = openChild(view, h, child);
+      if (c === null) continue; // gone meanwhile
+      try {
+        yield* walk(c, name === "" ? child : `${name}/${child}`);
+      } finally {
+        closeFd(c.fd);
+      }
     }
   }
-  yield* walk(cpath, name);
+  const top = fsErrors(`reading ${cpath}`, () => openInView(view, cpath, false));
+  if (!top.handle) throw new CopyError(`${cpath}: no such file or directory`);
+  try {
+    yield* fsErrorsGen(`reading ${cpath}`, walk(top.handle, name));
+  } finally {
+    closeHandle(top.handle);
+  }
+}
+
+/** `fn()`, its libc failures as {@linkcode CopyError}s. */
+function fsErrors<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof LibcError) throw new CopyError(`${what}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function* fsErrorsGen<T>(what: string, gen: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    yield* gen;
+  } catch (err) {
+    if (err instanceof LibcError) throw new CopyError(`${what}: ${err.message}`);
+    throw err;
+  }
+}
+
+const CHUNK = 1 << 20;
+
+/** The content of the regular file held as the `O_PATH` fd `fd`, in chunks of up to 1 MiB. */
+async function* fdChunks(fd: number): AsyncGenerator<Uint8Array> {
+  // Reopening through /proc/self/fd opens the inode `fd` holds, not a path.
+  const rd = openAt(AT_FDCWD, `/proc/self/fd/${fd}`, O_RDONLY);
+  try {
+    for (;;) {
+      const buf = new Uint8Array(CHUNK);
+      const n = readInto(rd, buf);
+      if (n === 0) return;
+      yield n === CHUNK ? buf : buf.subarray(0, n);
+      await Promise.resolve();
+    }
+  } finally {
+    closeFd(rd);
+  }
 }
 
 /** `size` bytes of `chunks`: cut short or padded with zeros if the file changed meanwhile. */
@@ -159,6 +240,9 @@ export async function writeTar(
   await write(tarEnd());
 }
 
+/** Directory fds {@linkcode putEntries} keeps open at most (besides the few in use). */
+const MAX_CACHED = 256;
+
 /** How {@linkcode putEntries} writes. */
 export interface PutOptions {
   /** Replace a directory by a non-directory and the reverse (`--overwrite`). */
@@ -179,6 +263,11 @@ export interface PutOptions {
  * `overwrite`), and files are created afresh (`O_EXCL`). Modes, times and (with
  * `keepOwners`) owners are applied; directories' modes and times last.
  *
+ * Every directory is held open and everything is done relative to its fd, one component at
+ * a time, never following a symlink; modes, owners and times are set on fds. A container that
+ * swaps a path for a symlink meanwhile makes the copy fail or land inside the view, never
+ * touch the host.
+ *
  * @throws {CopyError} on a conflict, a read-only destination or a hostile entry
  */
 export async function putEntries(
@@ -187,135 +276,237 @@ export async function putEntries(
   entries: AsyncIterable<TarEntry>,
   opts: PutOptions,
 ): Promise<void> {
-  const dirs = new Map<string, string>([["", destDir]]);
-  const dirMeta: [string, TarHeader][] = [];
-
-  const writable = (cpath: string) => {
-    const loc = hostLocation(view, cpath);
-    if (loc.readOnly) {
-      throw new CopyError(`copying to ${opts.describe(cpath)}: read-only file system`);
+  const top = fsErrors(`copying to ${opts.describe(destDir)}`, () => openInView(view, destDir));
+  if (!top.handle?.stat.isDirectory) {
+    closeHandle(top.handle);
+    throw new CopyError(`${opts.describe(destDir)}: not a directory`);
+  }
+  /**
+   * Directory handles by entry path below destDir ("" is destDir), a cache of at most
+   * {@linkcode MAX_CACHED} (a tree of any size stays within the fd limit); handles dropped
+   * from it are closed before the next entry.
+   */
+  const dirs = new Map<string, Handle>([["", top.handle]]);
+  let retired: Handle[] = [];
+  /** Directories whose mode and times are set last (by entry path: reopened then). */
+  const dirMeta: [string[], TarHeader][] = [];
+  let current = destDir;
+  try {
+    await putAll();
+    for (const [rel, hdr] of dirMeta.reverse()) {
+      sweep();
+      current = joinContainer(destDir, rel.join("/"));
+      const h = ensureDir(rel, false);
+      const fd = openAt(AT_FDCWD, `/proc/self/fd/${h.fd}`, O_RDONLY | O_DIRECTORY);
+      try {
+        fchmod(fd, hdr.mode & 0o7777);
+        futimes(fd, hdr.mtime);
+      } finally {
+        closeFd(fd);
+      }
     }
-    return loc.host;
-  };
+  } catch (err) {
+    if (err instanceof LibcError) {
+      throw new CopyError(`copying to ${opts.describe(current)}: ${err.message}`);
+    }
+    throw err;
+  } finally {
+    for (const h of retired) closeFd(h.fd);
+    for (const h of dirs.values()) closeFd(h.fd);
+  }
 
-  /** The resolved container path of the directory `rel` (below destDir), created if absent. */
-  function ensureDir(rel: string[]): string {
+  /** Close what was dropped from the cache, and keep the cache small. */
+  function sweep(): void {
+    if (dirs.size > MAX_CACHED) forgetDirs();
+    for (const h of retired) closeFd(h.fd);
+    retired = [];
+  }
+
+  function cache(key: string, h: Handle): Handle {
+    const old = dirs.get(key);
+    if (old !== undefined && old !== h) retired.push(old);
+    dirs.set(key, h);
+    return h;
+  }
+
+  function checkWritable(readOnly: boolean, cpath: string): void {
+    if (readOnly) throw new CopyError(`copying to ${opts.describe(cpath)}: read-only file system`);
+  }
+
+  /** A directory below `parent` as the view sees it (a symlink followed inside the view). */
+  function openDir(parent: Handle, name: string, create: boolean): Handle {
+    const cpath = joinContainer(parent.cpath, name);
+    let h = openChild(view, parent, name);
+    if (h === null && create) {
+      checkWritable(parent.readOnly, cpath);
+      mkdirAt(parent.fd, name, 0o755);
+      h = openChild(view, parent, name);
+    }
+    if (h?.stat.isSymlink) {
+      closeFd(h.fd);
+      h = openInView(view, cpath).handle;
+    }
+    if (!h?.stat.isDirectory) {
+      closeHandle(h);
+      throw new CopyError(`${opts.describe(cpath)}: not a directory`);
+    }
+    return h;
+  }
+
+  /** The directory `rel` (below destDir), created if absent when `create`. */
+  function ensureDir(rel: string[], create = true): Handle {
     const key = rel.join("/");
     const known = dirs.get(key);
     if (known !== undefined) return known;
-    const parent = ensureDir(rel.slice(0, -1));
-    const r = resolveInView(view, joinContainer(parent, rel[rel.length - 1]));
-    if (r.stat === null) {
-      Deno.mkdirSync(writable(r.cpath), { mode: 0o755 });
-    } else if (!r.stat.isDirectory) {
-      throw new CopyError(`${opts.describe(r.cpath)}: not a directory`);
-    }
-    dirs.set(key, r.cpath);
-    return r.cpath;
+    const parent = ensureDir(rel.slice(0, -1), create);
+    return cache(key, openDir(parent, rel[rel.length - 1], create));
   }
 
+  /** Drop the cached directories (something was replaced: names may lead elsewhere now). */
   function forgetDirs(): void {
-    for (const k of [...dirs.keys()]) if (k !== "") dirs.delete(k);
-  }
-
-  function meta(host: string, h: TarHeader, isLink: boolean): void {
-    if (opts.keepOwners) lchownSync(host, h.uid, h.gid);
-    if (!isLink) Deno.chmodSync(host, h.mode & 0o7777);
-    lutimesSync(host, h.mtime, h.mtime);
-  }
-
-  for await (const e of entries) {
-    const h = e.header;
-    let parts: string[];
-    try {
-      parts = cleanEntryPath(h.name);
-    } catch (err) {
-      throw new CopyError((err as Error).message);
+    for (const [k, h] of [...dirs]) {
+      if (k === "") continue;
+      retired.push(h);
+      dirs.delete(k);
     }
-    if (parts.length === 0) continue; // the destination directory itself stays as it is
-    const parent = ensureDir(parts.slice(0, -1));
-    const cpath = joinContainer(parent, parts[parts.length - 1]);
-    const host = writable(cpath);
-    const st = lstatOrNull(host);
-    if (h.type === "dir") {
-      if (st?.isDirectory) {
-        if (opts.keepOwners) lchownSync(host, h.uid, h.gid);
-        dirMeta.push([host, h]);
+  }
+
+  /** Remove the directory `name` of `dir` and all below it, never following a symlink. */
+  function removeTree(dir: number, name: string): void {
+    const fd = openAt(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+    try {
+      for (const child of listDir(fd)) {
+        if (statAt(fd, child)?.isDirectory) removeTree(fd, child);
+        else unlinkAt(fd, child);
+      }
+    } finally {
+      closeFd(fd);
+    }
+    unlinkAt(dir, name, AT_REMOVEDIR);
+  }
+
+  async function putAll(): Promise<void> {
+    for await (const e of entries) {
+      sweep();
+      const h = e.header;
+      let parts: string[];
+      try {
+        parts = cleanEntryPath(h.name);
+      } catch (err) {
+        throw new CopyError((err as Error).message);
+      }
+      if (parts.length === 0) continue; // the destination directory itself stays as it is
+      const name = parts[parts.length - 1];
+      current = joinContainer(destDir, parts.join("/"));
+      const parent = ensureDir(parts.slice(0, -1));
+      const cpath = joinContainer(parent.cpath, name);
+      current = cpath;
+      const there = openChild(view, parent, name);
+      const isMount = view.mounts.some((m) => m.destination === cpath);
+      checkWritable(there && isMount ? there.readOnly : parent.readOnly, cpath);
+      const st = there?.stat ?? null;
+      if (h.type === "dir") {
+        if (st?.isDirectory) {
+          cache(parts.join("/"), there!);
+          if (opts.keepOwners) fchown(there!.fd, h.uid, h.gid);
+          dirMeta.push([parts, h]);
+          continue;
+        }
+        closeHandle(there);
+        if (st?.isSymlink) {
+          const target = openInView(view, cpath).handle;
+          const isDir = target?.stat.isDirectory ?? false;
+          closeHandle(target);
+          if (isDir) continue; // a link to a dir
+        }
+        if (st) {
+          if (!opts.overwrite) {
+            throw new CopyError(
+              `cannot overwrite non-directory ${
+                opts.describe(cpath)
+              } with a directory (use --overwrite)`,
+            );
+          }
+          if (isMount) throw new CopyError(`cannot replace the volume ${opts.describe(cpath)}`);
+          unlinkAt(parent.fd, name);
+          forgetDirs();
+        }
+        mkdirAt(parent.fd, name, 0o700);
+        const made = cache(parts.join("/"), openDir(parent, name, false));
+        if (opts.keepOwners) fchown(made.fd, h.uid, h.gid);
+        dirMeta.push([parts, h]);
         continue;
       }
-      if (st?.isSymlink && resolveInView(view, cpath).stat?.isDirectory) continue; // a link to a dir
-      if (st) {
+      closeHandle(there);
+      const device = h.type === "char" || h.type === "block" || h.type === "fifo";
+      if (h.type === "unsupported" || (device && opts.ignoreDevices)) continue;
+      if (st && isMount) throw new CopyError(`cannot replace the volume ${opts.describe(cpath)}`);
+      if (st?.isDirectory) {
         if (!opts.overwrite) {
           throw new CopyError(
-            `cannot overwrite non-directory ${
+            `cannot overwrite directory ${
               opts.describe(cpath)
-            } with a directory (use --overwrite)`,
+            } with a non-directory (use --overwrite)`,
           );
         }
-        Deno.removeSync(host);
+        removeTree(parent.fd, name);
         forgetDirs();
+      } else if (st) {
+        unlinkAt(parent.fd, name);
+        if (st.isSymlink) forgetDirs();
       }
-      Deno.mkdirSync(host, { mode: 0o700 });
-      if (opts.keepOwners) lchownSync(host, h.uid, h.gid);
-      dirMeta.push([host, h]);
-      continue;
-    }
-    const device = h.type === "char" || h.type === "block" || h.type === "fifo";
-    if (h.type === "unsupported" || (device && opts.ignoreDevices)) continue;
-    if (st?.isDirectory) {
-      if (!opts.overwrite) {
-        throw new CopyError(
-          `cannot overwrite directory ${
-            opts.describe(cpath)
-          } with a non-directory (use --overwrite)`,
-        );
-      }
-      Deno.removeSync(host, { recursive: true });
-      forgetDirs();
-    } else if (st) {
-      Deno.removeSync(host);
-      if (st.isSymlink) forgetDirs();
-    }
-    switch (h.type) {
-      case "file": {
-        const f = Deno.openSync(host, { createNew: true, write: true, mode: 0o600 });
-        try {
-          for await (const chunk of e.body()) {
-            for (let off = 0; off < chunk.length;) off += f.writeSync(chunk.subarray(off));
+      switch (h.type) {
+        case "file": {
+          const fd = openAt(parent.fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+          try {
+            for await (const chunk of e.body()) writeAll(fd, chunk);
+            if (opts.keepOwners) fchown(fd, h.uid, h.gid);
+            fchmod(fd, h.mode & 0o7777);
+            futimes(fd, h.mtime);
+          } finally {
+            closeFd(fd);
           }
-        } finally {
-          f.close();
+          break;
         }
-        meta(host, h, false);
-        break;
-      }
-      case "symlink":
-        Deno.symlinkSync(h.linkname, host);
-        meta(host, h, true);
-        break;
-      case "hardlink": {
-        let target: string[];
-        try {
-          target = cleanEntryPath(h.linkname);
-        } catch (err) {
-          throw new CopyError((err as Error).message);
+        case "symlink":
+          symlinkAt(h.linkname, parent.fd, name);
+          if (opts.keepOwners) lchownAt(parent.fd, name, h.uid, h.gid);
+          lutimesAt(parent.fd, name, h.mtime);
+          break;
+        case "hardlink": {
+          let target: string[];
+          try {
+            target = cleanEntryPath(h.linkname);
+          } catch (err) {
+            throw new CopyError((err as Error).message);
+          }
+          const t = openInView(view, joinContainer(destDir, target.join("/")), false).handle;
+          try {
+            if (!t || t.stat.isDirectory) {
+              throw new CopyError(`hardlink ${h.name} → ${h.linkname}: no such file in the copy`);
+            }
+            linkFdAt(t.fd, parent.fd, name);
+          } finally {
+            closeHandle(t);
+          }
+          break;
         }
-        const t = resolveInView(view, joinContainer(destDir, target.join("/")), false);
-        if (!t.stat || t.stat.isDirectory) {
-          throw new CopyError(`hardlink ${h.name} → ${h.linkname}: no such file in the copy`);
+        default: {
+          const kind = h.type === "char" ? S_IFCHR : h.type === "block" ? S_IFBLK : S_IFIFO;
+          mknodAt(parent.fd, name, kind | 0o600, h.devmajor, h.devminor);
+          const made = openChild(view, parent, name);
+          try {
+            if (!made || (made.stat.mode & 0o170000) !== kind) {
+              throw new CopyError(`${opts.describe(cpath)}: replaced while being copied`);
+            }
+            if (opts.keepOwners) fchown(made.fd, h.uid, h.gid);
+            chmodPathFd(made.fd, h.mode & 0o7777);
+            lutimesAt(parent.fd, name, h.mtime);
+          } finally {
+            closeHandle(made);
+          }
         }
-        Deno.linkSync(t.host, host);
-        break;
-      }
-      default: {
-        const kind = h.type === "char" ? S_IFCHR : h.type === "block" ? S_IFBLK : S_IFIFO;
-        mknod(host, kind | 0o600, h.devmajor, h.devminor);
-        meta(host, h, false);
       }
     }
-  }
-  for (const [host, h] of dirMeta.reverse()) {
-    Deno.chmodSync(host, h.mode & 0o7777);
-    lutimesSync(host, h.mtime, h.mtime);
   }
 }

@@ -38,10 +38,18 @@ function errno(): number {
 const ERRNO_NAMES: Record<number, string> = {
   1: "EPERM",
   2: "ENOENT",
+  9: "EBADF",
   13: "EACCES",
   17: "EEXIST",
+  18: "EXDEV",
+  20: "ENOTDIR",
+  21: "EISDIR",
   22: "EINVAL",
+  24: "EMFILE",
   28: "ENOSPC",
+  30: "EROFS",
+  39: "ENOTEMPTY",
+  40: "ELOOP",
   61: "ENODATA",
   95: "EOPNOTSUPP",
 };

@@ -198,3 +198,38 @@ Deno.test("walkEntries → writeTar: links stay links, volumes are walked into",
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("putEntries: a tree of many directories keeps modes and times, leaks no fd", async () => {
+  const { dir, view } = fixture();
+  const fds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  try {
+    // More directories than putEntries keeps open; the tar lists each before its file.
+    const entries = [];
+    for (let i = 0; i < 300; i++) {
+      entries.push({ name: `d${i}/`, type: "dir" as const, mode: 0o750, mtime: 1_000_000 + i });
+      entries.push({ name: `d${i}/f`, type: "file" as const, data: `${i}`, mode: 0o640 });
+    }
+    entries.push({ name: "d0/hard", type: "hardlink" as const, linkname: "d1/f" });
+    const before = fds();
+    await putEntries(view, "/a", readTar(chunksOf(buildTar(entries))), {
+      overwrite: false,
+      keepOwners: false,
+      ignoreDevices: false,
+      describe: (p: string) => p,
+    });
+    assertEquals(fds(), before);
+    for (const i of [0, 150, 299]) {
+      const st = Deno.statSync(`${view.root}/a/d${i}`);
+      assertEquals(st.mode! & 0o7777, 0o750);
+      assertEquals(st.mtime!.getTime(), (1_000_000 + i) * 1000);
+      assertEquals(Deno.readTextFileSync(`${view.root}/a/d${i}/f`), `${i}`);
+      assertEquals(Deno.statSync(`${view.root}/a/d${i}/f`).mode! & 0o7777, 0o640);
+    }
+    assertEquals(
+      Deno.statSync(`${view.root}/a/d0/hard`).ino,
+      Deno.statSync(`${view.root}/a/d1/f`).ino,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
