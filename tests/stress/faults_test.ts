@@ -732,7 +732,7 @@ Deno.test({
 async function tmpfsRoot(sb: Sandbox, size: string): Promise<void> {
   Deno.mkdirSync(sb.root, { recursive: true });
   const r = await new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", sb.root],
+    args: ["-t", "tmpfs", "-o", `size=${size},mode=0700`, "tmpfs", sb.root],
   }).output();
   assertEquals(r.code, 0, "mount tmpfs");
 }
