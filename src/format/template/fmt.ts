@@ -134,6 +134,18 @@ export function sprintln(args: readonly unknown[]): string {
   return args.map((a) => formatArg(a, PLAIN_V)).join(" ") + "\n";
 }
 
+/** Render a value the way Go's fmt `%v` does for JSON-like data. */
+export function goString(v: unknown): string {
+  if (v === null || v === undefined) return "<no value>";
+  if (Array.isArray(v)) return `[${v.map(goString).join(" ")}]`;
+  if (typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a < b ? -1 : 1);
+    return `map[${entries.map(([k, x]) => `${k}:${goString(x)}`).join(" ")}]`;
+  }
+  if (typeof v === "number" && !Number.isInteger(v)) return formatFloat(v, "g", -1);
+  return String(v);
+}
+
 function formatArg(v: unknown, s: Spec): string {
   const verb = s.verb;
   if (verb === "T") return pad(typeName(v), s);
