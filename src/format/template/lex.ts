@@ -83,7 +83,8 @@ export function lex(src: string): Item[] {
   let trimNext = false;
   for (;;) {
     const open = src.indexOf("{{", pos);
-    // podman's CLI takes `\t` and `\n` typed literally in a shell argument as tab and newline.
+    // A `\t` typed in a shell argument arrives as two characters; podman and docker users
+    // expect a tab (and `\n` a newline) in table and line formats.
     let text = src.slice(pos, open === -1 ? undefined : open)
       .replaceAll("\\t", "\t").replaceAll("\\n", "\n");
     if (trimNext) text = text.replace(/^[ \t\r\n]+/, "");
