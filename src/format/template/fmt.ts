@@ -6,6 +6,7 @@
  * Supported verbs: `%v %+v %#v %T %t %s %q %d %b %o %O %x %X %c %U %e %E %f %F %g %G %%`, with
  * the flags `- + # 0 space`, a width and a precision (`*` for either takes an argument).
  * Mistakes print as Go does: `%!d(string=x)`, `%!s(MISSING)`, `%!(EXTRA int=1)`.
+ * {@linkcode goString} is how an action prints its value (Go's `%v`, but `<no value>` for nil).
  *
  * @module
  */
