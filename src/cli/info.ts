@@ -12,7 +12,7 @@ import { openEngine } from "../engine/context.ts";
 import { listContainers } from "../store/containers.ts";
 import { resolveRuntime } from "../oci/runtime.ts";
 import { resolveConmon } from "../monitor/conmon.ts";
-import { compileTemplate } from "../format/template.ts";
+import { compileTemplate } from "../format/template/mod.ts";
 import { VERSION } from "./misc.ts";
 import { printUsage } from "./run.ts";
 

@@ -15,7 +15,7 @@ import { pathExists } from "../fs.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
-import { compileTemplate } from "../format/template.ts";
+import { compileTemplate } from "../format/template/mod.ts";
 import { printUsage } from "./run.ts";
 
 /** `inspect` */

@@ -15,7 +15,7 @@ import { refresh } from "../engine/refresh.ts";
 import { layout } from "../engine/paths.ts";
 import { resolve } from "node:path";
 import { printUsage } from "./run.ts";
-import { compileTemplate } from "../format/template.ts";
+import { compileTemplate } from "../format/template/mod.ts";
 import { goArch } from "../platform.ts";
 
 /** berth's version. */

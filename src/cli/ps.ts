@@ -12,7 +12,7 @@ import { type ContainerRow, listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { psJson, psView } from "./views.ts";
 import { STATES } from "../engine/states.ts";
-import { compileTemplate, tableHeader } from "../format/template.ts";
+import { compileTemplate, tableHeader } from "../format/template/mod.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
 import { printUsage } from "./run.ts";
 

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "./assert.ts";
-import { compileTemplate, goString, tableHeader } from "../../src/format/template.ts";
+import { compileTemplate, goString, tableHeader } from "../../src/format/template/mod.ts";
 import { UsageError } from "../../src/errors.ts";
 
 const data = {

@@ -6,7 +6,7 @@
 import { bool, list, parseFlags, str } from "../args.ts";
 import { type Command, out } from "../command.ts";
 import { alignTabs, humanDuration, renderTable } from "../../format/table.ts";
-import { compileTemplate, tableHeader } from "../../format/template.ts";
+import { compileTemplate, tableHeader } from "../../format/template/mod.ts";
 import { containersUsingImage, imageNames, listImages } from "../../store/images.ts";
 import { UsageError } from "../../errors.ts";
 import { compileImageFilters, podmanSize } from "../../image/image_filter.ts";

@@ -6,7 +6,7 @@
 import { bool, parseFlags, str } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import { BerthError, errorMessage, UsageError } from "../../errors.ts";
-import { compileTemplate } from "../../format/template.ts";
+import { compileTemplate } from "../../format/template/mod.ts";
 import { imageNames } from "../../store/images.ts";
 import { lowerDirs, requireImage } from "../../image/store.ts";
 import { inspectImageView } from "../../image/views.ts";

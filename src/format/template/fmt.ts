@@ -6,6 +6,7 @@
  * Supported verbs: `%v %+v %#v %T %t %s %q %d %b %o %O %x %X %c %U %e %E %f %F %g %G %%`, with
  * the flags `- + # 0 space`, a width and a precision (`*` for either takes an argument).
  * Mistakes print as Go does: `%!d(string=x)`, `%!s(MISSING)`, `%!(EXTRA int=1)`.
+ * {@linkcode goString} is how an action prints its value (Go's `%v`, but `<no value>` for nil).
  *
  * @module
  */
@@ -132,6 +133,18 @@ export function sprint(args: readonly unknown[]): string {
 /** Go's `fmt.Sprintln`: `%v` of each operand, space-separated, then a newline. */
 export function sprintln(args: readonly unknown[]): string {
   return args.map((a) => formatArg(a, PLAIN_V)).join(" ") + "\n";
+}
+
+/** Render a value the way Go's fmt `%v` does for JSON-like data. */
+export function goString(v: unknown): string {
+  if (v === null || v === undefined) return "<no value>";
+  if (Array.isArray(v)) return `[${v.map(goString).join(" ")}]`;
+  if (typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a < b ? -1 : 1);
+    return `map[${entries.map(([k, x]) => `${k}:${goString(x)}`).join(" ")}]`;
+  }
+  if (typeof v === "number" && !Number.isInteger(v)) return formatFloat(v, "g", -1);
+  return String(v);
 }
 
 function formatArg(v: unknown, s: Spec): string {
