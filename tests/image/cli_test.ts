@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals } from "../unit/assert.ts";
 import { buildImage, busyboxRootfs, dockerArchive, tarOfDir, writeOciLayout } from "./fixtures.ts";
 import { cli } from "./cli_helper.ts";
 import { openStore } from "../../src/store/db.ts";

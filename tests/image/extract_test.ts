@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { assert, assertEquals, assertRejects } from "../unit/assert.ts";
 import {
   buildImage,
   busyboxRootfs,
@@ -49,10 +49,7 @@ async function checkAgainstUmoci(compression: "gzip" | "zstd") {
     assertEquals(lgetxattr(join(lowers[1], "cap"), "security.capability"), CAPABILITY);
 
     // The merged view equals umoci's flattened unpack.
-    if (!(await hasUmoci())) {
-      console.warn("umoci not installed: skipping the comparison");
-      return;
-    }
+    await requireUmoci();
     await sh(["umoci", "unpack", "--image", `${gzLayout}:tricky`, join(t.dir, "bundle")]);
     const merged = await mountOverlay(t.dir, lowers);
     const ours = describeTree(merged);
@@ -75,12 +72,15 @@ async function checkAgainstUmoci(compression: "gzip" | "zstd") {
   }
 }
 
-async function hasUmoci(): Promise<boolean> {
+/** Fail, naming the tool and its installer, when umoci is missing: never skip the comparison. */
+async function requireUmoci(): Promise<void> {
   try {
     await sh(["umoci", "--version"]);
-    return true;
-  } catch {
-    return false;
+  } catch (err) {
+    throw new Error(
+      `umoci is needed for this comparison (${err instanceof Error ? err.message : err}): ` +
+        "install it with scripts/install-deps.sh --with-test-tools",
+    );
   }
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals } from "../unit/assert.ts";
 import { gzipSync } from "node:zlib";
 import {
   buildTar,

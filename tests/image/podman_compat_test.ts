@@ -4,7 +4,7 @@
  * `-f`, `images` filters and sizes.
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals } from "../unit/assert.ts";
 import { gzipSync } from "node:zlib";
 import { busyboxRootfs, digestOf, sh } from "./fixtures.ts";
 import { cli } from "./cli_helper.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { assert, assertEquals, assertRejects } from "../unit/assert.ts";
 import { testRoot } from "./helpers.ts";
 import { makeCerts } from "./registry_helper.ts";
 import { pullImage } from "../../src/image/pull.ts";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { assert, assertEquals, assertRejects } from "../unit/assert.ts";
 import { buildImage, buildIndex, busyboxRootfs, digestOf, sh } from "./fixtures.ts";
 import { testRoot } from "./helpers.ts";
 import {

@@ -10,15 +10,10 @@
  */
 import { join } from "node:path";
 import { eventually, type Result, type Sandbox } from "../helpers.ts";
-import { assert, assertEquals } from "../unit/assert.ts";
+import { assert, assertEquals, assertMatch } from "../unit/assert.ts";
 
-/** The suite's assertions are the unit tests' own (JSR's @std/assert is unreachable). */
-export { assert, assertEquals };
-
-/** Throw unless `text` matches `re`. */
-export function assertMatch(text: string, re: RegExp, msg?: string): void {
-  if (!re.test(text)) throw new Error(`${msg ? msg + ": " : ""}${JSON.stringify(text)} !~ ${re}`);
-}
+/** The suite's assertions are the test tree's one module (JSR's @std/assert is unreachable). */
+export { assert, assertEquals, assertMatch };
 
 /** Options for tests that spawn processes (berth, conmon, runc). */
 export const SPAWNS = { sanitizeOps: false, sanitizeResources: false } as const;

@@ -1,4 +1,4 @@
-import { assertEquals } from "../image/assert.ts";
+import { assertEquals } from "./assert.ts";
 import { combineCommand } from "../../src/image/combine.ts";
 import { applyChange } from "../../src/image/changes.ts";
 import { UsageError } from "../../src/errors.ts";

@@ -1,4 +1,4 @@
-import { assertEquals } from "../image/assert.ts";
+import { assertEquals } from "./assert.ts";
 import { formatReference, parseReference } from "../../src/image/reference.ts";
 import { UsageError } from "../../src/errors.ts";
 

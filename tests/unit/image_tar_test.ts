@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects } from "../image/assert.ts";
+import { assertEquals, assertRejects } from "./assert.ts";
 import { readTar, type TarHeader } from "../../src/image/tar_reader.ts";
 import {
   buildTar,

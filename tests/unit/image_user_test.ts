@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assertEquals } from "../image/assert.ts";
+import { assertEquals } from "./assert.ts";
 import { parseImageUser } from "../../src/image/user.ts";
 import { lsetxattr, mknod, S_IFCHR } from "../../src/image/libc.ts";
 import { UsageError } from "../../src/errors.ts";

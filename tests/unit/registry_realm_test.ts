@@ -1,4 +1,4 @@
-import { assertEquals } from "../image/assert.ts";
+import { assertEquals } from "./assert.ts";
 import { checkRealm } from "../../src/image/challenge.ts";
 import { RegistryError } from "../../src/image/errors.ts";
 
