@@ -12,7 +12,7 @@ import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { syncContainer } from "../engine/sync.ts";
 import { attachUntilExit, prepareAttach } from "./attach.ts";
-import { targetsOrLatest } from "./latest.ts";
+import { targetsOrLatest } from "./targets.ts";
 import { printUsage } from "./run.ts";
 
 /** `attach` */

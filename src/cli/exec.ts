@@ -13,7 +13,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { execInContainer } from "../engine/exec.ts";
 import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
 import { parseImageUser } from "../image/user.ts";
-import { targetsOrLatest } from "./latest.ts";
+import { targetsOrLatest } from "./targets.ts";
 import { printUsage } from "./run.ts";
 
 /** `exec` */

@@ -4,12 +4,12 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { errOut, out } from "./command.ts";
+import { out } from "./command.ts";
 import { bool, parseFlags, str } from "./args.ts";
 import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
-import { targetsOrLatest } from "./latest.ts";
+import { forEachTarget, targetsOrLatest } from "./targets.ts";
 import type { Engine } from "../engine/context.ts";
 import { pathExists } from "../fs.ts";
 import { observeContainer } from "../engine/observe.ts";
@@ -44,32 +44,26 @@ export const inspectCommand: Command = {
     const engine = await openEngine(global);
     const targets = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "inspect");
     const views: Record<string, unknown>[] = [];
-    let status = 0;
-    const errors: string[] = [];
-    for (const arg of targets) {
-      try {
-        const found = tryFindContainer(engine, arg);
-        // As podman's plain `inspect`: a name that is no container may be an image.
-        const image = !found && type === "all" ? await inspectImage(engine, arg) : undefined;
-        if (image) {
-          views.push(image);
-          continue;
-        }
-        if (!found) throw new NoSuchContainerError(arg);
-        const row = await observeContainer(engine, found.id);
-        if (!row) throw new NoSuchContainerError(arg);
-        views.push(inspectView(row, containerPaths(engine.paths, row.id)));
-      } catch (err) {
-        errors.push(
-          err instanceof NoSuchContainerError ? `no such object: "${arg}"` : errorMessage(err),
-        );
-        status = 125;
+    return await forEachTarget(targets, async (arg) => {
+      const found = tryFindContainer(engine, arg);
+      // As podman's plain `inspect`: a name that is no container may be an image.
+      const image = !found && type === "all" ? await inspectImage(engine, arg) : undefined;
+      if (image) {
+        views.push(image);
+        return;
       }
-    }
-    if (template) await out(views.map((v) => `${template(v)}\n`).join(""));
-    else await out(JSON.stringify(views, null, 4) + "\n");
-    for (const e of errors) await errOut(`Error: ${e}\n`);
-    return status;
+      if (!found) throw new NoSuchContainerError(arg);
+      const row = await observeContainer(engine, found.id);
+      if (!row) throw new NoSuchContainerError(arg);
+      views.push(inspectView(row, containerPaths(engine.paths, row.id)));
+    }, {
+      message: (err, arg) =>
+        err instanceof NoSuchContainerError ? `no such object: "${arg}"` : errorMessage(err),
+      beforeErrors: async () => {
+        if (template) await out(views.map((v) => `${template(v)}\n`).join(""));
+        else await out(JSON.stringify(views, null, 4) + "\n");
+      },
+    });
   },
 };
 

@@ -15,7 +15,7 @@ import { hasProcess } from "../engine/states.ts";
 import { watchContainer } from "../engine/notify.ts";
 import { type LogRecord, parseRecords, tailRecords } from "../logs/k8s_file.ts";
 import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
-import { targetsOrLatest } from "./latest.ts";
+import { targetsOrLatest } from "./targets.ts";
 import { printUsage } from "./run.ts";
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */

@@ -5,13 +5,12 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { errOut, out } from "./command.ts";
 import { bool, parseFlags } from "./args.ts";
 import { BerthError, errorMessage, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
-import { targetsOrLatest } from "./latest.ts";
+import { forEachTarget, targetsOrLatest } from "./targets.ts";
 import { printUsage } from "./run.ts";
 
 /** A start failure is an engine error for `start` (podman exits 125). */
@@ -49,19 +48,12 @@ export const startCommand: Command = {
         bool(p, "interactive") && row.spec.interactive === true,
       );
     }
-    let status = 0;
-    for (const arg of targets) {
-      try {
-        const row = findContainer(engine, arg);
-        await startOrDiscard(engine, row).catch((err) => {
-          throw asStartError(err);
-        });
-        await out(`${arg}\n`);
-      } catch (err) {
-        await errOut(`Error: ${errorMessage(err)}\n`);
-        status = 125;
-      }
-    }
-    return status;
+    return await forEachTarget(targets, async (arg) => {
+      const row = findContainer(engine, arg);
+      await startOrDiscard(engine, row).catch((err) => {
+        throw asStartError(err);
+      });
+      return `${arg}\n`;
+    });
   },
 };
