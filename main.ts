@@ -79,7 +79,6 @@ const CONTAINER_COMMANDS: Record<string, Entry> = {
   },
 };
 
-const misc = () => import("./src/cli/misc.ts");
 const images = async (name: string) =>
   (await import("./src/cli/image_commands.ts")).IMAGE_COMMANDS[name];
 
@@ -102,7 +101,7 @@ const IMAGE_NAMES: Record<string, string> = {
 /** Every command, keyed by its words joined with a space. */
 export const COMMANDS: Record<string, Entry> = {
   ...CONTAINER_COMMANDS,
-  version: { summary: "Show berth's version", load: async () => (await misc()).versionCommand },
+  version: { summary: "Show berth's version", load: async () => (await import("./src/cli/version.ts")).versionCommand },
   info: {
     summary: "Show the runtime, monitor and store berth uses",
     load: async () => (await import("./src/cli/info.ts")).infoCommand,
@@ -118,11 +117,11 @@ export const COMMANDS: Record<string, Entry> = {
   "container list": CONTAINER_COMMANDS.ps,
   "container exists": {
     summary: "Check whether a container exists",
-    load: async () => (await misc()).existsCommand,
+    load: async () => (await import("./src/cli/container_exists.ts")).existsCommand,
   },
   "container cleanup": {
     summary: "Clean up containers after they exit (run by conmon)",
-    load: async () => (await misc()).cleanupCommand,
+    load: async () => (await import("./src/cli/container_cleanup.ts")).cleanupCommand,
   },
   "container prune": {
     summary: "Remove all containers that are not running",
@@ -134,7 +133,7 @@ export const COMMANDS: Record<string, Entry> = {
   },
   "system refresh": {
     summary: "Reset container states and clear exit codes, as after a reboot",
-    load: async () => (await misc()).refreshCommand,
+    load: async () => (await import("./src/cli/refresh.ts")).refreshCommand,
   },
   ...Object.fromEntries(
     Object.entries(IMAGE_NAMES).map((

@@ -13,7 +13,7 @@ import { listContainers } from "../store/containers.ts";
 import { resolveRuntime } from "../oci/runtime.ts";
 import { resolveConmon } from "../monitor/conmon.ts";
 import { compileTemplate } from "../format/template.ts";
-import { VERSION } from "./misc.ts";
+import { VERSION } from "./version.ts";
 import { printUsage } from "./run.ts";
 
 async function firstLine(path: string, args: string[]): Promise<string> {
