@@ -5,14 +5,13 @@
  */
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { bool, parseFlags } from "./args.ts";
+import { bool } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
 import { cleanupContainer } from "../engine/cleanup.ts";
 import { layout } from "../engine/paths.ts";
 import { resolve } from "node:path";
-import { printUsage } from "./run.ts";
 
 /**
  * `container cleanup [--rm] ID...`: run by conmon when a container exits. Lost races are
@@ -20,11 +19,8 @@ import { printUsage } from "./run.ts";
  * to clean.
  */
 export const cleanupCommand: Command = {
-  summary: "Clean up containers after they exit (run by conmon)",
-  usage: "berth container cleanup [--rm] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, { rm: { type: "boolean" }, help: { type: "boolean" } });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: { rm: { type: "boolean" } },
+  async run(global, p) {
     if (p.positionals.length === 0) throw new UsageError("cleanup requires a container");
     try {
       Deno.statSync(layout(resolve(global.root), resolve(global.runroot)).dbPath);

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { out } from "./command.ts";
-import { bool, parseFlags, str } from "./args.ts";
+import { out, runCommand } from "./command.ts";
+import { bool, str } from "./args.ts";
 import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
@@ -16,28 +16,23 @@ import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
 import { compileTemplate } from "../format/template.ts";
-import { printUsage } from "./run.ts";
 
 /** `inspect` */
 export const inspectCommand: Command = {
-  summary: "Show details of containers",
-  usage: "berth inspect [--format FORMAT] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      format: { type: "string", short: "f" },
-      type: { type: "string", short: "t" },
-      latest: { type: "boolean", short: "l" },
-      size: { type: "boolean", short: "s" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    format: { type: "string", short: "f" },
+    type: { type: "string", short: "t" },
+    latest: { type: "boolean", short: "l" },
+    size: { type: "boolean", short: "s" },
+  },
+  async run(global, p, args) {
     const type = str(p, "type") ?? "all";
     if (!["all", "container", "image"].includes(type)) {
       throw new UsageError(`invalid --type "${type}": use container, image or all`);
     }
     if (type === "image") {
-      const { imageInspectCommand } = await import("./image/inspect.ts");
-      return await imageInspectCommand.run(global, withoutTypeFlag(args));
+      const { COMMANDS } = await import("./registry.ts");
+      return await runCommand(COMMANDS["image inspect"], global, withoutTypeFlag(args));
     }
     const format = str(p, "format");
     const template = format && format !== "json" ? compileTemplate(format) : undefined;

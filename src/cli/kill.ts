@@ -4,27 +4,22 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, parseFlags, str } from "./args.ts";
+import { bool, str } from "./args.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { killContainer } from "../engine/kill.ts";
 import { canKill } from "../engine/states.ts";
 import { parseSignal } from "./signals.ts";
 import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
-import { printUsage } from "./run.ts";
 
 /** `kill` */
 export const killCommand: Command = {
-  summary: "Send a signal to running containers",
-  usage: "berth kill [-s SIGNAL] [-a] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      signal: { type: "string", short: "s" },
-      all: { type: "boolean", short: "a" },
-      latest: { type: "boolean", short: "l" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    signal: { type: "string", short: "s" },
+    all: { type: "boolean", short: "a" },
+    latest: { type: "boolean", short: "l" },
+  },
+  async run(global, p) {
     const signal = parseSignal(str(p, "signal") ?? "KILL");
     const choice = { args: p.positionals, all: bool(p, "all"), latest: bool(p, "latest") };
     requireTargets(choice, "kill");

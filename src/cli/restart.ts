@@ -5,28 +5,23 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, parseFlags, parseNonNegativeInt, str } from "./args.ts";
+import { bool, parseNonNegativeInt, str } from "./args.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { stopContainer } from "../engine/stop.ts";
 import { startContainer } from "../engine/start.ts";
 import { hasProcess } from "../engine/states.ts";
 import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
-import { printUsage } from "./run.ts";
 
 /** `restart` */
 export const restartCommand: Command = {
-  summary: "Restart one or more containers",
-  usage: "berth restart [-t SECONDS] [-a] [--running] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      time: { type: "string", short: "t" },
-      all: { type: "boolean", short: "a" },
-      running: { type: "boolean" },
-      latest: { type: "boolean", short: "l" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    time: { type: "string", short: "t" },
+    all: { type: "boolean", short: "a" },
+    running: { type: "boolean" },
+    latest: { type: "boolean", short: "l" },
+  },
+  async run(global, p) {
     const t = str(p, "time");
     const timeout = t === undefined ? undefined : parseNonNegativeInt(t, "--time");
     const choice = {

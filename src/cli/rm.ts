@@ -5,13 +5,12 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, parseFlags, parseNonNegativeInt, str } from "./args.ts";
+import { bool, parseNonNegativeInt, str } from "./args.ts";
 import { NoSuchContainerError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { ContainerRunningError, removeContainer } from "../engine/remove.ts";
 import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
-import { printUsage } from "./run.ts";
 
 /**
  * podman's status for one `rm` failure (its `setExitCode`): 1 for a missing container, 2
@@ -25,19 +24,15 @@ export function rmStatus(err: unknown): number {
 
 /** `rm` */
 export const rmCommand: Command = {
-  summary: "Remove one or more containers",
-  usage: "berth rm [-f] [-a] [-t SECONDS] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      force: { type: "boolean", short: "f" },
-      all: { type: "boolean", short: "a" },
-      latest: { type: "boolean", short: "l" },
-      ignore: { type: "boolean", short: "i" },
-      time: { type: "string", short: "t" },
-      volumes: { type: "boolean", short: "v" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    force: { type: "boolean", short: "f" },
+    all: { type: "boolean", short: "a" },
+    latest: { type: "boolean", short: "l" },
+    ignore: { type: "boolean", short: "i" },
+    time: { type: "string", short: "t" },
+    volumes: { type: "boolean", short: "v" },
+  },
+  async run(global, p) {
     const t = str(p, "time");
     const timeout = t === undefined ? undefined : parseNonNegativeInt(t, "--time");
     const choice = { args: p.positionals, all: bool(p, "all"), latest: bool(p, "latest") };

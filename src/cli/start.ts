@@ -5,13 +5,12 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, parseFlags } from "./args.ts";
+import { bool } from "./args.ts";
 import { BerthError, errorMessage, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
 import { forEachTarget, targetsOrLatest } from "./targets.ts";
-import { printUsage } from "./run.ts";
 
 /** A start failure is an engine error for `start` (podman exits 125). */
 function asStartError(err: unknown): BerthError {
@@ -20,16 +19,12 @@ function asStartError(err: unknown): BerthError {
 
 /** `start [-a] CONTAINER...` */
 export const startCommand: Command = {
-  summary: "Start one or more containers",
-  usage: "berth start [-a] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      attach: { type: "boolean", short: "a" },
-      interactive: { type: "boolean", short: "i" },
-      latest: { type: "boolean", short: "l" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    attach: { type: "boolean", short: "a" },
+    interactive: { type: "boolean", short: "i" },
+    latest: { type: "boolean", short: "l" },
+  },
+  async run(global, p) {
     const engine = await openEngine(global);
     const targets = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "start");
     if (bool(p, "attach")) {

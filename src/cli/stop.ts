@@ -4,28 +4,23 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, parseFlags, parseNonNegativeInt, str } from "./args.ts";
+import { bool, parseNonNegativeInt, str } from "./args.ts";
 import { NoSuchContainerError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { stopContainer } from "../engine/stop.ts";
 import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
-import { printUsage } from "./run.ts";
 
 /** `stop` */
 export const stopCommand: Command = {
-  summary: "Stop one or more running containers",
-  usage: "berth stop [-t SECONDS] [-a] [--ignore] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      time: { type: "string", short: "t" },
-      timeout: { type: "string" },
-      all: { type: "boolean", short: "a" },
-      latest: { type: "boolean", short: "l" },
-      ignore: { type: "boolean", short: "i" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    time: { type: "string", short: "t" },
+    timeout: { type: "string" },
+    all: { type: "boolean", short: "a" },
+    latest: { type: "boolean", short: "l" },
+    ignore: { type: "boolean", short: "i" },
+  },
+  async run(global, p) {
     const t = str(p, "time") ?? str(p, "timeout");
     const timeout = t === undefined ? undefined : parseNonNegativeInt(t, "--time");
     const choice = { args: p.positionals, all: bool(p, "all"), latest: bool(p, "latest") };

@@ -5,8 +5,7 @@
  */
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { bool, parseFlags, str } from "./args.ts";
-import { printUsage } from "./run.ts";
+import { str } from "./args.ts";
 import { compileTemplate } from "../format/template.ts";
 import { goArch } from "../platform.ts";
 
@@ -15,14 +14,10 @@ export const VERSION = "0.1.0";
 
 /** `version [--format json]` */
 export const versionCommand: Command = {
-  summary: "Show berth's version",
-  usage: "berth version [--format json|TEMPLATE]",
-  async run(_global, args) {
-    const p = parseFlags(args, {
-      format: { type: "string", short: "f" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    format: { type: "string", short: "f" },
+  },
+  async run(_global, p) {
     const format = str(p, "format");
     const template = format && format !== "json" ? compileTemplate(format) : undefined;
     // podman's shape ({"Client": {…}}, Go's arch names), so `{{.Client.Version}}` works.
