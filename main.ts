@@ -11,145 +11,8 @@ import { containerPaths, layout } from "./src/engine/paths.ts";
 import { isAlive, readPidFile } from "./src/monitor/proc.ts";
 import { pathExists } from "./src/fs.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel } from "./src/engine/log.ts";
-import type { Command } from "./src/cli/command.ts";
-import { errOut, out } from "./src/cli/command.ts";
-
-/** A command's summary, and its module, loaded only when that command runs (fast start-up). */
-interface Entry {
-  summary: string;
-  load: () => Promise<Command>;
-}
-
-const CONTAINER_COMMANDS: Record<string, Entry> = {
-  run: {
-    summary: "Run a command in a new container",
-    load: async () => (await import("./src/cli/run.ts")).runCommand,
-  },
-  create: {
-    summary: "Create a container without starting it",
-    load: async () => (await import("./src/cli/create.ts")).createCommand,
-  },
-  start: {
-    summary: "Start one or more containers",
-    load: async () => (await import("./src/cli/start.ts")).startCommand,
-  },
-  wait: {
-    summary: "Wait for containers to exit and print their exit codes",
-    load: async () => (await import("./src/cli/wait.ts")).waitCommand,
-  },
-  stop: {
-    summary: "Stop one or more running containers",
-    load: async () => (await import("./src/cli/stop.ts")).stopCommand,
-  },
-  kill: {
-    summary: "Send a signal to running containers",
-    load: async () => (await import("./src/cli/kill.ts")).killCommand,
-  },
-  rm: {
-    summary: "Remove one or more containers",
-    load: async () => (await import("./src/cli/rm.ts")).rmCommand,
-  },
-  ps: {
-    summary: "List containers",
-    load: async () => (await import("./src/cli/ps.ts")).psCommand,
-  },
-  inspect: {
-    summary: "Show details of containers",
-    load: async () => (await import("./src/cli/inspect.ts")).inspectCommand,
-  },
-  logs: {
-    summary: "Show the output of a container",
-    load: async () => (await import("./src/cli/logs.ts")).logsCommand,
-  },
-  exec: {
-    summary: "Run a command in a running container",
-    load: async () => (await import("./src/cli/exec.ts")).execCommand,
-  },
-  cp: {
-    summary: "Copy files between a container and the local filesystem",
-    load: async () => (await import("./src/cli/cp.ts")).cpCommand,
-  },
-  attach: {
-    summary: "Attach to a running container's output (and stdin with -i)",
-    load: async () => (await import("./src/cli/attach_cmd.ts")).attachCommand,
-  },
-  restart: {
-    summary: "Restart one or more containers",
-    load: async () => (await import("./src/cli/restart.ts")).restartCommand,
-  },
-};
-
-const misc = () => import("./src/cli/misc.ts");
-const images = async (name: string) =>
-  (await import("./src/cli/image_commands.ts")).IMAGE_COMMANDS[name];
-
-/** The image commands, by the key they have in IMAGE_COMMANDS. */
-const IMAGE_NAMES: Record<string, string> = {
-  pull: "Pull an image from a registry",
-  load: "Load images from an archive or OCI layout",
-  save: "Save images to a docker-archive or oci-archive",
-  import: "Create an image from a root filesystem tarball",
-  images: "List images",
-  rmi: "Remove images",
-  tag: "Add names to an image",
-  login: "Log in to a registry",
-  logout: "Log out of a registry",
-  "image:inspect": "Show details of images",
-  "image:prune": "Remove unused images",
-  "image:exists": "Check whether an image exists in local storage",
-};
-
-/** Every command, keyed by its words joined with a space. */
-export const COMMANDS: Record<string, Entry> = {
-  ...CONTAINER_COMMANDS,
-  version: { summary: "Show berth's version", load: async () => (await misc()).versionCommand },
-  info: {
-    summary: "Show the runtime, monitor and store berth uses",
-    load: async () => (await import("./src/cli/info.ts")).infoCommand,
-  },
-  "system info": {
-    summary: "Show the runtime, monitor and store berth uses",
-    load: async () => (await import("./src/cli/info.ts")).infoCommand,
-  },
-  ...Object.fromEntries(
-    Object.entries(CONTAINER_COMMANDS).map(([name, cmd]) => [`container ${name}`, cmd]),
-  ),
-  "container ls": CONTAINER_COMMANDS.ps,
-  "container list": CONTAINER_COMMANDS.ps,
-  "container exists": {
-    summary: "Check whether a container exists",
-    load: async () => (await misc()).existsCommand,
-  },
-  "container cleanup": {
-    summary: "Clean up containers after they exit (run by conmon)",
-    load: async () => (await misc()).cleanupCommand,
-  },
-  "container prune": {
-    summary: "Remove all containers that are not running",
-    load: async () => (await import("./src/cli/prune.ts")).containerPruneCommand,
-  },
-  "system prune": {
-    summary: "Remove stopped containers and unused images",
-    load: async () => (await import("./src/cli/prune.ts")).systemPruneCommand,
-  },
-  "system refresh": {
-    summary: "Reset container states and clear exit codes, as after a reboot",
-    load: async () => (await misc()).refreshCommand,
-  },
-  ...Object.fromEntries(
-    Object.entries(IMAGE_NAMES).map((
-      [key, summary],
-    ) => [key.replace(":", " "), { summary, load: () => images(key) }]),
-  ),
-  "image ls": { summary: IMAGE_NAMES.images, load: () => images("images") },
-  "image list": { summary: IMAGE_NAMES.images, load: () => images("images") },
-  "image rm": { summary: IMAGE_NAMES.rmi, load: () => images("rmi") },
-  "image pull": { summary: IMAGE_NAMES.pull, load: () => images("pull") },
-  "image tag": { summary: IMAGE_NAMES.tag, load: () => images("tag") },
-  "image load": { summary: IMAGE_NAMES.load, load: () => images("load") },
-  "image save": { summary: IMAGE_NAMES.save, load: () => images("save") },
-  "image import": { summary: IMAGE_NAMES.import, load: () => images("import") },
-};
+import { errOut, out, runCommand } from "./src/cli/command.ts";
+import { COMMANDS, listedNames, REGISTRY } from "./src/cli/registry.ts";
 
 const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
 
@@ -231,21 +94,11 @@ function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOpti
   };
 }
 
-function usage(): string {
-  const lines = Object.entries(COMMANDS)
-    .filter(([name]) =>
-      !name.startsWith("container ") && !name.startsWith("image ") ||
-      [
-        "container exists",
-        "container cleanup",
-        "container prune",
-        "image inspect",
-        "image prune",
-        "image exists",
-      ]
-        .includes(name)
-    )
-    .map(([name, cmd]) => `  ${name.padEnd(20)} ${cmd.summary}`);
+/** `berth --help`: the global flags, then every command the registry lists, with its summary. */
+export function usage(): string {
+  const lines = REGISTRY.flatMap((entry) =>
+    listedNames(entry).map((name) => `  ${name.padEnd(20)} ${entry.summary}`)
+  );
   return `Usage: berth [global flags] COMMAND [flags] [args]
 
 Global flags:
@@ -289,8 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       return help ? 0 : 125;
     }
     if (command === "container cleanup" && await cleanupAlreadyDone(global, args)) return 0;
-    const cmd = await COMMANDS[command].load();
-    return await cmd.run(global, help ? ["--help", ...args] : args);
+    return await runCommand(COMMANDS[command], global, args, help);
   } catch (err) {
     await errOut(`Error: ${errorMessage(err)}\n`);
     if (err instanceof BerthError) return err.exitCode;

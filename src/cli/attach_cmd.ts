@@ -6,27 +6,22 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, parseFlags } from "./args.ts";
+import { bool } from "./args.ts";
 import { StateError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { syncContainer } from "../engine/sync.ts";
 import { attachUntilExit, prepareAttach } from "./attach.ts";
-import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { targetsOrLatest } from "./targets.ts";
 
 /** `attach` */
 export const attachCommand: Command = {
-  summary: "Attach to a running container's output (and stdin with -i)",
-  usage: "berth attach [--no-stdin] [--sig-proxy=false] [-l] CONTAINER",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      "no-stdin": { type: "boolean" },
-      "sig-proxy": { type: "boolean", default: true },
-      latest: { type: "boolean", short: "l" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    "no-stdin": { type: "boolean" },
+    "sig-proxy": { type: "boolean", default: true },
+    latest: { type: "boolean", short: "l" },
+  },
+  async run(global, p) {
     if (p.positionals.length > 1) throw new UsageError("attach takes exactly one container");
     const engine = await openEngine(global);
     const [target] = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "attach");

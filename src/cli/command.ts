@@ -1,20 +1,31 @@
 /**
- * What a command is: a name, a one-line summary, a usage line, and a function from its
- * arguments to an exit status.
+ * What a command module is, and the one way every command runs: its flags parsed (with
+ * `--help` added to each table), `--help` printed from the registry's usage, else the
+ * handler called with what was parsed. Output helpers for stdout and stderr.
  *
  * @module
  */
 import type { GlobalOptions } from "../engine/context.ts";
+import { bool, type FlagTable, type Parsed, parseFlags } from "./args.ts";
 import { writeAll } from "../io.ts";
+import type { Entry } from "./registry.ts";
 
-/** One berth command (`run`, `wait`, `ps`, …). */
+/** One command's module: its flags and its handler. Summary and usage live in the registry. */
 export interface Command {
-  /** One-line summary for `berth --help`. */
-  summary: string;
-  /** Usage line, e.g. `berth wait [flags] CONTAINER...`. */
-  usage: string;
-  /** Run the command; returns the process exit status. Throws typed errors. */
-  run(global: GlobalOptions, args: string[]): Promise<number>;
+  /** Its flags by long name; `--help` is added unless the table has its own (`-h`). */
+  flags: FlagTable;
+  /** Stop reading flags at the first positional argument (`run IMG sh -c …`). */
+  stopAtPositional?: boolean;
+  /** Text `--help` prints after the usage line. */
+  notes?: string;
+  /**
+   * Run the command; returns the process exit status. Throws typed errors, whose status
+   * `main` uses.
+   *
+   * @param p the parsed flags and positional arguments
+   * @param args the arguments as given (for a command that hands them on)
+   */
+  run(global: GlobalOptions, p: Parsed, args: string[]): Promise<number>;
 }
 
 /** Write text to stdout (all of it). */
@@ -25,6 +36,34 @@ export async function out(text: string): Promise<void> {
 /** Write text to stderr (all of it). */
 export async function errOut(text: string): Promise<void> {
   await writeAll(Deno.stderr, new TextEncoder().encode(text));
+}
+
+/** A command's `--help`: its usage line(s), then any notes. */
+export function helpText(entry: Entry, notes = ""): string {
+  return `Usage: ${entry.usage}\n${notes ? `\n${notes}` : ""}`;
+}
+
+/**
+ * Run the command `entry` names with `args`: load its module, parse its flags, and print its
+ * help (`help` set by `berth help CMD` / `berth --help CMD`, or `--help` among its flags) or
+ * call its handler.
+ *
+ * @throws {import("../errors.ts").UsageError} on an unknown flag or a missing value
+ */
+export async function runCommand(
+  entry: Entry,
+  global: GlobalOptions,
+  args: string[],
+  help = false,
+): Promise<number> {
+  const cmd = await entry.load();
+  const given = help ? ["--help", ...args] : args;
+  const p = parseFlags(given, { help: { type: "boolean" }, ...cmd.flags }, cmd.stopAtPositional);
+  if (bool(p, "help")) {
+    await out(helpText(entry, cmd.notes));
+    return 0;
+  }
+  return await cmd.run(global, p, args);
 }
 
 export { writeAll };

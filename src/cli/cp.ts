@@ -7,12 +7,11 @@
  */
 import type { Command } from "./command.ts";
 import { writeAll } from "./command.ts";
-import { bool, parseFlags } from "./args.ts";
+import { bool } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { copyFromContainer, copyToContainer } from "../engine/copy.ts";
-import { printUsage } from "./run.ts";
 
 /** One argument of `cp`: a container's path, a host path, or `-`. */
 export type CpArg =
@@ -39,16 +38,11 @@ export function parseCpArg(arg: string): CpArg {
 
 /** `cp` */
 export const cpCommand: Command = {
-  summary: "Copy files between a container and the local filesystem",
-  usage:
-    "berth cp [--archive=BOOL] [--overwrite] CONTAINER:SRC_PATH DEST_PATH|-\n       berth cp [--archive=BOOL] [--overwrite] SRC_PATH|- CONTAINER:DEST_PATH",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      archive: { type: "boolean", short: "a", default: true },
-      overwrite: { type: "boolean" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    archive: { type: "boolean", short: "a", default: true },
+    overwrite: { type: "boolean" },
+  },
+  async run(global, p) {
     if (p.positionals.length !== 2) {
       throw new UsageError(
         `cp requires exactly 2 arguments (SRC_PATH and DEST_PATH), got ${p.positionals.length}`,

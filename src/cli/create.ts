@@ -5,14 +5,13 @@
  */
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { bool, type Parsed, parseFlags, str } from "./args.ts";
+import { type Parsed, str } from "./args.ts";
 import { buildSpec, CREATE_FLAGS, ISOLATION_HELP } from "./container_flags.ts";
 import { type Engine, type GlobalOptions, openEngine } from "../engine/context.ts";
 import { createContainer } from "../engine/create.ts";
 import { removeContainer } from "../engine/remove.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import { printUsage } from "./run.ts";
 import { UsageError } from "../errors.ts";
 
 /** Validate, honour `--replace`, create, write `--cidfile`. Shared with `run`. */
@@ -48,11 +47,10 @@ export async function createFromRequest(
 
 /** `create [flags] (--rootfs DIR | IMAGE) [CMD…]` */
 export const createCommand: Command = {
-  summary: "Create a container without starting it",
-  usage: "berth create [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
-  async run(global, args) {
-    const p = parseFlags(args, CREATE_FLAGS, true);
-    if (bool(p, "help")) return await printUsage(this.usage, ISOLATION_HELP);
+  flags: CREATE_FLAGS,
+  stopAtPositional: true,
+  notes: ISOLATION_HELP,
+  async run(global, p) {
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);
     await out(`${row.id}\n`);

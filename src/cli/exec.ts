@@ -6,34 +6,29 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, list, parseFlags, str } from "./args.ts";
+import { bool, list, str } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { execInContainer } from "../engine/exec.ts";
 import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
 import { parseImageUser } from "../image/user.ts";
-import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { targetsOrLatest } from "./targets.ts";
 
 /** `exec` */
 export const execCommand: Command = {
-  summary: "Run a command in a running container",
-  usage:
-    "berth exec [-i] [-t] [-d] [-e K=V] [--env-file FILE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      interactive: { type: "boolean", short: "i" },
-      tty: { type: "boolean", short: "t" },
-      detach: { type: "boolean", short: "d" },
-      env: { type: "string", short: "e", multiple: true },
-      "env-file": { type: "string", multiple: true },
-      workdir: { type: "string", short: "w" },
-      user: { type: "string", short: "u" },
-      latest: { type: "boolean", short: "l" },
-      help: { type: "boolean" },
-    }, true);
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    interactive: { type: "boolean", short: "i" },
+    tty: { type: "boolean", short: "t" },
+    detach: { type: "boolean", short: "d" },
+    env: { type: "string", short: "e", multiple: true },
+    "env-file": { type: "string", multiple: true },
+    workdir: { type: "string", short: "w" },
+    user: { type: "string", short: "u" },
+    latest: { type: "boolean", short: "l" },
+  },
+  stopAtPositional: true,
+  async run(global, p) {
     const latest = bool(p, "latest");
     // With --latest every argument belongs to the command.
     const [target, ...command] = latest ? ["", ...p.positionals] : p.positionals;

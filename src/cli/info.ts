@@ -7,14 +7,13 @@
 import { goArch } from "../platform.ts";
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { bool, parseFlags, str } from "./args.ts";
+import { str } from "./args.ts";
 import { openEngine } from "../engine/context.ts";
 import { listContainers } from "../store/containers.ts";
 import { resolveRuntime } from "../oci/runtime.ts";
 import { resolveConmon } from "../monitor/conmon.ts";
 import { compileTemplate } from "../format/template/mod.ts";
-import { VERSION } from "./misc.ts";
-import { printUsage } from "./run.ts";
+import { VERSION } from "./version.ts";
 
 async function firstLine(path: string, args: string[]): Promise<string> {
   try {
@@ -27,14 +26,10 @@ async function firstLine(path: string, args: string[]): Promise<string> {
 
 /** `info` */
 export const infoCommand: Command = {
-  summary: "Show the runtime, monitor and store berth uses",
-  usage: "berth info [--format json|TEMPLATE]",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      format: { type: "string", short: "f" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    format: { type: "string", short: "f" },
+  },
+  async run(global, p) {
     const engine = await openEngine(global);
     const rt = resolveRuntime(global.runtime, engine.paths.runroot);
     const conmon = resolveConmon(global.conmon);

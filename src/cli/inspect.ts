@@ -4,72 +4,61 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { errOut, out } from "./command.ts";
-import { bool, parseFlags, str } from "./args.ts";
+import { out, runCommand } from "./command.ts";
+import { bool, str } from "./args.ts";
 import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
-import { targetsOrLatest } from "./latest.ts";
+import { forEachTarget, targetsOrLatest } from "./targets.ts";
 import type { Engine } from "../engine/context.ts";
 import { pathExists } from "../fs.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
 import { compileTemplate } from "../format/template/mod.ts";
-import { printUsage } from "./run.ts";
 
 /** `inspect` */
 export const inspectCommand: Command = {
-  summary: "Show details of containers",
-  usage: "berth inspect [--format FORMAT] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      format: { type: "string", short: "f" },
-      type: { type: "string", short: "t" },
-      latest: { type: "boolean", short: "l" },
-      size: { type: "boolean", short: "s" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    format: { type: "string", short: "f" },
+    type: { type: "string", short: "t" },
+    latest: { type: "boolean", short: "l" },
+    size: { type: "boolean", short: "s" },
+  },
+  async run(global, p, args) {
     const type = str(p, "type") ?? "all";
     if (!["all", "container", "image"].includes(type)) {
       throw new UsageError(`invalid --type "${type}": use container, image or all`);
     }
     if (type === "image") {
-      const { imageInspectCommand } = await import("./image/inspect.ts");
-      return await imageInspectCommand.run(global, withoutTypeFlag(args));
+      const { COMMANDS } = await import("./registry.ts");
+      return await runCommand(COMMANDS["image inspect"], global, withoutTypeFlag(args));
     }
     const format = str(p, "format");
     const template = format && format !== "json" ? compileTemplate(format) : undefined;
     const engine = await openEngine(global);
     const targets = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "inspect");
     const views: Record<string, unknown>[] = [];
-    let status = 0;
-    const errors: string[] = [];
-    for (const arg of targets) {
-      try {
-        const found = tryFindContainer(engine, arg);
-        // As podman's plain `inspect`: a name that is no container may be an image.
-        const image = !found && type === "all" ? await inspectImage(engine, arg) : undefined;
-        if (image) {
-          views.push(image);
-          continue;
-        }
-        if (!found) throw new NoSuchContainerError(arg);
-        const row = await observeContainer(engine, found.id);
-        if (!row) throw new NoSuchContainerError(arg);
-        views.push(inspectView(row, containerPaths(engine.paths, row.id)));
-      } catch (err) {
-        errors.push(
-          err instanceof NoSuchContainerError ? `no such object: "${arg}"` : errorMessage(err),
-        );
-        status = 125;
+    return await forEachTarget(targets, async (arg) => {
+      const found = tryFindContainer(engine, arg);
+      // As podman's plain `inspect`: a name that is no container may be an image.
+      const image = !found && type === "all" ? await inspectImage(engine, arg) : undefined;
+      if (image) {
+        views.push(image);
+        return;
       }
-    }
-    if (template) await out(views.map((v) => `${template(v)}\n`).join(""));
-    else await out(JSON.stringify(views, null, 4) + "\n");
-    for (const e of errors) await errOut(`Error: ${e}\n`);
-    return status;
+      if (!found) throw new NoSuchContainerError(arg);
+      const row = await observeContainer(engine, found.id);
+      if (!row) throw new NoSuchContainerError(arg);
+      views.push(inspectView(row, containerPaths(engine.paths, row.id)));
+    }, {
+      message: (err, arg) =>
+        err instanceof NoSuchContainerError ? `no such object: "${arg}"` : errorMessage(err),
+      beforeErrors: async () => {
+        if (template) await out(views.map((v) => `${template(v)}\n`).join(""));
+        else await out(JSON.stringify(views, null, 4) + "\n");
+      },
+    });
   },
 };
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { bool, parseFlags, parseNonNegativeInt, parseTimeFlag, str } from "./args.ts";
+import { bool, parseNonNegativeInt, parseTimeFlag, str } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
@@ -15,8 +15,7 @@ import { hasProcess } from "../engine/states.ts";
 import { watchContainer } from "../engine/notify.ts";
 import { type LogRecord, parseRecords, tailRecords } from "../logs/k8s_file.ts";
 import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
-import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { targetsOrLatest } from "./targets.ts";
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
 export function podmanTimestamp(time: string): string {
@@ -44,19 +43,15 @@ export function inTimeWindow(r: LogRecord, since?: number, until?: number): bool
 
 /** `logs` */
 export const logsCommand: Command = {
-  summary: "Show the output of a container",
-  usage: "berth logs [-f] [--tail N] [-t] [--since TIME] [--until TIME] CONTAINER",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      follow: { type: "boolean", short: "f" },
-      tail: { type: "string", short: "n" },
-      timestamps: { type: "boolean", short: "t" },
-      since: { type: "string" },
-      latest: { type: "boolean", short: "l" },
-      until: { type: "string" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    follow: { type: "boolean", short: "f" },
+    tail: { type: "string", short: "n" },
+    timestamps: { type: "boolean", short: "t" },
+    since: { type: "string" },
+    latest: { type: "boolean", short: "l" },
+    until: { type: "string" },
+  },
+  async run(global, p) {
     if (p.positionals.length > 1) throw new UsageError("logs requires exactly one container");
     const tailArg = str(p, "tail");
     const tail = tailArg === undefined || tailArg === "-1"

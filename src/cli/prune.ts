@@ -7,7 +7,7 @@
  */
 import type { Command } from "./command.ts";
 import { errOut, out } from "./command.ts";
-import { bool, parseFlags } from "./args.ts";
+import { bool } from "./args.ts";
 import { BerthError, errorMessage, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import type { Engine } from "../engine/context.ts";
@@ -15,7 +15,6 @@ import { removeContainer } from "../engine/remove.ts";
 import { hasProcess } from "../engine/states.ts";
 import { listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
-import { printUsage } from "./run.ts";
 
 /** Ask `question` and read one answer line from stdin; true for y/yes. */
 async function confirm(question: string): Promise<boolean> {
@@ -49,15 +48,11 @@ function failure(err: unknown): number {
 
 /** `container prune` */
 export const containerPruneCommand: Command = {
-  summary: "Remove all containers that are not running",
-  usage: "berth container prune [-f]",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      force: { type: "boolean", short: "f" },
-      filter: { type: "string", multiple: true },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    force: { type: "boolean", short: "f" },
+    filter: { type: "string", multiple: true },
+  },
+  async run(global, p) {
     if (p.positionals.length) throw new UsageError("container prune takes no arguments");
     if (p.values.filter) throw new UsageError("container prune: --filter is not supported");
     if (
@@ -77,16 +72,12 @@ export const containerPruneCommand: Command = {
 
 /** `system prune` */
 export const systemPruneCommand: Command = {
-  summary: "Remove stopped containers and unused images",
-  usage: "berth system prune [-a] [-f]",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      all: { type: "boolean", short: "a" },
-      force: { type: "boolean", short: "f" },
-      volumes: { type: "boolean" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    all: { type: "boolean", short: "a" },
+    force: { type: "boolean", short: "f" },
+    volumes: { type: "boolean" },
+  },
+  async run(global, p) {
     if (p.positionals.length) throw new UsageError("system prune takes no arguments");
     const what = bool(p, "all")
       ? "all images without at least one container"

@@ -5,7 +5,7 @@
  */
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { bool, list, parseFlags, str } from "./args.ts";
+import { bool, list, str } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { type ContainerRow, listContainers } from "../store/containers.ts";
@@ -14,7 +14,6 @@ import { psJson, psView } from "./views.ts";
 import { STATES } from "../engine/states.ts";
 import { compileTemplate, tableHeader } from "../format/template/mod.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
-import { printUsage } from "./run.ts";
 
 /** The states `--filter status=` accepts: berth's, and podman's that berth never has. */
 const PS_STATUSES = [...STATES, "paused", "unknown"] as string[];
@@ -75,24 +74,19 @@ function parseLast(text: string): number {
 
 /** `ps` */
 export const psCommand: Command = {
-  summary: "List containers",
-  usage:
-    "berth ps [-a] [-q] [-l] [-n N] [--no-trunc] [--filter KEY=VALUE] [--sort KEY] [--format FORMAT]",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      all: { type: "boolean", short: "a" },
-      quiet: { type: "boolean", short: "q" },
-      "no-trunc": { type: "boolean" },
-      filter: { type: "string", short: "f", multiple: true },
-      format: { type: "string" },
-      latest: { type: "boolean", short: "l" },
-      last: { type: "string", short: "n" },
-      // podman's flag for containers of other tools in the same storage: berth has none.
-      external: { type: "boolean" },
-      sort: { type: "string" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    all: { type: "boolean", short: "a" },
+    quiet: { type: "boolean", short: "q" },
+    "no-trunc": { type: "boolean" },
+    filter: { type: "string", short: "f", multiple: true },
+    format: { type: "string" },
+    latest: { type: "boolean", short: "l" },
+    last: { type: "string", short: "n" },
+    // podman's flag for containers of other tools in the same storage: berth has none.
+    external: { type: "boolean" },
+    sort: { type: "string" },
+  },
+  async run(global, p) {
     if (p.positionals.length) throw new UsageError(`ps takes no arguments: ${p.positionals[0]}`);
     const sort = str(p, "sort") ?? "created";
     if (!["created", "names", "id", "status", "command", "image"].includes(sort)) {

@@ -5,58 +5,47 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { errOut, out } from "./command.ts";
-import { bool, parseFlags, parseNonNegativeInt, str } from "./args.ts";
-import { BerthError, errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
+import { bool, parseNonNegativeInt, str } from "./args.ts";
+import { NoSuchContainerError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
-import { removeContainer } from "../engine/remove.ts";
-import { listContainers } from "../store/containers.ts";
-import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { ContainerRunningError, removeContainer } from "../engine/remove.ts";
+import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+
+/**
+ * podman's status for one `rm` failure (its `setExitCode`): 1 for a missing container, 2
+ * for a running one without `-f`, 125 for anything else.
+ */
+export function rmStatus(err: unknown): number {
+  if (err instanceof NoSuchContainerError) return 1;
+  if (err instanceof ContainerRunningError) return 2;
+  return 125;
+}
 
 /** `rm` */
 export const rmCommand: Command = {
-  summary: "Remove one or more containers",
-  usage: "berth rm [-f] [-a] [-t SECONDS] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      force: { type: "boolean", short: "f" },
-      all: { type: "boolean", short: "a" },
-      latest: { type: "boolean", short: "l" },
-      ignore: { type: "boolean", short: "i" },
-      time: { type: "string", short: "t" },
-      volumes: { type: "boolean", short: "v" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    force: { type: "boolean", short: "f" },
+    all: { type: "boolean", short: "a" },
+    latest: { type: "boolean", short: "l" },
+    ignore: { type: "boolean", short: "i" },
+    time: { type: "string", short: "t" },
+    volumes: { type: "boolean", short: "v" },
+  },
+  async run(global, p) {
     const t = str(p, "time");
     const timeout = t === undefined ? undefined : parseNonNegativeInt(t, "--time");
-    if (!bool(p, "all") && !bool(p, "latest") && p.positionals.length === 0) {
-      throw new UsageError("rm requires at least one container or --all");
-    }
+    const choice = { args: p.positionals, all: bool(p, "all"), latest: bool(p, "latest") };
+    requireTargets(choice, "rm");
     const force = bool(p, "force");
     const engine = await openEngine(global);
-    const targets = bool(p, "all")
-      ? listContainers(engine.store).map((r) => r.id)
-      : targetsOrLatest(engine, p.positionals, bool(p, "latest"), "rm");
-    let status = 0;
-    for (const arg of targets) {
-      try {
-        const row = findContainer(engine, arg);
-        await removeContainer(engine, row.id, { force, timeout });
-        await out(`${bool(p, "all") ? row.id : arg}\n`);
-      } catch (err) {
-        if (err instanceof NoSuchContainerError) {
-          if (force || bool(p, "ignore")) continue;
-          await errOut(`Error: ${errorMessage(err)}\n`);
-          status = 1;
-          continue;
-        }
-        await errOut(`Error: ${errorMessage(err)}\n`);
-        status = err instanceof BerthError ? err.exitCode : 125;
-      }
-    }
-    return status;
+    return await forEachTarget(allOrTargets(engine, choice, "rm"), async (arg) => {
+      const row = findContainer(engine, arg);
+      await removeContainer(engine, row.id, { force, timeout });
+      return `${choice.all ? row.id : arg}\n`;
+    }, {
+      statusOf: rmStatus,
+      skip: (err) => (force || bool(p, "ignore")) && err instanceof NoSuchContainerError,
+    });
   },
 };

@@ -6,7 +6,6 @@
  */
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { parseFlags } from "./args.ts";
 import { bool } from "./args.ts";
 import { ISOLATION_HELP, RUN_FLAGS } from "./container_flags.ts";
 import { createFromRequest } from "./create.ts";
@@ -15,11 +14,10 @@ import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
 
 /** `run [flags] (--rootfs DIR | IMAGE) [CMD…]` */
 export const runCommand: Command = {
-  summary: "Run a command in a new container",
-  usage: "berth run [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
-  async run(global, args) {
-    const p = parseFlags(args, RUN_FLAGS, true);
-    if (bool(p, "help")) return await printUsage(this.usage, ISOLATION_HELP);
+  flags: RUN_FLAGS,
+  stopAtPositional: true,
+  notes: ISOLATION_HELP,
+  async run(global, p) {
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);
     if (bool(p, "detach")) {
@@ -32,9 +30,3 @@ export const runCommand: Command = {
     return await attachUntilExit(engine, row, attachment);
   },
 };
-
-/** Print a usage line (and any notes after it) and return 0. */
-export async function printUsage(usage: string, notes = ""): Promise<number> {
-  await out(`Usage: ${usage}\n${notes ? `\n${notes}` : ""}`);
-  return 0;
-}

@@ -7,26 +7,21 @@
  */
 import type { Command } from "./command.ts";
 import { errOut, out } from "./command.ts";
-import { bool, list, parseDuration, parseFlags, str } from "./args.ts";
-import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
+import { bool, list, parseDuration, str } from "./args.ts";
+import { NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findRemovedExitCode, tryFindContainer } from "../engine/lookup.ts";
 import { parseConditions, waitForContainer } from "../engine/wait.ts";
-import { printUsage } from "./run.ts";
-import { targetsOrLatest } from "./latest.ts";
+import { forEachTarget, targetsOrLatest } from "./targets.ts";
 
 /** `wait` */
 export const waitCommand: Command = {
-  summary: "Wait for containers to exit and print their exit codes",
-  usage: "berth wait [--condition STATE]... [--interval DURATION] CONTAINER...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      condition: { type: "string", multiple: true },
-      interval: { type: "string", short: "i" },
-      latest: { type: "boolean", short: "l" },
-      help: { type: "boolean" },
-    });
-    if (bool(p, "help")) return await printUsage(this.usage);
+  flags: {
+    condition: { type: "string", multiple: true },
+    interval: { type: "string", short: "i" },
+    latest: { type: "boolean", short: "l" },
+  },
+  async run(global, p) {
     const conditions = parseConditions(list(p, "condition"));
     const intervalMs = parseDuration(str(p, "interval") ?? "250ms", "--interval");
     if (intervalMs <= 0) throw new UsageError("--interval must be positive");
@@ -38,17 +33,10 @@ export const waitCommand: Command = {
       if (gone) return gone.id;
       throw new NoSuchContainerError(arg);
     });
-    let status = 0;
-    for (const id of ids) {
-      try {
-        const r = await waitForContainer(engine, id, { conditions, intervalMs });
-        await out(`${r.code}\n`);
-        if (r.warning) await errOut(`Error: ${r.warning}\n`);
-      } catch (err) {
-        await errOut(`Error: ${errorMessage(err)}\n`);
-        status = 125;
-      }
-    }
-    return status;
+    return await forEachTarget(ids, async (id) => {
+      const r = await waitForContainer(engine, id, { conditions, intervalMs });
+      await out(`${r.code}\n`);
+      if (r.warning) await errOut(`Error: ${r.warning}\n`);
+    });
   },
 };

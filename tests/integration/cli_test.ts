@@ -17,6 +17,12 @@ Deno.test("rm, kill and stop statuses and messages follow podman", opts, async (
     assertEquals(rm.code, 2);
     assert(rm.stderr.includes("cannot remove container") && rm.stderr.includes("without force"));
     assertEquals((await sb.berth(["rm", "bogus"])).code, 1);
+    // podman's setExitCode: a missing container's 1 wins over a running one's 2, in any order;
+    // every target is tried and each failure gets its own Error: line.
+    for (const args of [["bogus", "s1"], ["s1", "bogus"]]) {
+      const both = await sb.berth(["rm", ...args]);
+      assertEquals([both.code, both.stdout, both.stderr.split("Error: ").length], [1, "", 3]);
+    }
     const quiet = await sb.berth(["rm", "-f", "bogus"]);
     assertEquals([quiet.code, quiet.stdout, quiet.stderr], [0, "", ""]);
     const dup = await sb.berth(["create", "--name", "s1", "--rootfs", rootfs, "true"]);

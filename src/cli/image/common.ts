@@ -1,11 +1,10 @@
 /**
- * What the image commands share: opening the image store, registry flags, usage output.
+ * What the image commands share: opening the image store, registry flags.
  *
  * @module
  */
 import { type GlobalOptions, openEngine } from "../../engine/context.ts";
 import { bool, type FlagTable, type Parsed, str } from "../args.ts";
-import { out } from "../command.ts";
 import { authFilePath, getCreds, parseCreds } from "../../image/auth_file.ts";
 import { type ImageCtx, imageCtx } from "../../image/store.ts";
 import type { RegistryOptions } from "../../image/registry.ts";
@@ -40,10 +39,4 @@ export function registryOptions(
     certDir: str(p, "cert-dir"),
     creds: creds !== undefined ? parseCreds(creds) : getCreds(authFile(global, p), registry),
   };
-}
-
-/** Print `Usage: …` and return 0. */
-export async function usage(text: string): Promise<number> {
-  await out(`Usage: ${text}\n`);
-  return 0;
 }

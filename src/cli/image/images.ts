@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { bool, list, parseFlags, str } from "../args.ts";
+import { bool, list, str } from "../args.ts";
 import { type Command, out } from "../command.ts";
 import { alignTabs, humanDuration, renderTable } from "../../format/table.ts";
 import { compileTemplate, tableHeader } from "../../format/template/mod.ts";
@@ -11,26 +11,22 @@ import { containersUsingImage, imageNames, listImages } from "../../store/images
 import { UsageError } from "../../errors.ts";
 import { compileImageFilters, podmanSize } from "../../image/image_filter.ts";
 import { listView, splitName } from "../../image/views.ts";
-import { openImages, usage } from "./common.ts";
+import { openImages } from "./common.ts";
 
 /**
  * `images`: list local images, all or those matching the filters (`images REF` is
  * `--filter reference=REF`, as in podman; a matching image is shown with all its names).
  */
 export const imagesCommand: Command = {
-  summary: "List images",
-  usage:
-    "berth images [-q] [--no-trunc] [--filter reference=PATTERN|dangling=BOOL]... [--format json|TEMPLATE] [REF]",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      quiet: { type: "boolean", short: "q" },
-      "no-trunc": { type: "boolean" },
-      all: { type: "boolean", short: "a" },
-      format: { type: "string" },
-      filter: { type: "string", short: "f", multiple: true },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    quiet: { type: "boolean", short: "q" },
+    "no-trunc": { type: "boolean" },
+    all: { type: "boolean", short: "a" },
+    format: { type: "string" },
+    filter: { type: "string", short: "f", multiple: true },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     if (p.positionals.length > 1) {
       throw new UsageError(`accepts at most 1 arg(s), received ${p.positionals.length}`);
     }

@@ -3,25 +3,21 @@
  *
  * @module
  */
-import { bool, list, parseFlags, str } from "../args.ts";
+import { bool, list, str } from "../args.ts";
 import { type Command, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { importTarball } from "../../image/import.ts";
-import { openImages, usage } from "./common.ts";
+import { openImages } from "./common.ts";
 
 /** `import`: a rootfs tarball as a one-layer image; prints its ID. */
 export const importCommand: Command = {
-  summary: "Create an image from a root filesystem tarball",
-  usage:
-    "berth import [-c 'CMD|ENTRYPOINT|ENV|WORKDIR|USER|LABEL …']... [-m MSG] TARBALL|- [REFERENCE]",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      change: { type: "string", short: "c", multiple: true },
-      message: { type: "string", short: "m" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    change: { type: "string", short: "c", multiple: true },
+    message: { type: "string", short: "m" },
+    quiet: { type: "boolean", short: "q" },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     const [input, ref, ...extra] = p.positionals;
     if (!input || extra.length) {
       throw new UsageError("import takes TARBALL and an optional REFERENCE");

@@ -3,25 +3,22 @@
  *
  * @module
  */
-import { bool, parseFlags, str } from "../args.ts";
+import { str } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import { BerthError, errorMessage, UsageError } from "../../errors.ts";
 import { compileTemplate } from "../../format/template/mod.ts";
 import { imageNames } from "../../store/images.ts";
 import { lowerDirs, requireImage } from "../../image/store.ts";
 import { inspectImageView } from "../../image/views.ts";
-import { openImages, usage } from "./common.ts";
+import { openImages } from "./common.ts";
 
 /** `image inspect`: JSON details of images; exits 125 if any is unknown. */
 export const imageInspectCommand: Command = {
-  summary: "Show details of images",
-  usage: "berth image inspect [--format json|TEMPLATE] IMAGE...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      format: { type: "string", short: "f" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    format: { type: "string", short: "f" },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     if (!p.positionals.length) throw new UsageError("image inspect needs at least one image");
     const ctx = await openImages(global);
     const views: Record<string, unknown>[] = [];

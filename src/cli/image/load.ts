@@ -3,23 +3,20 @@
  *
  * @module
  */
-import { bool, parseFlags, str } from "../args.ts";
+import { str } from "../args.ts";
 import { type Command, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { loadImages } from "../../image/load.ts";
-import { openImages, usage } from "./common.ts";
+import { openImages } from "./common.ts";
 
 /** `load`: images from an oci-archive, docker-archive or OCI layout directory. */
 export const loadCommand: Command = {
-  summary: "Load images from an oci-archive, docker-archive or OCI layout",
-  usage: "berth load [-q] [-i FILE|DIR]   (default: stdin)",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      input: { type: "string", short: "i" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    input: { type: "string", short: "i" },
+    quiet: { type: "boolean", short: "q" },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     if (p.positionals.length) throw new UsageError("load takes no arguments; use -i FILE");
     const input = str(p, "input") ?? "-";
     if (input === "-" && Deno.stdin.isTerminal()) {

@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { bool, parseFlags, str } from "../args.ts";
+import { bool, str } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { setCreds } from "../../image/auth_file.ts";
 import { checkLogin, closeSession, openSession } from "../../image/registry.ts";
 import { parseReference } from "../../image/reference.ts";
-import { authFile, usage } from "./common.ts";
+import { authFile } from "./common.ts";
 
 async function readLine(): Promise<string> {
   const chunks: Uint8Array[] = [];
@@ -31,20 +31,17 @@ export function registryOf(arg: string): string {
 
 /** `login`: check credentials against a registry and store them. */
 export const loginCommand: Command = {
-  summary: "Log in to a registry",
-  usage: "berth login [-u USER] [-p PASS | --password-stdin] [--tls-verify=false] REGISTRY",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      username: { type: "string", short: "u" },
-      password: { type: "string", short: "p" },
-      "password-stdin": { type: "boolean" },
-      "tls-verify": { type: "boolean", default: true },
-      "cert-dir": { type: "string" },
-      authfile: { type: "string" },
-      "get-login": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    username: { type: "string", short: "u" },
+    password: { type: "string", short: "p" },
+    "password-stdin": { type: "boolean" },
+    "tls-verify": { type: "boolean", default: true },
+    "cert-dir": { type: "string" },
+    authfile: { type: "string" },
+    "get-login": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     if (p.positionals.length !== 1) throw new UsageError("login takes exactly one registry");
     const registry = registryOf(p.positionals[0]);
     const username = str(p, "username");

@@ -3,24 +3,21 @@
  *
  * @module
  */
-import { bool, parseFlags } from "../args.ts";
+import { bool } from "../args.ts";
 import { type Command, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { removeCreds } from "../../image/auth_file.ts";
-import { authFile, usage } from "./common.ts";
+import { authFile } from "./common.ts";
 import { registryOf } from "./login.ts";
 
 /** `logout`: forget stored credentials. */
 export const logoutCommand: Command = {
-  summary: "Log out of a registry",
-  usage: "berth logout [--authfile FILE] (REGISTRY | --all)",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      all: { type: "boolean", short: "a" },
-      authfile: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    all: { type: "boolean", short: "a" },
+    authfile: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     const path = authFile(global, p);
     if (bool(p, "all")) {
       removeCreds(path, undefined);

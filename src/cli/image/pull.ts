@@ -3,28 +3,24 @@
  *
  * @module
  */
-import { bool, parseFlags, str } from "../args.ts";
+import { bool, str } from "../args.ts";
 import { type Command, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { parsePlatform } from "../../image/manifest.ts";
 import { pullProgress } from "../../image/progress.ts";
 import { pullImage } from "../../image/pull.ts";
 import { parseReference } from "../../image/reference.ts";
-import { openImages, REGISTRY_FLAGS, registryOptions, usage } from "./common.ts";
+import { openImages, REGISTRY_FLAGS, registryOptions } from "./common.ts";
 
 /** `pull`: fetch an image from a registry; prints its ID. */
 export const pullCommand: Command = {
-  summary: "Pull an image from a registry",
-  usage:
-    "berth pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--tls-verify=false] [--cert-dir DIR] [-q] REFERENCE",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      ...REGISTRY_FLAGS,
-      platform: { type: "string" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    ...REGISTRY_FLAGS,
+    platform: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     if (p.positionals.length !== 1) throw new UsageError("pull takes exactly one image reference");
     const ref = p.positionals[0];
     const registry = parseReference(ref).registry;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { bool, parseFlags } from "../args.ts";
+import { bool } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import { BerthError, errorMessage, UsageError } from "../../errors.ts";
 import { openEngine } from "../../engine/context.ts";
@@ -12,7 +12,6 @@ import { listImages } from "../../store/images.ts";
 import { NoSuchImageError } from "../../image/errors.ts";
 import { ImageInUseError, removeImages } from "../../image/remove.ts";
 import { imageCtx } from "../../image/store.ts";
-import { usage } from "./common.ts";
 
 /**
  * podman's exit status for an `rmi` failure: 1 for an unknown image, 2 for one in use by a
@@ -30,16 +29,13 @@ function rmiStatus(err: Error): number {
  * containers using an image that is deleted, and ignores unknown images, as does `-i`.
  */
 export const rmiCommand: Command = {
-  summary: "Remove images",
-  usage: "berth rmi [-f] [-i] [-a] IMAGE...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      force: { type: "boolean", short: "f" },
-      ignore: { type: "boolean", short: "i" },
-      all: { type: "boolean", short: "a" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    force: { type: "boolean", short: "f" },
+    ignore: { type: "boolean", short: "i" },
+    all: { type: "boolean", short: "a" },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     const all = bool(p, "all");
     if (all && p.positionals.length) {
       throw new UsageError(

@@ -3,24 +3,21 @@
  *
  * @module
  */
-import { bool, parseFlags, str } from "../args.ts";
+import { str } from "../args.ts";
 import type { Command } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { type SaveFormat, saveImages } from "../../image/save.ts";
-import { openImages, usage } from "./common.ts";
+import { openImages } from "./common.ts";
 
 /** `save`: write images as a docker-archive (podman's default) or an oci-archive. */
 export const saveCommand: Command = {
-  summary: "Save images to a docker-archive or oci-archive",
-  usage: "berth save [--format docker-archive|oci-archive] -o FILE IMAGE...",
-  async run(global, args) {
-    const p = parseFlags(args, {
-      output: { type: "string", short: "o" },
-      format: { type: "string" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (bool(p, "help")) return await usage(this.usage);
+  flags: {
+    output: { type: "string", short: "o" },
+    format: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+    help: { type: "boolean", short: "h" },
+  },
+  async run(global, p) {
     const format = str(p, "format") ?? "docker-archive";
     if (format !== "docker-archive" && format !== "oci-archive") {
       throw new UsageError(
