@@ -15,6 +15,8 @@ import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
 import { parseImageUser } from "../image/user.ts";
 import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
+import { forwardSignals } from "./forward_signals.ts";
+import { writeAll } from "../io.ts";
 
 /** `exec` */
 export const execCommand: Command = {
@@ -59,6 +61,9 @@ export const execCommand: Command = {
       interactive: bool(p, "interactive"),
       tty: bool(p, "tty"),
       detach: bool(p, "detach"),
+    }, {
+      writeStderr: (chunk) => writeAll(Deno.stderr, chunk),
+      onStarted: (kill) => forwardSignals(kill),
     });
   },
 };

@@ -92,7 +92,8 @@ async function inspectImage(
   ref: string,
 ): Promise<Record<string, unknown> | undefined> {
   if (!pathExists(`${engine.paths.root}/images`)) return undefined;
-  const { findImage, imageCtx, lowerDirs } = await import("../image/store.ts");
+  const { findImage, lowerDirs } = await import("../image/store.ts");
+  const { imageCtx } = await import("../engine/image.ts");
   const { imageNames } = await import("../store/images.ts");
   const { inspectImageView } = await import("../image/views.ts");
   const ctx = imageCtx(engine);

@@ -12,7 +12,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { killContainer } from "../engine/kill.ts";
 import { listContainers } from "../store/containers.ts";
 import { canKill } from "../engine/states.ts";
-import { parseSignal } from "./signals.ts";
+import { parseSignal } from "../signals.ts";
 import { targetsOrLatest } from "./latest.ts";
 import { printUsage } from "./run.ts";
 

@@ -19,7 +19,7 @@ import { withContainerLock } from "./lock.ts";
 import { unmountRootfs } from "./rootfs.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { removeLocked } from "./remove.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
 import { removeIfPresent } from "../fs.ts";
 

@@ -11,6 +11,7 @@ import { openStore, type Store } from "../store/db.ts";
 import { refreshIfRebooted } from "./refresh.ts";
 import { type Layout, layout } from "./paths.ts";
 import { checkStoreDir } from "./store_dirs.ts";
+import { type EngineEvents, installedEngineEvents } from "./events.ts";
 
 /** Options given before the command, and the raw tokens to pass to the cleanup process. */
 export interface GlobalOptions {
@@ -30,6 +31,8 @@ export interface Engine {
   store: Store;
   /** Milliseconds since the epoch; injectable so time rules can be tested. */
   now: () => number;
+  /** Where warnings and progress go: the sink the front end installed. */
+  events: EngineEvents;
 }
 
 /**
@@ -49,7 +52,7 @@ export async function openEngine(opts: GlobalOptions): Promise<Engine> {
     ensureDir(dir, "runroot");
   }
   const store = openStore(paths.dbPath);
-  const engine: Engine = { opts, paths, store, now: Date.now };
+  const engine: Engine = { opts, paths, store, now: Date.now, events: installedEngineEvents() };
   await refreshIfRebooted(engine);
   return engine;
 }

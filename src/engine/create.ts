@@ -16,7 +16,7 @@ import {
 import type { Engine } from "./context.ts";
 import { containerPaths } from "./paths.ts";
 import { overlayOptions } from "./rootfs.ts";
-import type { ContainerSpec } from "./spec.ts";
+import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
 
 /** A fresh 64-hex container ID. */

@@ -13,7 +13,7 @@ import { syncContainer } from "./sync.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
 import { procState } from "../monitor/proc.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 
 /** True if `row` exited and its cleanup can no longer come from conmon's exit command. */
 export function cleanupMissed(row: ContainerRow): boolean {

@@ -19,7 +19,7 @@ import { syncAndCheck } from "./monitor_check.ts";
 import { releaseRuntimeLocked } from "./cleanup.ts";
 import { stopContainer } from "./stop.ts";
 import { notifyChange } from "./notify.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 import { removeIfPresent } from "../fs.ts";
 
 /** A running container refused by `rm` without `-f` (podman exits 2 for it). */

@@ -16,7 +16,7 @@ import { withContainerLock } from "./lock.ts";
 import { mountRootfs, unmountRootfs } from "./rootfs.ts";
 import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./cleanup.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
 import { writeEtcFiles } from "./etc_files.ts";
 import { hostRlimits } from "../oci/limits.ts";

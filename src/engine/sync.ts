@@ -12,7 +12,7 @@ import type { Engine } from "./context.ts";
 import { containerPaths } from "./paths.ts";
 import { assertTransition, hasProcess, type State } from "./states.ts";
 import { notifyChange } from "./notify.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 
 /** What conmon wrote: the status, and when. */
 export interface ExitFile {

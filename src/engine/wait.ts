@@ -18,7 +18,7 @@ import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
 import { watchContainer } from "./notify.ts";
 import { cleanupMissed } from "./observe.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 
 /** How long a `stopped` container may wait for its (live) cleanup process. */
 const CLEANUP_GRACE_MS = 5000;

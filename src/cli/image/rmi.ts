@@ -11,7 +11,7 @@ import { removeContainer } from "../../engine/remove.ts";
 import { listImages } from "../../store/images.ts";
 import { NoSuchImageError } from "../../image/errors.ts";
 import { ImageInUseError, removeImages } from "../../image/remove.ts";
-import { imageCtx } from "../../image/store.ts";
+import { imageCtx } from "../../engine/image.ts";
 import { usage } from "./common.ts";
 
 /**
