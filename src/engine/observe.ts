@@ -11,7 +11,8 @@ import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./context.ts";
 import { syncContainer } from "./sync.ts";
 import { syncAndCheck } from "./monitor_check.ts";
-import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
+import { cleanupContainer } from "./cleanup.ts";
+import { finishAutoRemove, removalMissed } from "./teardown.ts";
 import { procState } from "../monitor/proc.ts";
 import { log } from "../log.ts";
 

@@ -15,7 +15,7 @@ import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { mountRootfs, unmountRootfs } from "./rootfs.ts";
 import { watchFiles } from "./notify.ts";
-import { releaseRuntimeLocked } from "./cleanup.ts";
+import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
 import { writeEtcFiles } from "./etc_files.ts";
