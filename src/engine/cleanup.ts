@@ -10,7 +10,7 @@
 import { StateError } from "../errors.ts";
 import { pruneExitCodes } from "../store/exit_codes.ts";
 import { immediate } from "../store/db.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { hasProcess } from "./states.ts";
 import { syncContainer } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";

@@ -10,7 +10,7 @@
 import { basename, dirname, resolve } from "node:path";
 import { NoSuchContainerError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { hasProcess } from "./states.ts";
 import { withContainerLock } from "./lock.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { NoSuchContainerError, runtimeStartError, StateError } from "../errors.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { log } from "../log.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { imagePaths } from "../image/paths.ts";
 import { imageNames } from "../store/images.ts";
 import { authFilePath, getCreds } from "../image/auth_file.ts";

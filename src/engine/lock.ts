@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { pathExists, removeIfPresent } from "../fs.ts";
 import { withFileLock } from "../file_lock.ts";

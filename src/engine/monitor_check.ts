@@ -6,7 +6,7 @@
  * @module
  */
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { hasProcess } from "./states.ts";
 import { applyExit, mutate, syncContainer } from "./sync.ts";
 import { procState } from "../monitor/proc.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { syncContainer } from "./sync.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";

@@ -10,7 +10,7 @@ import { immediate } from "../store/db.ts";
 import { listContainers, updateContainer } from "../store/containers.ts";
 import { clearExitCodes } from "../store/exit_codes.ts";
 import { getMeta, setMeta } from "../store/meta.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { withFileLock } from "../file_lock.ts";
 import { containerPaths } from "./paths.ts";
 import { stateAfterReboot } from "./states.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { NoSuchContainerError, StateError } from "../errors.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { canRemoveWithoutForce } from "./states.ts";
 import { withContainerLock } from "./lock.ts";
 import { syncAndCheck } from "./monitor_check.ts";

@@ -8,7 +8,7 @@
  */
 import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { canStart, hasProcess } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";

@@ -7,7 +7,7 @@
  */
 import { MonitorDiedError, NoSuchContainerError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { canStop, needsCleanup } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";

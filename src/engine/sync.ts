@@ -8,7 +8,7 @@
 import { immediate } from "../store/db.ts";
 import { type ContainerRow, getContainer, updateContainer } from "../store/containers.ts";
 import { recordExitCode } from "../store/exit_codes.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { assertTransition, hasProcess, type State } from "./states.ts";
 import { notifyChange } from "./notify.ts";

@@ -7,7 +7,7 @@
  */
 import { type ContainerRow, deleteContainer } from "../store/containers.ts";
 import { immediate } from "../store/db.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { mutate, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";

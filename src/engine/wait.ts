@@ -12,7 +12,7 @@
 import { NoSuchExitCodeError, UsageError } from "../errors.ts";
 import { getExitCode } from "../store/exit_codes.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { isDone, isState, type State, STATES } from "./states.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
