@@ -13,7 +13,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { syncContainer } from "../engine/sync.ts";
 import { attachUntilExit, prepareAttach } from "./attach.ts";
 import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** `attach` */
 export const attachCommand: Command = {

@@ -22,6 +22,12 @@ export async function out(text: string): Promise<void> {
   await writeAll(Deno.stdout, new TextEncoder().encode(text));
 }
 
+/** Print a usage line (and any notes after it) and return 0. */
+export async function printUsage(usage: string, notes = ""): Promise<number> {
+  await out(`Usage: ${usage}\n${notes ? `\n${notes}` : ""}`);
+  return 0;
+}
+
 /** Write text to stderr (all of it). */
 export async function errOut(text: string): Promise<void> {
   await writeAll(Deno.stderr, new TextEncoder().encode(text));

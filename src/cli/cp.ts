@@ -12,7 +12,7 @@ import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { copyFromContainer, copyToContainer } from "../engine/copy.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** One argument of `cp`: a container's path, a host path, or `-`. */
 export type CpArg =

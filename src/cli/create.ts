@@ -12,7 +12,7 @@ import { createContainer } from "../engine/create.ts";
 import { removeContainer } from "../engine/remove.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 import { UsageError } from "../errors.ts";
 
 /** Validate, honour `--replace`, create, write `--cidfile`. Shared with `run`. */

@@ -14,7 +14,7 @@ import { execInContainer } from "../engine/exec.ts";
 import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
 import { parseImageUser } from "../image/user.ts";
 import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 import { forwardSignals } from "./forward_signals.ts";
 import { writeAll } from "../io.ts";
 

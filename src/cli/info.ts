@@ -14,7 +14,7 @@ import { resolveRuntime } from "../oci/runtime.ts";
 import { resolveConmon } from "../monitor/conmon.ts";
 import { compileTemplate } from "../format/template.ts";
 import { VERSION } from "./misc.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 async function firstLine(path: string, args: string[]): Promise<string> {
   try {

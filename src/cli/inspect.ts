@@ -16,7 +16,7 @@ import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
 import { compileTemplate } from "../format/template.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** `inspect` */
 export const inspectCommand: Command = {

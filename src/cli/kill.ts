@@ -14,7 +14,7 @@ import { listContainers } from "../store/containers.ts";
 import { canKill } from "../engine/states.ts";
 import { parseSignal } from "../signals.ts";
 import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** `kill` */
 export const killCommand: Command = {

@@ -16,7 +16,7 @@ import { watchContainer } from "../engine/notify.ts";
 import { type LogRecord, parseRecords, tailRecords } from "../logs/k8s_file.ts";
 import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
 import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
 export function podmanTimestamp(time: string): string {

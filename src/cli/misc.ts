@@ -14,7 +14,7 @@ import { cleanupContainer } from "../engine/cleanup.ts";
 import { refresh } from "../engine/refresh.ts";
 import { layout } from "../engine/paths.ts";
 import { resolve } from "node:path";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 import { compileTemplate } from "../format/template.ts";
 import { goArch } from "../platform.ts";
 

@@ -15,7 +15,7 @@ import { removeContainer } from "../engine/remove.ts";
 import { hasProcess } from "../engine/states.ts";
 import { listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** Ask `question` and read one answer line from stdin; true for y/yes. */
 async function confirm(question: string): Promise<boolean> {

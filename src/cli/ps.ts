@@ -14,7 +14,7 @@ import { psJson, psView } from "./views.ts";
 import { STATES } from "../engine/states.ts";
 import { compileTemplate, tableHeader } from "../format/template.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** The states `--filter status=` accepts: berth's, and podman's that berth never has. */
 const PS_STATUSES = [...STATES, "paused", "unknown"] as string[];

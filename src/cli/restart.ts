@@ -15,7 +15,7 @@ import { startContainer } from "../engine/start.ts";
 import { listContainers } from "../store/containers.ts";
 import { hasProcess } from "../engine/states.ts";
 import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** `restart` */
 export const restartCommand: Command = {

@@ -13,7 +13,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { removeContainer } from "../engine/remove.ts";
 import { listContainers } from "../store/containers.ts";
 import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** `rm` */
 export const rmCommand: Command = {

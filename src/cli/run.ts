@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { out } from "./command.ts";
+import { out, printUsage } from "./command.ts";
 import { parseFlags } from "./args.ts";
 import { bool } from "./args.ts";
 import { ISOLATION_HELP, RUN_FLAGS } from "./container_flags.ts";
@@ -32,9 +32,3 @@ export const runCommand: Command = {
     return await attachUntilExit(engine, row, attachment);
   },
 };
-
-/** Print a usage line (and any notes after it) and return 0. */
-export async function printUsage(usage: string, notes = ""): Promise<number> {
-  await out(`Usage: ${usage}\n${notes ? `\n${notes}` : ""}`);
-  return 0;
-}

@@ -12,7 +12,7 @@ import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
 import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** A start failure is an engine error for `start` (podman exits 125). */
 function asStartError(err: unknown): BerthError {

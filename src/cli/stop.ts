@@ -12,7 +12,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { stopContainer } from "../engine/stop.ts";
 import { listContainers } from "../store/containers.ts";
 import { targetsOrLatest } from "./latest.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 
 /** `stop` */
 export const stopCommand: Command = {

@@ -12,7 +12,7 @@ import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findRemovedExitCode, tryFindContainer } from "../engine/lookup.ts";
 import { parseConditions, waitForContainer } from "../engine/wait.ts";
-import { printUsage } from "./run.ts";
+import { printUsage } from "./command.ts";
 import { targetsOrLatest } from "./latest.ts";
 
 /** `wait` */
