@@ -10,7 +10,9 @@ import { resolve } from "node:path";
 import { containerPaths, layout } from "./src/engine/paths.ts";
 import { isAlive, readPidFile } from "./src/monitor/proc.ts";
 import { pathExists } from "./src/fs.ts";
-import { LOG_LEVELS, type LogLevel, setLogLevel } from "./src/engine/log.ts";
+import { LOG_LEVELS, type LogLevel, setLogLevel, setLogSink } from "./src/log.ts";
+import { installEngineEvents } from "./src/engine/events.ts";
+import { CLI_EVENTS } from "./src/cli/events.ts";
 import { errOut, out, runCommand } from "./src/cli/command.ts";
 import { COMMANDS, listedNames, REGISTRY } from "./src/cli/registry.ts";
 
@@ -132,8 +134,17 @@ async function cleanupAlreadyDone(global: GlobalOptions, args: string[]): Promis
   }
 }
 
+/** The log sink of the CLI: each line on stderr, synchronously (nowhere if it is closed). */
+function stderrLine(line: string): void {
+  try {
+    Deno.stderr.writeSync(new TextEncoder().encode(line));
+  } catch { /* stderr closed (cleanup process): nowhere to log */ }
+}
+
 /** Run berth with `argv`; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  setLogSink(stderrLine);
+  installEngineEvents(CLI_EVENTS);
   try {
     const { global, command, args, help } = parseGlobal(argv);
     setLogLevel(global.logLevel as LogLevel);

@@ -17,9 +17,10 @@ import { openLogPump } from "../logs/pump.ts";
 import { errOut } from "./command.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import { forwardSignals, SIGNALS } from "./signals.ts";
+import { SIGNALS } from "../signals.ts";
+import { forwardSignals } from "./forward_signals.ts";
 import { type AttachConnection, connectAttach, feedStdin } from "../monitor/attach_socket.ts";
-import { log } from "../engine/log.ts";
+import { log } from "../log.ts";
 import { removeIfPresent } from "../fs.ts";
 
 /** An open log, prepared before start so no output can be missed. */

@@ -8,7 +8,6 @@
 import type { GlobalOptions } from "../engine/context.ts";
 import { bool, type FlagTable, type Parsed, parseFlags } from "./args.ts";
 import { writeAll } from "../io.ts";
-import type { Entry } from "./registry.ts";
 
 /** One command's module: its flags and its handler. Summary and usage live in the registry. */
 export interface Command {
@@ -31,6 +30,12 @@ export interface Command {
 /** Write text to stdout (all of it). */
 export async function out(text: string): Promise<void> {
   await writeAll(Deno.stdout, new TextEncoder().encode(text));
+}
+
+/** Print a usage line (and any notes after it) and return 0. */
+export async function printUsage(usage: string, notes = ""): Promise<number> {
+  await out(`Usage: ${usage}\n${notes ? `\n${notes}` : ""}`);
+  return 0;
 }
 
 /** Write text to stderr (all of it). */
@@ -67,3 +72,17 @@ export async function runCommand(
 }
 
 export { writeAll };
+
+/** One command of the registry. */
+export interface Entry {
+  /** Its words joined with a space: `ps`, `container prune`, `image inspect`. */
+  name: string;
+  /** Other words for it: `container ls`, `container ps`, `image rm`, `system info`. */
+  aliases: string[];
+  /** One line for `berth --help`. */
+  summary: string;
+  /** The usage line(s) after `Usage: `, e.g. `berth wait [flags] CONTAINER...`. */
+  usage: string;
+  /** Its module: the flag table and the handler. */
+  load: () => Promise<Command>;
+}

@@ -7,10 +7,10 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../engine/spec.ts";
+import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../spec.ts";
 import type { Engine } from "../engine/context.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
-import { parseSignal } from "./signals.ts";
+import { parseSignal } from "../signals.ts";
 import { parseEntrypointFlag } from "../image/combine.ts";
 import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { pathExists } from "../fs.ts";
@@ -27,7 +27,7 @@ import {
   parseTmpfs,
   parseUlimit,
 } from "./run_options.ts";
-import { log } from "../engine/log.ts";
+import { log } from "../log.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { readProcLimits } from "../oci/limits.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
@@ -238,19 +238,21 @@ export async function buildSpec(
       {
         registryOptions,
       },
+      { pullProgress },
     ] = await Promise.all([
-      import("../image/for_container.ts"),
+      import("../engine/image.ts"),
       import("../image/combine.ts"),
       import("../image/reference.ts"),
       import("../image/manifest.ts"),
       import("./image/common.ts"),
+      import("./image/progress.ts"),
     ]);
     const platform = str(p, "platform");
     const image = await resolveImageForContainer(engine, ref, pull, {
       ...registryOptions(engine.opts, p, parseReference(ref).registry),
       platform: platform ? parsePlatform(platform) : undefined,
-      // -q/--quiet: no pull progress even on a terminal.
-      ...(bool(p, "quiet") ? { onEvent: () => {} } : {}),
+      // Progress on a terminal; -q/--quiet: none even there.
+      onEvent: pullProgress(!bool(p, "quiet") && Deno.stderr.isTerminal()),
     });
     rootfs = { kind: "overlay", lowers: image.lowerDirs };
     lowerDirs = image.lowerDirs;

@@ -14,6 +14,8 @@ import { execInContainer } from "../engine/exec.ts";
 import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
 import { parseImageUser } from "../image/user.ts";
 import { targetsOrLatest } from "./targets.ts";
+import { forwardSignals } from "./forward_signals.ts";
+import { writeAll } from "../io.ts";
 
 /** `exec` */
 export const execCommand: Command = {
@@ -54,6 +56,9 @@ export const execCommand: Command = {
       interactive: bool(p, "interactive"),
       tty: bool(p, "tty"),
       detach: bool(p, "detach"),
+    }, {
+      writeStderr: (chunk) => writeAll(Deno.stderr, chunk),
+      onStarted: (kill) => forwardSignals(kill),
     });
   },
 };

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { out, runCommand } from "./command.ts";
-import { bool, str } from "./args.ts";
+import { out } from "./command.ts";
+import { bool, parseFlags, str } from "./args.ts";
 import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
@@ -31,8 +31,10 @@ export const inspectCommand: Command = {
       throw new UsageError(`invalid --type "${type}": use container, image or all`);
     }
     if (type === "image") {
-      const { COMMANDS } = await import("./registry.ts");
-      return await runCommand(COMMANDS["image inspect"], global, withoutTypeFlag(args));
+      // Straight to the image command's module: going through the registry would be a cycle.
+      const { imageInspectCommand: image } = await import("./image/inspect.ts");
+      const rest = withoutTypeFlag(args);
+      return await image.run(global, parseFlags(rest, image.flags, image.stopAtPositional), rest);
     }
     const format = str(p, "format");
     const template = format && format !== "json" ? compileTemplate(format) : undefined;
@@ -81,7 +83,8 @@ async function inspectImage(
   ref: string,
 ): Promise<Record<string, unknown> | undefined> {
   if (!pathExists(`${engine.paths.root}/images`)) return undefined;
-  const { findImage, imageCtx, lowerDirs } = await import("../image/store.ts");
+  const { findImage, lowerDirs } = await import("../image/store.ts");
+  const { imageCtx } = await import("../engine/image.ts");
   const { imageNames } = await import("../store/images.ts");
   const { inspectImageView } = await import("../image/views.ts");
   const ctx = imageCtx(engine);

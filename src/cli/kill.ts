@@ -9,7 +9,7 @@ import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { killContainer } from "../engine/kill.ts";
 import { canKill } from "../engine/states.ts";
-import { parseSignal } from "./signals.ts";
+import { parseSignal } from "../signals.ts";
 import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
 
 /** `kill` */

@@ -5,21 +5,7 @@
  *
  * @module
  */
-import type { Command } from "./command.ts";
-
-/** One command of the registry. */
-export interface Entry {
-  /** Its words joined with a space: `ps`, `container prune`, `image inspect`. */
-  name: string;
-  /** Other words for it: `container ls`, `container ps`, `image rm`, `system info`. */
-  aliases: string[];
-  /** One line for `berth --help`. */
-  summary: string;
-  /** The usage line(s) after `Usage: `, e.g. `berth wait [flags] CONTAINER...`. */
-  usage: string;
-  /** Its module: the flag table and the handler. */
-  load: () => Promise<Command>;
-}
+import type { Command, Entry } from "./command.ts";
 
 type Spec = Omit<Entry, "aliases"> & { aliases?: string[] };
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import type { ResourceSpec, TmpfsSpec, VolumeSpec } from "../engine/spec.ts";
+import type { ResourceSpec, TmpfsSpec, VolumeSpec } from "../spec.ts";
 import { parseProcLimits, RLIM_INFINITY, type Rlimit } from "../oci/limits.ts";
 
 export { RLIM_INFINITY };

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { hasProcess } from "./states.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { watchContainer } from "./notify.ts";

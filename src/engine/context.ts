@@ -1,36 +1,21 @@
 /**
- * The engine context every operation receives: global options, absolute paths, the open
- * store and a clock. Opening it creates the directories, opens the database, and runs the
+ * Opening the engine context every operation receives (global options, absolute paths, the
+ * open store, a clock, the event sink; its types are in `engine.ts`). Opening it creates the directories, opens the database, and runs the
  * reboot refresh when the boot id changed or the run directory vanished.
  *
  * @module
  */
 import { resolve } from "node:path";
 import { DatabaseError } from "../errors.ts";
-import { openStore, type Store } from "../store/db.ts";
+import { openStore } from "../store/db.ts";
 import { refreshIfRebooted } from "./refresh.ts";
-import { type Layout, layout } from "./paths.ts";
+import { layout } from "./paths.ts";
 import { checkStoreDir } from "./store_dirs.ts";
+import { installedEngineEvents } from "./events.ts";
+import type { Engine, GlobalOptions } from "./engine.ts";
 
-/** Options given before the command, and the raw tokens to pass to the cleanup process. */
-export interface GlobalOptions {
-  root: string;
-  runroot: string;
-  runtime: string;
-  conmon?: string;
-  logLevel: string;
-  /** The global flags exactly as given on the command line (relative paths unchanged). */
-  rawArgs: string[];
-}
-
-/** Everything an engine operation needs. */
-export interface Engine {
-  opts: GlobalOptions;
-  paths: Layout;
-  store: Store;
-  /** Milliseconds since the epoch; injectable so time rules can be tested. */
-  now: () => number;
-}
+/** The context's types, re-exported for the front ends that open it. */
+export type { Engine, GlobalOptions };
 
 /**
  * Open the engine: create the root and run directories, open the database, refresh after
@@ -49,7 +34,7 @@ export async function openEngine(opts: GlobalOptions): Promise<Engine> {
     ensureDir(dir, "runroot");
   }
   const store = openStore(paths.dbPath);
-  const engine: Engine = { opts, paths, store, now: Date.now };
+  const engine: Engine = { opts, paths, store, now: Date.now, events: installedEngineEvents() };
   await refreshIfRebooted(engine);
   return engine;
 }

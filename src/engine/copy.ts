@@ -10,7 +10,7 @@
 import { basename, dirname, resolve } from "node:path";
 import { NoSuchContainerError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { hasProcess } from "./states.ts";
 import { withContainerLock } from "./lock.ts";
@@ -25,8 +25,8 @@ import {
   SymlinkLoopError,
 } from "./root_path.ts";
 import { CopyError, putEntries, type PutOptions, walkEntries, writeTar } from "./copy_tree.ts";
-import { readTar } from "../image/tar_reader.ts";
-import { decompress } from "../image/decompress.ts";
+import { readTar } from "../archive/tar_reader.ts";
+import { decompress } from "../archive/decompress.ts";
 
 /** The view of a container whose root filesystem is at `root`. */
 export function containerView(row: ContainerRow, root: string): RootView {

@@ -7,8 +7,8 @@
  * @module
  */
 import { BerthError } from "../errors.ts";
-import { cleanEntryPath } from "../image/entry_path.ts";
-import { LibcError, S_IFBLK, S_IFCHR, S_IFIFO } from "../image/libc.ts";
+import { cleanEntryPath } from "../archive/entry_path.ts";
+import { LibcError, S_IFBLK, S_IFCHR, S_IFIFO } from "../archive/libc.ts";
 import {
   AT_FDCWD,
   AT_REMOVEDIR,
@@ -38,9 +38,9 @@ import {
   symlinkAt,
   unlinkAt,
   writeAll,
-} from "../image/fd.ts";
-import type { TarEntry, TarHeader } from "../image/tar_reader.ts";
-import { tarEnd, tarHeader, tarPadding } from "../image/tar_writer.ts";
+} from "../archive/fd.ts";
+import type { TarEntry, TarHeader } from "../archive/tar_reader.ts";
+import { tarEnd, tarHeader, tarPadding } from "../archive/tar_writer.ts";
 import {
   closeHandle,
   type Handle,

@@ -13,10 +13,10 @@ import {
   getContainerByName,
   insertContainer,
 } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { overlayOptions } from "./rootfs.ts";
-import type { ContainerSpec } from "./spec.ts";
+import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
 
 /** A fresh 64-hex container ID. */

@@ -6,18 +6,10 @@
  *
  * @module
  */
-import type { ContainerSpec, DnsSpec } from "./spec.ts";
-import { readFromLayers } from "../image/user.ts";
+import type { ContainerSpec, DnsSpec, EtcFiles } from "../spec.ts";
 
-/** Where the generated files are, to bind into the container at `/etc/<name>`. */
-export interface EtcFiles {
-  resolvConf?: string;
-  hosts: string;
-  hostname: string;
-  /** A copy of the image's passwd/group with an entry for a `--user` it does not list. */
-  passwd?: string;
-  group?: string;
-}
+export type { EtcFiles };
+import { readFromLayers } from "../image/user.ts";
 
 /** Whether a passwd or group file (`name:x:id:…`) lists `id` in its third field. */
 function listsId(file: string, id: number): boolean {

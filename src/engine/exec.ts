@@ -6,13 +6,12 @@
  * @module
  */
 import { NoSuchContainerError, runtimeStartError, StateError } from "../errors.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { syncAndCheck } from "./monitor_check.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 import { lastRuntimeError, resolveRuntime } from "../oci/runtime.ts";
-import { forwardSignals, SIGNALS } from "../cli/signals.ts";
-import { writeAll } from "../io.ts";
+import { SIGNALS } from "../signals.ts";
 import { mergeEnv } from "./env.ts";
 import { removeIfPresent } from "../fs.ts";
 
@@ -28,6 +27,17 @@ export interface ExecRequest {
   interactive: boolean;
   tty: boolean;
   detach: boolean;
+}
+
+/** What the front end gives an exec: its stderr, and a hook to forward signals. */
+export interface ExecIo {
+  /** Where the process's stderr goes (the front end's stderr); berth's stdout is its stdout. */
+  writeStderr: (chunk: Uint8Array) => Promise<void>;
+  /**
+   * Called once the process runs, with a function that signals it (through the runtime);
+   * returns the function to call when it has exited. The front end forwards signals here.
+   */
+  onStarted?: (kill: (sig: Deno.Signal) => void) => () => void;
 }
 
 /** The OCI process of an exec: the container's own, with the request's changes. */
@@ -58,6 +68,7 @@ export async function execInContainer(
   engine: Engine,
   id: string,
   req: ExecRequest,
+  io: ExecIo,
 ): Promise<number> {
   const row = syncAndCheck(engine, id);
   if (!row) throw new NoSuchContainerError(id);
@@ -101,8 +112,8 @@ export async function execInContainer(
     stdout: req.detach ? "null" : "inherit",
     stderr: req.detach ? "null" : "piped",
   }).spawn();
-  const stderr = req.detach ? Promise.resolve([]) : relayStderr(child.stderr);
-  const stopForwarding = forwardSignals((sig) => {
+  const stderr = req.detach ? Promise.resolve([]) : relayStderr(child.stderr, io.writeStderr);
+  const stopForwarding = io.onStarted?.((sig) => {
     try {
       child.kill(sig); // the runtime passes it on to the process
     } catch { /* already gone */ }
@@ -118,11 +129,11 @@ export async function execInContainer(
     // The runtime logs an error only when it could not run the process at all; then its own
     // copy on stderr gives way to berth's one Error line.
     if (status.code !== 0 && failure) throw runtimeStartError(failure);
-    for (const chunk of heldBack) await writeAll(Deno.stderr, chunk);
+    for (const chunk of heldBack) await io.writeStderr(chunk);
     if (status.signal) return 128 + (SIGNALS[status.signal.slice(3)] ?? 0);
     return status.code;
   } finally {
-    stopForwarding();
+    stopForwarding?.();
     removeIfPresent(processFile, logFile);
   }
 }
@@ -136,11 +147,14 @@ export const RUNTIME_FAILURE =
   /^(exec failed:|runc: |crun: |time="[^"]*" level=(error|fatal)|[^\n]*: (No such file or directory|Permission denied|Operation not permitted|Not a directory|Exec format error|Is a directory|Invalid argument)\n?$)/;
 
 /**
- * Copy the process's stderr to ours as it comes. Only while everything so far looks like
+ * Copy the process's stderr to `write` as it comes. Only while everything so far looks like
  * the runtime's failure message is it held back (the caller drops it when the runtime did
  * fail, else writes it); returns what was held back.
  */
-async function relayStderr(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+async function relayStderr(
+  stream: ReadableStream<Uint8Array>,
+  write: (chunk: Uint8Array) => Promise<void>,
+): Promise<Uint8Array[]> {
   let held: Uint8Array[] = [];
   const decoder = new TextDecoder();
   let holding = true;
@@ -150,9 +164,9 @@ async function relayStderr(stream: ReadableStream<Uint8Array>): Promise<Uint8Arr
       continue;
     }
     holding = false;
-    for (const h of held) await writeAll(Deno.stderr, h);
+    for (const h of held) await write(h);
     held = [];
-    await writeAll(Deno.stderr, chunk);
+    await write(chunk);
   }
   return held;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { NoSuchContainerError, StateError } from "../errors.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { canKill } from "./states.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";

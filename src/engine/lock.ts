@@ -6,9 +6,10 @@
  *
  * @module
  */
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { pathExists, removeIfPresent } from "../fs.ts";
+import { withFileLock } from "../file_lock.ts";
 
 /**
  * Run `fn` holding the exclusive lock of container `id`. Whoever holds it when the container
@@ -24,27 +25,4 @@ export async function withContainerLock<T>(
   return await withFileLock(p.lockFile, fn, () => {
     if (!pathExists(p.dir)) removeIfPresent(p.lockFile);
   });
-}
-
-/**
- * Run `fn` holding a `flock` on `path` (created if absent): exclusive unless `shared`;
- * `beforeUnlock` runs last, still holding it. The kernel drops it if the process dies.
- */
-export async function withFileLock<T>(
-  path: string,
-  fn: () => Promise<T> | T,
-  beforeUnlock?: () => void,
-  shared = false,
-): Promise<T> {
-  const file = await Deno.open(path, { create: true, write: true });
-  try {
-    await file.lock(!shared);
-    try {
-      return await fn();
-    } finally {
-      beforeUnlock?.();
-    }
-  } finally {
-    file.close();
-  }
 }

@@ -12,7 +12,7 @@ import {
   idsWithPrefix,
 } from "../store/containers.ts";
 import { type ExitCodeRow, findExitCodes } from "../store/exit_codes.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 
 /**
  * The container `nameOrId` names.

@@ -6,11 +6,11 @@
  * @module
  */
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { hasProcess } from "./states.ts";
 import { applyExit, mutate, syncContainer } from "./sync.ts";
 import { procState } from "../monitor/proc.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 
 /** The error recorded when conmon died before writing an exit file. */
 export const MONITOR_DIED =

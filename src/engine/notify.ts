@@ -7,7 +7,7 @@
  * @module
  */
 import { basename } from "node:path";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 
 /** Tell waiters that container `id` changed (call after the transaction commits). */

@@ -8,12 +8,13 @@
  * @module
  */
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { syncContainer } from "./sync.ts";
 import { syncAndCheck } from "./monitor_check.ts";
-import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
+import { cleanupContainer } from "./cleanup.ts";
+import { finishAutoRemove, removalMissed } from "./teardown.ts";
 import { procState } from "../monitor/proc.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 
 /** True if `row` exited and its cleanup can no longer come from conmon's exit command. */
 export function cleanupMissed(row: ContainerRow): boolean {

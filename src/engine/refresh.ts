@@ -10,13 +10,13 @@ import { immediate } from "../store/db.ts";
 import { listContainers, updateContainer } from "../store/containers.ts";
 import { clearExitCodes } from "../store/exit_codes.ts";
 import { getMeta, setMeta } from "../store/meta.ts";
-import type { Engine } from "./context.ts";
-import { withFileLock } from "./lock.ts";
+import type { Engine } from "./engine.ts";
+import { withFileLock } from "../file_lock.ts";
 import { containerPaths } from "./paths.ts";
 import { stateAfterReboot } from "./states.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
 import { unmountRootfs } from "./rootfs.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 import { removeIfPresent } from "../fs.ts";
 
 /** The kernel's boot id. */

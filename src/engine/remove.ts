@@ -7,51 +7,17 @@
  * @module
  */
 import { NoSuchContainerError, StateError } from "../errors.ts";
-import { type ContainerRow, deleteContainer } from "../store/containers.ts";
-import { immediate } from "../store/db.ts";
-import type { Engine } from "./context.ts";
-import { containerPaths } from "./paths.ts";
+import type { Engine } from "./engine.ts";
 import { canRemoveWithoutForce } from "./states.ts";
-import { mutate, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
-import { unmountRootfs } from "./rootfs.ts";
 import { syncAndCheck } from "./monitor_check.ts";
-import { releaseRuntimeLocked } from "./cleanup.ts";
+import { removeLocked } from "./teardown.ts";
 import { stopContainer } from "./stop.ts";
-import { notifyChange } from "./notify.ts";
-import { log } from "./log.ts";
-import { removeIfPresent } from "../fs.ts";
+import { log } from "../log.ts";
 
 /** A running container refused by `rm` without `-f` (podman exits 2 for it). */
 export class ContainerRunningError extends StateError {
   override exitCode = 2;
-}
-
-/** Remove a container whose process is gone. Caller holds the lock. */
-export async function removeLocked(engine: Engine, row: ContainerRow): Promise<void> {
-  const id = row.id;
-  if (row.state !== "exited" && row.state !== "removing") {
-    await releaseRuntimeLocked(engine, row);
-  }
-  mutate(engine, id, (r) => {
-    if (r.state === "removing") return false;
-    transition(r, "removing", engine.now());
-    return true;
-  });
-  await unmountRootfs(engine, row);
-  const p = containerPaths(engine.paths, id);
-  for (const dir of [p.dir, p.runDir, p.persistDir]) {
-    try {
-      Deno.removeSync(dir, { recursive: true });
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
-  }
-  immediate(engine.store, () => deleteContainer(engine.store, id));
-  removeIfPresent(p.exitFile); // the lock file goes as the lock is released (lock.ts)
-  notifyChange(engine, id);
-  removeIfPresent(p.notifyFile);
-  log("debug", `phase removed ${id.slice(0, 12)}`);
 }
 
 /** Options of `rm`. */

@@ -26,8 +26,8 @@ import {
   readLinkAt,
   type Stat,
   statAt,
-} from "../image/fd.ts";
-import { LibcError } from "../image/libc.ts";
+} from "../archive/fd.ts";
+import { LibcError } from "../archive/libc.ts";
 
 /** A bind mount in a {@linkcode RootView}. */
 export interface ViewMount {

@@ -7,9 +7,9 @@
  */
 import { RuntimeError, UsageError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 
 /**
  * Overlay mount options for `lowers` (topmost first). `,` separates mount options and `:`

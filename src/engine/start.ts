@@ -8,15 +8,15 @@
  */
 import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { canStart, hasProcess } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { mountRootfs, unmountRootfs } from "./rootfs.ts";
 import { watchFiles } from "./notify.ts";
-import { releaseRuntimeLocked } from "./cleanup.ts";
-import { log } from "./log.ts";
+import { releaseRuntimeLocked } from "./teardown.ts";
+import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
 import { writeEtcFiles } from "./etc_files.ts";
 import { hostRlimits } from "../oci/limits.ts";

@@ -6,20 +6,9 @@
  * @module
  */
 import { StateError } from "../errors.ts";
+import { type State, STATES } from "../spec.ts";
 
-/** All states, in lifecycle order (see lifecycle.md). */
-export const STATES = [
-  "created",
-  "initialized",
-  "running",
-  "stopping",
-  "stopped",
-  "exited",
-  "removing",
-] as const;
-
-/** A container's state. */
-export type State = typeof STATES[number];
+export { type State, STATES };
 
 /**
  * The legal transitions. `created` is also re-entered by a reboot refresh (from any state

@@ -7,16 +7,16 @@
  */
 import { MonitorDiedError, NoSuchContainerError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { canStop, needsCleanup } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { awaitExit } from "./await_exit.ts";
-import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
-import { log } from "./log.ts";
+import { cleanupContainer } from "./cleanup.ts";
+import { finishAutoRemove, removalMissed } from "./teardown.ts";
+import { log } from "../log.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
-import { errOut } from "../cli/command.ts";
-import { signalName } from "../cli/signals.ts";
+import { signalName } from "../signals.ts";
 
 /** How long to wait after SIGKILL (podman's killContainerTimeout). */
 const KILL_WAIT_MS = 5000;
@@ -46,10 +46,10 @@ export async function stopContainer(
       await runtimeKill(rt, id, row.spec.stopSignal);
       done = await awaitExit(engine, id, timeout * 1000);
       if (!done) {
-        await errOut(
-          `WARN: StopSignal ${
+        await engine.events.warning(
+          `StopSignal ${
             signalName(row.spec.stopSignal)
-          } failed to stop container ${row.name} in ${timeout} seconds, resorting to SIGKILL\n`,
+          } failed to stop container ${row.name} in ${timeout} seconds, resorting to SIGKILL`,
         );
       }
     }

@@ -8,11 +8,11 @@
 import { immediate } from "../store/db.ts";
 import { type ContainerRow, getContainer, updateContainer } from "../store/containers.ts";
 import { recordExitCode } from "../store/exit_codes.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { assertTransition, hasProcess, type State } from "./states.ts";
 import { notifyChange } from "./notify.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 
 /** What conmon wrote: the status, and when. */
 export interface ExitFile {

@@ -12,13 +12,14 @@
 import { NoSuchExitCodeError, UsageError } from "../errors.ts";
 import { getExitCode } from "../store/exit_codes.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import type { Engine } from "./context.ts";
+import type { Engine } from "./engine.ts";
 import { isDone, isState, type State, STATES } from "./states.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
-import { cleanupContainer, finishAutoRemove, removalMissed } from "./cleanup.ts";
+import { cleanupContainer } from "./cleanup.ts";
+import { finishAutoRemove, removalMissed } from "./teardown.ts";
 import { watchContainer } from "./notify.ts";
 import { cleanupMissed } from "./observe.ts";
-import { log } from "./log.ts";
+import { log } from "../log.ts";
 
 /** How long a `stopped` container may wait for its (live) cleanup process. */
 const CLEANUP_GRACE_MS = 5000;

@@ -7,10 +7,10 @@
  * @module
  */
 import { dirname, join, posix } from "node:path";
-import { decompress } from "./decompress.ts";
-import { cleanEntryPath } from "./entry_path.ts";
+import { decompress } from "../archive/decompress.ts";
+import { cleanEntryPath } from "../archive/entry_path.ts";
 import { ImageError } from "./errors.ts";
-import { readTar } from "./tar_reader.ts";
+import { readTar } from "../archive/tar_reader.ts";
 import { writeAll } from "../io.ts";
 
 /**

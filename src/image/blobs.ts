@@ -9,7 +9,7 @@
 import { digestHex, type Hasher, hasher, sha256 } from "./digest.ts";
 import { ImageError } from "./errors.ts";
 import { withLock } from "./lock.ts";
-import { fileChunks } from "./file_chunks.ts";
+import { fileChunks } from "../archive/file_chunks.ts";
 import { blobPath, type ImagePaths, tmpPath } from "./paths.ts";
 import { writeAll } from "../io.ts";
 

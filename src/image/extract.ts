@@ -6,15 +6,15 @@
  *
  * @module
  */
-import { decompress } from "./decompress.ts";
+import { decompress } from "../archive/decompress.ts";
 import { digestHex, hasher, hashing } from "./digest.ts";
 import { ImageError } from "./errors.ts";
 import { type LayerStats, writeLayer } from "./layer_writer.ts";
 import { withLock } from "./lock.ts";
-import { syncFilesystem } from "./libc.ts";
+import { syncFilesystem } from "../archive/libc.ts";
 import { blobPath, type ImagePaths, layerDiff, layerDir, layerMarker } from "./paths.ts";
-import { readTar } from "./tar_reader.ts";
-import { fileChunks } from "./file_chunks.ts";
+import { readTar } from "../archive/tar_reader.ts";
+import { fileChunks } from "../archive/file_chunks.ts";
 
 /** The digests seen while extracting a stream. */
 export interface ExtractResult extends LayerStats {

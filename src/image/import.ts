@@ -7,11 +7,11 @@
 import { UsageError } from "../errors.ts";
 import { adoptBlobFile, putBlobBytes } from "./blobs.ts";
 import { applyChange } from "./changes.ts";
-import { decompress, sniffCompression } from "./decompress.ts";
+import { decompress, sniffCompression } from "../archive/decompress.ts";
 import { hasher, hashing } from "./digest.ts";
 import { hostPlatform, type ImageConfig, MEDIA } from "./manifest.ts";
 import { tmpPath } from "./paths.ts";
-import { fileChunks } from "./file_chunks.ts";
+import { fileChunks } from "../archive/file_chunks.ts";
 import { localName } from "./reference.ts";
 import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
 import type { ImageRow } from "../store/images.ts";

@@ -13,7 +13,7 @@
  */
 import { lchownSync, lutimesSync } from "node:fs";
 import { join } from "node:path";
-import { cleanEntryPath } from "./entry_path.ts";
+import { cleanEntryPath } from "../archive/entry_path.ts";
 import { ImageError } from "./errors.ts";
 import {
   lgetxattr,
@@ -24,8 +24,8 @@ import {
   S_IFBLK,
   S_IFCHR,
   S_IFIFO,
-} from "./libc.ts";
-import type { TarEntry, TarHeader } from "./tar_reader.ts";
+} from "../archive/libc.ts";
+import type { TarEntry, TarHeader } from "../archive/tar_reader.ts";
 import { lstatOrNull } from "../fs.ts";
 
 /** What an extraction wrote. */

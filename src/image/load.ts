@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
 import { adoptBlobFile, putBlobBytes, readBlob } from "./blobs.ts";
-import { sniffCompression } from "./decompress.ts";
+import { sniffCompression } from "../archive/decompress.ts";
 import { ImageError } from "./errors.ts";
 import {
   hostPlatform,
@@ -22,7 +22,7 @@ import { tmpPath } from "./paths.ts";
 import { localName } from "./reference.ts";
 import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
 import { unpackArchive } from "./archive_unpack.ts";
-import { fileChunks } from "./file_chunks.ts";
+import { fileChunks } from "../archive/file_chunks.ts";
 import type { ImageRow } from "../store/images.ts";
 
 /** One image `load` stored, with the names it got. */

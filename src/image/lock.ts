@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from "node:path";
-import { withFileLock } from "../engine/lock.ts";
+import { withFileLock } from "../file_lock.ts";
 
 /**
  * Run `fn` while holding the exclusive lock `<dir>/<name>.lock` (waiting for other

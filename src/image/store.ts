@@ -6,7 +6,6 @@
  * @module
  */
 import { join } from "node:path";
-import type { Engine } from "../engine/context.ts";
 import { immediate, type Store } from "../store/db.ts";
 import {
   allImageNames,
@@ -27,7 +26,7 @@ import { digestHex, sha256 } from "./digest.ts";
 import { NoSuchImageError } from "./errors.ts";
 import { ensureLayer } from "./extract.ts";
 import { type ImageConfig, MEDIA, parseConfig, parseManifest } from "./manifest.ts";
-import { type ImagePaths, imagePaths, layerDiff, layerMarker } from "./paths.ts";
+import { type ImagePaths, layerDiff, layerMarker } from "./paths.ts";
 import {
   isShortName,
   LOCAL_REGISTRY,
@@ -36,18 +35,13 @@ import {
   parseReference,
 } from "./reference.ts";
 import { pathExists } from "../fs.ts";
-import { withFileLock } from "../engine/lock.ts";
+import { withFileLock } from "../file_lock.ts";
 
 /** What image operations need: the database, the store paths, a clock. */
 export interface ImageCtx {
   store: Store;
   paths: ImagePaths;
   now: () => number;
-}
-
-/** The image context of an open engine. */
-export function imageCtx(engine: Engine): ImageCtx {
-  return { store: engine.store, paths: imagePaths(engine.paths.root), now: engine.now };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { lgetxattr } from "./libc.ts";
+import { lgetxattr } from "../archive/libc.ts";
 
 /** Numeric user and group. */
 export interface UserIds {

@@ -5,7 +5,7 @@
  * @module
  */
 import { type LogRecord, parseRecords } from "./k8s_file.ts";
-import { writeAll } from "../cli/command.ts";
+import { writeAll } from "../io.ts";
 
 /** A reader that remembers its offset and any incomplete trailing record. */
 export interface LogPump {

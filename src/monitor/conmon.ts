@@ -6,7 +6,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { log } from "../engine/log.ts";
+import { log } from "../log.ts";
 import { which } from "../oci/runtime.ts";
 
 /** Everything conmon is told about one container. */

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { ContainerSpec, ResourceSpec } from "../engine/spec.ts";
+import type { ContainerSpec, ResourceSpec } from "../spec.ts";
 import type { Rlimit } from "./limits.ts";
-import type { EtcFiles } from "../engine/etc_files.ts";
+import type { EtcFiles } from "../spec.ts";
 import { compileSeccomp, type OciSeccomp, type SeccompProfile } from "./seccomp.ts";
 import { DEFAULT_SECCOMP_PROFILE } from "./seccomp_default.ts";
 

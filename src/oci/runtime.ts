@@ -7,7 +7,7 @@
  */
 import { basename, join, resolve } from "node:path";
 import { RuntimeError, UsageError } from "../errors.ts";
-import { log } from "../engine/log.ts";
+import { log } from "../log.ts";
 import { isDirectory, pathExists } from "../fs.ts";
 
 /** A resolved OCI runtime. */

@@ -5,8 +5,8 @@
  * @module
  */
 import type { Store } from "./db.ts";
-import type { State } from "../engine/states.ts";
-import type { ContainerSpec } from "../engine/spec.ts";
+import type { State } from "../spec.ts";
+import type { ContainerSpec } from "../spec.ts";
 
 /** One row of the containers table, decoded. */
 export interface ContainerRow {

@@ -12,9 +12,9 @@ import { describeTree, diffTrees } from "./tree.ts";
 import { mountOverlay, testRoot } from "./helpers.ts";
 import { loadImages } from "../../src/image/load.ts";
 import { lowerDirs } from "../../src/image/store.ts";
-import { lgetxattr, lsetxattr } from "../../src/image/libc.ts";
+import { lgetxattr, lsetxattr } from "../../src/archive/libc.ts";
 import { extractStream } from "../../src/image/extract.ts";
-import { buildTar } from "../../src/image/tar_writer.ts";
+import { buildTar } from "../../src/archive/tar_writer.ts";
 import { ImageError } from "../../src/image/errors.ts";
 
 async function checkAgainstUmoci(compression: "gzip" | "zstd") {

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { gzipSync, zstdCompressSync } from "node:zlib";
 import { join } from "node:path";
-import { buildTar, type TarWriteHeader } from "../../src/image/tar_writer.ts";
+import { buildTar, type TarWriteHeader } from "../../src/archive/tar_writer.ts";
 
 /** sha256 digest of bytes. */
 export function digestOf(b: Uint8Array): string {

@@ -14,7 +14,7 @@ import {
   tarEnd,
   tarHeader,
   tarPadding,
-} from "../../src/image/tar_writer.ts";
+} from "../../src/archive/tar_writer.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 

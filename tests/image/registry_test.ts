@@ -12,7 +12,7 @@ import {
 import { type PullEvent, pullImage } from "../../src/image/pull.ts";
 import { ImageError, RegistryError } from "../../src/image/errors.ts";
 import { imageConfig } from "../../src/image/store.ts";
-import { buildTar } from "../../src/image/tar_writer.ts";
+import { buildTar } from "../../src/archive/tar_writer.ts";
 import { hostPlatform } from "../../src/image/manifest.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { lgetxattr, llistxattr, splitDev } from "../../src/image/libc.ts";
+import { lgetxattr, llistxattr, splitDev } from "../../src/archive/libc.ts";
 
 /** Options for {@linkcode describeTree}. */
 export interface TreeOptions {

@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "./assert.ts";
 import { parseDuration, parseFlags, parseNonNegativeInt } from "../../src/cli/args.ts";
-import { parseSignal } from "../../src/cli/signals.ts";
+import { parseSignal } from "../../src/signals.ts";
 import { UsageError } from "../../src/errors.ts";
 import { RUN_FLAGS } from "../../src/cli/container_flags.ts";
 

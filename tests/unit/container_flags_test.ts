@@ -8,7 +8,7 @@ import {
   hostsFileContent,
   passwdWithUser,
 } from "../../src/engine/etc_files.ts";
-import type { ContainerSpec } from "../../src/engine/spec.ts";
+import type { ContainerSpec } from "../../src/spec.ts";
 
 Deno.test("env files: comments, blanks, K=V; a bad line names file and line", () => {
   assertEquals(parseEnvText("# c\n\nA=1\nB=x=y\r\n", "f"), ["A=1", "B=x=y"]);

@@ -13,8 +13,8 @@ import {
   SymlinkLoopError,
 } from "../../src/engine/root_path.ts";
 import { putEntries, walkEntries, writeTar } from "../../src/engine/copy_tree.ts";
-import { readTar } from "../../src/image/tar_reader.ts";
-import { buildTar } from "../../src/image/tar_writer.ts";
+import { readTar } from "../../src/archive/tar_reader.ts";
+import { buildTar } from "../../src/archive/tar_writer.ts";
 
 async function* chunksOf(...parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const p of parts) yield p;

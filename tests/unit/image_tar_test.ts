@@ -1,14 +1,14 @@
 import { assertEquals, assertRejects } from "./assert.ts";
-import { readTar, type TarHeader } from "../../src/image/tar_reader.ts";
+import { readTar, type TarHeader } from "../../src/archive/tar_reader.ts";
 import {
   buildTar,
   extensionHeader,
   paxRecord,
   tarEnd,
   tarHeader,
-} from "../../src/image/tar_writer.ts";
-import { parseNumeric } from "../../src/image/tar_header.ts";
-import { cleanEntryPath } from "../../src/image/entry_path.ts";
+} from "../../src/archive/tar_writer.ts";
+import { parseNumeric } from "../../src/archive/tar_header.ts";
+import { cleanEntryPath } from "../../src/archive/entry_path.ts";
 import { ImageError } from "../../src/image/errors.ts";
 
 async function* chunked(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { assertEquals } from "./assert.ts";
 import { parseImageUser } from "../../src/image/user.ts";
-import { lsetxattr, mknod, S_IFCHR } from "../../src/image/libc.ts";
+import { lsetxattr, mknod, S_IFCHR } from "../../src/archive/libc.ts";
 import { UsageError } from "../../src/errors.ts";
 
 function layers() {

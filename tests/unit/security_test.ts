@@ -11,7 +11,7 @@ import { DEFAULT_SECCOMP_PROFILE } from "../../src/oci/seccomp_default.ts";
 import { parseSecurityOpts } from "../../src/cli/run_options.ts";
 import { ISOLATION_HELP } from "../../src/cli/container_flags.ts";
 import { UsageError } from "../../src/errors.ts";
-import type { ContainerSpec } from "../../src/engine/spec.ts";
+import type { ContainerSpec } from "../../src/spec.ts";
 
 const SPEC: ContainerSpec = {
   command: ["sh"],

@@ -6,7 +6,8 @@
 import { type GlobalOptions, openEngine } from "../../engine/context.ts";
 import { bool, type FlagTable, type Parsed, str } from "../args.ts";
 import { authFilePath, getCreds, parseCreds } from "../../image/auth_file.ts";
-import { type ImageCtx, imageCtx } from "../../image/store.ts";
+import type { ImageCtx } from "../../image/store.ts";
+import { imageCtx } from "../../engine/image.ts";
 import type { RegistryOptions } from "../../image/registry.ts";
 
 /** Open the engine and return its image context. */

@@ -7,7 +7,7 @@ import { bool, str } from "../args.ts";
 import { type Command, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { parsePlatform } from "../../image/manifest.ts";
-import { pullProgress } from "../../image/progress.ts";
+import { pullProgress } from "./progress.ts";
 import { pullImage } from "../../image/pull.ts";
 import { parseReference } from "../../image/reference.ts";
 import { openImages, REGISTRY_FLAGS, registryOptions } from "./common.ts";

@@ -11,7 +11,7 @@ import { removeContainer } from "../../engine/remove.ts";
 import { listImages } from "../../store/images.ts";
 import { NoSuchImageError } from "../../image/errors.ts";
 import { ImageInUseError, removeImages } from "../../image/remove.ts";
-import { imageCtx } from "../../image/store.ts";
+import { imageCtx } from "../../engine/image.ts";
 
 /**
  * podman's exit status for an `rmi` failure: 1 for an unknown image, 2 for one in use by a

@@ -1,23 +1,35 @@
 /**
- * The image subsystem's one entry point for the container engine: turn a reference into
- * extracted layers and a run config, pulling according to the policy.
+ * Images as the engine uses them: the image context of an open engine, and the engine
+ * operation that turns a reference into extracted layers and a run config, pulling
+ * according to the policy.
  *
  * @module
  */
-import type { Engine } from "../engine/context.ts";
+import type { Engine } from "./engine.ts";
+import { imagePaths } from "../image/paths.ts";
 import { imageNames } from "../store/images.ts";
-import { authFilePath, getCreds } from "./auth_file.ts";
-import { NoSuchImageError } from "./errors.ts";
-import { pullImage, type PullOptions } from "./pull.ts";
-import { parseReference, storedName } from "./reference.ts";
-import { ensureLayers, imageConfig, imageCtx, lookupImage, lowerDirs } from "./store.ts";
-import { pullProgress } from "./progress.ts";
-import type { PullPolicy, ResolvedImage } from "./types.ts";
+import { authFilePath, getCreds } from "../image/auth_file.ts";
+import { NoSuchImageError } from "../image/errors.ts";
+import { pullImage, type PullOptions } from "../image/pull.ts";
+import { parseReference, storedName } from "../image/reference.ts";
+import {
+  ensureLayers,
+  imageConfig,
+  type ImageCtx,
+  lookupImage,
+  lowerDirs,
+} from "../image/store.ts";
+import type { PullPolicy, ResolvedImage } from "../image/types.ts";
+
+/** The image context of an open engine: its database, image paths and clock. */
+export function imageCtx(engine: Engine): ImageCtx {
+  return { store: engine.store, paths: imagePaths(engine.paths.root), now: engine.now };
+}
 
 /**
  * Resolve `ref` (a name, `name@digest`, or an image ID) to a local image, pulling it first
  * when it is missing (`missing`), always (`always`), or never (`never`). Pull progress goes
- * to stderr when it is a terminal. Layers that were removed from disk are re-extracted.
+ * to `pullOptions.onEvent` (none by default). Layers that were removed from disk are re-extracted.
  * `pullOptions` (e.g. from `--tls-verify`, `--creds`, `--platform` flags) override the
  * defaults: verified TLS, credentials from the auth file.
  *
@@ -40,7 +52,7 @@ export async function resolveImageForContainer(
     row = await pullImage(ctx, ref, {
       tlsVerify: true,
       creds: getCreds(authFilePath(engine.paths.root), registry),
-      onEvent: pullProgress(Deno.stderr.isTerminal()),
+      onEvent: () => {},
       ...pullOptions,
     });
     name = storedName(parseReference(ref));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ImageError } from "./errors.ts";
+import { ImageError } from "../image/errors.ts";
 
 /** The kinds of tar entry berth understands. */
 export type TarType =

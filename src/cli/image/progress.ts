@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PullEvent } from "./pull.ts";
+import type { PullEvent } from "../../image/pull.ts";
 
 const enc = new TextEncoder();
 

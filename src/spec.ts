@@ -1,10 +1,11 @@
 /**
- * What a container was created with: the settings `create`/`run` validated and stored.
+ * The container spec types: what a container was created with (the settings `create`/`run`
+ * validated and stored), its states, and the `/etc` files generated for it.
  * Everything the OCI config is later generated from lives here.
  *
  * @module
  */
-import type { SeccompProfile } from "../oci/seccomp.ts";
+import type { SeccompProfile } from "./oci/seccomp.ts";
 
 /** A bind mount from the host. */
 export interface VolumeSpec {
@@ -100,4 +101,28 @@ export interface ContainerSpec {
   noNewPrivileges?: boolean;
   /** `--group-add`: supplementary group IDs. */
   groupAdd?: number[];
+}
+
+/** All states, in lifecycle order (see lifecycle.md); the table and predicates are in `engine/states.ts`. */
+export const STATES = [
+  "created",
+  "initialized",
+  "running",
+  "stopping",
+  "stopped",
+  "exited",
+  "removing",
+] as const;
+
+/** A container's state. */
+export type State = typeof STATES[number];
+
+/** Where the generated files are, to bind into the container at `/etc/<name>`. */
+export interface EtcFiles {
+  resolvConf?: string;
+  hosts: string;
+  hostname: string;
+  /** A copy of the image's passwd/group with an entry for a `--user` it does not list. */
+  passwd?: string;
+  group?: string;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { byteReader } from "./byte_reader.ts";
-import { ImageError } from "./errors.ts";
+import { ImageError } from "../image/errors.ts";
 import { isZeroBlock, parseHeader, parsePaxRecords, type TarType } from "./tar_header.ts";
 
 /** A tar entry's metadata with every extension applied. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ImageError } from "./errors.ts";
+import { ImageError } from "../image/errors.ts";
 
 /**
  * Split an entry name into path components: leading `/` and `./` dropped, empty and `.`

@@ -1,6 +1,7 @@
 /**
- * The engine's diagnostic log on stderr, filtered by `--log-level`. Debug lines carry the
- * milliseconds since the process started, so the slow phase of a run is visible.
+ * The diagnostic log, filtered by `--log-level`, written through the sink the front end sets
+ * (main: stderr). Debug lines carry the milliseconds since the process started, so the slow
+ * phase of a run is visible.
  *
  * @module
  */
@@ -11,8 +12,17 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error", "fatal", "panic"] a
 /** One of {@linkcode LOG_LEVELS}. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
+/** Where log lines go: one call per line, newline included. */
+export type LogSink = (line: string) => void;
+
 let threshold = LOG_LEVELS.indexOf("warn");
+let sink: LogSink = () => {};
 const t0 = performance.now();
+
+/** Set where log lines go (nowhere until a front end sets it). */
+export function setLogSink(next: LogSink): void {
+  sink = next;
+}
 
 /** Set the minimum level printed. */
 export function setLogLevel(level: LogLevel): void {
@@ -29,7 +39,5 @@ export function log(level: LogLevel, msg: string): void {
   if (!logEnabled(level)) return;
   const ms = (performance.now() - t0).toFixed(1);
   const line = `${level.toUpperCase().slice(0, 4)}[${ms}ms] berth[${Deno.pid}] ${msg}\n`;
-  try {
-    Deno.stderr.writeSync(new TextEncoder().encode(line));
-  } catch { /* stderr closed (cleanup process): nowhere to log */ }
+  sink(line);
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./errors.ts";
 
 /** Linux signal numbers by name (without the SIG prefix). */
 export const SIGNALS: Readonly<Record<string, number>> = {
@@ -71,28 +71,4 @@ export function parseSignal(text: string): number {
 export function signalName(n: number): string {
   const name = Object.entries(SIGNALS).find(([, v]) => v === n)?.[0];
   return name ? `SIG${name}` : String(n);
-}
-
-/** The signals a foreground berth passes on to what it runs (podman's --sig-proxy). */
-const FORWARDED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
-
-/**
- * Call `forward` with each of those signals as berth receives it, instead of dying of it.
- * Returns the function that stops forwarding.
- */
-export function forwardSignals(forward: (sig: Deno.Signal) => void): () => void {
-  const listeners = FORWARDED.map((sig) => {
-    const handler = () => forward(sig);
-    try {
-      Deno.addSignalListener(sig, handler);
-    } catch { /* not supported here */ }
-    return { sig, handler };
-  });
-  return () => {
-    for (const { sig, handler } of listeners) {
-      try {
-        Deno.removeSignalListener(sig, handler);
-      } catch { /* ignore */ }
-    }
-  };
 }
