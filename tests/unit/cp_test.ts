@@ -217,7 +217,9 @@ Deno.test("putEntries: a tree of many directories keeps modes and times, leaks n
       ignoreDevices: false,
       describe: (p: string) => p,
     });
-    assertEquals(fds(), before);
+    // No more open than before (the runtime may close one of its own meanwhile).
+    const after = fds();
+    assert(after <= before, `${after - before} fds leaked`);
     for (const i of [0, 150, 299]) {
       const st = Deno.statSync(`${view.root}/a/d${i}`);
       assertEquals(st.mode! & 0o7777, 0o750);
