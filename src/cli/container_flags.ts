@@ -9,12 +9,14 @@ import { isAbsolute, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../spec.ts";
 import type { Engine } from "../engine/context.ts";
+import { buildContainerSpec, type CreateRequest } from "../engine/spec_builder.ts";
+import { resolveRoot } from "../engine/resolve_image.ts";
+import type { PullOptions } from "../image/pull.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
 import { parseSignal } from "../signals.ts";
 import { parseEntrypointFlag } from "../image/combine.ts";
 import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { pathExists } from "../fs.ts";
-import { parseImageUser } from "../image/user.ts";
 import type { PullPolicy } from "../image/types.ts";
 import {
   checkUlimit,
@@ -111,10 +113,8 @@ export const ISOLATION_HELP = `Isolation:
                             masked paths, no seccomp filter (unless seccomp=FILE)
 `;
 
-const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
 /** What `create`/`run` derived from their argv. */
-export interface CreateRequest {
+export interface CliCreateRequest {
   spec: ContainerSpec;
   name?: string;
 
@@ -122,7 +122,8 @@ export interface CreateRequest {
 }
 
 /**
- * Validate create/run flags and positionals into a spec.
+ * Validate create/run flags and positionals into a spec: parse the flags into a
+ * {@linkcode CreateRequest}, resolve (or pull) its image in the engine, then build the spec.
  *
  * @throws {UsageError} on any bad value
  */
@@ -130,7 +131,49 @@ export async function buildSpec(
   engine: Engine,
   p: Parsed,
   runtime: string,
-): Promise<CreateRequest> {
+): Promise<CliCreateRequest> {
+  const request = parseCreateRequest(p);
+  const pullOptions = request.image === undefined
+    ? {}
+    : await cliPullOptions(engine, p, request.image);
+  const root = await resolveRoot(engine, request, pullOptions);
+  return {
+    name: str(p, "name"),
+
+    replace: bool(p, "replace"),
+    spec: buildContainerSpec(request, root, { runtime }),
+  };
+}
+
+/** The registry flags of `pull` (and `--platform`, `-q`) for the image a request names. */
+async function cliPullOptions(
+  engine: Engine,
+  p: Parsed,
+  ref: string,
+): Promise<Partial<PullOptions>> {
+  const [{ parseReference }, { parsePlatform }, { registryOptions }, { pullProgress }] =
+    await Promise.all([
+      import("../image/reference.ts"),
+      import("../image/manifest.ts"),
+      import("./image/common.ts"),
+      import("./image/progress.ts"),
+    ]);
+  const platform = str(p, "platform");
+  return {
+    ...registryOptions(engine.opts, p, parseReference(ref).registry),
+    platform: platform ? parsePlatform(platform) : undefined,
+    // Progress on a terminal; -q/--quiet: none even there.
+    onEvent: pullProgress(!bool(p, "quiet") && Deno.stderr.isTerminal()),
+  };
+}
+
+/**
+ * Validate create/run flags and positionals into a front-end-neutral request. Files the flags
+ * name (env, label and seccomp files, volume sources, `--rootfs`) are read and checked here.
+ *
+ * @throws {UsageError} on any bad value
+ */
+export function parseCreateRequest(p: Parsed): CreateRequest {
   const logDriver = str(p, "log-driver") ?? "k8s-file";
   if (logDriver !== "k8s-file" && logDriver !== "json-file") {
     throw new UsageError(
@@ -138,7 +181,6 @@ export async function buildSpec(
     );
   }
   const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
-  const name = str(p, "name");
   const network = str(p, "network") ?? str(p, "net") ?? "host";
   if (network !== "host" && network !== "none") {
     throw new UsageError(`unsupported network mode "${network}": use host or none`);
@@ -208,112 +250,60 @@ export async function buildSpec(
     throw new UsageError(`invalid --pull policy "${pull}": use missing, always or never`);
   }
 
-  let rootfs: RootfsSpec;
-  let imageName: string;
-  let imageId: string | undefined;
-  let command: string[];
-  let imageEnv: string[] = [];
-  let imageWorkdir = "";
-  let imageUser = "";
-  let lowerDirs: string[];
   const rootfsArg = str(p, "rootfs");
-  const entrypoint = str(p, "entrypoint");
+  const entrypointArg = str(p, "entrypoint");
+  const entrypoint = entrypointArg === undefined ? undefined : parseEntrypointFlag(entrypointArg);
+  let image: string | undefined;
+  let rootfs: CreateRequest["rootfs"];
+  let command: string[];
   if (rootfsArg !== undefined) {
-    rootfs = parseRootfs(rootfsArg);
-    lowerDirs = rootfs.kind === "dir" ? [rootfs.path] : rootfs.lowers;
-    imageName = rootfsArg;
-    command = entrypoint !== undefined
-      ? [...parseEntrypointFlag(entrypoint), ...p.positionals]
-      : p.positionals;
-    if (command.length === 0) throw new UsageError("no command specified for --rootfs");
+    rootfs = { spec: parseRootfs(rootfsArg), arg: rootfsArg };
+    command = p.positionals;
+    if ((entrypoint?.length ?? 0) + command.length === 0) {
+      throw new UsageError("no command specified for --rootfs");
+    }
   } else {
     const [ref, ...args] = p.positionals;
     if (!ref) throw new UsageError("an image name or --rootfs DIR is required");
-    // The image subsystem is loaded only when an image is named: --rootfs runs start faster.
-    const [
-      { resolveImageForContainer },
-      { combineCommand },
-      { parseReference },
-      { parsePlatform },
-      {
-        registryOptions,
-      },
-      { pullProgress },
-    ] = await Promise.all([
-      import("../engine/image.ts"),
-      import("../image/combine.ts"),
-      import("../image/reference.ts"),
-      import("../image/manifest.ts"),
-      import("./image/common.ts"),
-      import("./image/progress.ts"),
-    ]);
-    const platform = str(p, "platform");
-    const image = await resolveImageForContainer(engine, ref, pull, {
-      ...registryOptions(engine.opts, p, parseReference(ref).registry),
-      platform: platform ? parsePlatform(platform) : undefined,
-      // Progress on a terminal; -q/--quiet: none even there.
-      onEvent: pullProgress(!bool(p, "quiet") && Deno.stderr.isTerminal()),
-    });
-    rootfs = { kind: "overlay", lowers: image.lowerDirs };
-    lowerDirs = image.lowerDirs;
-    imageName = image.name;
-    imageId = image.id;
-    command = combineCommand(image.config, entrypoint, args);
-    imageEnv = image.config.Env ?? [];
-    imageWorkdir = image.config.WorkingDir ?? "";
-    imageUser = image.config.User ?? "";
+    image = ref;
+    command = args;
   }
-  const tty = bool(p, "tty");
-  // As podman: a terminal gets TERM=xterm unless the image or the command line sets TERM.
-  const env = mergeEnv([
-    DEFAULT_PATH,
-    ...(bool(p, "env-host") ? hostEnv() : []),
-    ...(tty ? ["TERM=xterm"] : []),
-    ...imageEnv,
-    ...fileEnv,
-    ...flagEnv,
-  ]);
-  const user = parseImageUser(str(p, "user") ?? imageUser, lowerDirs);
   return {
-    name,
-
-    replace: bool(p, "replace"),
-    spec: {
-      command,
-      rootfs,
-      imageName,
-      imageId,
-      env,
-      workdir: workdir ?? (imageWorkdir || "/"),
-      user,
-      volumes,
-      network,
-      hostname: str(p, "hostname") ?? "",
-      timeout,
-      readOnly: bool(p, "read-only"),
-      autoRemove: bool(p, "rm"),
-      stopSignal,
-      stopTimeout,
-      runtime,
-      interactive: bool(p, "interactive"),
-      tty,
-      capabilities: caps,
-      sigProxy: bool(p, "sig-proxy"),
-      conmonPidFile: str(p, "conmon-pidfile") === undefined
-        ? undefined
-        : resolve(str(p, "conmon-pidfile")!),
-      ...(ulimits.length ? { ulimits } : {}),
-      ...(resources ? { resources } : {}),
-      ...(tmpfs.length ? { tmpfs } : {}),
-      ...(Object.keys(labels).length ? { labels } : {}),
-      ...(addHosts.length ? { addHosts } : {}),
-      ...(dns ? { dns } : {}),
-      ...(noDns ? { noDns } : {}),
-      ...(bool(p, "privileged") ? { privileged: true } : {}),
-      ...(security.noNewPrivileges ? { noNewPrivileges: true } : {}),
-      ...(seccomp ? { seccomp } : {}),
-      ...(groupAdd.length ? { groupAdd } : {}),
-    },
+    image,
+    rootfs,
+    pull,
+    entrypoint,
+    command,
+    env: [...fileEnv, ...flagEnv],
+    hostEnv: bool(p, "env-host") ? hostEnv() : [],
+    workdir,
+    user: str(p, "user"),
+    volumes,
+    tmpfs,
+    network,
+    hostname: str(p, "hostname"),
+    timeout,
+    readOnly: bool(p, "read-only"),
+    autoRemove: bool(p, "rm"),
+    stopSignal,
+    stopTimeout,
+    interactive: bool(p, "interactive"),
+    tty: bool(p, "tty"),
+    capabilities: caps,
+    sigProxy: bool(p, "sig-proxy"),
+    conmonPidFile: str(p, "conmon-pidfile") === undefined
+      ? undefined
+      : resolve(str(p, "conmon-pidfile")!),
+    ulimits,
+    resources,
+    labels,
+    addHosts,
+    dns,
+    noDns,
+    privileged: bool(p, "privileged"),
+    noNewPrivileges: !!security.noNewPrivileges,
+    seccomp,
+    groupAdd,
   };
 }
 

@@ -73,13 +73,27 @@ function findEntry(file: string | undefined, key: string, byName: boolean): stri
  * @throws {UsageError} when a name is not found in the image
  */
 export function parseImageUser(user: string, lowerDirs: string[]): UserIds {
+  return resolveUser(user, (rel) => readFromLayers(lowerDirs, rel));
+}
+
+/**
+ * The pure part of {@linkcode parseImageUser}: `readFile("etc/passwd")` (or `etc/group`)
+ * gives the root's file, undefined if absent; it is called only when a name or a primary
+ * group has to be looked up.
+ *
+ * @throws {UsageError} when a name is not found
+ */
+export function resolveUser(
+  user: string,
+  readFile: (rel: string) => string | undefined,
+): UserIds {
   if (user === "") return { uid: 0, gid: 0 };
   const colon = user.indexOf(":");
   const u = colon === -1 ? user : user.slice(0, colon);
   const g = colon === -1 ? undefined : user.slice(colon + 1);
   const numeric = (s: string) => /^\d+$/.test(s) && Number(s) <= 0xffffffff;
   let passwd: string | undefined;
-  const loadPasswd = () => passwd ??= readFromLayers(lowerDirs, "etc/passwd") ?? "";
+  const loadPasswd = () => passwd ??= readFile("etc/passwd") ?? "";
   let uid: number;
   let gid = 0;
   if (numeric(u)) {
@@ -99,7 +113,7 @@ export function parseImageUser(user: string, lowerDirs: string[]): UserIds {
   if (g !== undefined && g !== "") {
     if (numeric(g)) gid = Number(g);
     else {
-      const e = findEntry(readFromLayers(lowerDirs, "etc/group"), g, true);
+      const e = findEntry(readFile("etc/group"), g, true);
       if (!e || !numeric(e[2])) {
         throw new UsageError(`unable to find group ${g}: no matching entries in group file`);
       }

@@ -1,0 +1,174 @@
+/**
+ * The pure half of creating a container: a front-end-neutral {@linkcode CreateRequest} (what
+ * `create`/`run` flags, or a Docker `POST /containers/create` body, ask for) plus the
+ * resolved root (image config and layers, or a `--rootfs` directory) → the
+ * {@linkcode ContainerSpec} that is stored. No I/O: files of the root are read through the
+ * reader the caller passes.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import type {
+  ContainerSpec,
+  DnsSpec,
+  ResourceSpec,
+  RootfsSpec,
+  TmpfsSpec,
+  VolumeSpec,
+} from "../spec.ts";
+import type { SeccompProfile } from "../oci/seccomp.ts";
+import type { ImageRunConfig, PullPolicy } from "../image/types.ts";
+import { resolveUser } from "../image/user.ts";
+import { mergeEnv } from "./env.ts";
+
+/** What a front end asks a new container to be, validated but not yet combined with an image. */
+export interface CreateRequest {
+  /** The image reference; absent when `rootfs` is given. */
+  image?: string;
+  /** `--rootfs DIR[:O]`: the directory (already resolved) and the argument as given. */
+  rootfs?: { spec: RootfsSpec; arg: string };
+  pull: PullPolicy;
+  /** Replaces the image's Entrypoint (and drops its Cmd); `[]` clears it. */
+  entrypoint?: string[];
+  /** Arguments after the image: they replace the image's Cmd. */
+  command: string[];
+  /** The caller's `K=V` entries, in order (env files, then `-e`); they win over the image's. */
+  env: string[];
+  /** Entries below the image's (`--env-host`: berth's own environment). */
+  hostEnv: string[];
+  workdir?: string;
+  /** `UID[:GID]` or `NAME[:GROUP]`; the image's User when absent. */
+  user?: string;
+  volumes: VolumeSpec[];
+  tmpfs: TmpfsSpec[];
+  network: "host" | "none";
+  hostname?: string;
+  timeout: number;
+  readOnly: boolean;
+  autoRemove: boolean;
+  stopSignal: number;
+  stopTimeout: number;
+  interactive: boolean;
+  tty: boolean;
+  capabilities?: string[];
+  sigProxy: boolean;
+  conmonPidFile?: string;
+  ulimits: { type: string; soft: number; hard: number }[];
+  resources?: ResourceSpec;
+  labels: Record<string, string>;
+  addHosts: string[];
+  dns?: DnsSpec;
+  noDns: boolean;
+  privileged: boolean;
+  noNewPrivileges: boolean;
+  seccomp?: "unconfined" | { file: string; profile: SeccompProfile };
+  groupAdd: number[];
+}
+
+/** The container's root as the engine resolved it (see resolve_image.ts). */
+export interface ResolvedRoot {
+  rootfs: RootfsSpec;
+  /** `--rootfs` as given, or the image's normalised name. */
+  imageName: string;
+  imageId?: string;
+  /** The image's run config; empty for `--rootfs`. */
+  config: ImageRunConfig;
+  /** Reads a file of the root (`etc/passwd`), undefined if absent. */
+  readFile: (rel: string) => string | undefined;
+}
+
+/** Facts of the host the spec depends on. */
+export interface HostFacts {
+  /** The OCI runtime (name or path). */
+  runtime: string;
+}
+
+const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/**
+ * The container's argv, by docker's rules: an entrypoint given replaces the image's and drops
+ * its Cmd; arguments replace the image's Cmd; argv is Entrypoint followed by Cmd.
+ *
+ * @throws {UsageError} when that leaves nothing to run
+ */
+export function containerCommand(req: CreateRequest, config: ImageRunConfig): string[] {
+  if (req.rootfs) {
+    const argv = [...(req.entrypoint ?? []), ...req.command];
+    if (argv.length === 0) throw new UsageError("no command specified for --rootfs");
+    return argv;
+  }
+  const entrypoint = req.entrypoint ?? config.Entrypoint ?? [];
+  const cmd = req.command.length > 0
+    ? req.command
+    : req.entrypoint !== undefined
+    ? []
+    : config.Cmd ?? [];
+  const argv = [...entrypoint, ...cmd];
+  if (argv.length === 0) {
+    throw new UsageError("no command or entrypoint specified, and the image has none");
+  }
+  return argv;
+}
+
+/**
+ * The environment: PATH's default, the host's (`--env-host`), `TERM=xterm` with a terminal
+ * (as podman), the image's Env, then the request's; a later entry of a name wins.
+ */
+export function containerEnv(req: CreateRequest, config: ImageRunConfig): string[] {
+  return mergeEnv([
+    DEFAULT_PATH,
+    ...req.hostEnv,
+    ...(req.tty ? ["TERM=xterm"] : []),
+    ...(config.Env ?? []),
+    ...req.env,
+  ]);
+}
+
+/**
+ * Combine a request with its resolved root into the spec to store.
+ *
+ * @throws {UsageError} when there is nothing to run or the user is not in the image
+ */
+export function buildContainerSpec(
+  req: CreateRequest,
+  root: ResolvedRoot,
+  host: HostFacts,
+): ContainerSpec {
+  const command = containerCommand(req, root.config);
+  const env = containerEnv(req, root.config);
+  const user = resolveUser(req.user ?? root.config.User ?? "", root.readFile);
+  return {
+    command,
+    rootfs: root.rootfs,
+    imageName: root.imageName,
+    imageId: root.imageId,
+    env,
+    workdir: req.workdir ?? (root.config.WorkingDir || "/"),
+    user,
+    volumes: req.volumes,
+    network: req.network,
+    hostname: req.hostname ?? "",
+    timeout: req.timeout,
+    readOnly: req.readOnly,
+    autoRemove: req.autoRemove,
+    stopSignal: req.stopSignal,
+    stopTimeout: req.stopTimeout,
+    runtime: host.runtime,
+    interactive: req.interactive,
+    tty: req.tty,
+    capabilities: req.capabilities,
+    sigProxy: req.sigProxy,
+    conmonPidFile: req.conmonPidFile,
+    ...(req.ulimits.length ? { ulimits: req.ulimits } : {}),
+    ...(req.resources ? { resources: req.resources } : {}),
+    ...(req.tmpfs.length ? { tmpfs: req.tmpfs } : {}),
+    ...(Object.keys(req.labels).length ? { labels: req.labels } : {}),
+    ...(req.addHosts.length ? { addHosts: req.addHosts } : {}),
+    ...(req.dns ? { dns: req.dns } : {}),
+    ...(req.noDns ? { noDns: true } : {}),
+    ...(req.privileged ? { privileged: true } : {}),
+    ...(req.noNewPrivileges ? { noNewPrivileges: true } : {}),
+    ...(req.seccomp ? { seccomp: req.seccomp } : {}),
+    ...(req.groupAdd.length ? { groupAdd: req.groupAdd } : {}),
+  };
+}
