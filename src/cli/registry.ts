@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Command, Entry } from "./command.ts";
+import type { Entry } from "./command.ts";
 
 type Spec = Omit<Entry, "aliases"> & { aliases?: string[] };
 
