@@ -2,7 +2,9 @@
  * The small set of typed errors berth raises, each with the exit status it maps to.
  *
  * Every error reaches the user as one line, `Error: <message>`, and the process exits with
- * {@linkcode BerthError.exitCode}. Commands never throw bare strings.
+ * {@linkcode BerthError.exitCode}. Commands never throw bare strings. Each class also names the
+ * HTTP status the Docker API answers the same failure with ({@linkcode BerthError.httpStatus}).
+ * Every error class of berth lives here.
  *
  * @module
  */
@@ -11,6 +13,8 @@
 export class BerthError extends Error {
   /** The exit status a command ends with when this error reaches `main`. */
   exitCode = 125;
+  /** The Docker API's HTTP status for this failure (500: a server-side error). */
+  httpStatus = 500;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
@@ -18,10 +22,13 @@ export class BerthError extends Error {
 }
 
 /** Bad flags, bad values, bad arguments: exit 125, nothing changed. */
-export class UsageError extends BerthError {}
+export class UsageError extends BerthError {
+  override httpStatus = 400;
+}
 
 /** No container with that name or ID (podman's wording). */
 export class NoSuchContainerError extends BerthError {
+  override httpStatus = 404;
   constructor(readonly nameOrId: string) {
     super(`no container with name or ID "${nameOrId}" found: no such container`);
   }
@@ -29,6 +36,7 @@ export class NoSuchContainerError extends BerthError {
 
 /** The exit code of a container is not (or no longer) recorded. */
 export class NoSuchExitCodeError extends BerthError {
+  override httpStatus = 404;
   constructor(id: string, state?: string) {
     super(
       `getting exit code of container ${id} from DB: no such exit code` +
@@ -38,10 +46,22 @@ export class NoSuchExitCodeError extends BerthError {
 }
 
 /** The container is in a state where the operation cannot happen now. */
-export class StateError extends BerthError {}
+export class StateError extends BerthError {
+  override httpStatus = 409;
+}
+
+/**
+ * A running container refused by `rm` without `-f`. `rm`'s status rule (`rmStatus`) maps it
+ * to podman's exit 2 by its class; any other path that meets it exits 2 as well.
+ */
+export class ContainerRunningError extends StateError {
+  override exitCode = 2;
+}
 
 /** A name or ID that is already taken, or an ID prefix matching several containers. */
-export class ConflictError extends BerthError {}
+export class ConflictError extends BerthError {
+  override httpStatus = 409;
+}
 
 /** The database is corrupt, from a newer berth, or cannot be opened/written. */
 export class DatabaseError extends BerthError {}
@@ -66,6 +86,76 @@ export class CommandNotFoundError extends BerthError {
 
 /** The monitor died before the exit code could be learned. */
 export class MonitorDiedError extends BerthError {}
+
+/** A malformed or hostile image: bad tar, bad digest, path escaping the layer, bad JSON. */
+export class ImageError extends BerthError {}
+
+/** No image by that reference or ID in the local store. */
+export class NoSuchImageError extends BerthError {
+  override httpStatus = 404;
+  constructor(readonly ref: string) {
+    super(`${ref}: image not known`);
+  }
+}
+
+/** A registry answered with an error, refused access, or could not be reached. */
+export class RegistryError extends BerthError {}
+
+/** An image a container was created from, removed without force (podman exits 2). */
+export class ImageInUseError extends ConflictError {
+  override exitCode = 2;
+  constructor(containerId: string) {
+    super(
+      `image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`,
+    );
+  }
+}
+
+/** A copy (`cp`) that cannot be done as asked (exit status 125). */
+export class CopyError extends BerthError {}
+
+/** Too many symlinks while resolving a path in a container's root (the kernel's limit is 40 too). */
+export class SymlinkLoopError extends BerthError {
+  constructor(path: string) {
+    super(`${path}: too many levels of symbolic links`);
+  }
+}
+
+const ERRNO_NAMES: Record<number, string> = {
+  1: "EPERM",
+  2: "ENOENT",
+  9: "EBADF",
+  13: "EACCES",
+  17: "EEXIST",
+  18: "EXDEV",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  22: "EINVAL",
+  24: "EMFILE",
+  28: "ENOSPC",
+  30: "EROFS",
+  39: "ENOTEMPTY",
+  40: "ELOOP",
+  61: "ENODATA",
+  95: "EOPNOTSUPP",
+};
+
+/** An error from a libc call, carrying errno and its name as `code` (e.g. `EPERM`). */
+export class LibcError extends BerthError {
+  /** e.g. `EPERM`. */
+  code: string;
+  constructor(readonly call: string, readonly path: string, readonly errno: number) {
+    const code = ERRNO_NAMES[errno] ?? `errno ${errno}`;
+    super(`${call} ${path}: ${code}`);
+    this.code = code;
+  }
+}
+
+/** Something berth needs is not available here (a platform, a facility). */
+export class UnsupportedError extends BerthError {}
+
+/** A broken invariant inside berth: a bug, never the user's doing. */
+export class InternalError extends BerthError {}
 
 /**
  * Classify an OCI runtime's error text the way podman does: "not found" / "no such file"

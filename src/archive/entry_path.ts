@@ -1,9 +1,9 @@
+import { ImageError } from "../errors.ts";
 /**
  * Cleaning tar entry names into safe relative paths (pure).
  *
  * @module
  */
-import { ImageError } from "../image/errors.ts";
 
 /**
  * Split an entry name into path components: leading `/` and `./` dropped, empty and `.`

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { LibcError, makedev } from "./libc.ts";
+import { LibcError, UnsupportedError } from "../errors.ts";
+import { makedev } from "./libc.ts";
 
 const SYMBOLS = {
   openat: { parameters: ["i32", "buffer", "i32", "u32"], result: "i32" },
@@ -33,7 +34,7 @@ let lib: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
 function libc(): Deno.DynamicLibrary<typeof SYMBOLS>["symbols"] {
   if (!lib) {
     if (Deno.build.os !== "linux" || !(Deno.build.arch in FLAGS)) {
-      throw new Error(`fd-based file calls: unsupported platform ${Deno.build.target}`);
+      throw new UnsupportedError(`fd-based file calls: unsupported platform ${Deno.build.target}`);
     }
     lib = Deno.dlopen("libc.so.6", SYMBOLS);
   }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { LibcError } from "../errors.ts";
+
 const SYMBOLS = {
   mknod: { parameters: ["buffer", "u32", "u64"], result: "i32" },
   lsetxattr: { parameters: ["buffer", "buffer", "buffer", "usize", "i32"], result: "i32" },
@@ -33,36 +35,6 @@ function cstr(s: string): Uint8Array<ArrayBuffer> {
 function errno(): number {
   const p = libc().__errno_location();
   return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
-}
-
-const ERRNO_NAMES: Record<number, string> = {
-  1: "EPERM",
-  2: "ENOENT",
-  9: "EBADF",
-  13: "EACCES",
-  17: "EEXIST",
-  18: "EXDEV",
-  20: "ENOTDIR",
-  21: "EISDIR",
-  22: "EINVAL",
-  24: "EMFILE",
-  28: "ENOSPC",
-  30: "EROFS",
-  39: "ENOTEMPTY",
-  40: "ELOOP",
-  61: "ENODATA",
-  95: "EOPNOTSUPP",
-};
-
-/** An error from a libc call, carrying errno and its name as `code`. */
-export class LibcError extends Error {
-  /** e.g. `EPERM`. */
-  code: string;
-  constructor(readonly call: string, readonly path: string, readonly errno: number) {
-    const code = ERRNO_NAMES[errno] ?? `errno ${errno}`;
-    super(`${call} ${path}: ${code}`);
-    this.code = code;
-  }
 }
 
 /** Character device. */

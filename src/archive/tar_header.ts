@@ -1,9 +1,9 @@
+import { ImageError } from "../errors.ts";
 /**
  * Decoding of one 512-byte tar header block and of PAX extended-header records (pure).
  *
  * @module
  */
-import { ImageError } from "../image/errors.ts";
 
 /** The kinds of tar entry berth understands. */
 export type TarType =

@@ -5,8 +5,8 @@
  *
  * @module
  */
+import { ImageError, InternalError } from "../errors.ts";
 import { byteReader } from "./byte_reader.ts";
-import { ImageError } from "../image/errors.ts";
 import { isZeroBlock, parseHeader, parsePaxRecords, type TarType } from "./tar_header.ts";
 
 /** A tar entry's metadata with every extension applied. */
@@ -226,7 +226,7 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
     let left = header.size;
     let started = false;
     const body = async function* (): AsyncGenerator<Uint8Array> {
-      if (started) throw new Error("tar entry body read twice");
+      if (started) throw new InternalError("tar entry body read twice");
       started = true;
       while (left > 0) {
         const part = await r.readSome(left);

@@ -6,10 +6,10 @@
  */
 import type { Command } from "./command.ts";
 import { bool, parseNonNegativeInt, str } from "./args.ts";
-import { NoSuchContainerError } from "../errors.ts";
+import { ContainerRunningError, NoSuchContainerError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
-import { ContainerRunningError, removeContainer } from "../engine/remove.ts";
+import { removeContainer } from "../engine/remove.ts";
 import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
 
 /**

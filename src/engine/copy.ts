@@ -8,7 +8,7 @@
  * @module
  */
 import { basename, dirname, resolve } from "node:path";
-import { NoSuchContainerError, StateError } from "../errors.ts";
+import { CopyError, NoSuchContainerError, StateError, SymlinkLoopError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
@@ -22,9 +22,8 @@ import {
   type Resolved,
   resolveInView,
   type RootView,
-  SymlinkLoopError,
 } from "./root_path.ts";
-import { CopyError, putEntries, type PutOptions, walkEntries, writeTar } from "./copy_tree.ts";
+import { putEntries, type PutOptions, walkEntries, writeTar } from "./copy_tree.ts";
 import { readTar } from "../archive/tar_reader.ts";
 import { decompress } from "../archive/decompress.ts";
 

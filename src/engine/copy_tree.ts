@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { BerthError } from "../errors.ts";
+import { CopyError, LibcError } from "../errors.ts";
 import { cleanEntryPath } from "../archive/entry_path.ts";
-import { LibcError, S_IFBLK, S_IFCHR, S_IFIFO } from "../archive/libc.ts";
+import { S_IFBLK, S_IFCHR, S_IFIFO } from "../archive/libc.ts";
 import {
   AT_FDCWD,
   AT_REMOVEDIR,
@@ -51,9 +51,6 @@ import {
 } from "./root_path.ts";
 
 export { joinContainer };
-
-/** A copy that cannot be done as asked (exit status 125). */
-export class CopyError extends BerthError {}
 
 function entryType(st: Stat): TarHeader["type"] | undefined {
   if (st.isFile) return "file";

@@ -5,11 +5,11 @@
  *
  * @module
  */
+import { NoSuchImageError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 import { imagePaths } from "../image/paths.ts";
 import { imageNames } from "../store/images.ts";
 import { authFilePath, getCreds } from "../image/auth_file.ts";
-import { NoSuchImageError } from "../image/errors.ts";
 import { pullImage, type PullOptions } from "../image/pull.ts";
 import { parseReference, storedName } from "../image/reference.ts";
 import {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { NoSuchContainerError, StateError } from "../errors.ts";
+import { ContainerRunningError, NoSuchContainerError, StateError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 import { canRemoveWithoutForce } from "./states.ts";
 import { withContainerLock } from "./lock.ts";
@@ -14,11 +14,6 @@ import { syncAndCheck } from "./monitor_check.ts";
 import { removeLocked } from "./teardown.ts";
 import { stopContainer } from "./stop.ts";
 import { log } from "../log.ts";
-
-/** A running container refused by `rm` without `-f` (podman exits 2 for it). */
-export class ContainerRunningError extends StateError {
-  override exitCode = 2;
-}
 
 /** Options of `rm`. */
 export interface RemoveOptions {

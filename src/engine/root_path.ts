@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { LibcError, SymlinkLoopError } from "../errors.ts";
 import { join } from "node:path";
 import {
   AT_FDCWD,
@@ -27,7 +28,6 @@ import {
   type Stat,
   statAt,
 } from "../archive/fd.ts";
-import { LibcError } from "../archive/libc.ts";
 
 /** A bind mount in a {@linkcode RootView}. */
 export interface ViewMount {
@@ -240,13 +240,6 @@ export interface Resolved {
   readOnly: boolean;
   /** What is there (not following a last symlink), or null when nothing is. */
   stat: Stat | null;
-}
-
-/** Too many symlinks while resolving (the kernel's limit is 40 too). */
-export class SymlinkLoopError extends Error {
-  constructor(path: string) {
-    super(`${path}: too many levels of symbolic links`);
-  }
 }
 
 const MAX_LINKS = 40;

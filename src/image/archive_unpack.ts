@@ -6,10 +6,10 @@
  *
  * @module
  */
+import { ImageError } from "../errors.ts";
 import { dirname, join, posix } from "node:path";
 import { decompress } from "../archive/decompress.ts";
 import { cleanEntryPath } from "../archive/entry_path.ts";
-import { ImageError } from "./errors.ts";
 import { readTar } from "../archive/tar_reader.ts";
 import { writeAll } from "../io.ts";
 

@@ -6,8 +6,8 @@
  *
  * @module
  */
+import { ImageError } from "../errors.ts";
 import { digestHex, type Hasher, hasher, sha256 } from "./digest.ts";
-import { ImageError } from "./errors.ts";
 import { withLock } from "./lock.ts";
 import { fileChunks } from "../archive/file_chunks.ts";
 import { blobPath, type ImagePaths, tmpPath } from "./paths.ts";

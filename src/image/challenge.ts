@@ -1,9 +1,9 @@
+import { RegistryError } from "../errors.ts";
 /**
  * Parsing `WWW-Authenticate` challenges, and which token realms to trust (pure).
  *
  * @module
  */
-import { RegistryError } from "./errors.ts";
 
 /** One challenge: scheme (lowercased) and its parameters. */
 export interface Challenge {

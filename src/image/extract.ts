@@ -6,9 +6,9 @@
  *
  * @module
  */
+import { ImageError } from "../errors.ts";
 import { decompress } from "../archive/decompress.ts";
 import { digestHex, hasher, hashing } from "./digest.ts";
-import { ImageError } from "./errors.ts";
 import { type LayerStats, writeLayer } from "./layer_writer.ts";
 import { withLock } from "./lock.ts";
 import { syncFilesystem } from "../archive/libc.ts";

@@ -11,13 +11,12 @@
  *
  * @module
  */
+import { ImageError, LibcError } from "../errors.ts";
 import { lchownSync, lutimesSync } from "node:fs";
 import { join } from "node:path";
 import { cleanEntryPath } from "../archive/entry_path.ts";
-import { ImageError } from "./errors.ts";
 import {
   lgetxattr,
-  LibcError,
   llistxattr,
   lsetxattr,
   mknod,

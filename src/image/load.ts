@@ -5,10 +5,9 @@
  * @module
  */
 import { join } from "node:path";
-import { UsageError } from "../errors.ts";
+import { ImageError, UsageError } from "../errors.ts";
 import { adoptBlobFile, putBlobBytes, readBlob } from "./blobs.ts";
 import { sniffCompression } from "../archive/decompress.ts";
-import { ImageError } from "./errors.ts";
 import {
   hostPlatform,
   MAX_CONFIG_SIZE,
@@ -164,15 +163,17 @@ async function loadDockerArchive(
   ctx: ImageCtx,
   file: (rel: string) => string,
 ): Promise<LoadedImage[]> {
-  let entries: DockerManifestEntry[];
+  let parsed: unknown;
   try {
     const bytes = readSmall(file("manifest.json"), MAX_MANIFEST_SIZE, "manifest.json");
-    entries = JSON.parse(new TextDecoder().decode(bytes));
-    if (!Array.isArray(entries)) throw new Error();
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
     if (err instanceof ImageError) throw new ImageError(`docker-archive: ${err.message}`);
-    throw new ImageError("docker-archive: manifest.json is not valid");
+    parsed = undefined;
   }
+  // Unreadable, not JSON, or not a list: one message for all three.
+  if (!Array.isArray(parsed)) throw new ImageError("docker-archive: manifest.json is not valid");
+  const entries: DockerManifestEntry[] = parsed;
   const out: LoadedImage[] = [];
   const adopted = new Map<string, { mediaType: string; digest: string; size: number }>();
   for (const e of entries) {

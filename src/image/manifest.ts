@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { ImageError, UsageError } from "../errors.ts";
 import { isDigest } from "./digest.ts";
-import { ImageError } from "./errors.ts";
 import type { ImageRunConfig } from "./types.ts";
 import { goArch } from "../platform.ts";
 

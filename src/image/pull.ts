@@ -6,10 +6,10 @@
  *
  * @module
  */
+import { ImageError, RegistryError } from "../errors.ts";
 import type { ImageRow } from "../store/images.ts";
 import { ensureBlob, putBlobBytes } from "./blobs.ts";
 import { isDigest, sha256 } from "./digest.ts";
-import { ImageError, RegistryError } from "./errors.ts";
 import {
   type Descriptor,
   hostPlatform,

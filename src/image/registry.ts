@@ -5,10 +5,10 @@
  *
  * @module
  */
+import { RegistryError } from "../errors.ts";
 import { join } from "node:path";
 import type { Credentials } from "./auth_file.ts";
 import { checkRealm, parseChallenges } from "./challenge.ts";
-import { RegistryError } from "./errors.ts";
 import { registryHost } from "./reference.ts";
 
 /** How to reach a registry. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { BerthError, ConflictError, UsageError } from "../errors.ts";
+import { BerthError, ImageInUseError, NoSuchImageError, UsageError } from "../errors.ts";
 import { immediate } from "../store/db.ts";
 import {
   containersUsingImage,
@@ -16,7 +16,6 @@ import {
   removeImageName,
   setImageName,
 } from "../store/images.ts";
-import { NoSuchImageError } from "./errors.ts";
 import { localName } from "./reference.ts";
 import {
   collectGarbage,
@@ -33,16 +32,6 @@ export interface RemoveReport {
   deleted: string[];
   /** One per failed reference, lookups first (podman's order). */
   errors: Error[];
-}
-
-/** An image a container was created from, removed without force (podman exits 2). */
-export class ImageInUseError extends ConflictError {
-  override exitCode = 2;
-  constructor(containerId: string) {
-    super(
-      `image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`,
-    );
-  }
 }
 
 /** Options of {@linkcode removeImages}. */

@@ -6,16 +6,15 @@
  *
  * @module
  */
+import { ImageError, NoSuchImageError } from "../errors.ts";
 import { imageNames, type ImageRow } from "../store/images.ts";
 import { blobPath } from "./paths.ts";
-import { NoSuchImageError } from "./errors.ts";
 import { MEDIA } from "./manifest.ts";
 import { type ImageCtx, lookupImage } from "./store.ts";
 import { tarEnd, tarHeader, tarPadding } from "../archive/tar_writer.ts";
 import { fileChunks } from "../archive/file_chunks.ts";
 import { decompress } from "../archive/decompress.ts";
 import { digestHex, hasher, hashing } from "./digest.ts";
-import { ImageError } from "./errors.ts";
 import { writeAll, type Writer } from "../io.ts";
 
 const enc = new TextEncoder();
@@ -166,7 +165,7 @@ export async function saveOciArchive(
         await writeAll(out, chunk);
         copied += chunk.length;
       }
-      if (copied !== size) throw new Error(`blob ${d} changed size while saving`);
+      if (copied !== size) throw new ImageError(`blob ${d} changed size while saving`);
       await writeAll(out, tarPadding(size));
     }
   }

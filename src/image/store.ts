@@ -20,10 +20,9 @@ import {
   putImage,
   setImageName,
 } from "../store/images.ts";
-import { ConflictError } from "../errors.ts";
+import { ConflictError, InternalError, NoSuchImageError } from "../errors.ts";
 import { readBlob } from "./blobs.ts";
 import { digestHex, sha256 } from "./digest.ts";
-import { NoSuchImageError } from "./errors.ts";
 import { ensureLayer } from "./extract.ts";
 import { type ImageConfig, MEDIA, parseConfig, parseManifest } from "./manifest.ts";
 import { type ImagePaths, layerDiff, layerMarker } from "./paths.ts";
@@ -74,7 +73,7 @@ export async function commitImage(
   onLayer?: LayerHook,
 ): Promise<ImageRow> {
   const parsed = parseManifest(manifestBytes);
-  if (parsed.kind !== "manifest") throw new Error("commitImage needs an image manifest");
+  if (parsed.kind !== "manifest") throw new InternalError("commitImage needs an image manifest");
   const m = parsed.manifest;
   const configBytes = readBlob(ctx.paths, m.config.digest);
   const config = parseConfig(configBytes, m.layers.length);

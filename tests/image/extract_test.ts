@@ -1,3 +1,4 @@
+import { ImageError } from "../../src/errors.ts";
 import { join } from "node:path";
 import { assert, assertEquals, assertRejects } from "../unit/assert.ts";
 import {
@@ -15,7 +16,6 @@ import { lowerDirs } from "../../src/image/store.ts";
 import { lgetxattr, lsetxattr } from "../../src/archive/libc.ts";
 import { extractStream } from "../../src/image/extract.ts";
 import { buildTar } from "../../src/archive/tar_writer.ts";
-import { ImageError } from "../../src/image/errors.ts";
 
 async function checkAgainstUmoci(compression: "gzip" | "zstd") {
   const t = testRoot();

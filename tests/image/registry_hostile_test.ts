@@ -4,12 +4,12 @@
  *
  * @module
  */
+import { RegistryError } from "../../src/errors.ts";
 import { join } from "node:path";
 import { assert, assertEquals, assertRejects } from "../unit/assert.ts";
 import { testRoot } from "./helpers.ts";
 import { makeCerts } from "./registry_helper.ts";
 import { pullImage } from "../../src/image/pull.ts";
-import { RegistryError } from "../../src/image/errors.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const CREDS = { username: "alice", password: "hunter2" };

@@ -1,3 +1,4 @@
+import { ImageError, RegistryError } from "../../src/errors.ts";
 import { join } from "node:path";
 import { assert, assertEquals, assertRejects } from "../unit/assert.ts";
 import { buildImage, buildIndex, busyboxRootfs, digestOf, sh } from "./fixtures.ts";
@@ -10,7 +11,6 @@ import {
   type TestRegistry,
 } from "./registry_helper.ts";
 import { type PullEvent, pullImage } from "../../src/image/pull.ts";
-import { ImageError, RegistryError } from "../../src/image/errors.ts";
 import { imageConfig } from "../../src/image/store.ts";
 import { buildTar } from "../../src/archive/tar_writer.ts";
 import { hostPlatform } from "../../src/image/manifest.ts";

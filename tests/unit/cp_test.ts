@@ -2,6 +2,7 @@
  * `cp`'s pure parts: argument parsing, and resolving container paths inside a root and its
  * volumes (symlinks never lead out of the container).
  */
+import { SymlinkLoopError } from "../../src/errors.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { parseCpArg } from "../../src/cli/cp.ts";
 import { parseSource } from "../../src/engine/copy.ts";
@@ -10,7 +11,6 @@ import {
   hostLocation,
   resolveInView,
   type RootView,
-  SymlinkLoopError,
 } from "../../src/engine/root_path.ts";
 import { putEntries, walkEntries, writeTar } from "../../src/engine/copy_tree.ts";
 import { readTar } from "../../src/archive/tar_reader.ts";

@@ -1,3 +1,4 @@
+import { ImageError } from "../../src/errors.ts";
 import { assertEquals, assertRejects } from "./assert.ts";
 import { readTar, type TarHeader } from "../../src/archive/tar_reader.ts";
 import {
@@ -9,7 +10,6 @@ import {
 } from "../../src/archive/tar_writer.ts";
 import { parseNumeric } from "../../src/archive/tar_header.ts";
 import { cleanEntryPath } from "../../src/archive/entry_path.ts";
-import { ImageError } from "../../src/image/errors.ts";
 
 async function* chunked(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < data.length; i += size) yield data.slice(i, i + size);

@@ -1,6 +1,6 @@
+import { RegistryError } from "../../src/errors.ts";
 import { assertEquals } from "./assert.ts";
 import { checkRealm } from "../../src/image/challenge.ts";
-import { RegistryError } from "../../src/image/errors.ts";
 
 function refused(realm: string, base: string, tlsVerify: boolean): string {
   try {

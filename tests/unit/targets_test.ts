@@ -1,8 +1,7 @@
 import { assertEquals } from "./assert.ts";
 import { forEachTarget } from "../../src/cli/targets.ts";
 import { rmStatus } from "../../src/cli/rm.ts";
-import { NoSuchContainerError, StateError } from "../../src/errors.ts";
-import { ContainerRunningError } from "../../src/engine/remove.ts";
+import { ContainerRunningError, NoSuchContainerError, StateError } from "../../src/errors.ts";
 
 /** Run forEachTarget with `act` failing as `failures` says; returns the status and targets tried. */
 async function run(

@@ -5,12 +5,17 @@
  */
 import { bool } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
-import { BerthError, errorMessage, UsageError } from "../../errors.ts";
+import {
+  BerthError,
+  errorMessage,
+  ImageInUseError,
+  NoSuchImageError,
+  UsageError,
+} from "../../errors.ts";
 import { openEngine } from "../../engine/context.ts";
 import { removeContainer } from "../../engine/remove.ts";
 import { listImages } from "../../store/images.ts";
-import { NoSuchImageError } from "../../image/errors.ts";
-import { ImageInUseError, removeImages } from "../../image/remove.ts";
+import { removeImages } from "../../image/remove.ts";
 import { imageCtx } from "../../engine/image.ts";
 
 /**
