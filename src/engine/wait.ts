@@ -13,7 +13,15 @@ import { NoSuchExitCodeError, UsageError } from "../errors.ts";
 import { getExitCode } from "../store/exit_codes.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
-import { awaitsCleanup, isCreated, isDone, isState, type State, STATES } from "./states.ts";
+import {
+  awaitsCleanup,
+  hasExited,
+  isCreated,
+  isDone,
+  isState,
+  type State,
+  STATES,
+} from "./states.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
 import { finishAutoRemove, removalMissed } from "./teardown.ts";
@@ -119,7 +127,7 @@ export async function waitForContainer(
         }
       }
       for (const c of opts.conditions) {
-        if (c !== "exited" && c !== "stopped" && row.state === c) return { code: -1 };
+        if (!hasExited(c) && row.state === c) return { code: -1 };
       }
       await waker.next(awaitsCleanup(row.state) ? Math.min(opts.intervalMs, 50) : opts.intervalMs);
     }
