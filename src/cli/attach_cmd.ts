@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isRunning } from "../engine/states.ts";
 import type { Command } from "./command.ts";
 import { bool } from "./args.ts";
 import { StateError, UsageError } from "../errors.ts";
@@ -29,7 +30,7 @@ export const attachCommand: Command = {
     // Open the log before looking at the state: nothing written after this can be missed.
     const attachment = prepareAttach(engine, found);
     const row = syncContainer(engine, found.id);
-    if (!row || row.state !== "running") {
+    if (!row || !isRunning(row.state)) {
       attachment.close();
       throw new StateError(
         "you can only attach to running containers: container state improper",

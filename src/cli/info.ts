@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { hasExited, isUp, type State } from "../engine/states.ts";
 import { goArch } from "../platform.ts";
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
@@ -34,7 +35,7 @@ export const infoCommand: Command = {
     const rt = resolveRuntime(global.runtime, engine.paths.runroot);
     const conmon = resolveConmon(global.conmon);
     const rows = listContainers(engine.store);
-    const count = (pred: (s: string) => boolean) => rows.filter((r) => pred(r.state)).length;
+    const count = (pred: (s: State) => boolean) => rows.filter((r) => pred(r.state)).length;
     const info = {
       Host: {
         Arch: goArch(),
@@ -55,8 +56,8 @@ export const infoCommand: Command = {
         DatabasePath: engine.paths.dbPath,
         ContainerStore: {
           Number: rows.length,
-          Running: count((s) => s === "running" || s === "stopping"),
-          Stopped: count((s) => s === "stopped" || s === "exited"),
+          Running: count(isUp),
+          Stopped: count(hasExited),
         },
       },
       Version: { Version: VERSION, Deno: Deno.version.deno },

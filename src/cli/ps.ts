@@ -11,7 +11,7 @@ import { openEngine } from "../engine/context.ts";
 import { type ContainerRow, listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { psJson, psView } from "./views.ts";
-import { STATES } from "../engine/states.ts";
+import { hasExited, isUp, STATES } from "../engine/states.ts";
 import { compileTemplate, tableHeader } from "../format/template/mod.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
 
@@ -55,8 +55,7 @@ export function psFilter(filters: string[]): (row: ContainerRow) => boolean {
         };
       }
       case "exited":
-        return (r: ContainerRow) =>
-          (r.state === "exited" || r.state === "stopped") && String(r.exitCode) === value;
+        return (r: ContainerRow) => hasExited(r.state) && String(r.exitCode) === value;
       default:
         throw new UsageError(
           `invalid filter "${key}": supported: id, name, status, exited, label`,
@@ -110,9 +109,9 @@ export const psCommand: Command = {
     // Oldest first, as podman 4 lists them. --latest and --last N pick the newest of any
     // state, as podman's do (they imply --all).
     const last = bool(p, "latest") ? 1 : lastCount;
-    let rows = observed.filter((r) =>
-      bool(p, "all") || last !== undefined || r.state === "running" || r.state === "stopping"
-    ).filter(filter);
+    let rows = observed.filter((r) => bool(p, "all") || last !== undefined || isUp(r.state)).filter(
+      filter,
+    );
     if (last !== undefined) rows = last <= 0 ? rows : rows.slice(-last);
     const key: Record<string, (r: ContainerRow) => string> = {
       names: (r) => r.name,

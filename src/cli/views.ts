@@ -6,7 +6,7 @@
  */
 import type { ContainerRow } from "../store/containers.ts";
 import type { ContainerPaths } from "../engine/paths.ts";
-import { psStatusWord } from "../engine/states.ts";
+import { hasExited, isRunning, isUp, psStatusWord } from "../engine/states.ts";
 import { humanDuration } from "../format/table.ts";
 
 const ZERO_TIME = "0001-01-01T00:00:00Z";
@@ -30,7 +30,7 @@ const GO_ZERO_UNIX = -62135596800;
 /** `inspect` data for one container. */
 export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string, unknown> {
   const s = row.spec;
-  const running = row.state === "running" || row.state === "stopping";
+  const running = isUp(row.state);
   return {
     Id: row.id,
     Created: iso(row.createdAt),
@@ -126,8 +126,8 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
 }
 
 function psStatus(row: ContainerRow, now: number): string {
-  if (row.state === "running") return `Up ${humanDuration(now - row.startedAt)}`;
-  if (row.state === "stopped" || row.state === "exited") {
+  if (isRunning(row.state)) return `Up ${humanDuration(now - row.startedAt)}`;
+  if (hasExited(row.state)) {
     return `Exited (${row.exitCode ?? 0}) ${humanDuration(now - row.finishedAt)} ago`;
   }
   return psStatusWord(row.state);
@@ -153,7 +153,7 @@ export function psView(row: ContainerRow, now: number): Record<string, unknown> 
     Status: psStatus(row, now),
     State: row.state,
     ExitCode: row.exitCode ?? 0,
-    Exited: row.state === "exited" || row.state === "stopped",
+    Exited: hasExited(row.state),
     ExitedAt: Math.floor(row.finishedAt / 1000),
     StartedAt: Math.floor(row.startedAt / 1000),
     Pid: row.pid,
@@ -173,7 +173,7 @@ export function psJson(row: ContainerRow, now: number): Record<string, unknown> 
     AutoRemove: row.spec.autoRemove,
     Command: row.spec.command,
     CreatedAt: humanDuration(now - row.createdAt) + " ago",
-    Exited: row.state === "exited" || row.state === "stopped",
+    Exited: hasExited(row.state),
     ExitedAt: unix(row.finishedAt),
     ExitCode: row.exitCode ?? 0,
     Id: row.id,

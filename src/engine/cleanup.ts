@@ -11,7 +11,7 @@ import { StateError } from "../errors.ts";
 import { pruneExitCodes } from "../store/exit_codes.ts";
 import { immediate } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
-import { hasProcess } from "./states.ts";
+import { hasProcess, needsRuntimeRelease } from "./states.ts";
 import { syncContainer } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { syncAndCheck } from "./monitor_check.ts";
@@ -41,7 +41,7 @@ export async function cleanupContainer(
     if (hasProcess(row.state)) {
       throw new StateError(`container ${id} is ${row.state}, refusing to clean up`);
     }
-    if (row.state !== "exited" && row.state !== "removing") {
+    if (needsRuntimeRelease(row.state)) {
       await releaseRuntimeLocked(engine, row);
     }
     if (opts.remove) {

@@ -12,7 +12,7 @@ import { CopyError, NoSuchContainerError, StateError, SymlinkLoopError } from ".
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
-import { hasProcess } from "./states.ts";
+import { hasProcess, isRemoving } from "./states.ts";
 import { withContainerLock } from "./lock.ts";
 import { isMountPoint, mountRootfs, unmountRootfs } from "./rootfs.ts";
 import { syncAndCheck } from "./monitor_check.ts";
@@ -54,7 +54,7 @@ export async function withContainerRoot<T>(
   return await withContainerLock(engine, id, async () => {
     const row = syncAndCheck(engine, id);
     if (!row) throw new NoSuchContainerError(id);
-    if (row.state === "removing") throw new StateError(`container ${id} is being removed`);
+    if (isRemoving(row.state)) throw new StateError(`container ${id} is being removed`);
     let root: string;
     let mounted = false;
     if (row.spec.rootfs.kind === "dir") root = row.spec.rootfs.path;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { INITIAL_STATE } from "./states.ts";
 import { containerHostname } from "./etc_files.ts";
 import { ConflictError, UsageError } from "../errors.ts";
 import { immediate } from "../store/db.ts";
@@ -88,7 +89,7 @@ export function createContainer(
   const row: ContainerRow = {
     id,
     name: name ?? randomName(),
-    state: "created",
+    state: INITIAL_STATE,
     spec: { ...spec, hostname: containerHostname(spec, id, Deno.hostname()) },
     createdAt: now,
     incarnation: 0,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isRunning } from "./states.ts";
 import { NoSuchContainerError, runtimeStartError, StateError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
@@ -72,7 +73,7 @@ export async function execInContainer(
 ): Promise<number> {
   const row = syncAndCheck(engine, id);
   if (!row) throw new NoSuchContainerError(id);
-  if (row.state !== "running") {
+  if (!isRunning(row.state)) {
     throw new StateError(
       "can only create exec sessions on running containers: container state improper",
     );

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { awaitsCleanup } from "./states.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { syncContainer } from "./sync.ts";
@@ -18,7 +19,7 @@ import { log } from "../log.ts";
 
 /** True if `row` exited and its cleanup can no longer come from conmon's exit command. */
 export function cleanupMissed(row: ContainerRow): boolean {
-  return row.state === "stopped" && procState(row.conmonPid) !== "alive";
+  return awaitsCleanup(row.state) && procState(row.conmonPid) !== "alive";
 }
 
 /** The container's current row (undefined if gone), with any missed cleanup finished. */

@@ -14,6 +14,8 @@ import type { Engine } from "./engine.ts";
 import { withFileLock } from "../file_lock.ts";
 import { containerPaths } from "./paths.ts";
 import { stateAfterReboot } from "./states.ts";
+import { transition } from "./sync.ts";
+import { notifyChange } from "./notify.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
 import { unmountRootfs } from "./rootfs.ts";
 import { log } from "../log.ts";
@@ -56,10 +58,10 @@ export async function refresh(engine: Engine, bootId = currentBootId()): Promise
     for (const row of listContainers(engine.store)) {
       const next = stateAfterReboot(row.state);
       if (next === row.state && row.pid === 0 && row.conmonPid === 0) continue;
-      row.state = next;
+      if (next !== row.state) transition(row, next, engine.now());
+      else row.stateSince = engine.now();
       row.pid = 0;
       row.conmonPid = 0;
-      row.stateSince = engine.now();
       updateContainer(engine.store, row);
       changed.push(row);
     }
@@ -68,6 +70,7 @@ export async function refresh(engine: Engine, bootId = currentBootId()): Promise
   });
   log("info", `refresh: reset ${reset.length} container(s), cleared exit codes`);
   for (const row of reset) {
+    notifyChange(engine, row.id);
     try {
       await runtimeDelete(resolveRuntime(row.spec.runtime, engine.paths.runroot), row.id);
     } catch { /* nothing left to delete */ }

@@ -10,7 +10,7 @@ import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } fro
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
-import { canStart, hasProcess } from "./states.ts";
+import { awaitsCleanup, canStart, hasProcess, isInitialized } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { mountRootfs, unmountRootfs } from "./rootfs.ts";
@@ -51,7 +51,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
     if (!canStart(row.state)) {
       throw new StateError(`container ${id} is in state ${row.state}: cannot start it`);
     }
-    if (row.state === "stopped") {
+    if (awaitsCleanup(row.state)) {
       await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
       row = syncContainer(engine, id)!;
     }
@@ -152,7 +152,7 @@ async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {
   const started = mutate(engine, id, (r) => {
     r.startedAt = engine.now();
     // The exit may already have been seen (a very short command): keep `stopped`.
-    if (r.state === "initialized") transition(r, "running", engine.now());
+    if (isInitialized(r.state)) transition(r, "running", engine.now());
     return true;
   });
   log("debug", `phase started ${id.slice(0, 12)}`);

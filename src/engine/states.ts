@@ -108,3 +108,61 @@ export function psStatusWord(s: State): string {
       return s[0].toUpperCase() + s.slice(1);
   }
 }
+
+/** The state a new container starts in. */
+export const INITIAL_STATE: State = "created";
+
+/** Never started (or reset by a reboot): there is no exit to wait for. */
+export function isCreated(s: State): boolean {
+  return s === "created";
+}
+
+/** The runtime created the process but `start` has not yet let it run. */
+export function isInitialized(s: State): boolean {
+  return s === "initialized";
+}
+
+/** Its process runs and has not been asked to stop: `exec`, `attach` and `stop` may act. */
+export function isRunning(s: State): boolean {
+  return s === "running";
+}
+
+/** Counted as up (podman's "Running"): running, or on its way down but not yet exited. */
+export function isUp(s: State): boolean {
+  return s === "running" || s === "stopping";
+}
+
+/** Its process has exited, whether or not cleanup has run yet (podman's "Exited"). */
+export function hasExited(s: State): boolean {
+  return s === "stopped" || s === "exited";
+}
+
+/** An exit was seen but cleanup has not yet moved it to `exited`. */
+export function awaitsCleanup(s: State): boolean {
+  return s === "stopped";
+}
+
+/** A removal has begun (and may have died half-way). */
+export function isRemoving(s: State): boolean {
+  return s === "removing";
+}
+
+/** Runtime state and mounts are already released: cleanup ran, or removal began. */
+export function runtimeReleased(s: State): boolean {
+  return s === "exited" || s === "removing";
+}
+
+/** Cleanup or removal must still delete runtime state and unmount the rootfs. */
+export function needsRuntimeRelease(s: State): boolean {
+  return !runtimeReleased(s);
+}
+
+/**
+ * The state cleanup moves a container to: `stopped → exited`, a never-started
+ * `initialized → created`; undefined when cleanup has no transition to make.
+ */
+export function stateAfterCleanup(s: State): State | undefined {
+  if (s === "stopped") return "exited";
+  if (s === "initialized") return "created";
+  return undefined;
+}

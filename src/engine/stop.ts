@@ -8,7 +8,7 @@
 import { MonitorDiedError, NoSuchContainerError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
-import { canStop, needsCleanup } from "./states.ts";
+import { canStop, isRunning, needsCleanup } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { awaitExit } from "./await_exit.ts";
@@ -35,7 +35,7 @@ export async function stopContainer(
   const stopping = canStop(row.state);
   if (stopping) {
     row = mutate(engine, id, (r) => {
-      if (r.state !== "running") return false;
+      if (!isRunning(r.state)) return false;
       transition(r, "stopping", engine.now());
       return true;
     }) ?? row;

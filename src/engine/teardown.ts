@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isRemoving, needsRuntimeRelease, runtimeReleased, stateAfterCleanup } from "./states.ts";
 import { type ContainerRow, deleteContainer } from "../store/containers.ts";
 import { immediate } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
@@ -31,9 +32,9 @@ export async function releaseRuntimeLocked(engine: Engine, row: ContainerRow): P
   }
   await unmountRootfs(engine, row);
   mutate(engine, id, (r) => {
-    if (r.state === "stopped") transition(r, "exited", engine.now());
-    else if (r.state === "initialized") transition(r, "created", engine.now());
-    else return false;
+    const next = stateAfterCleanup(r.state);
+    if (next === undefined) return false;
+    transition(r, next, engine.now());
     r.conmonPid = 0;
     r.pid = 0;
     return true;
@@ -46,11 +47,11 @@ export async function releaseRuntimeLocked(engine: Engine, row: ContainerRow): P
 /** Remove a container whose process is gone. Caller holds the lock. */
 export async function removeLocked(engine: Engine, row: ContainerRow): Promise<void> {
   const id = row.id;
-  if (row.state !== "exited" && row.state !== "removing") {
+  if (needsRuntimeRelease(row.state)) {
     await releaseRuntimeLocked(engine, row);
   }
   mutate(engine, id, (r) => {
-    if (r.state === "removing") return false;
+    if (isRemoving(r.state)) return false;
     transition(r, "removing", engine.now());
     return true;
   });
@@ -76,7 +77,7 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
  * cleanup process). Whoever finds it so removes it, as that process would have.
  */
 export function removalMissed(row: ContainerRow): boolean {
-  return row.spec.autoRemove && (row.state === "exited" || row.state === "removing");
+  return row.spec.autoRemove && runtimeReleased(row.state);
 }
 
 /**

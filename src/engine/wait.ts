@@ -13,7 +13,15 @@ import { NoSuchExitCodeError, UsageError } from "../errors.ts";
 import { getExitCode } from "../store/exit_codes.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
-import { isDone, isState, type State, STATES } from "./states.ts";
+import {
+  awaitsCleanup,
+  hasExited,
+  isCreated,
+  isDone,
+  isState,
+  type State,
+  STATES,
+} from "./states.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
 import { finishAutoRemove, removalMissed } from "./teardown.ts";
@@ -58,7 +66,7 @@ export function codeOfRemoved(engine: Engine, id: string): WaitResult {
 }
 
 function codeOfDone(engine: Engine, row: ContainerRow): WaitResult {
-  if (row.state === "created") return { code: 0 }; // never ran
+  if (isCreated(row.state)) return { code: 0 }; // never ran
   // exit_codes is the only source: after a reboot it is cleared, and then the code is unknown.
   const stored = getExitCode(engine.store, row.id);
   if (!stored) throw new NoSuchExitCodeError(row.id, row.state);
@@ -106,7 +114,7 @@ export async function waitForContainer(
         if (isDone(row.state)) {
           return codeOfDone(engine, row);
         }
-        if (row.state === "stopped") {
+        if (awaitsCleanup(row.state)) {
           stoppedSince ||= Date.now();
           const monitorDone = cleanupMissed(row);
           if (
@@ -119,9 +127,9 @@ export async function waitForContainer(
         }
       }
       for (const c of opts.conditions) {
-        if (c !== "exited" && c !== "stopped" && row.state === c) return { code: -1 };
+        if (!hasExited(c) && row.state === c) return { code: -1 };
       }
-      await waker.next(row.state === "stopped" ? Math.min(opts.intervalMs, 50) : opts.intervalMs);
+      await waker.next(awaitsCleanup(row.state) ? Math.min(opts.intervalMs, 50) : opts.intervalMs);
     }
   } finally {
     waker.close();

@@ -10,6 +10,7 @@ import {
   TRANSITIONS,
 } from "../../src/engine/states.ts";
 import { StateError } from "../../src/errors.ts";
+import type { State } from "../../src/engine/states.ts";
 
 Deno.test("every state has an entry in the transition table, and only states appear", () => {
   for (const s of STATES) {
@@ -44,4 +45,42 @@ Deno.test("predicates", () => {
   assertEquals(stateAfterReboot("running"), "created");
   assertEquals(stateAfterReboot("exited"), "exited");
   assertEquals(stateAfterReboot("stopped"), "created");
+});
+
+Deno.test("named predicates answer as the hand-written state lists did", async () => {
+  const m = await import("../../src/engine/states.ts");
+  const holds = (pred: (s: State) => boolean) => STATES.filter(pred);
+  assertEquals(holds(m.isCreated), ["created"]);
+  assertEquals(holds(m.isInitialized), ["initialized"]);
+  assertEquals(holds(m.isRunning), ["running"]);
+  assertEquals(holds(m.isUp), ["running", "stopping"]);
+  assertEquals(holds(m.hasExited), ["stopped", "exited"]);
+  assertEquals(holds(m.awaitsCleanup), ["stopped"]);
+  assertEquals(holds(m.isRemoving), ["removing"]);
+  assertEquals(holds(m.runtimeReleased), ["exited", "removing"]);
+  assertEquals(holds(m.needsRuntimeRelease), [
+    "created",
+    "initialized",
+    "running",
+    "stopping",
+    "stopped",
+  ]);
+  assertEquals(m.INITIAL_STATE, "created");
+});
+
+Deno.test("stateAfterCleanup: stopped -> exited, initialized -> created, else none, all legal", async () => {
+  const { stateAfterCleanup } = await import("../../src/engine/states.ts");
+  for (const s of STATES) {
+    const next = stateAfterCleanup(s);
+    const want = s === "stopped" ? "exited" : s === "initialized" ? "created" : undefined;
+    assertEquals(next, want, s);
+    if (next !== undefined) assert(canTransition(s, next), `${s} -> ${next}`);
+  }
+});
+
+Deno.test("stateAfterReboot only names legal transitions (or no change)", () => {
+  for (const s of STATES) {
+    const next = stateAfterReboot(s);
+    assert(next === s || canTransition(s, next), `${s} -> ${next}`);
+  }
 });
