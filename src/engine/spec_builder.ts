@@ -19,6 +19,7 @@ import type {
 import type { SeccompProfile } from "../oci/seccomp.ts";
 import type { ImageRunConfig, PullPolicy } from "../image/types.ts";
 import { resolveUser } from "../image/user.ts";
+import { imageArgv } from "../image/combine.ts";
 import { mergeEnv } from "./env.ts";
 
 /** What a front end asks a new container to be, validated but not yet combined with an image. */
@@ -97,17 +98,7 @@ export function containerCommand(req: CreateRequest, config: ImageRunConfig): st
     if (argv.length === 0) throw new UsageError("no command specified for --rootfs");
     return argv;
   }
-  const entrypoint = req.entrypoint ?? config.Entrypoint ?? [];
-  const cmd = req.command.length > 0
-    ? req.command
-    : req.entrypoint !== undefined
-    ? []
-    : config.Cmd ?? [];
-  const argv = [...entrypoint, ...cmd];
-  if (argv.length === 0) {
-    throw new UsageError("no command or entrypoint specified, and the image has none");
-  }
-  return argv;
+  return imageArgv(config, req.entrypoint, req.command);
 }
 
 /**

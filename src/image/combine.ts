@@ -43,11 +43,26 @@ export function combineCommand(
   entrypointFlag: string | undefined,
   cmdArgs: string[],
 ): string[] {
-  const entrypoint = entrypointFlag !== undefined
-    ? parseEntrypointFlag(entrypointFlag)
-    : config.Entrypoint ?? [];
-  const cmd = cmdArgs.length > 0 ? cmdArgs : entrypointFlag !== undefined ? [] : config.Cmd ?? [];
-  const argv = [...entrypoint, ...cmd];
+  return imageArgv(
+    config,
+    entrypointFlag === undefined ? undefined : parseEntrypointFlag(entrypointFlag),
+    cmdArgs,
+  );
+}
+
+/**
+ * {@linkcode combineCommand} for an entrypoint already parsed (`undefined`: none given, so
+ * the image's applies; `[]`: cleared).
+ *
+ * @throws {UsageError} when that leaves nothing to run
+ */
+export function imageArgv(
+  config: ImageRunConfig,
+  entrypoint: string[] | undefined,
+  cmdArgs: string[],
+): string[] {
+  const cmd = cmdArgs.length > 0 ? cmdArgs : entrypoint !== undefined ? [] : config.Cmd ?? [];
+  const argv = [...(entrypoint ?? config.Entrypoint ?? []), ...cmd];
   if (argv.length === 0) {
     throw new UsageError("no command or entrypoint specified, and the image has none");
   }
