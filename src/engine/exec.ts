@@ -1,13 +1,16 @@
 /**
  * exec: run another process in a running container, in the foreground, through the OCI
  * runtime's own `exec` (no conmon: the process lives only as long as this berth does, as
- * with `podman exec`). Its stdio is berth's; its exit status is berth's.
+ * with `podman exec`). Its stdio comes from the caller: the CLI hands over its own (inherited,
+ * so runc can relay a real terminal), the API server hands over the hijacked connection's
+ * streams. The engine never looks at berth's own stdio.
  *
  * @module
  */
 import { isRunning } from "./states.ts";
 import { NoSuchContainerError, runtimeStartError, StateError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
+import type { ContainerRow } from "../store/containers.ts";
 import { containerPaths } from "./paths.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { log } from "../log.ts";
@@ -25,20 +28,36 @@ export interface ExecRequest {
   workdir?: string;
   /** Resolves `--user` against the container's root filesystem; the container's user if absent. */
   user?: (rootfs: string) => { uid: number; gid: number };
-  interactive: boolean;
+  /** Give the process a terminal: only with inherited stdio that is a terminal (runc's rule). */
   tty: boolean;
+  /** Let the runtime detach the process: exit status 0 at once, no stdio. */
   detach: boolean;
 }
 
-/** What the front end gives an exec: its stderr, and a hook to forward signals. */
+/** Where a stream of the process goes: berth's own (`"inherit"`), a writer, or nowhere. */
+export type ExecSink = "inherit" | ((chunk: Uint8Array) => Promise<void>) | null;
+
+/** The I/O the front end gives an exec, and its hooks. */
 export interface ExecIo {
-  /** Where the process's stderr goes (the front end's stderr); berth's stdout is its stdout. */
-  writeStderr: (chunk: Uint8Array) => Promise<void>;
+  /** The process's stdin: berth's own, a stream (EOF closes it), or none (EOF at once). */
+  stdin?: "inherit" | ReadableStream<Uint8Array> | null;
+  stdout: ExecSink;
   /**
-   * Called once the process runs, with a function that signals it (through the runtime);
-   * returns the function to call when it has exited. The front end forwards signals here.
+   * Where stderr goes. Always read by berth (not inherited): the runtime's own failure
+   * message on it gives way to berth's typed error.
    */
-  onStarted?: (kill: (sig: Deno.Signal) => void) => () => void;
+  stderr: ((chunk: Uint8Array) => Promise<void>) | null;
+  /**
+   * Called once the process runs, with a function that signals it (through the runtime) and
+   * one that reads its PID (undefined until the runtime wrote it); returns the function to
+   * call when it has exited. The front end forwards signals here.
+   */
+  onStarted?: (kill: (sig: Deno.Signal) => void, pid: () => number | undefined) => () => void;
+  /**
+   * After the process exits, how long to go on relaying output that a background child still
+   * writes to the inherited pipes (default: until they close).
+   */
+  drainMs?: number;
 }
 
 /** The OCI process of an exec: the container's own, with the request's changes. */
@@ -59,8 +78,25 @@ export function execProcess(
 }
 
 /**
- * Run `req` in container `id` and return its exit status (128+N after signal N; 0 at once
- * with `detach`).
+ * The running container `id` an exec can enter.
+ *
+ * @throws {NoSuchContainerError} / {StateError} (409: not running)
+ */
+export function execTarget(engine: Engine, id: string): ContainerRow {
+  const row = syncAndCheck(engine, id);
+  if (!row) throw new NoSuchContainerError(id);
+  if (!isRunning(row.state)) {
+    throw new StateError(
+      `container ${id} is not running: can only create exec sessions on running containers`,
+    );
+  }
+  return row;
+}
+
+/**
+ * Run `req` in container `id` with the caller's I/O and return its exit status (128+N after
+ * signal N; 0 at once with `detach`). It returns only once the output has been relayed, so a
+ * caller that records the status before closing its streams has it recorded before EOF.
  *
  * @throws {NoSuchContainerError} / {StateError} (not running) / 126 or 127 errors when the
  * command cannot be started
@@ -71,25 +107,20 @@ export async function execInContainer(
   req: ExecRequest,
   io: ExecIo,
 ): Promise<number> {
-  const row = syncAndCheck(engine, id);
-  if (!row) throw new NoSuchContainerError(id);
-  if (!isRunning(row.state)) {
-    throw new StateError(
-      "can only create exec sessions on running containers: container state improper",
-    );
-  }
+  const row = execTarget(engine, id);
   const p = containerPaths(engine.paths, id);
   const config = JSON.parse(Deno.readTextFileSync(p.configJson)) as {
     process: Record<string, unknown>;
     root: { path: string };
   };
-  // runc can relay a terminal only to a terminal of its own; from a pipe, plain stdio.
-  const tty = req.tty && !req.detach && Deno.stdin.isTerminal();
-  if (req.tty && !tty) log("info", "exec: stdin is not a terminal; running without one");
+  // runc relays a terminal only between its own stdio and the pty, so it needs inherited stdio.
+  const tty = req.tty && !req.detach && io.stdout === "inherit";
+  if (req.tty && !tty) log("info", "exec: no inherited terminal to relay; running without one");
   const process = execProcess(config.process, { ...req, tty }, req.user?.(config.root.path));
   const session = crypto.randomUUID();
   const processFile = `${p.runDir}/exec-${session}.json`;
   const logFile = `${p.runDir}/exec-${session}.log`;
+  const pidFile = `${p.runDir}/exec-${session}.pid`;
   Deno.writeTextFileSync(processFile, JSON.stringify(process));
   const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
   const args = [
@@ -102,41 +133,162 @@ export async function execInContainer(
     "exec",
     "--process",
     processFile,
+    "--pid-file",
+    pidFile,
     ...(req.detach ? ["--detach"] : []),
     id,
   ];
   // The wrapper, not the binary: crun must not see this host's hybrid cgroups.
   log("debug", `exec: ${rt.conmonPath} ${args.join(" ")}`);
+  const stdin = req.detach ? null : io.stdin ?? null;
+  const stdout = req.detach ? null : tolerant(io.stdout);
+  const stderrSink = req.detach ? null : tolerant(io.stderr);
   const child = new Deno.Command(rt.conmonPath, {
     args,
-    stdin: req.interactive && !req.detach ? "inherit" : "null",
-    stdout: req.detach ? "null" : "inherit",
-    stderr: req.detach ? "null" : "piped",
+    stdin: stdin === "inherit" ? "inherit" : stdin ? "piped" : "null",
+    stdout: stdout === "inherit" ? "inherit" : stdout ? "piped" : "null",
+    stderr: stderrSink ? "piped" : "null",
   }).spawn();
-  const stderr = req.detach ? Promise.resolve([]) : relayStderr(child.stderr, io.writeStderr);
+  const feeding = stdin instanceof ReadableStream ? feed(stdin, child.stdin) : undefined;
+  const giveUp = new AbortController();
+  const relays: Promise<unknown>[] = [];
+  if (typeof stdout === "function") relays.push(relay(child.stdout, stdout, giveUp.signal));
+  const stderr = stderrSink
+    ? relayStderr(child.stderr, stderrSink, giveUp.signal)
+    : Promise.resolve([]);
+  relays.push(stderr);
   const stopForwarding = io.onStarted?.((sig) => {
     try {
       child.kill(sig); // the runtime passes it on to the process
     } catch { /* already gone */ }
-  });
+  }, () => readPid(pidFile));
   try {
     const status = await child.status;
+    feeding?.cancel();
+    await drain(relays, io.drainMs, giveUp);
     let runtimeLog = "";
     try {
       runtimeLog = Deno.readTextFileSync(logFile);
     } catch { /* nothing logged */ }
     const failure = lastRuntimeError(runtimeLog);
-    const heldBack = await stderr;
+    const heldBack = await stderr.catch(() => []);
     // The runtime logs an error only when it could not run the process at all; then its own
     // copy on stderr gives way to berth's one Error line.
     if (status.code !== 0 && failure) throw runtimeStartError(failure);
-    for (const chunk of heldBack) await io.writeStderr(chunk);
+    for (const chunk of heldBack) await stderrSink?.(chunk);
     if (status.signal) return 128 + (SIGNALS[status.signal.slice(3)] ?? 0);
     return status.code;
   } finally {
     stopForwarding?.();
-    removeIfPresent(processFile, logFile);
+    removeIfPresent(processFile, logFile, pidFile);
   }
+}
+
+/**
+ * `sink`, except that once a write fails (the reader has gone) the rest is dropped: the
+ * pipe must still be read, or the process blocks on it.
+ */
+function tolerant<T extends ExecSink>(sink: T): T {
+  if (typeof sink !== "function") return sink;
+  let gone = false;
+  return (async (chunk: Uint8Array) => {
+    if (gone) return;
+    try {
+      await sink(chunk);
+    } catch {
+      gone = true;
+    }
+  }) as T;
+}
+
+/** The PID runc wrote, once it has. */
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(Deno.readTextFileSync(file).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Copy `from` into the process's stdin, closing it at `from`'s end (EOF for the process).
+ * `cancel()` stops copying once the process has gone.
+ */
+function feed(
+  from: ReadableStream<Uint8Array>,
+  to: WritableStream<Uint8Array>,
+): { cancel(): void } {
+  const reader = from.getReader();
+  const writer = to.getWriter();
+  let stopped = false;
+  (async () => {
+    try {
+      while (!stopped) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        await writer.write(value);
+      }
+    } catch { /* the process closed its stdin, or the caller's stream failed */ }
+    try {
+      await writer.close();
+    } catch { /* already closed */ }
+  })();
+  return {
+    cancel() {
+      stopped = true;
+      reader.cancel().catch(() => {});
+      writer.abort().catch(() => {});
+    },
+  };
+}
+
+/** The chunks of `stream` until it ends or `signal` aborts (then it is cancelled). */
+async function* chunks(
+  stream: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  const stop = () => reader.cancel().catch(() => {});
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    signal.removeEventListener("abort", stop);
+    reader.releaseLock();
+  }
+}
+
+/** Copy every chunk of `stream` to `write`. */
+async function relay(
+  stream: ReadableStream<Uint8Array>,
+  write: (chunk: Uint8Array) => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  for await (const chunk of chunks(stream, signal)) await write(chunk);
+}
+
+/**
+ * Wait for the relays to finish; after `ms` (a background child keeping the pipes open),
+ * stop reading them instead.
+ */
+async function drain(
+  relays: Promise<unknown>[],
+  ms: number | undefined,
+  giveUp: AbortController,
+): Promise<void> {
+  const all = Promise.allSettled(relays);
+  if (ms === undefined) return void await all;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((r) => timer = setTimeout(r, ms));
+  await Promise.race([all, late]);
+  clearTimeout(timer);
+  giveUp.abort();
+  await all;
 }
 
 /**
@@ -155,11 +307,12 @@ export const RUNTIME_FAILURE =
 async function relayStderr(
   stream: ReadableStream<Uint8Array>,
   write: (chunk: Uint8Array) => Promise<void>,
+  signal: AbortSignal,
 ): Promise<Uint8Array[]> {
   let held: Uint8Array[] = [];
   const decoder = new TextDecoder();
   let holding = true;
-  for await (const chunk of stream) {
+  for await (const chunk of chunks(stream, signal)) {
     if (holding && RUNTIME_FAILURE.test(decoder.decode(chunk))) {
       held.push(chunk);
       continue;
