@@ -152,6 +152,13 @@ const SPECS: Spec[] = [
     load: async () => (await import("./prune.ts")).systemPruneCommand,
   },
   {
+    name: "system service",
+    summary: "Serve the Docker Engine API on a unix socket",
+    usage:
+      "berth system service [--time SECONDS] [unix:///PATH]   (default unix:///run/berth/berth.sock)",
+    load: async () => (await import("./system_service.ts")).serviceCommand,
+  },
+  {
     name: "system refresh",
     summary: "Reset container states and clear exit codes, as after a reboot",
     usage: "berth system refresh",

@@ -1,0 +1,14 @@
+/**
+ * Every route of the API, concatenated from the area files.
+ *
+ * @module
+ */
+import type { Route } from "../router.ts";
+import { routes as system } from "./system.ts";
+import { routes as containers } from "./containers.ts";
+
+/** The whole route table, in match order. */
+export const ROUTES: readonly Route[] = [
+  ...system,
+  ...containers,
+];

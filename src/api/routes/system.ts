@@ -1,0 +1,104 @@
+/**
+ * System endpoints: `HEAD`/`GET /_ping`, `GET /version`, `GET /info`.
+ *
+ * @module
+ */
+import type { Route } from "../router.ts";
+import { API_VERSION, MIN_API_VERSION } from "../router.ts";
+import { hasExited, isCreated, isUp, type State } from "../../engine/states.ts";
+import { listContainers } from "../../store/containers.ts";
+import { listImages } from "../../store/images.ts";
+import { goArch } from "../../platform.ts";
+import { VERSION } from "../../cli/version.ts";
+
+const PING_HEADERS = {
+  "Cache-Control": "no-cache, no-store, must-revalidate",
+  "Pragma": "no-cache",
+  "Builder-Version": "",
+  "Swarm": "inactive",
+};
+
+/** The /version body (docker's field names). */
+export function versionBody(): Record<string, unknown> {
+  return {
+    Platform: { Name: "berth" },
+    Components: [{ Name: "Engine", Version: VERSION, Details: { ApiVersion: API_VERSION } }],
+    Version: VERSION,
+    ApiVersion: API_VERSION,
+    MinAPIVersion: MIN_API_VERSION,
+    GitCommit: "",
+    GoVersion: `deno${Deno.version.deno}`,
+    Os: "linux",
+    Arch: goArch(),
+    KernelVersion: Deno.osRelease(),
+    BuildTime: "",
+  };
+}
+
+/** The routes of this file. */
+export const routes: Route[] = [
+  {
+    method: "HEAD",
+    pattern: "/_ping",
+    handler: (_req, res) => res.empty(200, { ...PING_HEADERS, "Content-Type": "text/plain" }),
+  },
+  {
+    method: "GET",
+    pattern: "/_ping",
+    handler: async (_req, res) => {
+      const w = await res.stream(200, {
+        ...PING_HEADERS,
+        "Content-Type": "text/plain; charset=utf-8",
+      });
+      await w.write("OK");
+      await w.close();
+    },
+  },
+  { method: "GET", pattern: "/version", handler: (_req, res) => res.json(200, versionBody()) },
+  {
+    method: "GET",
+    pattern: "/info",
+    handler: async (_req, res, engine) => {
+      const rows = listContainers(engine.store);
+      const count = (pred: (s: State) => boolean) => rows.filter((r) => pred(r.state)).length;
+      let memTotal = 0;
+      try {
+        memTotal = Deno.systemMemoryInfo().total;
+      } catch { /* unknown */ }
+      await res.json(200, {
+        ID: "",
+        Containers: rows.length,
+        ContainersRunning: count(isUp),
+        ContainersPaused: 0,
+        ContainersStopped: count((s) => hasExited(s) || isCreated(s)),
+        Images: listImages(engine.store).length,
+        Driver: "overlay",
+        DriverStatus: [],
+        DockerRootDir: engine.paths.root,
+        Name: Deno.hostname(),
+        NCPU: navigator.hardwareConcurrency,
+        MemTotal: memTotal,
+        OSType: "linux",
+        OperatingSystem: "linux",
+        OSVersion: "",
+        Architecture: Deno.build.arch,
+        KernelVersion: Deno.osRelease(),
+        ServerVersion: VERSION,
+        IndexServerAddress: "https://index.docker.io/v1/",
+        RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: [], Mirrors: [] },
+        Runtimes: { [engine.opts.runtime]: { path: engine.opts.runtime } },
+        DefaultRuntime: engine.opts.runtime,
+        CgroupDriver: "cgroupfs",
+        CgroupVersion: "1",
+        LoggingDriver: "k8s-file",
+        Plugins: { Volume: ["local"], Network: ["host", "none"], Log: ["k8s-file"] },
+        Swarm: { LocalNodeState: "inactive", NodeID: "", NodeAddr: "" },
+        SecurityOptions: [],
+        Labels: [],
+        Warnings: [],
+        ExperimentalBuild: false,
+        LiveRestoreEnabled: true,
+      });
+    },
+  },
+];
