@@ -157,11 +157,13 @@ export async function execInContainer(
     ? relayStderr(child.stderr, stderrSink, giveUp.signal)
     : Promise.resolve([]);
   relays.push(stderr);
+  let pid: number | undefined;
+  const pidOf = () => pid ??= readPid(pidFile);
   const stopForwarding = io.onStarted?.((sig) => {
     try {
       child.kill(sig); // the runtime passes it on to the process
     } catch { /* already gone */ }
-  }, () => readPid(pidFile));
+  }, pidOf);
   try {
     const status = await child.status;
     feeding?.cancel();
@@ -180,6 +182,7 @@ export async function execInContainer(
     return status.code;
   } finally {
     stopForwarding?.();
+    pidOf(); // kept for the caller's pid() once the file is gone
     removeIfPresent(processFile, logFile, pidFile);
   }
 }

@@ -6,9 +6,11 @@
 import type { Route } from "../router.ts";
 import { routes as system } from "./system.ts";
 import { routes as containers } from "./containers.ts";
+import { routes as exec } from "./exec.ts";
 
 /** The whole route table, in match order. */
 export const ROUTES: readonly Route[] = [
   ...system,
   ...containers,
+  ...exec,
 ];
