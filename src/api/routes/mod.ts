@@ -7,10 +7,17 @@ import type { Route } from "../router.ts";
 import { routes as system } from "./system.ts";
 import { routes as containers } from "./containers.ts";
 import { routes as exec } from "./exec.ts";
+import { routes as imagesCreate } from "./images_create.ts";
+import { routes as imagesArchive } from "./images_archive.ts";
+import { routes as images } from "./images.ts";
 
 /** The whole route table, in match order. */
 export const ROUTES: readonly Route[] = [
   ...system,
   ...containers,
   ...exec,
+  // The literal /images/… paths before images.ts's /images/{name*}/… patterns.
+  ...imagesCreate,
+  ...imagesArchive,
+  ...images,
 ];
