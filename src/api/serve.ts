@@ -8,7 +8,13 @@
  */
 import { dirname } from "node:path";
 import type { Engine } from "../engine/engine.ts";
-import { BerthError, errorMessage, UsageError } from "../errors.ts";
+import {
+  BerthError,
+  errorMessage,
+  NoSuchContainerError,
+  NoSuchImageError,
+  UsageError,
+} from "../errors.ts";
 import { log } from "../log.ts";
 import { API_VERSION, findRoute, type Route, splitVersion } from "./router.ts";
 import { type Dispatch, serveConnection, type ServerOptions } from "./http/server.ts";
@@ -34,6 +40,13 @@ export function errorStatus(err: unknown): number {
   return 500;
 }
 
+/** The message for an error, in Docker's words where clients match on them. */
+export function errorText(err: unknown): string {
+  if (err instanceof NoSuchContainerError) return `No such container: ${err.nameOrId}`;
+  if (err instanceof NoSuchImageError) return `No such image: ${err.ref}`;
+  return errorMessage(err);
+}
+
 /** Headers on every response. */
 export const BASE_HEADERS: Record<string, string> = {
   "Api-Version": API_VERSION,
@@ -46,7 +59,7 @@ const SERVER_OPTIONS: ServerOptions = {
   maxHeaderBytes: 64 * 1024,
   maxJsonBytes: 32 * 1024 * 1024,
   baseHeaders: BASE_HEADERS,
-  errorResponse: (err) => ({ status: errorStatus(err), message: errorMessage(err) }),
+  errorResponse: (err) => ({ status: errorStatus(err), message: errorText(err) }),
 };
 
 /** The dispatcher: version prefix, route lookup, 404 for an unknown endpoint. */

@@ -1,0 +1,180 @@
+/**
+ * What the Docker API shows of a container: `GET /containers/{id}/json` (inspect) and one
+ * entry of `GET /containers/json` (list), with Docker's field names, Docker's state words,
+ * a `Name` with its leading `/`, and never `null` where a client expects an object or a
+ * list. Pure functions of a row.
+ *
+ * @module
+ */
+import type { ContainerRow } from "../../store/containers.ts";
+import { dockerState, hasExited, isRunning, isUp } from "../../engine/states.ts";
+import { humanDuration } from "../../format/table.ts";
+
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+function iso(ms: number): string {
+  return ms > 0 ? new Date(ms).toISOString() : ZERO_TIME;
+}
+
+/** The image ID as Docker writes it (`sha256:` prefixed), or "" for a `--rootfs` container. */
+function imageId(row: ContainerRow): string {
+  const id = row.spec.imageId ?? "";
+  return id && !id.startsWith("sha256:") ? `sha256:${id}` : id;
+}
+
+/** The `Mounts` entries (bind mounts). */
+function mounts(row: ContainerRow) {
+  return row.spec.volumes.map((v) => ({
+    Type: "bind",
+    Source: v.source,
+    Destination: v.destination,
+    Mode: v.readOnly ? "ro" : "",
+    RW: !v.readOnly,
+    Propagation: "rprivate",
+  }));
+}
+
+/** Docker's network name for the container's mode (`host` or `none`). */
+function networkName(row: ContainerRow): string {
+  return row.spec.network;
+}
+
+/** `docker ps`'s status text: `Up 3 seconds`, `Exited (3) 2 minutes ago`, `Created`. */
+export function dockerStatusText(row: ContainerRow, now: number): string {
+  if (isUp(row.state)) return `Up ${humanDuration(now - row.startedAt)}`;
+  if (hasExited(row.state)) {
+    return `Exited (${row.exitCode ?? 0}) ${humanDuration(now - row.finishedAt)} ago`;
+  }
+  return dockerState(row.state) === "removing" ? "Removal In Progress" : "Created";
+}
+
+/** The inspect body. */
+export function dockerInspect(row: ContainerRow, logPath: string): Record<string, unknown> {
+  const s = row.spec;
+  const state = dockerState(row.state);
+  const net = networkName(row);
+  return {
+    Id: row.id,
+    Created: iso(row.createdAt),
+    Path: s.command[0] ?? "",
+    Args: s.command.slice(1),
+    State: {
+      Status: state,
+      Running: isUp(row.state),
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: isUp(row.state) ? row.pid : 0,
+      ExitCode: row.exitCode ?? 0,
+      Error: row.error,
+      StartedAt: iso(row.startedAt),
+      FinishedAt: iso(row.finishedAt),
+    },
+    Image: imageId(row),
+    ResolvConfPath: "",
+    HostnamePath: "",
+    HostsPath: "",
+    LogPath: logPath,
+    Name: `/${row.name}`,
+    RestartCount: 0,
+    Driver: s.rootfs.kind === "overlay" ? "overlay" : "vfs",
+    Platform: "linux",
+    MountLabel: "",
+    ProcessLabel: "",
+    AppArmorProfile: "",
+    ExecIDs: null,
+    HostConfig: {
+      Binds: s.volumes.map((v) => `${v.source}:${v.destination}${v.readOnly ? ":ro" : ""}`),
+      NetworkMode: net,
+      PortBindings: {},
+      RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
+      AutoRemove: s.autoRemove,
+      Privileged: s.privileged === true,
+      ReadonlyRootfs: s.readOnly,
+      CapAdd: [],
+      CapDrop: [],
+      Dns: s.dns?.servers ?? [],
+      DnsOptions: s.dns?.options ?? [],
+      DnsSearch: s.dns?.search ?? [],
+      ExtraHosts: (s.addHosts ?? []).map((l) => l.split("\t").reverse().join(":")),
+      LogConfig: { Type: "k8s-file", Config: {} },
+      Tmpfs: Object.fromEntries((s.tmpfs ?? []).map((t) => [t.destination, t.options.join(",")])),
+      Memory: s.resources?.memory ?? 0,
+      MemorySwap: s.resources?.memorySwap ?? 0,
+      CpuShares: s.resources?.cpuShares ?? 0,
+      PidsLimit: s.resources?.pidsLimit ?? 0,
+      ConsoleSize: [0, 0],
+    },
+    GraphDriver: { Name: s.rootfs.kind === "overlay" ? "overlay" : "vfs", Data: {} },
+    Mounts: mounts(row),
+    Config: {
+      Hostname: s.hostname,
+      Domainname: "",
+      User: `${s.user.uid}:${s.user.gid}`,
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      ExposedPorts: {},
+      Tty: s.tty === true,
+      OpenStdin: s.interactive === true,
+      StdinOnce: s.interactive === true,
+      Env: s.env,
+      Cmd: s.command,
+      Image: s.imageName,
+      Volumes: {},
+      WorkingDir: s.workdir,
+      Entrypoint: [],
+      OnBuild: null,
+      Labels: s.labels ?? {},
+      StopSignal: String(s.stopSignal),
+      StopTimeout: s.stopTimeout,
+    },
+    NetworkSettings: {
+      Bridge: "",
+      SandboxID: "",
+      Ports: {},
+      SandboxKey: "",
+      IPAddress: "",
+      IPPrefixLen: 0,
+      Gateway: "",
+      MacAddress: "",
+      Networks: {
+        [net]: {
+          NetworkID: net,
+          EndpointID: "",
+          Gateway: "",
+          IPAddress: "",
+          IPPrefixLen: 0,
+          MacAddress: "",
+          Aliases: null,
+        },
+      },
+    },
+  };
+}
+
+/** One entry of the container list. */
+export function dockerListEntry(row: ContainerRow, now: number): Record<string, unknown> {
+  const s = row.spec;
+  return {
+    Id: row.id,
+    Names: [`/${row.name}`],
+    Image: s.imageName,
+    ImageID: imageId(row),
+    Command: s.command.join(" "),
+    Created: Math.floor(row.createdAt / 1000),
+    Ports: [],
+    Labels: s.labels ?? {},
+    State: dockerState(row.state),
+    Status: dockerStatusText(row, now),
+    HostConfig: { NetworkMode: networkName(row) },
+    NetworkSettings: { Networks: {} },
+    Mounts: mounts(row),
+  };
+}
+
+/** Whether the list shows this row without `all=1`: running containers only. */
+export function listedByDefault(row: ContainerRow): boolean {
+  return isRunning(row.state) || isUp(row.state);
+}

@@ -1,0 +1,166 @@
+/**
+ * The Docker `POST /containers/create` body (the `Config` fields at the top level, plus
+ * `HostConfig` and `NetworkingConfig`) → the engine's {@linkcode CreateRequest}. Pure. Every
+ * field a client may send is accepted; `null`, absent and empty mean the same; the fields
+ * berth has no equivalent for are ignored when they hold their zero value and refused (400)
+ * only where ignoring them would change what runs.
+ *
+ * @module
+ */
+import { UsageError } from "../../errors.ts";
+import type { CreateRequest } from "../../engine/spec_builder.ts";
+import type { TmpfsSpec, VolumeSpec } from "../../spec.ts";
+import { parseSignal } from "../../signals.ts";
+import { applyCapabilityFlags } from "../../cli/container_flags.ts";
+import { parseUlimit } from "../../cli/run_options.ts";
+
+/** The part of Docker's create body berth reads. */
+export interface DockerCreateBody {
+  Image?: string | null;
+  Cmd?: string[] | string | null;
+  Entrypoint?: string[] | string | null;
+  Env?: string[] | null;
+  WorkingDir?: string | null;
+  User?: string | null;
+  Labels?: Record<string, string> | null;
+  Hostname?: string | null;
+  Tty?: boolean | null;
+  OpenStdin?: boolean | null;
+  StdinOnce?: boolean | null;
+  StopSignal?: string | null;
+  StopTimeout?: number | null;
+  HostConfig?: DockerHostConfig | null;
+}
+
+/** The part of Docker's HostConfig berth reads. */
+export interface DockerHostConfig {
+  AutoRemove?: boolean | null;
+  Binds?: string[] | null;
+  NetworkMode?: string | null;
+  Privileged?: boolean | null;
+  ReadonlyRootfs?: boolean | null;
+  CapAdd?: string[] | null;
+  CapDrop?: string[] | null;
+  Dns?: string[] | null;
+  DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
+  ExtraHosts?: string[] | null;
+  Memory?: number | null;
+  MemorySwap?: number | null;
+  NanoCpus?: number | null;
+  CpuShares?: number | null;
+  PidsLimit?: number | null;
+  Tmpfs?: Record<string, string> | null;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
+  SecurityOpt?: string[] | null;
+}
+
+/** A list field as an array: `null`/absent → [], a string → [it] (Docker accepts both). */
+function list(v: string[] | string | null | undefined): string[] {
+  if (v === null || v === undefined) return [];
+  return typeof v === "string" ? [v] : v;
+}
+
+/**
+ * The network mode: Docker's default network (`""`, `default`, `bridge`) is the host's, the
+ * only shared network berth has; `host` and `none` as they are.
+ *
+ * @throws {UsageError} for any other mode (a user network, `container:…`)
+ */
+export function networkMode(mode: string | null | undefined): "host" | "none" {
+  if (!mode || mode === "default" || mode === "bridge" || mode === "host") return "host";
+  if (mode === "none") return "none";
+  throw new UsageError(`network mode "${mode}" is not supported: use host or none`);
+}
+
+/**
+ * A `Binds` entry: `/host:/ctr[:ro|rw|…]`.
+ *
+ * @throws {UsageError} for a named volume or a relative source
+ */
+export function parseBind(bind: string): VolumeSpec {
+  const parts = bind.split(":");
+  if (parts.length < 2 || parts.length > 3) throw new UsageError(`invalid bind "${bind}"`);
+  const [source, destination, opts = ""] = parts;
+  if (!source.startsWith("/")) {
+    throw new UsageError(
+      `bind "${bind}": named volumes are not supported, use an absolute host path`,
+    );
+  }
+  if (!destination.startsWith("/")) {
+    throw new UsageError(`bind "${bind}": destination must be absolute`);
+  }
+  return { source, destination, readOnly: opts.split(",").includes("ro") };
+}
+
+/** `Tmpfs: {"/path": "size=64m,mode=1777"}` → tmpfs specs. */
+function tmpfsMounts(t: Record<string, string> | null | undefined): TmpfsSpec[] {
+  return Object.entries(t ?? {}).map(([destination, opts]) => ({
+    destination,
+    options: opts ? opts.split(",") : [],
+  }));
+}
+
+/**
+ * Translate a create body. `Entrypoint: [""]` (GitLab's default) clears the image's
+ * entrypoint, as in Docker; a `null` one keeps it.
+ *
+ * @throws {UsageError} (400) when the image is missing or a field cannot be honoured
+ */
+export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new UsageError("the create body must be a JSON object");
+  }
+  if (!body.Image) throw new UsageError("config.Image must be set: no image given");
+  const hc = body.HostConfig ?? {};
+  const entry = body.Entrypoint === null || body.Entrypoint === undefined
+    ? undefined
+    : list(body.Entrypoint).filter((a, i, all) => !(all.length === 1 && a === ""));
+  const caps = applyCapabilityFlags(list(hc.CapAdd), list(hc.CapDrop));
+  const dns = hc.Dns?.length || hc.DnsSearch?.length || hc.DnsOptions?.length
+    ? { servers: list(hc.Dns), search: list(hc.DnsSearch), options: list(hc.DnsOptions) }
+    : undefined;
+  const resources = {
+    ...(hc.Memory ? { memory: hc.Memory } : {}),
+    ...(hc.MemorySwap ? { memorySwap: hc.MemorySwap } : {}),
+    ...(hc.NanoCpus ? { cpuQuota: Math.round(hc.NanoCpus / 1e4), cpuPeriod: 100_000 } : {}),
+    ...(hc.CpuShares ? { cpuShares: hc.CpuShares } : {}),
+    ...(hc.PidsLimit && hc.PidsLimit > 0 ? { pidsLimit: hc.PidsLimit } : {}),
+  };
+  const security = list(hc.SecurityOpt);
+  return {
+    image: body.Image,
+    pull: "never",
+    entrypoint: entry,
+    command: list(body.Cmd),
+    env: list(body.Env),
+    hostEnv: [],
+    workdir: body.WorkingDir || undefined,
+    user: body.User || undefined,
+    volumes: list(hc.Binds).map(parseBind),
+    tmpfs: tmpfsMounts(hc.Tmpfs),
+    network: networkMode(hc.NetworkMode),
+    hostname: body.Hostname || undefined,
+    timeout: 0,
+    readOnly: hc.ReadonlyRootfs === true,
+    autoRemove: hc.AutoRemove === true,
+    stopSignal: body.StopSignal ? parseSignal(body.StopSignal) : 15,
+    stopTimeout: typeof body.StopTimeout === "number" && body.StopTimeout >= 0
+      ? body.StopTimeout
+      : 10,
+    interactive: body.OpenStdin === true,
+    tty: body.Tty === true,
+    capabilities: caps,
+    sigProxy: false,
+    ulimits: (hc.Ulimits ?? []).map((u) => parseUlimit(`${u.Name}=${u.Soft}:${u.Hard}`)),
+    resources: Object.keys(resources).length ? resources : undefined,
+    labels: body.Labels ?? {},
+    addHosts: list(hc.ExtraHosts),
+    dns,
+    noDns: false,
+    privileged: hc.Privileged === true,
+    noNewPrivileges: security.includes("no-new-privileges") ||
+      security.includes("no-new-privileges:true"),
+    groupAdd: [],
+  };
+}
