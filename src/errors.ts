@@ -114,6 +114,19 @@ export class ImageInUseError extends ConflictError {
 /** A copy (`cp`) that cannot be done as asked (exit status 125). */
 export class CopyError extends BerthError {}
 
+/** A copy's container path that does not exist (the API's 404 for `archive`). */
+export class NoSuchPathError extends CopyError {
+  override httpStatus = 404;
+}
+
+/** No exec instance by that ID (the API's 404, Docker's wording). */
+export class NoSuchExecError extends BerthError {
+  override httpStatus = 404;
+  constructor(id: string) {
+    super(`No such exec instance: ${id}`);
+  }
+}
+
 /** Too many symlinks while resolving a path in a container's root (the kernel's limit is 40 too). */
 export class SymlinkLoopError extends BerthError {
   constructor(path: string) {

@@ -44,6 +44,8 @@ Deno.test("error statuses: podman's exit codes, the Docker API's HTTP codes", ()
     CommandNotInvokableError: [126, 500],
     CommandNotFoundError: [127, 500],
     CopyError: [125, 500],
+    NoSuchPathError: [125, 404],
+    NoSuchExecError: [125, 404],
     SymlinkLoopError: [125, 500],
     LibcError: [125, 500],
     ImageError: [125, 500],

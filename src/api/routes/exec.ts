@@ -12,17 +12,15 @@ import type { Engine } from "../../engine/engine.ts";
 import { execInContainer, execTarget } from "../../engine/exec.ts";
 import { findContainer } from "../../engine/lookup.ts";
 import { parseImageUser } from "../../image/user.ts";
-import { BerthError, ConflictError, errorMessage, UsageError } from "../../errors.ts";
+import {
+  BerthError,
+  ConflictError,
+  errorMessage,
+  NoSuchExecError,
+  UsageError,
+} from "../../errors.ts";
 import { frame } from "../frames.ts";
 import { addExec, endExec, type ExecConfig, type ExecSession, getExec } from "../exec_sessions.ts";
-
-/** No exec instance by that ID (404, Docker's wording). */
-export class NoSuchExecError extends BerthError {
-  override httpStatus = 404;
-  constructor(id: string) {
-    super(`No such exec instance: ${id}`);
-  }
-}
 
 /** The create body's fields berth reads (others are accepted and ignored). */
 interface ExecCreateBody {

@@ -10,6 +10,7 @@ import { routes as exec } from "./exec.ts";
 import { routes as imagesCreate } from "./images_create.ts";
 import { routes as imagesArchive } from "./images_archive.ts";
 import { routes as images } from "./images.ts";
+import { routes as archive } from "./archive.ts";
 
 /** The whole route table, in match order. */
 export const ROUTES: readonly Route[] = [
@@ -20,4 +21,5 @@ export const ROUTES: readonly Route[] = [
   ...imagesCreate,
   ...imagesArchive,
   ...images,
+  ...archive,
 ];
