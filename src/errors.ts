@@ -119,6 +119,27 @@ export class NoSuchPathError extends CopyError {
   override httpStatus = 404;
 }
 
+/** No named volume by that name (podman's wording; the API's 404). */
+export class NoSuchVolumeError extends BerthError {
+  override httpStatus = 404;
+  constructor(name: string) {
+    super(`no volume with name "${name}" found: no such volume`);
+  }
+}
+
+/** No network by that name or ID (the API's 404, Docker's wording). */
+export class NoSuchNetworkError extends BerthError {
+  override httpStatus = 404;
+  constructor(id: string) {
+    super(`network ${id} not found`);
+  }
+}
+
+/** A change refused for good, such as removing a pre-defined network (the API's 403). */
+export class ForbiddenError extends BerthError {
+  override httpStatus = 403;
+}
+
 /** No exec instance by that ID (the API's 404, Docker's wording). */
 export class NoSuchExecError extends BerthError {
   override httpStatus = 404;

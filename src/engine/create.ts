@@ -19,6 +19,7 @@ import { containerPaths } from "./paths.ts";
 import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
+import { resolveNamedVolumes } from "./volumes.ts";
 
 /** A fresh 64-hex container ID. */
 export function newContainerId(): string {
@@ -90,7 +91,12 @@ export function createContainer(
     id,
     name: name ?? randomName(),
     state: INITIAL_STATE,
-    spec: { ...spec, hostname: containerHostname(spec, id, Deno.hostname()) },
+    spec: {
+      ...spec,
+      // A named source (`cache:/cache`) is a volume, created on first use.
+      volumes: resolveNamedVolumes(engine, spec.volumes),
+      hostname: containerHostname(spec, id, Deno.hostname()),
+    },
     createdAt: now,
     incarnation: 0,
     pid: 0,

@@ -11,7 +11,7 @@ import type { Route, StreamWriter } from "../router.ts";
 import { findContainer } from "../../engine/lookup.ts";
 import { archiveFromContainer, copyToContainer, type PathStat } from "../../engine/copy.ts";
 import { UsageError } from "../../errors.ts";
-import { queryBool } from "../query.ts";
+import { queryBool } from "./query.ts";
 
 const S_IFMT = 0o170000;
 /** Go's `os.FileMode` bits for the `st_mode` file types (what the docker CLI decodes). */

@@ -8,6 +8,7 @@
  * @module
  */
 import { UsageError } from "../../errors.ts";
+import { isVolumeName } from "../../engine/volumes.ts";
 import type { CreateRequest } from "../../engine/spec_builder.ts";
 import type { TmpfsSpec, VolumeSpec } from "../../spec.ts";
 import { parseSignal } from "../../signals.ts";
@@ -74,18 +75,17 @@ export function networkMode(mode: string | null | undefined): "host" | "none" {
 }
 
 /**
- * A `Binds` entry: `/host:/ctr[:ro|rw|…]`.
+ * A `Binds` entry: `/host:/ctr[:ro|rw|…]`, or `name:/ctr[:…]` for a named volume (the
+ * engine creates it on first use).
  *
- * @throws {UsageError} for a named volume or a relative source
+ * @throws {UsageError} for a relative source
  */
 export function parseBind(bind: string): VolumeSpec {
   const parts = bind.split(":");
   if (parts.length < 2 || parts.length > 3) throw new UsageError(`invalid bind "${bind}"`);
   const [source, destination, opts = ""] = parts;
-  if (!source.startsWith("/")) {
-    throw new UsageError(
-      `bind "${bind}": named volumes are not supported, use an absolute host path`,
-    );
+  if (!source.startsWith("/") && !isVolumeName(source)) {
+    throw new UsageError(`bind "${bind}": the source must be an absolute path or a volume name`);
   }
   if (!destination.startsWith("/")) {
     throw new UsageError(`bind "${bind}": destination must be absolute`);

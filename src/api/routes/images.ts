@@ -13,7 +13,7 @@ import { containersUsingImage, imageNames, listImages } from "../../store/images
 import { pruneImages, removeImages, tagImage } from "../../image/remove.ts";
 import { compileImageFilters } from "../../image/image_filter.ts";
 import { UsageError } from "../../errors.ts";
-import { queryBool, queryFilters } from "../query.ts";
+import { parseFilters, queryBool } from "./query.ts";
 import { familiarName, imageInspect, imageSummary } from "../image_views.ts";
 
 /** The `filters` of an image list as berth's `key=value` image filters. */
@@ -28,7 +28,9 @@ export const routes: Route[] = [
     pattern: "/images/json",
     handler: async (req, res, engine) => {
       const ctx = imageCtx(engine);
-      const filter = compileImageFilters(imageFilterArgs(queryFilters(req.query)));
+      const filter = compileImageFilters(
+        imageFilterArgs(Object.fromEntries(parseFilters(req.query.get("filters")))),
+      );
       // `all` only adds untagged intermediate (build) images in Docker; berth has none.
       const out = [];
       for (const row of listImages(ctx.store)) {
@@ -43,7 +45,7 @@ export const routes: Route[] = [
     method: "POST",
     pattern: "/images/prune",
     handler: async (req, res, engine) => {
-      const filters = queryFilters(req.query);
+      const filters = Object.fromEntries(parseFilters(req.query.get("filters")));
       const dangling = filters.dangling?.[0];
       // Docker prunes dangling images unless `dangling=false` asks for every unused one.
       const all = dangling !== undefined && ["false", "0"].includes(dangling.toLowerCase());

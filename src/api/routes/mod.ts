@@ -11,6 +11,8 @@ import { routes as imagesCreate } from "./images_create.ts";
 import { routes as imagesArchive } from "./images_archive.ts";
 import { routes as images } from "./images.ts";
 import { routes as archive } from "./archive.ts";
+import { routes as volumes } from "./volumes.ts";
+import { routes as networks } from "./networks.ts";
 
 /** The whole route table, in match order. */
 export const ROUTES: readonly Route[] = [
@@ -22,4 +24,6 @@ export const ROUTES: readonly Route[] = [
   ...imagesArchive,
   ...images,
   ...archive,
+  ...volumes,
+  ...networks,
 ];
