@@ -1,0 +1,129 @@
+/**
+ * The real docker CLI (28) against `berth system service`: run --rm with exit codes and the
+ * two streams kept apart, 1 MB of output byte for byte, run -i with piped stdin, run -d +
+ * wait + logs + ps + inspect + rm, stop -t 1, kill → 137, rm -f, run -d --rm + wait.
+ *
+ * @module
+ */
+import { assert, assertEquals } from "../unit/assert.ts";
+import { DOCKER, importBusybox, startService } from "./service.ts";
+
+Deno.test("docker CLI: the docker binary is installed", () => {
+  // No silent skip: without it every test below would prove nothing.
+  assert(Deno.statSync(DOCKER).isFile, `${DOCKER} is missing`);
+});
+
+Deno.test("docker CLI: version negotiates 1.44; run --rm keeps codes and streams apart", async () => {
+  const svc = await startService();
+  try {
+    await importBusybox(svc);
+    const v = await svc.docker([
+      "version",
+      "--format",
+      "{{.Server.APIVersion}} {{.Client.APIVersion}}",
+    ]);
+    assertEquals([v.code, v.stdout.trim()], [0, "1.44 1.44"]);
+
+    const r = await svc.docker(["run", "--rm", "bb", "sh", "-c", "echo out; echo err >&2; exit 3"]);
+    assertEquals([r.code, r.stdout, r.stderr], [3, "out\n", "err\n"]);
+    const ok = await svc.docker(["run", "--rm", "bb", "true"]);
+    assertEquals([ok.code, ok.stdout, ok.stderr], [0, "", ""]);
+    const ps = await svc.docker(["ps", "-aq"]);
+    assertEquals(ps.stdout, ""); // --rm removed them
+
+    // 1 MB of output, byte for byte (no trailing newline either).
+    const big = await svc.docker([
+      "run",
+      "--rm",
+      "bb",
+      "sh",
+      "-c",
+      "head -c 1048576 /dev/zero | tr '\\0' 'x'; printf end",
+    ]);
+    assertEquals(big.code, 0);
+    assertEquals(big.stdoutBytes.length, 1048576 + 3);
+    assertEquals(big.stdout.slice(-5), "xxend");
+    assert(/^x+end$/.test(big.stdout));
+
+    const cat = await svc.docker(["run", "-i", "--rm", "bb", "cat"], { input: "a\nb\n" });
+    assertEquals([cat.code, cat.stdout], [0, "a\nb\n"]);
+    const missing = await svc.docker(["run", "--rm", "bb", "nosuchcmd"]);
+    assertEquals(missing.code, 127);
+  } finally {
+    await svc.stop();
+  }
+});
+
+Deno.test("docker CLI: run -d, wait, logs, ps -a, inspect -f, rm; stop, kill, rm -f, run -d --rm", async () => {
+  const svc = await startService();
+  try {
+    await importBusybox(svc);
+    const d = await svc.docker([
+      "run",
+      "-d",
+      "--name",
+      "job",
+      "bb",
+      "sh",
+      "-c",
+      "echo logged; echo e >&2; exit 4",
+    ]);
+    assertEquals(d.code, 0);
+    const id = d.stdout.trim();
+    assert(/^[0-9a-f]{64}$/.test(id), d.stdout + d.stderr);
+    const w = await svc.docker(["wait", id]);
+    assertEquals([w.code, w.stdout], [0, "4\n"]);
+    const logs = await svc.docker(["logs", "job"]);
+    assertEquals([logs.stdout, logs.stderr], ["logged\n", "e\n"]);
+    const ps = await svc.docker(["ps", "-a", "--format", "{{.Names}} {{.State}}"]);
+    assertEquals(ps.stdout, "job exited\n");
+    const running = await svc.docker(["ps", "-q"]);
+    assertEquals(running.stdout, "");
+    const insp = await svc.docker([
+      "inspect",
+      "-f",
+      "{{.Name}} {{.State.Status}} {{.State.ExitCode}}",
+      "job",
+    ]);
+    assertEquals(insp.stdout, "/job exited 4\n");
+    const again = await svc.docker(["run", "-d", "--name", "job", "bb", "true"]);
+    assertEquals(again.code, 125); // the name is taken
+    assert(again.stderr.includes("already in use"), again.stderr);
+    assertEquals((await svc.docker(["rm", "job"])).code, 0);
+    assertEquals((await svc.docker(["inspect", "job"])).code, 1);
+
+    // stop -t 1 of a PID 1 that ignores SIGTERM: SIGKILL after a second → 137.
+    const s = (await svc.docker(["run", "-d", "bb", "sleep", "1000"])).stdout.trim();
+    const t0 = Date.now();
+    assertEquals((await svc.docker(["stop", "-t", "1", s])).code, 0);
+    assert(Date.now() - t0 < 8000);
+    assertEquals((await svc.docker(["wait", s])).stdout, "137\n");
+    assertEquals((await svc.docker(["stop", s])).code, 0); // 304: already stopped
+
+    const k = (await svc.docker(["run", "-d", "bb", "sleep", "1000"])).stdout.trim();
+    assertEquals((await svc.docker(["kill", k])).code, 0);
+    assertEquals((await svc.docker(["wait", k])).stdout, "137\n");
+    assertEquals((await svc.docker(["kill", k])).code, 1); // 409: not running
+
+    const f = (await svc.docker(["run", "-d", "bb", "sleep", "1000"])).stdout.trim();
+    const rmPlain = await svc.docker(["rm", f]);
+    assertEquals(rmPlain.code, 1);
+    assert(rmPlain.stderr.includes("stop the container"), rmPlain.stderr);
+    assertEquals((await svc.docker(["rm", "-f", f])).code, 0);
+    assertEquals((await svc.docker(["rm", "-f", "nosuch"])).code, 0);
+
+    const auto = (await svc.docker(["run", "-d", "--rm", "bb", "sh", "-c", "sleep 1; exit 5"]))
+      .stdout.trim();
+    const aw = await svc.docker(["wait", auto]);
+    assertEquals([aw.code, aw.stdout], [0, "5\n"]);
+    assertEquals(
+      (await svc.docker(["ps", "-aq"])).stdout.split("\n").filter(Boolean).sort(),
+      [
+        k.slice(0, 12),
+        s.slice(0, 12),
+      ].sort(),
+    );
+  } finally {
+    await svc.stop();
+  }
+});
