@@ -127,3 +127,63 @@ Deno.test("docker CLI: run -d, wait, logs, ps -a, inspect -f, rm; stop, kill, rm
     await svc.stop();
   }
 });
+
+Deno.test("docker CLI: logs -f/-t/--tail, start -a of an exited container, 20 parallel runs", async () => {
+  const svc = await startService();
+  try {
+    await importBusybox(svc);
+    const id = (await svc.docker([
+      "run",
+      "-d",
+      "bb",
+      "sh",
+      "-c",
+      "echo one; sleep 1; echo two >&2; sleep 0.3; echo three; exit 2",
+    ])).stdout.trim();
+    const follow = await svc.docker(["logs", "-f", id]); // streams until the exit
+    assertEquals([follow.stdout, follow.stderr], ["one\nthree\n", "two\n"]);
+    const tail = await svc.docker(["logs", "--tail", "1", id]);
+    assertEquals(tail.stdout + tail.stderr, "three\n");
+    const stamped = await svc.docker(["logs", "-t", id]);
+    assert(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z one\n/.test(stamped.stdout),
+      JSON.stringify(stamped.stdout),
+    );
+    const future = await svc.docker(["logs", "--since", "2100-01-01T00:00:00Z", id]);
+    assertEquals(future.stdout + future.stderr, "");
+
+    // start -a: attach, wait next-exit, start; only the new run's output, its own code.
+    const again = await svc.docker(["start", "-a", id]);
+    assertEquals([again.code, again.stdout, again.stderr], [2, "one\nthree\n", "two\n"]);
+
+    const runs = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) => svc.docker(["run", "--rm", "bb", "sh", "-c", `echo r${i}; exit ${i % 5}`]),
+      ),
+    );
+    runs.forEach((r, i) => assertEquals([r.code, r.stdout], [i % 5, `r${i}\n`]));
+  } finally {
+    await svc.stop();
+  }
+});
+
+Deno.test("docker CLI: run -t under a pseudo-terminal", async () => {
+  const svc = await startService();
+  try {
+    await importBusybox(svc);
+    const cmd = `${DOCKER} run --rm -t bb sh -c 'test -t 1 && echo tty; exit 9'`;
+    const out = await new Deno.Command("script", {
+      args: ["-qec", cmd, "/dev/null"],
+      env: { DOCKER_HOST: svc.host },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assertEquals(out.code, 9, text + new TextDecoder().decode(out.stderr));
+    assert(text.includes("tty"), JSON.stringify(text));
+  } finally {
+    await svc.stop();
+  }
+});

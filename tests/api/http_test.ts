@@ -39,6 +39,13 @@ Deno.test("api http: ping, version, prefixes and errors", async () => {
     assertEquals(unknown.headers.get("content-type"), "application/json");
     assertEquals(typeof JSON.parse(unknown.text).message, "string");
     assertEquals(unknown.headers.get("api-version"), "1.44");
+
+    const bad = await svc.request("POST", "/containers/create", "{not json");
+    assertEquals(bad.status, 400);
+    assertEquals(bad.headers.get("content-type"), "application/json");
+    assert(JSON.parse(bad.text).message.includes("JSON"));
+    const nothing = await svc.request("GET", "/containers/json?all=1");
+    assertEquals(JSON.parse(nothing.text), []); // the bad body changed nothing
   } finally {
     await svc.stop();
   }
