@@ -187,3 +187,52 @@ Deno.test("docker CLI: run -t under a pseudo-terminal", async () => {
     await svc.stop();
   }
 });
+
+Deno.test("docker CLI: top, restart, container prune; curl's Expect: 100-continue", async () => {
+  const svc = await startService();
+  try {
+    await importBusybox(svc);
+    const id = (await svc.docker(["run", "-d", "bb", "sleep", "1000"])).stdout.trim();
+    const top = await svc.docker(["top", id]);
+    assertEquals(top.code, 0, top.stderr);
+    assert(top.stdout.includes("sleep 1000"), top.stdout);
+    const pid1 = (await svc.docker(["inspect", "-f", "{{.State.Pid}}", id])).stdout.trim();
+    assertEquals((await svc.docker(["restart", "-t", "0", id])).code, 0);
+    const after = await svc.docker(["inspect", "-f", "{{.State.Status}} {{.State.Pid}}", id]);
+    const [status, pid2] = after.stdout.trim().split(" ");
+    assertEquals(status, "running");
+    assert(pid2 !== pid1 && pid2 !== "0", after.stdout);
+    assertEquals((await svc.docker(["rm", "-f", id])).code, 0);
+
+    const done = (await svc.docker(["run", "-d", "bb", "true"])).stdout.trim();
+    assertEquals((await svc.docker(["wait", done])).stdout, "0\n");
+    const prune = await svc.docker(["container", "prune", "-f"]);
+    assertEquals(prune.code, 0, prune.stderr);
+    assert(prune.stdout.includes(done), prune.stdout);
+    assertEquals((await svc.docker(["ps", "-aq"])).stdout, "");
+
+    // curl, given Expect: 100-continue (it sends it itself for large bodies), waits for the 100.
+    const body = JSON.stringify({ Image: "bb", Cmd: ["true"], Labels: { pad: "x".repeat(4096) } });
+    const t0 = Date.now();
+    const curl = await new Deno.Command("curl", {
+      args: [
+        "-s",
+        "--unix-socket",
+        svc.socket,
+        "-H",
+        "Expect: 100-continue",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        body,
+        "http://x/v1.44/containers/create",
+      ],
+      stdout: "piped",
+    }).output();
+    assertEquals(curl.code, 0);
+    assert(/"Id":"[0-9a-f]{64}"/.test(new TextDecoder().decode(curl.stdout)));
+    assert(Date.now() - t0 < 900, "curl waited for a 100 Continue that never came");
+  } finally {
+    await svc.stop();
+  }
+});
