@@ -49,6 +49,16 @@ Deno.test("docker CLI: version negotiates 1.44; run --rm keeps codes and streams
     assertEquals([cat.code, cat.stdout], [0, "a\nb\n"]);
     const missing = await svc.docker(["run", "--rm", "bb", "nosuchcmd"]);
     assertEquals(missing.code, 127);
+
+    // A foreground run --rm killed from outside: 137, and the container is gone.
+    const killed = svc.docker(["run", "--rm", "--name", "victim", "bb", "sleep", "100"]);
+    for (let i = 0; i < 100; i++) {
+      if ((await svc.docker(["ps", "-q", "--filter", "name=victim"])).stdout.trim()) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assertEquals((await svc.docker(["kill", "victim"])).code, 0);
+    assertEquals((await killed).code, 137);
+    assertEquals((await svc.docker(["ps", "-aq"])).stdout, "");
   } finally {
     await svc.stop();
   }
