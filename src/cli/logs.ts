@@ -9,13 +9,13 @@ import { bool, parseNonNegativeInt, parseTimeFlag, str } from "./args.ts";
 import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
-import { syncContainer } from "../engine/sync.ts";
-import { containerPaths } from "../engine/paths.ts";
-import { hasProcess } from "../engine/states.ts";
-import { watchContainer } from "../engine/notify.ts";
-import { type LogRecord, parseRecords, tailRecords } from "../logs/k8s_file.ts";
-import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
+import { inTimeWindow, readLogs } from "../engine/logs.ts";
+import type { LogRecord } from "../logs/k8s_file.ts";
+import { type RecordSink, toStdio } from "../logs/pump.ts";
 import { targetsOrLatest } from "./targets.ts";
+
+/** Re-exported: the window rule lives with the engine's log reader. */
+export { inTimeWindow };
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
 export function podmanTimestamp(time: string): string {
@@ -32,13 +32,6 @@ function withTimestamps(sink: RecordSink): RecordSink {
       data.set(r.data, prefix.length);
       return { ...r, data };
     }));
-}
-
-/** Whether a record's stamp lies within [since, until] (either bound optional). */
-export function inTimeWindow(r: LogRecord, since?: number, until?: number): boolean {
-  if (since === undefined && until === undefined) return true;
-  const t = Date.parse(r.time);
-  return (since === undefined || t >= since) && (until === undefined || t <= until);
 }
 
 /** `logs` */
@@ -65,44 +58,13 @@ export const logsCommand: Command = {
     const engine = await openEngine(global);
     const [target] = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "logs");
     const row = findContainer(engine, target);
-    const path = containerPaths(engine.paths, row.id).log;
-    const out = bool(p, "timestamps") ? withTimestamps(toStdio) : toStdio;
-    const sink: RecordSink = (records) => out(records.filter((r) => inTimeWindow(r, since, until)));
-    let size = 0;
-    let file: Deno.FsFile | undefined;
-    try {
-      file = await Deno.open(path); // held open: a concurrent rm cannot take the log away
-      size = (await file.stat()).size;
-    } catch { /* no output yet */ }
-    const head = new Uint8Array(size);
-    if (file) {
-      let off = 0;
-      while (off < size) {
-        const n = await file.read(head.subarray(off));
-        if (n === null) break;
-        off += n;
-      }
-      file.close();
-    }
-    const parsed = parseRecords(head);
-    // --since/--until choose the records; --tail counts lines among those.
-    await sink(tailRecords(parsed.records.filter((r) => inTimeWindow(r, since, until)), tail));
-    if (!bool(p, "follow")) return 0;
-    const pump = openLogPump(path, sink, parsed.consumed);
-    const waker = watchContainer(engine, row.id, [containerPaths(engine.paths, row.id).dir]);
-    try {
-      for (;;) {
-        const current = syncContainer(engine, row.id);
-        await pump.pump();
-        if (!current || !hasProcess(current.state)) break;
-        if (until !== undefined && Date.now() > until) break;
-        await waker.next(250);
-      }
-      await pump.pump();
-    } finally {
-      waker.close();
-      pump.close();
-    }
+    await readLogs(engine, row.id, {
+      sink: bool(p, "timestamps") ? withTimestamps(toStdio) : toStdio,
+      tail,
+      since,
+      until,
+      follow: bool(p, "follow"),
+    });
     return 0;
   },
 };

@@ -39,6 +39,13 @@ Deno.test("api http: ping, version, prefixes and errors", async () => {
     assertEquals(unknown.headers.get("content-type"), "application/json");
     assertEquals(typeof JSON.parse(unknown.text).message, "string");
     assertEquals(unknown.headers.get("api-version"), "1.44");
+
+    const bad = await svc.request("POST", "/containers/create", "{not json");
+    assertEquals(bad.status, 400);
+    assertEquals(bad.headers.get("content-type"), "application/json");
+    assert(JSON.parse(bad.text).message.includes("JSON"));
+    const nothing = await svc.request("GET", "/containers/json?all=1");
+    assertEquals(JSON.parse(nothing.text), []); // the bad body changed nothing
   } finally {
     await svc.stop();
   }
@@ -87,6 +94,44 @@ Deno.test("api http: keep-alive with pipelined requests and a chunked body", asy
     assertEquals(all.match(/HTTP\/1\.1 400 /g)?.length, 1);
     assert(all.includes("invalid JSON"));
     void concat;
+  } finally {
+    await svc.stop();
+  }
+});
+
+Deno.test("api http: clients that hang up mid-wait release what their waits held", async () => {
+  const svc = await startService();
+  try {
+    const { importBusybox } = await import("./service.ts");
+    await importBusybox(svc);
+    const c = await svc.request("POST", "/containers/create", { Image: "bb", Cmd: ["true"] });
+    const id = JSON.parse(c.text).Id;
+    const fds = () => [...Deno.readDirSync(`/proc/${svc.child.pid}/fd`)].length;
+    const before = fds();
+    const conns: Deno.Conn[] = [];
+    for (let i = 0; i < 20; i++) {
+      const conn = await Deno.connect({ transport: "unix", path: svc.socket });
+      await conn.write(
+        enc.encode(`POST /containers/${id}/wait?condition=next-exit HTTP/1.1\r\nHost: x\r\n\r\n`),
+      );
+      const buf = new Uint8Array(1024);
+      assert(
+        new TextDecoder().decode(buf.subarray(0, (await conn.read(buf)) ?? 0)).includes(" 200 "),
+      );
+      conns.push(conn);
+    }
+    const during = fds();
+    assert(during >= before + 20, `${before} → ${during}`); // each wait holds its connection
+    for (const conn of conns) conn.close();
+    const deadline = Date.now() + 5000;
+    while (fds() > before + 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert(fds() <= before + 2, `fds: ${before} before, ${during} during, ${fds()} after`);
+    // The service still answers, and the container is as it was.
+    const state =
+      JSON.parse((await svc.request("GET", `/containers/${id}/json`)).text).State.Status;
+    assertEquals(state, "created");
   } finally {
     await svc.stop();
   }

@@ -169,6 +169,10 @@ async function serveOne(
     await sendPlainError(writer, opts, err).catch(() => {});
     return false;
   }
+  if (framing.kind !== "none" && head.headers.get("expect")?.toLowerCase() === "100-continue") {
+    // curl waits (a second) for this before it sends a body larger than 1 KiB.
+    await writer.write(enc.encode("HTTP/1.1 100 Continue\r\n\r\n")).catch(() => {});
+  }
   const body = bodyReader(reader, framing);
   const abort = new AbortController();
   hooks.setAbort(abort);

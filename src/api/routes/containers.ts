@@ -48,7 +48,7 @@ function target(engine: Engine, req: ApiRequest): ContainerRow {
   })();
 }
 
-/** Whether the stream is framed: no TTY (and, before 1.42, attach was raw unless asked). */
+/** The stream's content type: framed (multiplexed) unless the container has a TTY. */
 function contentType(row: ContainerRow): string {
   return row.spec.tty ? RAW : MULTIPLEXED;
 }
@@ -232,9 +232,8 @@ async function attach(req: ApiRequest, res: ApiResponder, engine: Engine) {
   const stream = queryBool(q, "stream", !q.has("logs"));
   const logs = queryBool(q, "logs");
   if (!stream && !logs) throw new UsageError("at least one of stream or logs must be set");
-  const ct = req.version && compareVersions(req.version, "1.42") < 0 && !row.spec.tty
-    ? MULTIPLEXED
-    : contentType(row);
+  // Before 1.42 Docker named every attach stream raw, framed or not.
+  const ct = req.version && compareVersions(req.version, "1.42") < 0 ? RAW : contentType(row);
   const conn = await res.hijack(ct);
   const gone = new AbortController();
   conn.closed.then(() => gone.abort());

@@ -113,9 +113,12 @@ export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
   }
   if (!body.Image) throw new UsageError("config.Image must be set: no image given");
   const hc = body.HostConfig ?? {};
+  const given = list(body.Entrypoint);
   const entry = body.Entrypoint === null || body.Entrypoint === undefined
     ? undefined
-    : list(body.Entrypoint).filter((a, i, all) => !(all.length === 1 && a === ""));
+    : given.length === 1 && given[0] === ""
+    ? [] // Docker's "clear the image's entrypoint"
+    : given;
   const caps = applyCapabilityFlags(list(hc.CapAdd), list(hc.CapDrop));
   const dns = hc.Dns?.length || hc.DnsSearch?.length || hc.DnsOptions?.length
     ? { servers: list(hc.Dns), search: list(hc.DnsSearch), options: list(hc.DnsOptions) }

@@ -1,5 +1,5 @@
 /**
- * System endpoints: `HEAD`/`GET /_ping`, `GET /version`, `GET /info`.
+ * System endpoints: `HEAD`/`GET /_ping`, `GET /version`, `GET /info`, `GET /events`.
  *
  * @module
  */
@@ -10,6 +10,8 @@ import { listContainers } from "../../store/containers.ts";
 import { listImages } from "../../store/images.ts";
 import { goArch } from "../../platform.ts";
 import { VERSION } from "../../cli/version.ts";
+import { type ContainerEvent, watchContainerEvents } from "../../engine/container_events.ts";
+import { parseFilters, queryTime } from "./query.ts";
 
 const PING_HEADERS = {
   "Cache-Control": "no-cache, no-store, must-revalidate",
@@ -102,3 +104,64 @@ export const routes: Route[] = [
     },
   },
 ];
+
+/** An event in Docker's message shape (old and new fields both, as dockerd sends). */
+export function dockerEvent(e: ContainerEvent): Record<string, unknown> {
+  const attributes: Record<string, string> = {
+    ...e.labels,
+    image: e.image,
+    name: e.name,
+    ...(e.exitCode === undefined ? {} : { exitCode: String(e.exitCode) }),
+  };
+  return {
+    status: e.action,
+    id: e.id,
+    from: e.image,
+    Type: "container",
+    Action: e.action,
+    Actor: { ID: e.id, Attributes: attributes },
+    scope: "local",
+    time: Math.floor(e.time / 1000),
+    timeNano: e.time * 1_000_000,
+  };
+}
+
+/** Whether an event passes `filters` (type, event, container, image, label). */
+export function eventPasses(e: ContainerEvent, filters: Map<string, string[]>): boolean {
+  const any = (key: string, pred: (v: string) => boolean) => {
+    const values = filters.get(key);
+    return !values || values.length === 0 || values.some(pred);
+  };
+  return any("type", (v) => v === "container") &&
+    any("event", (v) => v === e.action) &&
+    any("container", (v) => e.id.startsWith(v) || e.name === v) &&
+    any(
+      "image",
+      (v) => e.image === v || e.image.endsWith(`/${v}`) || e.image.startsWith(`${v}:`),
+    ) &&
+    (filters.get("label") ?? []).every((v) => {
+      const eq = v.indexOf("=");
+      return eq === -1 ? v in e.labels : e.labels[v.slice(0, eq)] === v.slice(eq + 1);
+    });
+}
+
+routes.push({
+  method: "GET",
+  pattern: "/events",
+  handler: async (req, res, engine) => {
+    const filters = parseFilters(req.query.get("filters"));
+    const until = queryTime(req.query, "until");
+    const w = await res.stream(200, { "Content-Type": "application/json" });
+    await watchContainerEvents(
+      engine,
+      async (e) => {
+        if (eventPasses(e, filters)) await w.write(JSON.stringify(dockerEvent(e)) + "\n");
+      },
+      req.signal,
+      until,
+    ).catch((err) => {
+      if (!req.signal.aborted) throw err;
+    });
+    await w.close();
+  },
+});
