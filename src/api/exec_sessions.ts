@@ -21,6 +21,8 @@ export interface ExecConfig {
   attachStdin: boolean;
   attachStdout: boolean;
   attachStderr: boolean;
+  /** The terminal's first size (rows, columns). */
+  consoleSize?: [number, number];
 }
 
 /** One exec instance. */
@@ -34,6 +36,8 @@ export interface ExecSession {
   exitCode: number | null;
   /** The process's PID while it runs (0 before). */
   pid: () => number;
+  /** Resize its terminal (a no-op without one, or before it runs). */
+  resize: (rows: number, cols: number) => void;
   /** When the process ended (ms since the epoch), for expiry. */
   endedAt?: number;
 }
@@ -60,6 +64,7 @@ export function addExec(containerId: string, config: ExecConfig, now = Date.now(
     running: false,
     exitCode: null,
     pid: () => 0,
+    resize: () => {},
   };
   sessions.set(s.id, s);
   return s;

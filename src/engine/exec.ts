@@ -18,6 +18,8 @@ import { lastRuntimeError, resolveRuntime } from "../oci/runtime.ts";
 import { SIGNALS } from "../signals.ts";
 import { mergeEnv } from "./env.ts";
 import { removeIfPresent } from "../fs.ts";
+import { openPty, type PtyMaster } from "../monitor/pty.ts";
+import { terminalEndOfInput } from "../monitor/attach_socket.ts";
 
 /** What `exec` was asked to run. */
 export interface ExecRequest {
@@ -48,11 +50,18 @@ export interface ExecIo {
    */
   stderr: ((chunk: Uint8Array) => Promise<void>) | null;
   /**
-   * Called once the process runs, with a function that signals it (through the runtime) and
-   * one that reads its PID (undefined until the runtime wrote it); returns the function to
-   * call when it has exited. The front end forwards signals here.
+   * Called once the process runs, with a function that signals it (through the runtime), one
+   * that reads its PID (undefined until the runtime wrote it) and one that resizes its
+   * terminal (when berth relays one); returns the function to call when it has exited. The
+   * front end forwards signals here.
    */
-  onStarted?: (kill: (sig: Deno.Signal) => void, pid: () => number | undefined) => () => void;
+  onStarted?: (
+    kill: (sig: Deno.Signal) => void,
+    pid: () => number | undefined,
+    resize: (rows: number, cols: number) => void,
+  ) => () => void;
+  /** The terminal's first size (rows, columns), for a relayed terminal. */
+  consoleSize?: [number, number];
   /**
    * After the process exits, how long to go on relaying output that a background child still
    * writes to the inherited pipes (default: until they close).
@@ -113,10 +122,13 @@ export async function execInContainer(
     process: Record<string, unknown>;
     root: { path: string };
   };
-  // runc relays a terminal only between its own stdio and the pty, so it needs inherited stdio.
-  const tty = req.tty && !req.detach && io.stdout === "inherit";
-  if (req.tty && !tty) log("info", "exec: no inherited terminal to relay; running without one");
+  // runc relays a terminal only between its own stdio, when that is a terminal, and the
+  // container's pty: for streams, berth gives it a pty of its own and relays the master.
+  const relayed = req.tty && !req.detach && typeof io.stdout === "function";
+  const tty = relayed || (req.tty && !req.detach && io.stdout === "inherit");
+  if (req.tty && !tty) log("info", "exec: no terminal to relay; running without one");
   const process = execProcess(config.process, { ...req, tty }, req.user?.(config.root.path));
+  const pty = relayed ? openPty(...(io.consoleSize ?? [24, 80])) : undefined;
   const session = crypto.randomUUID();
   const processFile = `${p.runDir}/exec-${session}.json`;
   const logFile = `${p.runDir}/exec-${session}.log`;
@@ -140,11 +152,16 @@ export async function execInContainer(
   ];
   // The wrapper, not the binary: crun must not see this host's hybrid cgroups.
   log("debug", `exec: ${rt.conmonPath} ${args.join(" ")}`);
-  const stdin = req.detach ? null : io.stdin ?? null;
-  const stdout = req.detach ? null : tolerant(io.stdout);
+  const input = req.detach ? null : io.stdin ?? null;
+  const output = req.detach ? null : tolerant(io.stdout);
+  // With a relayed terminal the runtime's stdin and stdout are the pty's slave.
+  const stdin = pty ? null : input;
+  const stdout = pty ? null : output;
   const stderrSink = req.detach ? null : tolerant(io.stderr);
-  const child = new Deno.Command(rt.conmonPath, {
-    args,
+  const child = new Deno.Command(pty ? "/bin/sh" : rt.conmonPath, {
+    // Deno's stdio is piped, inherited or null; the slave is given by the shell's redirection.
+    args: pty ? ["-c", 'exec "$0" "$@" <>"$BERTH_PTY" >&0', rt.conmonPath, ...args] : args,
+    env: pty ? { BERTH_PTY: pty.slavePath } : undefined,
     stdin: stdin === "inherit" ? "inherit" : stdin ? "piped" : "null",
     stdout: stdout === "inherit" ? "inherit" : stdout ? "piped" : "null",
     stderr: stderrSink ? "piped" : "null",
@@ -157,13 +174,27 @@ export async function execInContainer(
     ? relayStderr(child.stderr, stderrSink, giveUp.signal)
     : Promise.resolve([]);
   relays.push(stderr);
+  const terminal = pty
+    ? relayTerminal(pty.master, input, output as (c: Uint8Array) => Promise<void>)
+    : undefined;
+  if (terminal) relays.push(terminal.done);
   let pid: number | undefined;
   const pidOf = () => pid ??= readPid(pidFile);
-  const stopForwarding = io.onStarted?.((sig) => {
-    try {
-      child.kill(sig); // the runtime passes it on to the process
-    } catch { /* already gone */ }
-  }, pidOf);
+  const stopForwarding = io.onStarted?.(
+    (sig) => {
+      try {
+        child.kill(sig); // the runtime passes it on to the process
+      } catch { /* already gone */ }
+    },
+    pidOf,
+    (rows, cols) => {
+      if (!pty) return;
+      pty.master.resize(rows, cols);
+      try {
+        child.kill("SIGWINCH"); // runc copies its terminal's new size to the container's
+      } catch { /* gone */ }
+    },
+  );
   try {
     const status = await child.status;
     feeding?.cancel();
@@ -181,10 +212,44 @@ export async function execInContainer(
     if (status.signal) return 128 + (SIGNALS[status.signal.slice(3)] ?? 0);
     return status.code;
   } finally {
+    pty?.master.close();
     stopForwarding?.();
     pidOf(); // kept for the caller's pid() once the file is gone
     removeIfPresent(processFile, logFile, pidFile);
   }
+}
+
+/**
+ * Relay berth's pty: its output to `write` until the last slave has closed (the runtime has
+ * exited), `input` into it (ended with ^D, a terminal's EOF).
+ */
+function relayTerminal(
+  master: PtyMaster,
+  input: ExecIo["stdin"],
+  write: (chunk: Uint8Array) => Promise<void>,
+): { done: Promise<void> } {
+  if (input instanceof ReadableStream) feedTerminal(master, input);
+  const done = (async () => {
+    const buf = new Uint8Array(32 * 1024);
+    for (;;) {
+      const n = await master.read(buf);
+      if (n === 0) break;
+      await write(buf.slice(0, n));
+    }
+  })().catch(() => {});
+  return { done };
+}
+
+/** Copy `input` into the terminal, then ^D; errors end the copy quietly. */
+async function feedTerminal(master: PtyMaster, input: ReadableStream<Uint8Array>) {
+  let last: number | undefined;
+  try {
+    for await (const chunk of input) {
+      await master.write(chunk);
+      if (chunk.length) last = chunk[chunk.length - 1];
+    }
+    await master.write(terminalEndOfInput(last));
+  } catch { /* the process is gone */ }
 }
 
 /**

@@ -70,6 +70,28 @@ Deno.test("api exec: docker exec codes, streams, stdin, -d; inspect; 409 and 404
     assertEquals(again.status, 409);
     assertEquals((await svc.request("GET", "/exec/nosuch/json")).status, 404);
 
+    // A terminal: a raw stream (stderr merged), the create's ConsoleSize, then a resize.
+    const tty = await svc.request("POST", "/containers/svc/exec", {
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      ConsoleSize: [40, 120],
+      Cmd: ["sh", "-c", "tty; stty size; echo err >&2; sleep 1; stty size; exit 4"],
+    });
+    const ttyId = JSON.parse(tty.text).Id;
+    const resized = (async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      return (await svc.request("POST", `/exec/${ttyId}/resize?h=50&w=60`)).status;
+    })();
+    const ttyOut = await svc.request("POST", `/exec/${ttyId}/start`, { Tty: true });
+    assertEquals(await resized, 200);
+    assertEquals(ttyOut.headers.get("content-type"), "application/vnd.docker.raw-stream");
+    assertEquals(ttyOut.text, "/dev/pts/0\r\n40 120\r\nerr\r\n50 60\r\n");
+    const ttyInspect = JSON.parse((await svc.request("GET", `/exec/${ttyId}/json`)).text);
+    assertEquals([ttyInspect.ExitCode, ttyInspect.ProcessConfig.tty], [4, true]);
+    const cliTty = await svc.docker(["exec", "-t", "svc", "sh", "-c", "test -t 1 && exit 9"]);
+    assertEquals(cliTty.code, 9);
+
     assertEquals((await svc.sb.berth(["stop", "-t", "0", "svc"])).code, 0);
     const stopped = await svc.request("POST", "/containers/svc/exec", { Cmd: ["true"] });
     assertEquals(stopped.status, 409, stopped.text);

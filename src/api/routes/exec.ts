@@ -33,6 +33,7 @@ interface ExecCreateBody {
   Cmd?: string[] | string | null;
   User?: string;
   Privileged?: boolean;
+  ConsoleSize?: [number, number] | null;
 }
 
 /** The create body as berth's exec config. */
@@ -49,7 +50,13 @@ export function execConfig(body: ExecCreateBody): ExecConfig {
     attachStdin: body.AttachStdin === true,
     attachStdout: body.AttachStdout === true,
     attachStderr: body.AttachStderr === true,
+    consoleSize: validSize(body.ConsoleSize),
   };
+}
+
+/** A `ConsoleSize` `[rows, cols]` worth applying (clients without a terminal send 0x0). */
+function validSize(size: [number, number] | null | undefined): [number, number] | undefined {
+  return size?.length === 2 && size[0] > 0 && size[1] > 0 ? size : undefined;
 }
 
 /** `GET /exec/{id}/json`'s body: Docker's ExecInspect. */
@@ -86,6 +93,7 @@ async function runExec(
   engine: Engine,
   s: ExecSession,
   conn: HijackedConn | undefined,
+  consoleSize?: [number, number],
 ): Promise<number> {
   const c = s.config;
   const sink = (stream: 1 | 2) => async (chunk: Uint8Array) => {
@@ -99,16 +107,18 @@ async function runExec(
       env: c.env,
       workdir: c.workdir,
       user: c.user === undefined ? undefined : (rootfs) => parseImageUser(c.user!, [rootfs]),
-      tty: false, // no terminal for a stream; see execInContainer
+      tty: c.tty,
       detach: false,
     }, {
       stdin: conn && c.attachStdin ? conn.readable : null,
       stdout: conn && c.attachStdout ? sink(1) : null,
       stderr: conn && c.attachStderr ? sink(c.tty ? 1 : 2) : null,
-      onStarted: (_kill, pid) => {
+      onStarted: (_kill, pid, resize) => {
         s.pid = () => pid() ?? 0;
+        s.resize = resize;
         return () => {};
       },
+      consoleSize,
       // A background child holding the pipes must not hold the client forever.
       drainMs: 2000,
     });
@@ -132,7 +142,9 @@ async function create(req: ApiRequest, res: ApiResponder, engine: Engine) {
 
 async function start(req: ApiRequest, res: ApiResponder, engine: Engine) {
   const s = session(req);
-  const body = await req.json<{ Detach?: boolean; Tty?: boolean }>() ?? {};
+  const body = await req.json<
+    { Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }
+  >() ?? {};
   if (s.started) throw new ConflictError(`Exec command ${s.id} is already running`);
   // Before the hijack, so a stopped container is a plain 409.
   execTarget(engine, s.containerId);
@@ -147,7 +159,8 @@ async function start(req: ApiRequest, res: ApiResponder, engine: Engine) {
       ? "application/vnd.docker.raw-stream"
       : "application/vnd.docker.multiplexed-stream",
   );
-  const code = await runExec(engine, s, conn);
+  const size = validSize(body.ConsoleSize) ?? s.config.consoleSize;
+  const code = await runExec(engine, s, conn, size);
   endExec(s, code);
   await conn.close();
 }
@@ -164,9 +177,14 @@ export const routes: Route[] = [
   {
     method: "POST",
     pattern: "/exec/{id}/resize",
-    // No terminal is given to an API exec, so there is nothing to resize; the instance must exist.
     handler: async (req, res) => {
-      session(req);
+      const h = Number(req.query.get("h") ?? 0);
+      const w = Number(req.query.get("w") ?? 0);
+      if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) {
+        throw new UsageError("h and w must be non-negative integers");
+      }
+      // A client without a terminal of its own sends 0x0: keep the size there is.
+      if (h > 0 && w > 0) session(req).resize(h, w);
       await res.empty(200);
     },
   },
