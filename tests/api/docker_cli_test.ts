@@ -50,6 +50,29 @@ Deno.test("docker CLI: version negotiates 1.44; run --rm keeps codes and streams
     const missing = await svc.docker(["run", "--rm", "bb", "nosuchcmd"]);
     assertEquals(missing.code, 127);
 
+    // -e, -w, -v and --mount (bind, tmpfs).
+    Deno.writeTextFileSync(`${svc.sb.dir}/hostfile`, "from host\n");
+    const opts = await svc.docker([
+      "run",
+      "--rm",
+      "-e",
+      "GREETING=hi",
+      "-w",
+      "/tmp",
+      "-v",
+      `${svc.sb.dir}:/host:ro`,
+      "--mount",
+      `type=bind,source=${svc.sb.dir},target=/again`,
+      "--mount",
+      "type=tmpfs,destination=/scratch",
+      "bb",
+      "sh",
+      "-c",
+      "echo $GREETING; pwd; cat /host/hostfile /again/hostfile; grep -c ' /scratch tmpfs' /proc/mounts; touch /host/x",
+    ]);
+    assertEquals(opts.stdout, "hi\n/tmp\nfrom host\nfrom host\n1\n");
+    assertEquals(opts.code, 1); // /host is read-only
+
     // A foreground run --rm killed from outside: 137, and the container is gone.
     const killed = svc.docker(["run", "--rm", "--name", "victim", "bb", "sleep", "100"]);
     for (let i = 0; i < 100; i++) {
