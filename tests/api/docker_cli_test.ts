@@ -47,6 +47,21 @@ Deno.test("docker CLI: version negotiates 1.44; run --rm keeps codes and streams
 
     const cat = await svc.docker(["run", "-i", "--rm", "bb", "cat"], { input: "a\nb\n" });
     assertEquals([cat.code, cat.stdout], [0, "a\nb\n"]);
+    // 1 MiB through stdin, every byte.
+    const input = new Uint8Array(1048576).map((_, i) => (i * 7) & 0xff);
+    const wc = await svc.docker(["run", "-i", "--rm", "bb", "wc", "-c"], { input });
+    assertEquals([wc.code, wc.stdout.trim()], [0, "1048576"]);
+
+    // attach to a running container: its output until it exits, and its code.
+    const late = (await svc.docker(["run", "-d", "bb", "sh", "-c", "sleep 1; echo late; exit 6"]))
+      .stdout.trim();
+    const att = await svc.docker(["attach", late]);
+    assertEquals([att.code, att.stdout], [6, "late\n"]);
+    // logs of a container that never ran return at once, empty (also with -f).
+    const never = (await svc.docker(["create", "bb", "echo", "x"])).stdout.trim();
+    assertEquals((await svc.docker(["logs", "-f", never])).stdout, "");
+    assertEquals((await svc.docker(["rm", late, never])).code, 0);
+
     const missing = await svc.docker(["run", "--rm", "bb", "nosuchcmd"]);
     assertEquals(missing.code, 127);
 
