@@ -64,6 +64,16 @@ Deno.test("docker CLI: version negotiates 1.44; run --rm keeps codes and streams
 
     const missing = await svc.docker(["run", "--rm", "bb", "nosuchcmd"]);
     assertEquals(missing.code, 127);
+    const notDir = await svc.docker(["run", "--name", "isdir", "bb", "/etc"]);
+    assertEquals(notDir.code, 126);
+    const failed = await svc.docker([
+      "inspect",
+      "-f",
+      "{{.State.Status}} {{.State.ExitCode}}",
+      "isdir",
+    ]);
+    assertEquals(failed.stdout, "created 126\n");
+    assertEquals((await svc.docker(["rm", "isdir"])).code, 0);
 
     // -e, -w, -v and --mount (bind, tmpfs).
     Deno.writeTextFileSync(`${svc.sb.dir}/hostfile`, "from host\n");
