@@ -89,6 +89,28 @@ Deno.test("api create: null fields keep the image's; docker CLI's defaults", () 
   assertEquals(dockerCreateRequest({ Image: "bb", StopSignal: "SIGINT" }).stopSignal, 2);
 });
 
+Deno.test("api create: HostConfig.Mounts binds and tmpfs", () => {
+  const req = dockerCreateRequest({
+    Image: "bb",
+    HostConfig: {
+      Mounts: [
+        { Type: "bind", Source: "/srv", Target: "/data", ReadOnly: true },
+        { Type: "tmpfs", Target: "/scratch", TmpfsOptions: { SizeBytes: 1048576, Mode: 0o1777 } },
+      ],
+    },
+  });
+  assertEquals(req.volumes, [{ source: "/srv", destination: "/data", readOnly: true }]);
+  assertEquals(req.tmpfs, [{ destination: "/scratch", options: ["size=1048576", "mode=1777"] }]);
+  assertThrows(
+    () =>
+      dockerCreateRequest({
+        Image: "bb",
+        HostConfig: { Mounts: [{ Type: "volume", Target: "/v" }] },
+      }),
+    UsageError,
+  );
+});
+
 Deno.test("api create: what cannot be honoured is refused (400)", () => {
   assertThrows(() => dockerCreateRequest({}), UsageError);
   assertThrows(() => dockerCreateRequest([] as never), UsageError);

@@ -47,8 +47,56 @@ Deno.test("docker CLI: version negotiates 1.44; run --rm keeps codes and streams
 
     const cat = await svc.docker(["run", "-i", "--rm", "bb", "cat"], { input: "a\nb\n" });
     assertEquals([cat.code, cat.stdout], [0, "a\nb\n"]);
+    // 1 MiB through stdin, every byte.
+    const input = new Uint8Array(1048576).map((_, i) => (i * 7) & 0xff);
+    const wc = await svc.docker(["run", "-i", "--rm", "bb", "wc", "-c"], { input });
+    assertEquals([wc.code, wc.stdout.trim()], [0, "1048576"]);
+
+    // attach to a running container: its output until it exits, and its code.
+    const late = (await svc.docker(["run", "-d", "bb", "sh", "-c", "sleep 1; echo late; exit 6"]))
+      .stdout.trim();
+    const att = await svc.docker(["attach", late]);
+    assertEquals([att.code, att.stdout], [6, "late\n"]);
+    // logs of a container that never ran return at once, empty (also with -f).
+    const never = (await svc.docker(["create", "bb", "echo", "x"])).stdout.trim();
+    assertEquals((await svc.docker(["logs", "-f", never])).stdout, "");
+    assertEquals((await svc.docker(["rm", late, never])).code, 0);
+
     const missing = await svc.docker(["run", "--rm", "bb", "nosuchcmd"]);
     assertEquals(missing.code, 127);
+    const notDir = await svc.docker(["run", "--name", "isdir", "bb", "/etc"]);
+    assertEquals(notDir.code, 126);
+    const failed = await svc.docker([
+      "inspect",
+      "-f",
+      "{{.State.Status}} {{.State.ExitCode}}",
+      "isdir",
+    ]);
+    assertEquals(failed.stdout, "created 126\n");
+    assertEquals((await svc.docker(["rm", "isdir"])).code, 0);
+
+    // -e, -w, -v and --mount (bind, tmpfs).
+    Deno.writeTextFileSync(`${svc.sb.dir}/hostfile`, "from host\n");
+    const opts = await svc.docker([
+      "run",
+      "--rm",
+      "-e",
+      "GREETING=hi",
+      "-w",
+      "/tmp",
+      "-v",
+      `${svc.sb.dir}:/host:ro`,
+      "--mount",
+      `type=bind,source=${svc.sb.dir},target=/again`,
+      "--mount",
+      "type=tmpfs,destination=/scratch",
+      "bb",
+      "sh",
+      "-c",
+      "echo $GREETING; pwd; cat /host/hostfile /again/hostfile; grep -c ' /scratch tmpfs' /proc/mounts; touch /host/x",
+    ]);
+    assertEquals(opts.stdout, "hi\n/tmp\nfrom host\nfrom host\n1\n");
+    assertEquals(opts.code, 1); // /host is read-only
 
     // A foreground run --rm killed from outside: 137, and the container is gone.
     const killed = svc.docker(["run", "--rm", "--name", "victim", "bb", "sleep", "100"]);

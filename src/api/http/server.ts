@@ -24,6 +24,8 @@ export interface ServerOptions {
   maxJsonBytes: number;
   /** Headers sent on every response (Api-Version, Server, …). */
   baseHeaders: Record<string, string>;
+  /** How long a request head may take once its first byte arrived (a client that hangs). */
+  headTimeoutMs?: number;
   /** The status and message an error thrown by a handler is answered with. */
   errorResponse(err: unknown): { status: number; message: string };
 }
@@ -108,12 +110,19 @@ export async function serveConnection(
   try {
     for (;;) {
       let head: RequestHead;
+      // An idle connection may wait for its next request for ever; a started head may not.
+      let headStart = 0;
+      const watchdog = setInterval(() => {
+        if (reader.buffered === 0) return;
+        headStart ||= Date.now();
+        if (Date.now() - headStart > (opts.headTimeoutMs ?? 30_000)) close();
+      }, Math.min(1000, (opts.headTimeoutMs ?? 30_000) / 4));
       try {
         const bytes = await reader.readUntil(
           HEAD_END,
           opts.maxHeaderBytes,
           () => new BadRequest("request header fields too large", 431),
-        );
+        ).finally(() => clearInterval(watchdog));
         if (!bytes) return; // the client closed between requests
         head = parseHead(new TextDecoder().decode(bytes));
       } catch (err) {

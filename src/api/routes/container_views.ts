@@ -9,6 +9,7 @@
 import type { ContainerRow } from "../../store/containers.ts";
 import { dockerState, hasExited, isRunning, isUp } from "../../engine/states.ts";
 import { humanDuration } from "../../format/table.ts";
+import { CommandNotFoundError, CommandNotInvokableError, runtimeStartError } from "../../errors.ts";
 
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 
@@ -39,6 +40,19 @@ function networkName(row: ContainerRow): string {
   return row.spec.network;
 }
 
+/**
+ * The exit code inspect shows: the last run's; for a start that failed before the command
+ * ran, Docker's 127 (not found), 126 (not invokable) or 128 (anything else).
+ */
+export function dockerExitCode(row: ContainerRow): number {
+  if (row.exitCode !== null) return row.exitCode;
+  if (!row.error || dockerState(row.state) !== "created") return 0;
+  const err = runtimeStartError(row.error);
+  if (err instanceof CommandNotFoundError) return 127;
+  if (err instanceof CommandNotInvokableError) return 126;
+  return 128;
+}
+
 /** `docker ps`'s status text: `Up 3 seconds`, `Exited (3) 2 minutes ago`, `Created`. */
 export function dockerStatusText(row: ContainerRow, now: number): string {
   if (isUp(row.state)) return `Up ${humanDuration(now - row.startedAt)}`;
@@ -66,7 +80,7 @@ export function dockerInspect(row: ContainerRow, logPath: string): Record<string
       OOMKilled: false,
       Dead: false,
       Pid: isUp(row.state) ? row.pid : 0,
-      ExitCode: row.exitCode ?? 0,
+      ExitCode: dockerExitCode(row),
       Error: row.error,
       StartedAt: iso(row.startedAt),
       FinishedAt: iso(row.finishedAt),

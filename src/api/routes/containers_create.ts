@@ -54,6 +54,16 @@ export interface DockerHostConfig {
   Tmpfs?: Record<string, string> | null;
   Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
   SecurityOpt?: string[] | null;
+  Mounts?: DockerMount[] | null;
+}
+
+/** One `HostConfig.Mounts` entry (Testcontainers, the SDKs). */
+export interface DockerMount {
+  Type?: string;
+  Source?: string;
+  Target?: string;
+  ReadOnly?: boolean;
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number } | null;
 }
 
 /** A list field as an array: `null`/absent → [], a string → [it] (Docker accepts both). */
@@ -102,6 +112,42 @@ function tmpfsMounts(t: Record<string, string> | null | undefined): TmpfsSpec[] 
 }
 
 /**
+ * `HostConfig.Mounts`: binds of absolute host paths and tmpfs mounts.
+ *
+ * @throws {UsageError} for a volume or any other type
+ */
+export function parseMounts(
+  mounts: DockerMount[] | null | undefined,
+): { volumes: VolumeSpec[]; tmpfs: TmpfsSpec[] } {
+  const volumes: VolumeSpec[] = [];
+  const tmpfs: TmpfsSpec[] = [];
+  for (const m of mounts ?? []) {
+    if (!m.Target?.startsWith("/")) {
+      throw new UsageError(`mount target must be absolute: ${m.Target}`);
+    }
+    if (m.Type === "bind") {
+      if (!m.Source?.startsWith("/")) {
+        throw new UsageError(`bind source must be absolute: ${m.Source}`);
+      }
+      volumes.push({ source: m.Source, destination: m.Target, readOnly: m.ReadOnly === true });
+    } else if (m.Type === "tmpfs") {
+      const o = m.TmpfsOptions ?? {};
+      tmpfs.push({
+        destination: m.Target,
+        options: [
+          ...(o.SizeBytes ? [`size=${o.SizeBytes}`] : []),
+          ...(o.Mode ? [`mode=${o.Mode.toString(8)}`] : []),
+          ...(m.ReadOnly ? ["ro"] : []),
+        ],
+      });
+    } else {
+      throw new UsageError(`mount type "${m.Type}" is not supported: use bind or tmpfs`);
+    }
+  }
+  return { volumes, tmpfs };
+}
+
+/**
  * Translate a create body. `Entrypoint: [""]` (GitLab's default) clears the image's
  * entrypoint, as in Docker; a `null` one keeps it.
  *
@@ -131,6 +177,7 @@ export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
     ...(hc.PidsLimit && hc.PidsLimit > 0 ? { pidsLimit: hc.PidsLimit } : {}),
   };
   const security = list(hc.SecurityOpt);
+  const mounts = parseMounts(hc.Mounts);
   return {
     image: body.Image,
     pull: "never",
@@ -140,8 +187,8 @@ export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
     hostEnv: [],
     workdir: body.WorkingDir || undefined,
     user: body.User || undefined,
-    volumes: list(hc.Binds).map(parseBind),
-    tmpfs: tmpfsMounts(hc.Tmpfs),
+    volumes: [...list(hc.Binds).map(parseBind), ...mounts.volumes],
+    tmpfs: [...tmpfsMounts(hc.Tmpfs), ...mounts.tmpfs],
     network: networkMode(hc.NetworkMode),
     hostname: body.Hostname || undefined,
     timeout: 0,
