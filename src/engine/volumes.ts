@@ -81,7 +81,7 @@ export function requireVolume(engine: Engine, name: string): Volume {
 }
 
 /** A fresh 64-hex name for an anonymous volume. */
-function anonymousName(): string {
+export function anonymousVolumeName(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -98,7 +98,7 @@ export function createVolume(
   labels: Record<string, string> = {},
   options: Record<string, string> = {},
 ): Volume {
-  const n = name || anonymousName();
+  const n = name || anonymousVolumeName();
   const dir = volumeDir(engine, n);
   Deno.mkdirSync(volumesDir(engine), { recursive: true, mode: 0o700 });
   try {

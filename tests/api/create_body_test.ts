@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { assertEquals, assertThrows } from "../unit/assert.ts";
+import { assert, assertEquals, assertThrows } from "../unit/assert.ts";
 import {
   dockerCreateRequest,
   networkMode,
@@ -101,11 +101,20 @@ Deno.test("api create: HostConfig.Mounts binds and tmpfs", () => {
   });
   assertEquals(req.volumes, [{ source: "/srv", destination: "/data", readOnly: true }]);
   assertEquals(req.tmpfs, [{ destination: "/scratch", options: ["size=1048576", "mode=1777"] }]);
+  // Volumes (api-more): named, or anonymous with a fresh 64-hex name; other types refused.
+  const vols = dockerCreateRequest({
+    Image: "bb",
+    HostConfig: {
+      Mounts: [{ Type: "volume", Source: "cache", Target: "/c" }, { Type: "volume", Target: "/v" }],
+    },
+  }).volumes;
+  assertEquals(vols[0], { source: "cache", destination: "/c", readOnly: false });
+  assert(/^[0-9a-f]{64}$/.test(vols[1].source), vols[1].source);
   assertThrows(
     () =>
       dockerCreateRequest({
         Image: "bb",
-        HostConfig: { Mounts: [{ Type: "volume", Target: "/v" }] },
+        HostConfig: { Mounts: [{ Type: "npipe", Target: "/v" }] },
       }),
     UsageError,
   );

@@ -61,6 +61,22 @@ Deno.test("api volumes: create, ls, inspect, run -v name:/path, rm", async () =>
     const ro = await svc.docker(["run", "--rm", "-v", "vol1:/data:ro", "bb", "touch", "/data/g"]);
     assert(ro.code !== 0, "a :ro volume was writable");
 
+    // HostConfig.Mounts with type=volume (what Testcontainers and the SDKs send).
+    const mount = await svc.docker([
+      "run",
+      "--rm",
+      "--mount",
+      "type=volume,src=mv,dst=/m",
+      "bb",
+      "sh",
+      "-c",
+      "echo m > /m/f",
+    ]);
+    assertEquals(mount.code, 0, mount.stderr);
+    const mread = await svc.docker(["run", "--rm", "-v", "mv:/m", "bb", "cat", "/m/f"]);
+    assertEquals(mread.stdout, "m\n");
+    assertEquals((await svc.docker(["volume", "rm", "mv"])).code, 0);
+
     const ls = await svc.docker(["volume", "ls", "-q"]);
     assertEquals(ls.stdout.trim().split("\n").sort(), ["auto", "vol1"]);
     const labelled = await svc.docker(["volume", "ls", "-q", "--filter", "label=k=v"]);

@@ -8,7 +8,7 @@
  * @module
  */
 import { UsageError } from "../../errors.ts";
-import { isVolumeName } from "../../engine/volumes.ts";
+import { anonymousVolumeName, isVolumeName } from "../../engine/volumes.ts";
 import type { CreateRequest } from "../../engine/spec_builder.ts";
 import type { TmpfsSpec, VolumeSpec } from "../../spec.ts";
 import { parseSignal } from "../../signals.ts";
@@ -112,9 +112,10 @@ function tmpfsMounts(t: Record<string, string> | null | undefined): TmpfsSpec[] 
 }
 
 /**
- * `HostConfig.Mounts`: binds of absolute host paths and tmpfs mounts.
+ * `HostConfig.Mounts`: binds of absolute host paths, named volumes (a fresh anonymous one
+ * without a `Source`; the engine creates them on first use) and tmpfs mounts.
  *
- * @throws {UsageError} for a volume or any other type
+ * @throws {UsageError} for any other type
  */
 export function parseMounts(
   mounts: DockerMount[] | null | undefined,
@@ -130,6 +131,10 @@ export function parseMounts(
         throw new UsageError(`bind source must be absolute: ${m.Source}`);
       }
       volumes.push({ source: m.Source, destination: m.Target, readOnly: m.ReadOnly === true });
+    } else if (m.Type === "volume") {
+      const source = m.Source || anonymousVolumeName();
+      if (!isVolumeName(source)) throw new UsageError(`invalid volume name: ${source}`);
+      volumes.push({ source, destination: m.Target, readOnly: m.ReadOnly === true });
     } else if (m.Type === "tmpfs") {
       const o = m.TmpfsOptions ?? {};
       tmpfs.push({
@@ -141,7 +146,7 @@ export function parseMounts(
         ],
       });
     } else {
-      throw new UsageError(`mount type "${m.Type}" is not supported: use bind or tmpfs`);
+      throw new UsageError(`mount type "${m.Type}" is not supported: use bind, volume or tmpfs`);
     }
   }
   return { volumes, tmpfs };
