@@ -18,6 +18,26 @@ import type { ImageRow } from "../store/images.ts";
 import { writeAll } from "../io.ts";
 
 /**
+ * `src` as it can be stored as a layer blob: xz (which layers cannot use) decompressed,
+ * gzip, zstd and plain tarballs unchanged.
+ */
+async function storable(src: AsyncIterable<Uint8Array>): Promise<AsyncIterable<Uint8Array>> {
+  const it = src[Symbol.asyncIterator]();
+  const first = await it.next();
+  const all = async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  };
+  const head = first.done ? new Uint8Array(0) : first.value;
+  return sniffCompression(head) === "xz" ? decompress(all()) : all();
+}
+
+/**
  * Import `input` (a file, or a stream: the CLI's stdin for `-`, an API request's body) as an image named `ref` (if given), with the
  * `--change` instructions applied to its config.
  *
@@ -42,6 +62,7 @@ export async function importTarball(
       try {
         if (typeof input === "string") Deno.statSync(input);
         src = typeof input === "string" ? fileChunks(input) : input;
+        src = await storable(src);
       } catch (err) {
         throw new UsageError(`${source}: ${err instanceof Error ? err.message : err}`);
       }

@@ -67,6 +67,20 @@ Deno.test("api images: images, tag, inspect, save, rmi, load, import, prune", as
     assert(/"status":"sha256:[0-9a-f]{64}"/.test(imported), imported);
     const imp = JSON.parse((await svc.request("GET", "/images/imp:2/json")).text);
     assertEquals(imp.Config.Entrypoint, ["/bin/echo", "from-entrypoint"]);
+    // GitLab's helper tarballs are xz-compressed; so may a loaded archive be.
+    const xz = await new Deno.Command("xz", { args: ["-kq", rootfs, archive] }).output();
+    assertEquals(xz.code, 0);
+    const xzImport = await rawPost(
+      svc.socket,
+      `/v1.44/images/create?fromSrc=-&repo=impxz&tag=1&changes=${changes}`,
+      Deno.readFileSync(rootfs + ".xz"),
+    );
+    assert(/"status":"sha256:[0-9a-f]{64}"/.test(xzImport), xzImport);
+    const xzRun = await svc.sb.berth(["run", "--rm", "impxz:1"]);
+    assertEquals([xzRun.code, xzRun.stdout], [0, "from-entrypoint\n"], xzRun.stderr);
+    assertEquals((await svc.docker(["rmi", "my/img:1"])).code, 0);
+    const xzLoad = await rawPost(svc.socket, "/images/load", Deno.readFileSync(archive + ".xz"));
+    assert(xzLoad.includes("Loaded image: my/img:1"), xzLoad);
 
     // In use: a 409 without force.
     assertEquals((await svc.sb.berth(["create", "--name", "user", "imp:2"])).code, 0);
