@@ -119,6 +119,20 @@ Deno.test("api images: docker pull from a local registry; errors in the stream",
     const byDigest = await svc.docker(["pull", `${reg.host}/tools/bb@${img.manifestDigest}`]);
     assertEquals(byDigest.code, 0, byDigest.stderr);
 
+    // docker run of an absent image: 404 from create, a pull, the create again.
+    const other = buildImage({
+      layers: [{ tar: busyboxRootfs(), compression: "zstd" }],
+      config: { Cmd: ["echo", "pulled-and-ran"] },
+    });
+    await push(reg.host, "tools/other", other.blobs, [
+      { ref: "2", bytes: other.manifest, mediaType: OCI_MANIFEST },
+    ]);
+    const run = await svc.docker(["run", "--rm", `${reg.host}/tools/other:2`]);
+    assertEquals([run.code, run.stdout], [0, "pulled-and-ran\n"], run.stderr);
+    assert(run.stderr.includes("Unable to find image"), run.stderr);
+    const runMissing = await svc.docker(["run", "--rm", `${reg.host}/tools/nosuch:1`]);
+    assertEquals(runMissing.code, 125, runMissing.stderr);
+
     const missing = await svc.docker(["pull", `${reg.host}/tools/nosuch:1`]);
     assertEquals(missing.code, 1);
     const raw = await svc.request(
