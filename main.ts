@@ -15,6 +15,7 @@ import { installEngineEvents } from "./src/engine/events.ts";
 import { CLI_EVENTS } from "./src/cli/events.ts";
 import { errOut, out, runCommand } from "./src/cli/command.ts";
 import { COMMANDS, listedNames, REGISTRY } from "./src/cli/registry.ts";
+import { didYouMean } from "./src/cli/suggest.ts";
 
 const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
 
@@ -46,7 +47,12 @@ export function parseGlobal(argv: string[]): {
     }
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : "";
-    if (!GLOBAL_VALUE_FLAGS.includes(name)) throw new UsageError(`unknown flag: ${arg}`);
+    if (!GLOBAL_VALUE_FLAGS.includes(name)) {
+      const hint = name
+        ? didYouMean(name, [...GLOBAL_VALUE_FLAGS, "help", "version"], (n) => `--${n}`)
+        : "";
+      throw new UsageError(`unknown flag: ${arg}${hint}`);
+    }
     if (eq !== -1) {
       values[name] = arg.slice(eq + 1);
       rawArgs.push(arg);
@@ -71,9 +77,24 @@ export function parseGlobal(argv: string[]): {
     }
   }
   if (!command && rest.length) {
-    throw new UsageError(`unrecognized command \`berth ${rest.slice(0, 2).join(" ")}\``);
+    throw new UsageError(
+      `unrecognized command \`berth ${rest.slice(0, 2).join(" ")}\`${commandHint(rest)}`,
+    );
   }
   return { global: defaults(values, rawArgs), command, args: rest, help };
+}
+
+/**
+ * The "did you mean" tail for an unknown command: a group's subcommands when the first word is
+ * a group (`berth container rmm`), otherwise the top-level commands.
+ */
+function commandHint(rest: string[]): string {
+  const names = Object.keys(COMMANDS);
+  const group = names.filter((n) => n.startsWith(`${rest[0]} `));
+  if (group.length > 0 && rest.length > 1) {
+    return didYouMean(rest[1], group.map((n) => n.slice(rest[0].length + 1)));
+  }
+  return didYouMean(rest[0], names.filter((n) => !n.includes(" ")));
 }
 
 function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOptions {
