@@ -14,7 +14,7 @@ import { LOG_LEVELS, type LogLevel, setLogLevel, setLogSink } from "./src/log.ts
 import { installEngineEvents } from "./src/engine/events.ts";
 import { CLI_EVENTS } from "./src/cli/events.ts";
 import { errOut, out, runCommand } from "./src/cli/command.ts";
-import { COMMANDS, listedNames, REGISTRY } from "./src/cli/registry.ts";
+import { COMMANDS, listedNames, VISIBLE } from "./src/cli/registry.ts";
 import { didYouMean } from "./src/cli/suggest.ts";
 
 const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
@@ -89,7 +89,7 @@ export function parseGlobal(argv: string[]): {
  * a group (`berth container rmm`), otherwise the top-level commands.
  */
 function commandHint(rest: string[]): string {
-  const names = Object.keys(COMMANDS);
+  const names = VISIBLE.flatMap((e) => [e.name, ...e.aliases]);
   const group = names.filter((n) => n.startsWith(`${rest[0]} `));
   if (group.length > 0 && rest.length > 1) {
     return didYouMean(rest[1], group.map((n) => n.slice(rest[0].length + 1)));
@@ -119,7 +119,7 @@ function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOpti
 
 /** `berth --help`: the global flags, then every command the registry lists, with its summary. */
 export function usage(): string {
-  const lines = REGISTRY.flatMap((entry) =>
+  const lines = VISIBLE.flatMap((entry) =>
     listedNames(entry).map((name) => `  ${name.padEnd(20)} ${entry.summary}`)
   );
   return `Usage: berth [global flags] COMMAND [flags] [args]

@@ -239,10 +239,26 @@ const SPECS: Spec[] = [
     usage: "berth image exists IMAGE",
     load: async () => (await import("./image/exists.ts")).imageExistsCommand,
   },
+  {
+    name: "completion",
+    summary: "Print a shell completion script",
+    usage: "berth completion bash|zsh|fish",
+    load: async () => (await import("./completion.ts")).completionCommand,
+  },
+  {
+    name: "__complete",
+    summary: "The candidates for the word being completed (used by the completion scripts)",
+    usage: "berth __complete -- WORD...",
+    load: async () => (await import("./complete.ts")).completeCommand(VISIBLE),
+    hidden: true,
+  },
 ];
 
-/** Every command, in the order `berth --help` lists them. */
+/** Every command, hidden ones too, in the order `berth --help` lists them. */
 export const REGISTRY: readonly Entry[] = SPECS.map((s) => ({ ...s, aliases: s.aliases ?? [] }));
+
+/** The commands a user is shown: in `berth --help`, suggestions and completions. */
+export const VISIBLE: readonly Entry[] = REGISTRY.filter((e) => !e.hidden);
 
 /** Every command by each of its names and aliases. */
 export const COMMANDS: Readonly<Record<string, Entry>> = Object.fromEntries(
