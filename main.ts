@@ -16,11 +16,16 @@ import { CLI_EVENTS } from "./src/cli/events.ts";
 import { errOut, out, runCommand } from "./src/cli/command.ts";
 import { COMMANDS, listedNames, VISIBLE } from "./src/cli/registry.ts";
 import { didYouMean } from "./src/cli/suggest.ts";
+import type { BerthConfig } from "./src/config.ts";
+import { loadConfig, type LoadedConfig } from "./src/config_files.ts";
 
 const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
 
 /** Split argv into global options, the command's name, and its arguments. */
-export function parseGlobal(argv: string[]): {
+export function parseGlobal(
+  argv: string[],
+  loaded: LoadedConfig = { config: {}, files: [] },
+): {
   global: GlobalOptions;
   command?: string;
   args: string[];
@@ -39,7 +44,7 @@ export function parseGlobal(argv: string[]): {
     }
     if (arg === "--version" || arg === "-v") {
       return {
-        global: defaults(values, []),
+        global: defaults(values, [], { config: {}, files: [] }),
         command: "version",
         args: ["--format", "berth version {{.Client.Version}}"],
         help,
@@ -81,7 +86,10 @@ export function parseGlobal(argv: string[]): {
       `unrecognized command \`berth ${rest.slice(0, 2).join(" ")}\`${commandHint(rest)}`,
     );
   }
-  return { global: defaults(values, rawArgs), command, args: rest, help };
+  // The cleanup process gets every setting as a flag (see defaults) and never reads the
+  // files: a file edited or broken since the container started must not lose its exit code.
+  const applied = command === "container cleanup" ? { config: {}, files: [] } : loaded;
+  return { global: defaults(values, rawArgs, applied), command, args: rest, help };
 }
 
 /**
@@ -97,10 +105,34 @@ function commandHint(rest: string[]): string {
   return didYouMean(rest[0], names.filter((n) => !n.includes(" ")));
 }
 
-function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOptions {
+/** The settings of the configuration file, by global flag. */
+function configValues(config: BerthConfig): Record<string, string | undefined> {
+  return {
+    root: config.root,
+    runroot: config.runroot,
+    runtime: config.runtime,
+    conmon: config.conmon,
+    "log-level": config.logLevel,
+  };
+}
+
+function defaults(
+  given: Record<string, string>,
+  givenArgs: string[],
+  loaded: LoadedConfig,
+): GlobalOptions {
+  // A setting from the file becomes a flag of the cleanup process too, so that it finds the
+  // same store and runtime whatever happens to the file later.
+  const values = { ...given };
+  const rawArgs = [...givenArgs];
+  for (const [name, value] of Object.entries(configValues(loaded.config))) {
+    if (value === undefined || values[name] !== undefined) continue;
+    values[name] = value;
+    rawArgs.push(`--${name}`, value);
+  }
   // podman's spellings too: trace is berth's most verbose level, warning is warn.
-  const given = values["log-level"] ?? "warn";
-  const logLevel = given === "trace" ? "debug" : given === "warning" ? "warn" : given;
+  const level = values["log-level"] ?? "warn";
+  const logLevel = level === "trace" ? "debug" : level === "warning" ? "warn" : level;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`invalid log level "${logLevel}": use one of ${LOG_LEVELS.join(", ")}`);
   }
@@ -114,6 +146,8 @@ function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOpti
     conmon: values.conmon,
     logLevel,
     rawArgs,
+    config: loaded.config,
+    configFiles: loaded.files,
   };
 }
 
@@ -167,7 +201,12 @@ export async function main(argv: string[]): Promise<number> {
   setLogSink(stderrLine);
   installEngineEvents(CLI_EVENTS);
   try {
-    const { global, command, args, help } = parseGlobal(argv);
+    let parsed = parseGlobal(argv);
+    if (parsed.command !== "container cleanup") {
+      const loaded = await loadConfig();
+      if (loaded.files.length) parsed = parseGlobal(argv, loaded);
+    }
+    const { global, command, args, help } = parsed;
     setLogLevel(global.logLevel as LogLevel);
     if (!command) {
       await out(usage());

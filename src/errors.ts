@@ -26,6 +26,9 @@ export class UsageError extends BerthError {
   override httpStatus = 400;
 }
 
+/** A configuration file that cannot be read or says something berth cannot use. */
+export class ConfigError extends BerthError {}
+
 /** No container with that name or ID (podman's wording). */
 export class NoSuchContainerError extends BerthError {
   override httpStatus = 404;
