@@ -20,12 +20,11 @@
  * insecure = ["localhost:5000"]  # reached over plain HTTP / without verifying TLS
  * ```
  *
+ * This module checks a parsed document and holds no parser: the engine can ask it questions
+ * (`isInsecureRegistry`) without loading TOML; `config_files.ts` parses.
+ *
  * @module
  */
-// Inline, not through deno.json's imports: berth also runs as `deno run --no-config` (the
-// cleanup process, the tests), where no import map is read.
-// deno-lint-ignore no-import-prefix
-import { parse, TomlError } from "npm:smol-toml@1.9.1";
 import { ConfigError } from "./errors.ts";
 
 /** What a configuration file may set; absent keys keep berth's built-in defaults. */
@@ -70,28 +69,21 @@ function lineOf(text: string, key: string): number | undefined {
 }
 
 /**
- * Parse and check the text of a configuration file.
+ * Check a parsed configuration document and turn it into settings.
  *
- * @param path named in every error, with the line where it can be found
- * @throws {ConfigError} on malformed TOML, an unknown table or key, or a value of the wrong
- * kind (one line: `PATH:LINE: what is wrong`)
+ * @param doc what the TOML parser made of `text`
+ * @param text the file's text, to find the line an error is on
+ * @param path named in every error
+ * @throws {ConfigError} on an unknown table or key, or a value of the wrong kind (one line:
+ * `PATH:LINE: what is wrong`)
  *
  * @example
  * ```ts
- * parseConfig('[engine]\nruntime = "crun"\n', "/etc/berth/berth.conf"); // { runtime: "crun" }
+ * checkConfig({ engine: { runtime: "crun" } }, '[engine]\nruntime = "crun"\n', "/etc/berth/berth.conf");
+ * // { runtime: "crun" }
  * ```
  */
-export function parseConfig(text: string, path: string): BerthConfig {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parse(text) as Record<string, unknown>;
-  } catch (err) {
-    if (err instanceof TomlError) {
-      const what = err.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
-      throw new ConfigError(`${path}:${err.line}: invalid TOML: ${what}`);
-    }
-    throw err;
-  }
+export function checkConfig(doc: Record<string, unknown>, text: string, path: string): BerthConfig {
   const config: BerthConfig = {};
   const fail = (key: string, message: string): never => {
     const line = lineOf(text, key);
@@ -129,6 +121,14 @@ export function parseConfig(text: string, path: string): BerthConfig {
     }
   }
   return config;
+}
+
+/**
+ * Whether `registry` (a host, with its port if any) is reached without verified TLS because
+ * the configuration lists it under `[registries] insecure`.
+ */
+export function isInsecureRegistry(config: BerthConfig | undefined, registry: string): boolean {
+  return config?.insecureRegistries?.includes(registry) ?? false;
 }
 
 /** `later`'s keys over `earlier`'s: a user's file refines the machine's. */

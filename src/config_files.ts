@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { BerthConfig } from "./config.ts";
+import { type BerthConfig, checkConfig, mergeConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 
 /** The files to try, in order, and whether each must exist. */
@@ -21,6 +21,31 @@ export function configCandidates(
     { path: "/etc/berth/berth.conf", required: false },
     ...(xdg ? [{ path: join(xdg, "berth", "berth.conf"), required: false }] : []),
   ];
+}
+
+/**
+ * Parse and check the text of a configuration file. The TOML parser is loaded here, only when
+ * there is a file: most runs have none and pay nothing for it.
+ *
+ * @throws {ConfigError} on malformed TOML (`PATH:LINE: invalid TOML: …`) or what
+ * {@linkcode checkConfig} refuses
+ */
+export async function parseConfigText(text: string, path: string): Promise<BerthConfig> {
+  // Inline, not through deno.json's imports: berth also runs as `deno run --no-config` (the
+  // cleanup process, the tests), where no import map is read.
+  // deno-lint-ignore no-import-prefix
+  const { parse, TomlError } = await import("npm:smol-toml@1.9.1");
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const what = err.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+      throw new ConfigError(`${path}:${err.line}: invalid TOML: ${what}`);
+    }
+    throw err;
+  }
+  return checkConfig(doc, text, path);
 }
 
 /** The configuration in force, and the files it was read from (for `berth info`). */
@@ -53,9 +78,7 @@ export async function loadConfig(
         : String(err);
       throw new ConfigError(`cannot read configuration file ${path}: ${why}`);
     }
-    // The TOML parser is loaded only when there is a file: most runs have none.
-    const { mergeConfig, parseConfig } = await import("./config.ts");
-    config = mergeConfig(config, parseConfig(text, path));
+    config = mergeConfig(config, await parseConfigText(text, path));
     files.push(path);
   }
   return { config, files };

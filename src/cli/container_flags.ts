@@ -56,7 +56,7 @@ export const CREATE_FLAGS: FlagTable = {
   pull: { type: "string" },
   platform: { type: "string" },
   // The registry flags of `pull` (src/cli/image/common.ts), for a missing image.
-  "tls-verify": { type: "boolean", default: true },
+  "tls-verify": { type: "boolean" },
   "cert-dir": { type: "string" },
   creds: { type: "string" },
   authfile: { type: "string" },

@@ -1,12 +1,12 @@
 import { assertEquals } from "./assert.ts";
-import { mergeConfig, parseConfig } from "../../src/config.ts";
-import { configCandidates, loadConfig } from "../../src/config_files.ts";
+import { isInsecureRegistry, mergeConfig } from "../../src/config.ts";
+import { configCandidates, loadConfig, parseConfigText } from "../../src/config_files.ts";
 import { ConfigError } from "../../src/errors.ts";
 import { join } from "node:path";
 
 const FILE = "/etc/berth/berth.conf";
 
-Deno.test("parseConfig reads every table berth knows", () => {
+Deno.test("a file may set every table berth knows", async () => {
   const text = `# the CI hosts' defaults
 [engine]
 runtime = "crun"
@@ -25,7 +25,7 @@ insecure = [
   "localhost:5000",
 ]
 `;
-  assertEquals(parseConfig(text, FILE), {
+  assertEquals(await parseConfigText(text, FILE), {
     runtime: "crun",
     conmon: "/usr/bin/conmon",
     root: "/srv/berth",
@@ -36,13 +36,13 @@ insecure = [
     searchRegistries: ["docker.io", "quay.io"],
     insecureRegistries: ["localhost:5000"],
   });
-  assertEquals(parseConfig("", FILE), {});
+  assertEquals(await parseConfigText("", FILE), {});
 });
 
-Deno.test("a malformed file is one error naming the file and the line", () => {
-  const message = (text: string) => {
+Deno.test("a malformed file is one error naming the file and the line", async () => {
+  const message = async (text: string) => {
     try {
-      parseConfig(text, FILE);
+      await parseConfigText(text, FILE);
       return "";
     } catch (err) {
       assertEquals(err instanceof ConfigError, true);
@@ -50,30 +50,40 @@ Deno.test("a malformed file is one error naming the file and the line", () => {
     }
   };
   assertEquals(
-    message('[engine]\nruntime = "crun"\nroot = \n').startsWith(`${FILE}:3: invalid TOML`),
+    (await message('[engine]\nruntime = "crun"\nroot = \n')).startsWith(`${FILE}:3: invalid TOML`),
     true,
   );
   assertEquals(
-    message('[engine]\nruntime = "crun"\nruntme = "runc"\n'),
+    await message('[engine]\nruntime = "crun"\nruntme = "runc"\n'),
     `${FILE}:3: unknown key "engine.runtme" (known: runtime, conmon, root, runroot, log_level)`,
   );
   assertEquals(
-    message("\n[network]\nx = 1\n"),
+    await message("\n[network]\nx = 1\n"),
     `${FILE}:2: unknown table "network" (berth reads [engine], [containers], [registries])`,
   );
   assertEquals(
-    message('[engine]\nroot = "var/lib"\n'),
+    await message('[engine]\nroot = "var/lib"\n'),
     `${FILE}:2: "engine.root" must be an absolute path, not "var/lib"`,
   );
   assertEquals(
-    message("[engine]\nruntime = 3\n"),
+    await message("[engine]\nruntime = 3\n"),
     `${FILE}:2: "engine.runtime" must be a non-empty string`,
   );
   assertEquals(
-    message('[registries]\nsearch = "docker.io"\n'),
+    await message('[registries]\nsearch = "docker.io"\n'),
     `${FILE}:2: "registries.search" must be a list of strings`,
   );
-  assertEquals(message('runtime = "crun"\n').startsWith(`${FILE}: unknown table "runtime"`), true);
+  assertEquals(
+    (await message('runtime = "crun"\n')).startsWith(`${FILE}: unknown table "runtime"`),
+    true,
+  );
+});
+
+Deno.test("a registry listed as insecure is reached without verified TLS", () => {
+  const config = { insecureRegistries: ["localhost:5000"] };
+  assertEquals(isInsecureRegistry(config, "localhost:5000"), true);
+  assertEquals(isInsecureRegistry(config, "localhost"), false);
+  assertEquals(isInsecureRegistry(undefined, "localhost:5000"), false);
 });
 
 Deno.test("a later file's keys win over an earlier file's", () => {
