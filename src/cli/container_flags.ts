@@ -31,6 +31,7 @@ import {
 } from "./run_options.ts";
 import { log } from "../log.ts";
 import { mergeEnv } from "../engine/env.ts";
+import { parseRestartPolicy } from "../engine/restart_policy.ts";
 import { readProcLimits } from "../oci/limits.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
 
@@ -91,6 +92,7 @@ export const CREATE_FLAGS: FlagTable = {
   "publish-all": { type: "boolean", short: "P" },
   expose: { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
+  restart: { type: "string" },
   help: { type: "boolean" },
 };
 
@@ -304,6 +306,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     noNewPrivileges: !!security.noNewPrivileges,
     seccomp,
     groupAdd,
+    restartPolicy: parseRestartPolicy(str(p, "restart") ?? ""),
   };
 }
 

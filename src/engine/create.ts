@@ -100,6 +100,8 @@ export function createContainer(
     exitCode: null,
     error: "",
     stateSince: now,
+    restartCount: 0,
+    stoppedByUser: false,
   };
   immediate(engine.store, () => {
     const clash = getContainerByName(engine.store, row.name);

@@ -44,7 +44,28 @@ const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
  * @throws {CommandNotFoundError} / {CommandNotInvokableError} / {RuntimeError} on failure
  */
 export async function startContainer(engine: Engine, id: string): Promise<ContainerRow> {
-  return await withContainerLock(engine, id, async () => {
+  return await withContainerLock(engine, id, () => startLocked(engine, id));
+}
+
+/** Who asked for a start. */
+export interface StartOptions {
+  /**
+   * The container's restart policy (the cleanup), not the user: the restart count goes up
+   * instead of back to 0.
+   */
+  byPolicy?: boolean;
+}
+
+/**
+ * {@linkcode startContainer} for a caller that holds the container's lock (the cleanup
+ * carrying out a restart policy).
+ */
+export async function startLocked(
+  engine: Engine,
+  id: string,
+  opts: StartOptions = {},
+): Promise<ContainerRow> {
+  {
     let row = syncContainer(engine, id);
     if (!row) throw new NoSuchContainerError(id);
     if (hasProcess(row.state)) return row;
@@ -122,6 +143,9 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
         r.error = "";
         r.exitCode = null;
         r.finishedAt = 0;
+        // A new run: a stop asked for before it no longer applies (podman's StoppedByUser).
+        r.stoppedByUser = false;
+        r.restartCount = opts.byPolicy ? r.restartCount + 1 : 0;
         return true;
       })!;
       log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
@@ -132,7 +156,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       waker.close();
     }
     return await runAfterCreate(engine, rt, row);
-  });
+  }
 }
 
 async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {
