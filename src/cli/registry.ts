@@ -31,7 +31,7 @@ const SPECS: Spec[] = [
     name: "start",
     aliases: container("start"),
     summary: "Start one or more containers",
-    usage: "berth start [-a] CONTAINER...",
+    usage: "berth start [-a] [--all] [--filter KEY=VALUE]... [CONTAINER...]",
     load: async () => (await import("./start.ts")).startCommand,
   },
   {
@@ -67,7 +67,7 @@ const SPECS: Spec[] = [
     aliases: container("ps", ["container ls", "container list"]),
     summary: "List containers",
     usage:
-      "berth ps [-a] [-q] [-l] [-n N] [--no-trunc] [--filter KEY=VALUE] [--sort KEY] [--format FORMAT]",
+      "berth ps [-a] [-q] [-l] [-n N] [--no-trunc] [--noheading] [--filter KEY=VALUE] [--sort KEY] [--format FORMAT]",
     load: async () => (await import("./ps.ts")).psCommand,
   },
   {
