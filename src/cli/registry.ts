@@ -81,7 +81,7 @@ const SPECS: Spec[] = [
     name: "logs",
     aliases: container("logs"),
     summary: "Show the output of a container",
-    usage: "berth logs [-f] [--tail N] [-t] [--since TIME] [--until TIME] CONTAINER",
+    usage: "berth logs [-f] [--tail N] [-t] [--since TIME] [--until TIME] [--names] CONTAINER...",
     load: async () => (await import("./logs.ts")).logsCommand,
   },
   {
