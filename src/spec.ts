@@ -69,7 +69,10 @@ export interface ContainerSpec {
   workdir: string;
   user: { uid: number; gid: number };
   volumes: VolumeSpec[];
-  network: "host" | "none";
+  /** `container`: it joins the network namespace of container {@linkcode networkFrom}. */
+  network: "host" | "none" | "container";
+  /** `--network container:X`: X's full ID (resolved at create). */
+  networkFrom?: string;
   hostname: string;
   /** `--timeout`: seconds before conmon kills the container; 0 = none. */
   timeout: number;

@@ -59,7 +59,7 @@ const SPECS: Spec[] = [
     name: "rm",
     aliases: container("rm"),
     summary: "Remove one or more containers",
-    usage: "berth rm [-f] [-a] [-t SECONDS] CONTAINER...",
+    usage: "berth rm [-f] [-a] [-t SECONDS] [--depend] CONTAINER...",
     load: async () => (await import("./rm.ts")).rmCommand,
   },
   {

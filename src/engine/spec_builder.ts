@@ -44,7 +44,9 @@ export interface CreateRequest {
   user?: string;
   volumes: VolumeSpec[];
   tmpfs: TmpfsSpec[];
-  network: "host" | "none";
+  network: "host" | "none" | "container";
+  /** `--network container:X`: X as given (create resolves it to an ID). */
+  networkFrom?: string;
   hostname?: string;
   timeout: number;
   readOnly: boolean;
@@ -144,6 +146,7 @@ export function buildContainerSpec(
     user,
     volumes: req.volumes,
     network: req.network,
+    ...(req.networkFrom ? { networkFrom: req.networkFrom } : {}),
     hostname: req.hostname ?? "",
     timeout: req.timeout,
     readOnly: req.readOnly,

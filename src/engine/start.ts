@@ -7,7 +7,8 @@
  * @module
  */
 import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
-import type { ContainerRow } from "../store/containers.ts";
+import { type ContainerRow, getContainer } from "../store/containers.ts";
+import { networkToJoin } from "./dependencies.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { awaitsCleanup, canStart, hasProcess, isInitialized } from "./states.ts";
@@ -44,6 +45,9 @@ const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
  * @throws {CommandNotFoundError} / {CommandNotInvokableError} / {RuntimeError} on failure
  */
 export async function startContainer(engine: Engine, id: string): Promise<ContainerRow> {
+  // The container whose network it joins runs first, as podman starts dependencies.
+  const from = getContainer(engine.store, id)?.spec.networkFrom;
+  if (from) await startContainer(engine, from);
   return await withContainerLock(engine, id, () => startLocked(engine, id));
 }
 
@@ -78,6 +82,9 @@ export async function startLocked(
     }
     const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
     const p = containerPaths(engine.paths, id);
+    const joinNetwork = row.spec.networkFrom
+      ? networkToJoin(engine, row.spec.networkFrom)
+      : undefined;
     const rootfsPath = await mountRootfs(engine, row);
     Deno.mkdirSync(p.runDir, { recursive: true });
     Deno.mkdirSync(rt.stateRoot, { recursive: true });
@@ -91,6 +98,7 @@ export async function startLocked(
       etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
       hostCaps: hostBoundingCaps(),
       kernel: Deno.osRelease(),
+      joinNetwork,
     });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 

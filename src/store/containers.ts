@@ -98,6 +98,14 @@ export function listContainers(store: Store): ContainerRow[] {
   return rows.map(decode);
 }
 
+/** The IDs of the containers that join `id`'s network namespace (`--network container:`). */
+export function dependentIds(store: Store, id: string): string[] {
+  const rows = store.db.prepare(
+    "SELECT id FROM containers WHERE json_extract(spec, '$.networkFrom') = ? ORDER BY created_at, id",
+  ).all(id) as { id: string }[];
+  return rows.map((r) => r.id);
+}
+
 /** Insert a new container. Throws SQLite's constraint error on a duplicate name or ID. */
 export function insertContainer(store: Store, row: ContainerRow): void {
   store.db.prepare(
