@@ -29,6 +29,7 @@ import { finishAutoRemove, removalMissed } from "./teardown.ts";
 import { watchContainer } from "./notify.ts";
 import { cleanupMissed } from "./observe.ts";
 import { log } from "../log.ts";
+import { shouldRestart } from "./restart_policy.ts";
 
 /** How long a `stopped` container may wait for its (live) cleanup process. */
 const CLEANUP_GRACE_MS = 5000;
@@ -75,7 +76,7 @@ function codeOfDone(engine: Engine, row: ContainerRow): WaitResult {
   return { code: stored.code, warning };
 }
 
-/** The code of the run a restart policy ended: the latest recorded one. */
+/** The code of a run its restart policy ends (or ended): the latest recorded one. */
 function codeOfRestarted(engine: Engine, row: ContainerRow): WaitResult {
   const stored = getExitCode(engine.store, row.id);
   if (!stored) throw new NoSuchExitCodeError(row.id, row.state);
@@ -129,6 +130,11 @@ export async function waitForContainer(
           return codeOfDone(engine, row);
         }
         if (awaitsCleanup(row.state)) {
+          if (opts.cleanupAtOnce && shouldRestart(row)) {
+            // The policy starts it again: conmon's cleanup process does that once this
+            // attached process is gone, so what it showed is this run's output alone.
+            return codeOfRestarted(engine, row);
+          }
           stoppedSince ||= Date.now();
           const monitorDone = cleanupMissed(row);
           if (

@@ -43,6 +43,25 @@ Deno.test(
         ])).stdout,
         "on-failure 2\n",
       );
+      // In the foreground, run shows the run that exited and returns its code; the restart
+      // comes after.
+      const fg = await sb.berth([
+        "run",
+        "--name",
+        "fg",
+        "--restart=on-failure:1",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "echo hi; exit 2",
+      ]);
+      assertEquals([fg.code, fg.stdout], [2, "hi\n"]);
+      await eventually(
+        async () => (await sb.berth(["inspect", "--format", fmt, "fg"])).stdout === "exited 2 1\n",
+        20_000,
+      );
+      assertEquals((await sb.berth(["logs", "fg"])).stdout, "hi\nhi\n");
       // A clean exit is not a failure; a user's start counts from zero again.
       const ok = (await sb.berth(["run", "-d", "--restart=on-failure", "--rootfs", rootfs, "true"]))
         .stdout.trim();
