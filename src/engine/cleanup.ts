@@ -3,7 +3,8 @@
  * any berth process does when it finds the cleanup missing. Sync (record the code if nobody
  * has), delete the container from the runtime, release its root filesystem, move it to
  * `exited` (or back to `created` if it never started), start it again if its restart policy
- * says so, else remove it if asked; prune old exit codes. Idempotent: lost races ("no such container", "already exited") are success.
+ * says so, else remove it if asked; prune old exit codes. Idempotent: lost races ("no such
+ * container", "already exited") are success.
  *
  * @module
  */

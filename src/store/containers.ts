@@ -101,7 +101,8 @@ export function listContainers(store: Store): ContainerRow[] {
 /** The IDs of the containers that join `id`'s network namespace (`--network container:`). */
 export function dependentIds(store: Store, id: string): string[] {
   const rows = store.db.prepare(
-    "SELECT id FROM containers WHERE json_extract(spec, '$.networkFrom') = ? ORDER BY created_at, id",
+    `SELECT id FROM containers WHERE json_extract(spec, '$.networkFrom') = ?
+     ORDER BY created_at, id`,
   ).all(id) as { id: string }[];
   return rows.map((r) => r.id);
 }
