@@ -31,6 +31,7 @@ import {
 } from "./run_options.ts";
 import { log } from "../log.ts";
 import { mergeEnv } from "../engine/env.ts";
+import { parseRestartPolicy } from "../engine/restart_policy.ts";
 import { readProcLimits } from "../oci/limits.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
 
@@ -91,6 +92,7 @@ export const CREATE_FLAGS: FlagTable = {
   "publish-all": { type: "boolean", short: "P" },
   expose: { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
+  restart: { type: "string" },
   help: { type: "boolean" },
 };
 
@@ -181,10 +183,15 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     );
   }
   const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
-  const network = str(p, "network") ?? str(p, "net") ?? "host";
-  if (network !== "host" && network !== "none") {
-    throw new UsageError(`unsupported network mode "${network}": use host or none`);
+  const networkArg = str(p, "network") ?? str(p, "net") ?? "host";
+  const networkFrom = networkArg.startsWith("container:") ? networkArg.slice(10) : undefined;
+  const network = networkFrom !== undefined ? "container" : networkArg;
+  if (network !== "host" && network !== "none" && network !== "container") {
+    throw new UsageError(
+      `unsupported network mode "${network}": use host, none or container:NAME`,
+    );
   }
+  if (networkFrom === "") throw new UsageError(`invalid network mode "${networkArg}"`);
   const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
   const stopSignal = parseSignal(str(p, "stop-signal") ?? "TERM");
@@ -281,6 +288,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     volumes,
     tmpfs,
     network,
+    networkFrom,
     hostname: str(p, "hostname"),
     timeout,
     readOnly: bool(p, "read-only"),
@@ -304,6 +312,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     noNewPrivileges: !!security.noNewPrivileges,
     seccomp,
     groupAdd,
+    restartPolicy: parseRestartPolicy(str(p, "restart") ?? ""),
   };
 }
 

@@ -31,7 +31,7 @@ const SPECS: Spec[] = [
     name: "start",
     aliases: container("start"),
     summary: "Start one or more containers",
-    usage: "berth start [-a] CONTAINER...",
+    usage: "berth start [-a] [--all] [--filter KEY=VALUE]... [CONTAINER...]",
     load: async () => (await import("./start.ts")).startCommand,
   },
   {
@@ -59,7 +59,7 @@ const SPECS: Spec[] = [
     name: "rm",
     aliases: container("rm"),
     summary: "Remove one or more containers",
-    usage: "berth rm [-f] [-a] [-t SECONDS] CONTAINER...",
+    usage: "berth rm [-f] [-a] [-t SECONDS] [--depend] CONTAINER...",
     load: async () => (await import("./rm.ts")).rmCommand,
   },
   {
@@ -67,7 +67,7 @@ const SPECS: Spec[] = [
     aliases: container("ps", ["container ls", "container list"]),
     summary: "List containers",
     usage:
-      "berth ps [-a] [-q] [-l] [-n N] [--no-trunc] [--filter KEY=VALUE] [--sort KEY] [--format FORMAT]",
+      "berth ps [-a] [-q] [-l] [-n N] [--no-trunc] [--noheading] [--filter KEY=VALUE] [--sort KEY] [--format FORMAT]",
     load: async () => (await import("./ps.ts")).psCommand,
   },
   {
@@ -81,7 +81,7 @@ const SPECS: Spec[] = [
     name: "logs",
     aliases: container("logs"),
     summary: "Show the output of a container",
-    usage: "berth logs [-f] [--tail N] [-t] [--since TIME] [--until TIME] CONTAINER",
+    usage: "berth logs [-f] [--tail N] [-t] [--since TIME] [--until TIME] [--names] CONTAINER...",
     load: async () => (await import("./logs.ts")).logsCommand,
   },
   {

@@ -19,6 +19,7 @@ import { containerPaths } from "./paths.ts";
 import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
+import { findContainer } from "./lookup.ts";
 
 /** A fresh 64-hex container ID. */
 export function newContainerId(): string {
@@ -79,6 +80,10 @@ export function createContainer(
   name: string | undefined,
 ): ContainerRow {
   if (name !== undefined) validateName(name);
+  if (spec.networkFrom !== undefined) {
+    // Named by its ID from now on: a later container of the same name is another container.
+    spec = { ...spec, networkFrom: findContainer(engine, spec.networkFrom).id };
+  }
   const id = newContainerId();
   if (spec.rootfs.kind === "overlay") {
     // Refused now rather than at every start: paths the overlay mount options cannot carry.
@@ -100,6 +105,8 @@ export function createContainer(
     exitCode: null,
     error: "",
     stateSince: now,
+    restartCount: 0,
+    stoppedByUser: false,
   };
   immediate(engine.store, () => {
     const clash = getContainerByName(engine.store, row.name);

@@ -14,6 +14,7 @@ import { syncAndCheck } from "./monitor_check.ts";
 import { removeLocked } from "./teardown.ts";
 import { stopContainer } from "./stop.ts";
 import { log } from "../log.ts";
+import { checkNoDependents } from "./dependencies.ts";
 
 /** Options of `rm`. */
 export interface RemoveOptions {
@@ -36,6 +37,7 @@ export async function removeContainer(
     const outcome = await withContainerLock(engine, id, async () => {
       const row = syncAndCheck(engine, id);
       if (!row) return "gone" as const;
+      checkNoDependents(engine, id);
       if (!canRemoveWithoutForce(row.state)) {
         if (!opts.force) {
           throw new ContainerRunningError(

@@ -7,7 +7,8 @@
  * @module
  */
 import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
-import type { ContainerRow } from "../store/containers.ts";
+import { type ContainerRow, getContainer } from "../store/containers.ts";
+import { networkToJoin } from "./dependencies.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { awaitsCleanup, canStart, hasProcess, isInitialized } from "./states.ts";
@@ -44,7 +45,31 @@ const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
  * @throws {CommandNotFoundError} / {CommandNotInvokableError} / {RuntimeError} on failure
  */
 export async function startContainer(engine: Engine, id: string): Promise<ContainerRow> {
-  return await withContainerLock(engine, id, async () => {
+  // The container whose network it joins runs first, as podman starts dependencies.
+  const from = getContainer(engine.store, id)?.spec.networkFrom;
+  if (from) await startContainer(engine, from);
+  return await withContainerLock(engine, id, () => startLocked(engine, id));
+}
+
+/** Who asked for a start. */
+export interface StartOptions {
+  /**
+   * The container's restart policy (the cleanup), not the user: the restart count goes up
+   * instead of back to 0.
+   */
+  byPolicy?: boolean;
+}
+
+/**
+ * {@linkcode startContainer} for a caller that holds the container's lock (the cleanup
+ * carrying out a restart policy).
+ */
+export async function startLocked(
+  engine: Engine,
+  id: string,
+  opts: StartOptions = {},
+): Promise<ContainerRow> {
+  {
     let row = syncContainer(engine, id);
     if (!row) throw new NoSuchContainerError(id);
     if (hasProcess(row.state)) return row;
@@ -57,6 +82,9 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
     }
     const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
     const p = containerPaths(engine.paths, id);
+    const joinNetwork = row.spec.networkFrom
+      ? networkToJoin(engine, row.spec.networkFrom)
+      : undefined;
     const rootfsPath = await mountRootfs(engine, row);
     Deno.mkdirSync(p.runDir, { recursive: true });
     Deno.mkdirSync(rt.stateRoot, { recursive: true });
@@ -70,6 +98,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
       hostCaps: hostBoundingCaps(),
       kernel: Deno.osRelease(),
+      joinNetwork,
     });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 
@@ -122,6 +151,9 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
         r.error = "";
         r.exitCode = null;
         r.finishedAt = 0;
+        // A new run: a stop asked for before it no longer applies (podman's StoppedByUser).
+        r.stoppedByUser = false;
+        r.restartCount = opts.byPolicy ? r.restartCount + 1 : 0;
         return true;
       })!;
       log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
@@ -132,7 +164,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       waker.close();
     }
     return await runAfterCreate(engine, rt, row);
-  });
+  }
 }
 
 async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {

@@ -11,6 +11,7 @@ import type { Engine } from "./engine.ts";
 import { canStop, isRunning, needsCleanup } from "./states.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
+import { withContainerLock } from "./lock.ts";
 import { awaitExit } from "./await_exit.ts";
 import { cleanupContainer } from "./cleanup.ts";
 import { finishAutoRemove, removalMissed } from "./teardown.ts";
@@ -32,13 +33,20 @@ export async function stopContainer(
 ): Promise<ContainerRow | undefined> {
   let row = syncAndCheck(engine, id);
   if (!row) throw new NoSuchContainerError(id);
+  if (canStop(row.state) || row.spec.restartPolicy) {
+    // Marked under the lock, before the signal: a cleanup carrying out a restart policy
+    // holds it, so it either sees the mark and does not restart, or has restarted already
+    // and this stop ends the new run. A container between runs is marked too.
+    row = await withContainerLock(engine, id, () =>
+      mutate(engine, id, (r) => {
+        r.stoppedByUser = true;
+        if (isRunning(r.state)) transition(r, "stopping", engine.now());
+        return true;
+      }));
+    if (!row) return undefined;
+  }
   const stopping = canStop(row.state);
   if (stopping) {
-    row = mutate(engine, id, (r) => {
-      if (!isRunning(r.state)) return false;
-      transition(r, "stopping", engine.now());
-      return true;
-    }) ?? row;
     const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
     const timeout = timeoutSec ?? row.spec.stopTimeout;
     let done = false;

@@ -111,6 +111,8 @@ Deno.test("CLI: load, images, tag, inspect, save, import, rmi, prune", async () 
       exitCode: null,
       error: "",
       stateSince: Date.now(),
+      restartCount: 0,
+      stoppedByUser: false,
     });
     store.db.close();
     r = await berth(["rmi", "localhost/imp:1"]);
