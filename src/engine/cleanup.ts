@@ -3,26 +3,22 @@
  * any berth process does when it finds the cleanup missing. Sync (record the code if nobody
  * has), delete the container from the runtime, release its root filesystem, move it to
  * `exited` (or back to `created` if it never started), remove it if asked, prune old exit
- * codes. Idempotent: lost races ("no such container", "already exited") are success.
+ * codes. Idempotent: lost races ("no such container", "already exited") are success. Which
+ * steps are due is `decide/cleanup.ts`'s call.
  *
  * @module
  */
-import { StateError } from "../errors.ts";
 import { pruneExitCodes } from "../store/exit_codes.ts";
 import { immediate } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
-import { hasProcess, needsRuntimeRelease } from "./states.ts";
+import { type CleanupOptions, decideCleanup } from "./decide/cleanup.ts";
 import { syncContainer } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { releaseRuntimeLocked, removeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 
-/** What a cleanup call should do beyond releasing the runtime. */
-export interface CleanupOptions {
-  /** Remove the container afterwards (`--rm`). */
-  remove: boolean;
-}
+export type { CleanupOptions };
 
 /**
  * Clean up container `id` after its process exited. A container that is already gone or
@@ -38,13 +34,9 @@ export async function cleanupContainer(
   await withContainerLock(engine, id, async () => {
     const row = syncAndCheck(engine, id);
     if (!row) return;
-    if (hasProcess(row.state)) {
-      throw new StateError(`container ${id} is ${row.state}, refusing to clean up`);
-    }
-    if (needsRuntimeRelease(row.state)) {
-      await releaseRuntimeLocked(engine, row);
-    }
-    if (opts.remove) {
+    const plan = decideCleanup(row, opts);
+    if (plan.releaseRuntime) await releaseRuntimeLocked(engine, row);
+    if (plan.remove) {
       const current = syncContainer(engine, id);
       if (current) await removeLocked(engine, current);
     }

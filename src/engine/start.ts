@@ -2,15 +2,17 @@
  * start: `created`/`exited` → `initialized` → `running`. Mount the root filesystem, write
  * config.json, start conmon (which runs `runtime create`), wait for the container's pidfile,
  * then `runtime start`. A failed create leaves the container `created` with the runtime's
- * message recorded, and raises the error classified as 126/127.
+ * message recorded, and raises the error classified as 126/127. Whether to start at all is
+ * `decide/start.ts`'s call.
  *
  * @module
  */
-import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
+import { NoSuchContainerError, RuntimeError, runtimeStartError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
-import { awaitsCleanup, canStart, hasProcess, isInitialized } from "./states.ts";
+import { isInitialized } from "./states.ts";
+import { decideStart } from "./decide/start.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { mountRootfs, unmountRootfs } from "./rootfs.ts";
@@ -47,11 +49,9 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
   return await withContainerLock(engine, id, async () => {
     let row = syncContainer(engine, id);
     if (!row) throw new NoSuchContainerError(id);
-    if (hasProcess(row.state)) return row;
-    if (!canStart(row.state)) {
-      throw new StateError(`container ${id} is in state ${row.state}: cannot start it`);
-    }
-    if (awaitsCleanup(row.state)) {
+    const decision = decideStart(row);
+    if (decision.kind === "alreadyRunning") return row;
+    if (decision.finishCleanup) {
       await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
       row = syncContainer(engine, id)!;
     }

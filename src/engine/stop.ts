@@ -1,19 +1,22 @@
 /**
  * stop: send the stop signal, wait up to the timeout (holding no lock, state `stopping`),
  * then SIGKILL and wait up to five more seconds; then clean up (and remove an `--rm`
- * container). Stopping a container that is not running is a no-op.
+ * container). Stopping a container that is not running is a no-op. What to send is
+ * `decide/stop.ts`'s call, what is due after the exit `decide/after_exit.ts`'s.
  *
  * @module
  */
 import { MonitorDiedError, NoSuchContainerError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
-import { canStop, isRunning, needsCleanup } from "./states.ts";
+import { isRunning } from "./states.ts";
+import { decideStop, SIGKILL } from "./decide/stop.ts";
+import { decideAfterExit } from "./decide/after_exit.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { awaitExit } from "./await_exit.ts";
 import { cleanupContainer } from "./cleanup.ts";
-import { finishAutoRemove, removalMissed } from "./teardown.ts";
+import { finishAutoRemove } from "./teardown.ts";
 import { log } from "../log.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 import { signalName } from "../signals.ts";
@@ -32,7 +35,8 @@ export async function stopContainer(
 ): Promise<ContainerRow | undefined> {
   let row = syncAndCheck(engine, id);
   if (!row) throw new NoSuchContainerError(id);
-  const stopping = canStop(row.state);
+  const plan = decideStop(row, { timeout: timeoutSec });
+  const stopping = plan.kind !== "nothing";
   if (stopping) {
     row = mutate(engine, id, (r) => {
       if (!isRunning(r.state)) return false;
@@ -40,21 +44,20 @@ export async function stopContainer(
       return true;
     }) ?? row;
     const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
-    const timeout = timeoutSec ?? row.spec.stopTimeout;
     let done = false;
-    if (timeout > 0) {
-      await runtimeKill(rt, id, row.spec.stopSignal);
-      done = await awaitExit(engine, id, timeout * 1000);
+    if (plan.kind === "signal") {
+      await runtimeKill(rt, id, plan.signal);
+      done = await awaitExit(engine, id, plan.thenKillAfterSec * 1000);
       if (!done) {
         await engine.events.warning(
           `StopSignal ${
-            signalName(row.spec.stopSignal)
-          } failed to stop container ${row.name} in ${timeout} seconds, resorting to SIGKILL`,
+            signalName(plan.signal)
+          } failed to stop container ${row.name} in ${plan.thenKillAfterSec} seconds, resorting to SIGKILL`,
         );
       }
     }
     if (!done) {
-      await runtimeKill(rt, id, 9);
+      await runtimeKill(rt, id, SIGKILL);
       done = await awaitExit(engine, id, KILL_WAIT_MS);
     }
     if (!done) throw new StateError(`container ${id} did not exit after SIGKILL`);
@@ -62,10 +65,11 @@ export async function stopContainer(
   }
   row = syncContainer(engine, id);
   if (!row) return undefined;
-  if (needsCleanup(row.state)) {
-    await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+  const next = decideAfterExit(row);
+  if (next.kind === "cleanup") {
+    await cleanupContainer(engine, id, { remove: next.remove });
     row = syncContainer(engine, id);
-  } else if (removalMissed(row)) {
+  } else if (next.kind === "finishRemoval") {
     await finishAutoRemove(engine, id); // its cleanup process died before the removal
     row = syncContainer(engine, id);
   }

@@ -59,6 +59,28 @@ function decode(r: RawRow): ContainerRow {
   };
 }
 
+/**
+ * The row of a container that has never run: what it is (`id`, `name`, `state`, `spec`)
+ * and since when; no process, no start, no exit yet.
+ */
+export function newContainerRow(
+  what: Pick<ContainerRow, "id" | "name" | "state" | "spec">,
+  now: number,
+): ContainerRow {
+  return {
+    ...what,
+    createdAt: now,
+    incarnation: 0,
+    pid: 0,
+    conmonPid: 0,
+    startedAt: 0,
+    finishedAt: 0,
+    exitCode: null,
+    error: "",
+    stateSince: now,
+  };
+}
+
 /** The row for a full ID, or undefined. */
 export function getContainer(store: Store, id: string): ContainerRow | undefined {
   const r = store.db.prepare("SELECT * FROM containers WHERE id = ?").get(id) as
