@@ -112,6 +112,23 @@ export function listContainers(store: Store): ContainerRow[] {
   return rows.map(decode);
 }
 
+/**
+ * The values of the columns a container's life changes (`incarnation` … `state_since`), in
+ * the order both the INSERT and the UPDATE name them.
+ */
+function lifeColumns(row: ContainerRow): (number | string | null)[] {
+  return [
+    row.incarnation,
+    row.pid,
+    row.conmonPid,
+    row.startedAt,
+    row.finishedAt,
+    row.exitCode,
+    row.error,
+    row.stateSince,
+  ];
+}
+
 /** Insert a new container. Throws SQLite's constraint error on a duplicate name or ID. */
 export function insertContainer(store: Store, row: ContainerRow): void {
   store.db.prepare(
@@ -124,14 +141,7 @@ export function insertContainer(store: Store, row: ContainerRow): void {
     row.state,
     JSON.stringify(row.spec),
     row.createdAt,
-    row.incarnation,
-    row.pid,
-    row.conmonPid,
-    row.startedAt,
-    row.finishedAt,
-    row.exitCode,
-    row.error,
-    row.stateSince,
+    ...lifeColumns(row),
   );
 }
 
@@ -142,14 +152,7 @@ export function updateContainer(store: Store, row: ContainerRow): void {
        finished_at = ?, exit_code = ?, error = ?, state_since = ? WHERE id = ?`,
   ).run(
     row.state,
-    row.incarnation,
-    row.pid,
-    row.conmonPid,
-    row.startedAt,
-    row.finishedAt,
-    row.exitCode,
-    row.error,
-    row.stateSince,
+    ...lifeColumns(row),
     row.id,
   );
 }
