@@ -26,6 +26,12 @@ export class UsageError extends BerthError {
   override httpStatus = 400;
 }
 
+/**
+ * A `--ulimit` (or a Docker `HostConfig.Ulimits` entry) above the host's hard limit: the
+ * runtime could not raise it, so the container is refused at create (exit 125, HTTP 400).
+ */
+export class UlimitAboveHostError extends UsageError {}
+
 /** No container with that name or ID (podman's wording). */
 export class NoSuchContainerError extends BerthError {
   override httpStatus = 404;

@@ -23,6 +23,7 @@ import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
 import { decideCreate } from "./decide/create.ts";
+import { hostHardLimits, readProcLimits } from "../oci/limits.ts";
 
 /** A fresh 64-hex container ID. */
 export function newContainerId(): string {
@@ -65,6 +66,7 @@ export function randomName(): string {
  * Create a container from a validated spec.
  *
  * @throws {UsageError} for an invalid name
+ * @throws {UlimitAboveHostError} for a `--ulimit` above the host's hard limit
  * @throws {ConflictError} if the name is taken
  */
 export function createContainer(
@@ -82,7 +84,10 @@ export function createContainer(
   immediate(engine.store, () => {
     decideCreate(
       { name: row.name, spec },
-      { nameOwner: getContainerByName(engine.store, row.name)?.id },
+      {
+        nameOwner: getContainerByName(engine.store, row.name)?.id,
+        hostHard: hostHardLimits(readProcLimits()),
+      },
     );
     if (spec.rootfs.kind === "overlay") {
       // Refused now rather than at every start: paths the overlay mount options cannot carry.

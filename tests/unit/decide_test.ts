@@ -8,7 +8,14 @@ import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { type State, STATES } from "../../src/engine/states.ts";
 import type { ContainerRow } from "../../src/store/containers.ts";
 import { containerRow, SPEC } from "./fixtures.ts";
-import { ConflictError, ContainerRunningError, StateError, UsageError } from "../../src/errors.ts";
+import {
+  ConflictError,
+  ContainerRunningError,
+  StateError,
+  UlimitAboveHostError,
+  UsageError,
+} from "../../src/errors.ts";
+import { hostHardLimits, RLIM_INFINITY, type Rlimit } from "../../src/oci/limits.ts";
 import { decideCreate } from "../../src/engine/decide/create.ts";
 import { decideStart } from "../../src/engine/decide/start.ts";
 import { decideStop } from "../../src/engine/decide/stop.ts";
@@ -34,13 +41,13 @@ function table<T>(decide: (r: ContainerRow) => T): Record<State, T | string> {
 // ---- create ----
 
 Deno.test("create: a valid name nobody holds may be created", () => {
-  decideCreate({ name: "web", spec: SPEC }, {});
-  decideCreate({ name: "a.b_c-1", spec: SPEC }, {});
+  decideCreate({ name: "web", spec: SPEC }, { hostHard: {} });
+  decideCreate({ name: "a.b_c-1", spec: SPEC }, { hostHard: {} });
 });
 
 Deno.test("create: a name held by another container is a conflict naming the holder", () => {
   const err = assertThrows(
-    () => decideCreate({ name: "web", spec: SPEC }, { nameOwner: "3f2a" }),
+    () => decideCreate({ name: "web", spec: SPEC }, { nameOwner: "3f2a", hostHard: {} }),
     ConflictError,
   );
   assertEquals(
@@ -51,8 +58,40 @@ Deno.test("create: a name held by another container is a conflict naming the hol
 
 Deno.test("create: an invalid name is a usage error, checked before the conflict", () => {
   for (const name of ["", "-web", "we b", "web/1", ".web"]) {
-    assertThrows(() => decideCreate({ name, spec: SPEC }, { nameOwner: "3f2a" }), UsageError);
+    assertThrows(
+      () => decideCreate({ name, spec: SPEC }, { nameOwner: "3f2a", hostHard: {} }),
+      UsageError,
+    );
   }
+});
+
+Deno.test("create: a --ulimit may reach the host's hard limit but not exceed it", () => {
+  const hostHard = hostHardLimits(
+    "Limit                     Soft Limit           Hard Limit           Units\n" +
+      "Max open files            1024                 20000                files\n" +
+      "Max core file size        0                    unlimited            bytes\n",
+  );
+  assertEquals(hostHard, { RLIMIT_NOFILE: 20000, RLIMIT_CORE: RLIM_INFINITY });
+  const asking = (...ulimits: Rlimit[]) => ({ name: "web", spec: { ...SPEC, ulimits } });
+  decideCreate(asking({ type: "RLIMIT_NOFILE", soft: 1024, hard: 20000 }), { hostHard });
+  decideCreate(asking({ type: "RLIMIT_CORE", soft: RLIM_INFINITY, hard: RLIM_INFINITY }), {
+    hostHard,
+  });
+  // a type the host does not list is the runtime's business
+  decideCreate(asking({ type: "RLIMIT_NICE", soft: 40, hard: 40 }), { hostHard });
+  const err = assertThrows(
+    () => decideCreate(asking({ type: "RLIMIT_NOFILE", soft: 1, hard: 30000 }), { hostHard }),
+    UlimitAboveHostError,
+  );
+  assertEquals(err.message, "ulimit nofile: hard limit 30000 exceeds the host's 20000");
+  const unlimited = assertThrows(
+    () =>
+      decideCreate(asking({ type: "RLIMIT_NOFILE", soft: 1, hard: RLIM_INFINITY }), {
+        hostHard,
+      }),
+    UlimitAboveHostError,
+  );
+  assertEquals(unlimited.message, "ulimit nofile: hard limit unlimited exceeds the host's 20000");
 });
 
 // ---- start ----
