@@ -19,8 +19,6 @@ import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { pathExists } from "../fs.ts";
 import type { PullPolicy } from "../image/types.ts";
 import {
-  checkUlimit,
-  hostHardLimits,
   parseAddHost,
   parseLabels,
   parseMount,
@@ -32,7 +30,6 @@ import {
 import { log } from "../log.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { parseRestartPolicy } from "../engine/restart_policy.ts";
-import { readProcLimits } from "../oci/limits.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
@@ -204,11 +201,8 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
       );
     } else tmpfs.push(m.tmpfs);
   }
+  // Above the host's hard limit is refused by the engine's create (decide/create.ts).
   const ulimits = list(p, "ulimit").map(parseUlimit);
-  if (ulimits.length) {
-    const hostHard = hostHardLimits(readProcLimits());
-    for (const u of ulimits) checkUlimit(u, hostHard);
-  }
   const resources = parseResources({
     memory: str(p, "memory"),
     memorySwap: str(p, "memory-swap"),
