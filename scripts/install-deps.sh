@@ -13,10 +13,10 @@ if [ "${1:-}" = "--with-test-tools" ]; then
   # Who runs what: tests/image/registry_*: docker-registry, openssl, python3 (htpasswd hash);
   # extract_test: umoci; podman_compat_test and bench/: podman; stress faults/input: chattr
   # (e2fsprogs); tests/image/cli_helper: sh, timeout (coreutils); cli/cp/podman_compat: tar;
-  # bench/main.ts: git; scripts/podman-system-tests.sh: bats. skopeo is what images-facts.md
+  # bench/main.ts: git; scripts/podman-system-tests.sh: bats; completion_test: zsh, fish. skopeo is what images-facts.md
   # was measured with.
-  apt_packages+=(docker-registry umoci skopeo openssl python3 podman e2fsprogs coreutils tar git bats)
-  commands+=(docker-registry umoci skopeo openssl python3 podman chattr timeout tar sh git bats)
+  apt_packages+=(docker-registry umoci skopeo openssl python3 podman e2fsprogs coreutils tar git bats zsh fish)
+  commands+=(docker-registry umoci skopeo openssl python3 podman chattr timeout tar sh git bats zsh fish)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do

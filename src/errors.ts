@@ -26,6 +26,15 @@ export class UsageError extends BerthError {
   override httpStatus = 400;
 }
 
+/** A configuration file that cannot be read or says something berth cannot use. */
+export class ConfigError extends BerthError {}
+
+/**
+ * A `--ulimit` (or a Docker `HostConfig.Ulimits` entry) above the host's hard limit: the
+ * runtime could not raise it, so the container is refused at create (exit 125, HTTP 400).
+ */
+export class UlimitAboveHostError extends UsageError {}
+
 /** No container with that name or ID (podman's wording). */
 export class NoSuchContainerError extends BerthError {
   override httpStatus = 404;
@@ -51,12 +60,11 @@ export class StateError extends BerthError {
 }
 
 /**
- * A running container refused by `rm` without `-f`. `rm`'s status rule (`rmStatus`) maps it
- * to podman's exit 2 by its class; any other path that meets it exits 2 as well.
+ * A running container refused by `rm` without `-f`. Its own status is podman's for any
+ * error of a bad container state, 125; `rm`'s rule (`rmStatus`) maps it to 2 by its class,
+ * and prune passes over it by its class, as podman's commands do.
  */
-export class ContainerRunningError extends StateError {
-  override exitCode = 2;
-}
+export class ContainerRunningError extends StateError {}
 
 /** A name or ID that is already taken, or an ID prefix matching several containers. */
 export class ConflictError extends BerthError {

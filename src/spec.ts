@@ -46,6 +46,16 @@ export type RootfsSpec =
   /** an overlay over read-only lower dirs, topmost first (`--rootfs DIR:O`, or image layers) */
   | { kind: "overlay"; lowers: string[] };
 
+/** podman's restart policy names (`--restart`); `no` was given explicitly. */
+export type RestartPolicyName = "no" | "always" | "on-failure" | "unless-stopped";
+
+/** `--restart NAME[:N]`: what the cleanup does when the container exits on its own. */
+export interface RestartPolicy {
+  name: RestartPolicyName;
+  /** `on-failure:N`: at most N restarts; 0 = no limit. */
+  maxRetries: number;
+}
+
 /** The stored settings of one container. */
 export interface ContainerSpec {
   /** process.args */
@@ -59,7 +69,10 @@ export interface ContainerSpec {
   workdir: string;
   user: { uid: number; gid: number };
   volumes: VolumeSpec[];
-  network: "host" | "none";
+  /** `container`: it joins the network namespace of container {@linkcode networkFrom}. */
+  network: "host" | "none" | "container";
+  /** `--network container:X`: X's full ID (resolved at create). */
+  networkFrom?: string;
   hostname: string;
   /** `--timeout`: seconds before conmon kills the container; 0 = none. */
   timeout: number;
@@ -101,6 +114,8 @@ export interface ContainerSpec {
   noNewPrivileges?: boolean;
   /** `--group-add`: supplementary group IDs. */
   groupAdd?: number[];
+  /** `--restart`; absent when not given (podman's policy `""`, filter `restart-policy=none`). */
+  restartPolicy?: RestartPolicy;
 }
 
 /** All states, in lifecycle order (see lifecycle.md); the table and predicates are in `engine/states.ts`. */

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** One flag: its type, short alias, and whether it may repeat. */
 export interface FlagSpec {
@@ -62,7 +63,10 @@ export function parseFlags(args: string[], flags: FlagTable, stopAtPositional = 
       const eq = arg.indexOf("=");
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const spec = flags[name];
-      if (!spec) throw new UsageError(`unknown flag: --${name}`);
+      if (!spec) {
+        const hint = didYouMean(name, Object.keys(flags), (n) => `--${n}`);
+        throw new UsageError(`unknown flag: --${name}${hint}`);
+      }
       if (spec.type === "boolean") {
         if (eq === -1) flagArgs.push(arg);
         else {

@@ -85,4 +85,6 @@ export interface Entry {
   usage: string;
   /** Its module: the flag table and the handler. */
   load: () => Promise<Command>;
+  /** Left out of `berth --help`, suggestions and completion (`__complete`). */
+  hidden?: boolean;
 }

@@ -19,8 +19,6 @@ import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { pathExists } from "../fs.ts";
 import type { PullPolicy } from "../image/types.ts";
 import {
-  checkUlimit,
-  hostHardLimits,
   parseAddHost,
   parseLabels,
   parseMount,
@@ -31,7 +29,7 @@ import {
 } from "./run_options.ts";
 import { log } from "../log.ts";
 import { mergeEnv } from "../engine/env.ts";
-import { readProcLimits } from "../oci/limits.ts";
+import { parseRestartPolicy } from "../engine/restart_policy.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
@@ -56,7 +54,7 @@ export const CREATE_FLAGS: FlagTable = {
   pull: { type: "string" },
   platform: { type: "string" },
   // The registry flags of `pull` (src/cli/image/common.ts), for a missing image.
-  "tls-verify": { type: "boolean", default: true },
+  "tls-verify": { type: "boolean" },
   "cert-dir": { type: "string" },
   creds: { type: "string" },
   authfile: { type: "string" },
@@ -91,6 +89,7 @@ export const CREATE_FLAGS: FlagTable = {
   "publish-all": { type: "boolean", short: "P" },
   expose: { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
+  restart: { type: "string" },
   help: { type: "boolean" },
 };
 
@@ -181,10 +180,15 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     );
   }
   const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
-  const network = str(p, "network") ?? str(p, "net") ?? "host";
-  if (network !== "host" && network !== "none") {
-    throw new UsageError(`unsupported network mode "${network}": use host or none`);
+  const networkArg = str(p, "network") ?? str(p, "net") ?? "host";
+  const networkFrom = networkArg.startsWith("container:") ? networkArg.slice(10) : undefined;
+  const network = networkFrom !== undefined ? "container" : networkArg;
+  if (network !== "host" && network !== "none" && network !== "container") {
+    throw new UsageError(
+      `unsupported network mode "${network}": use host, none or container:NAME`,
+    );
   }
+  if (networkFrom === "") throw new UsageError(`invalid network mode "${networkArg}"`);
   const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
   const stopSignal = parseSignal(str(p, "stop-signal") ?? "TERM");
@@ -197,11 +201,8 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
       );
     } else tmpfs.push(m.tmpfs);
   }
+  // Above the host's hard limit is refused by the engine's create (decide/create.ts).
   const ulimits = list(p, "ulimit").map(parseUlimit);
-  if (ulimits.length) {
-    const hostHard = hostHardLimits(readProcLimits());
-    for (const u of ulimits) checkUlimit(u, hostHard);
-  }
   const resources = parseResources({
     memory: str(p, "memory"),
     memorySwap: str(p, "memory-swap"),
@@ -281,6 +282,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     volumes,
     tmpfs,
     network,
+    networkFrom,
     hostname: str(p, "hostname"),
     timeout,
     readOnly: bool(p, "read-only"),
@@ -304,6 +306,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     noNewPrivileges: !!security.noNewPrivileges,
     seccomp,
     groupAdd,
+    restartPolicy: parseRestartPolicy(str(p, "restart") ?? ""),
   };
 }
 

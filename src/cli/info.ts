@@ -49,6 +49,7 @@ export const infoCommand: Command = {
           Version: await firstLine(rt.path, ["--version"]),
         },
         Conmon: { Path: conmon, Version: await firstLine(conmon, ["--version"]) },
+        ConfigFiles: global.configFiles ?? [],
       },
       Store: {
         GraphRoot: engine.paths.root,

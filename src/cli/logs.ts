@@ -1,21 +1,19 @@
 /**
- * `berth logs [-f] [--tail N] [-t] CONTAINER`: the container's output from conmon's
- * k8s-file log, stdout and stderr each to its own stream.
+ * `berth logs [-f] [--tail N] [-t] [--names] CONTAINER...`: the containers' output from
+ * conmon's k8s-file log, stdout and stderr each to its own stream; with several containers
+ * each line starts with the container's short ID (`--names`: its name), as podman's does.
  *
  * @module
  */
 import type { Command } from "./command.ts";
 import { bool, parseNonNegativeInt, parseTimeFlag, str } from "./args.ts";
-import { UsageError } from "../errors.ts";
-import { openEngine } from "../engine/context.ts";
+import { type Engine, openEngine } from "../engine/context.ts";
+import type { ContainerRow } from "../store/containers.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { inTimeWindow, readLogs } from "../engine/logs.ts";
 import type { LogRecord } from "../logs/k8s_file.ts";
 import { type RecordSink, toStdio } from "../logs/pump.ts";
 import { targetsOrLatest } from "./targets.ts";
-
-/** Re-exported: the window rule lives with the engine's log reader. */
-export { inTimeWindow };
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
 export function podmanTimestamp(time: string): string {
@@ -34,6 +32,49 @@ function withTimestamps(sink: RecordSink): RecordSink {
     }));
 }
 
+/** Re-exported: the time-window rule lives with the engine's log reader. */
+export { inTimeWindow };
+
+/**
+ * With several containers, each line starts with the container's short ID (or its name), as
+ * podman prints them; a line the container wrote in parts gets the prefix once.
+ */
+export function withPrefix(sink: RecordSink, prefix: string): RecordSink {
+  const head = new TextEncoder().encode(`${prefix} `);
+  let lineStart = true;
+  return (records) =>
+    sink(records.map((r): LogRecord => {
+      const starts = lineStart;
+      lineStart = r.full;
+      if (!starts) return r;
+      const data = new Uint8Array(head.length + r.data.length);
+      data.set(head);
+      data.set(r.data, head.length);
+      return { ...r, data };
+    }));
+}
+
+/** What one container's log is read with. */
+interface LogOptions {
+  follow: boolean;
+  tail: number;
+  since?: number;
+  until?: number;
+}
+
+/**
+ * Print container `row`'s log to `out`, and with `follow` keep printing until its process is
+ * gone (or it is removed, or `until` passes), through the engine's log reader (the API's too).
+ */
+async function showLog(
+  engine: Engine,
+  row: ContainerRow,
+  out: RecordSink,
+  o: LogOptions,
+): Promise<void> {
+  await readLogs(engine, row.id, { sink: out, ...o });
+}
+
 /** `logs` */
 export const logsCommand: Command = {
   flags: {
@@ -43,9 +84,9 @@ export const logsCommand: Command = {
     since: { type: "string" },
     latest: { type: "boolean", short: "l" },
     until: { type: "string" },
+    names: { type: "boolean" },
   },
   async run(global, p) {
-    if (p.positionals.length > 1) throw new UsageError("logs requires exactly one container");
     const tailArg = str(p, "tail");
     const tail = tailArg === undefined || tailArg === "-1"
       ? -1
@@ -56,15 +97,21 @@ export const logsCommand: Command = {
     const since = sinceArg === undefined ? undefined : parseTimeFlag(sinceArg, "--since", now);
     const until = untilArg === undefined ? undefined : parseTimeFlag(untilArg, "--until", now);
     const engine = await openEngine(global);
-    const [target] = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "logs");
-    const row = findContainer(engine, target);
-    await readLogs(engine, row.id, {
-      sink: bool(p, "timestamps") ? withTimestamps(toStdio) : toStdio,
-      tail,
-      since,
-      until,
-      follow: bool(p, "follow"),
-    });
+    const rows = targetsOrLatest(engine, p.positionals, bool(p, "latest"), "logs")
+      .map((t) => findContainer(engine, t));
+    const o: LogOptions = { follow: bool(p, "follow"), tail, since, until };
+    const sinkFor = (row: ContainerRow) => {
+      const base = rows.length > 1
+        ? withPrefix(toStdio, bool(p, "names") ? row.name : row.id.slice(0, 12))
+        : toStdio;
+      return bool(p, "timestamps") ? withTimestamps(base) : base;
+    };
+    if (o.follow) {
+      // Followed side by side: lines print in the order they arrive.
+      await Promise.all(rows.map((row) => showLog(engine, row, sinkFor(row), o)));
+    } else {
+      for (const row of rows) await showLog(engine, row, sinkFor(row), o);
+    }
     return 0;
   },
 };

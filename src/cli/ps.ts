@@ -1,5 +1,5 @@
 /**
- * `berth ps [-a] [-q] [--no-trunc] [--filter K=V] [--format F]`
+ * `berth ps [-a] [-q] [--no-trunc] [--noheading] [--filter K=V] [--format F]`
  *
  * @module
  */
@@ -11,59 +11,10 @@ import { openEngine } from "../engine/context.ts";
 import { type ContainerRow, listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { psJson, psView } from "./views.ts";
-import { hasExited, isUp, STATES } from "../engine/states.ts";
+import { isUp } from "../engine/states.ts";
+import { containerFilter } from "./container_filter.ts";
 import { compileTemplate, tableHeader } from "../format/template/mod.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
-
-/** The states `--filter status=` accepts: berth's, and podman's that berth never has. */
-const PS_STATUSES = [...STATES, "paused", "unknown"] as string[];
-
-/**
- * Build a predicate from `--filter` values (`id=`, `name=`, `status=`, `exited=`).
- *
- * @throws {UsageError} for an unknown filter
- */
-export function psFilter(filters: string[]): (row: ContainerRow) => boolean {
-  const tests = filters.map((f) => {
-    const eq = f.indexOf("=");
-    if (eq === -1) throw new UsageError(`invalid filter "${f}": expected KEY=VALUE`);
-    const key = f.slice(0, eq);
-    const value = f.slice(eq + 1);
-    switch (key) {
-      case "id":
-        return (r: ContainerRow) => r.id.startsWith(value);
-      case "name": {
-        let re: RegExp;
-        try {
-          re = new RegExp(value);
-        } catch {
-          throw new UsageError(`invalid filter "${f}": bad regular expression`);
-        }
-        return (r: ContainerRow) => re.test(r.name);
-      }
-      case "status":
-        if (!PS_STATUSES.includes(value)) {
-          throw new UsageError(`unknown container state: ${value}`);
-        }
-        return (r: ContainerRow) => r.state === value;
-      case "label": {
-        const eq2 = value.indexOf("=");
-        const k = eq2 === -1 ? value : value.slice(0, eq2);
-        return (r: ContainerRow) => {
-          const labels = r.spec.labels ?? {};
-          return k in labels && (eq2 === -1 || labels[k] === value.slice(eq2 + 1));
-        };
-      }
-      case "exited":
-        return (r: ContainerRow) => hasExited(r.state) && String(r.exitCode) === value;
-      default:
-        throw new UsageError(
-          `invalid filter "${key}": supported: id, name, status, exited, label`,
-        );
-    }
-  });
-  return (row) => tests.every((t) => t(row));
-}
 
 /** `--last N`: any integer; podman's default -1 (and 0) mean no limit. */
 function parseLast(text: string): number {
@@ -84,6 +35,7 @@ export const psCommand: Command = {
     // podman's flag for containers of other tools in the same storage: berth has none.
     external: { type: "boolean" },
     sort: { type: "string" },
+    noheading: { type: "boolean" },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError(`ps takes no arguments: ${p.positionals[0]}`);
@@ -93,7 +45,9 @@ export const psCommand: Command = {
         `invalid --sort "${sort}": use created, names, id, status, command or image`,
       );
     }
-    const filter = psFilter(list(p, "filter"));
+    const filter = containerFilter(list(p, "filter"));
+    // As podman (and docker): a status filter chooses among every container.
+    const all = bool(p, "all") || filter.keys.has("status");
     const lastText = str(p, "last");
     const lastCount = lastText === undefined ? undefined : parseLast(lastText);
     const format = str(p, "format");
@@ -109,8 +63,8 @@ export const psCommand: Command = {
     // Oldest first, as podman 4 lists them. --latest and --last N pick the newest of any
     // state, as podman's do (they imply --all).
     const last = bool(p, "latest") ? 1 : lastCount;
-    let rows = observed.filter((r) => bool(p, "all") || last !== undefined || isUp(r.state)).filter(
-      filter,
+    let rows = observed.filter((r) => all || last !== undefined || isUp(r.state)).filter(
+      filter.test,
     );
     if (last !== undefined) rows = last <= 0 ? rows : rows.slice(-last);
     const key: Record<string, (r: ContainerRow) => string> = {
@@ -136,10 +90,12 @@ export const psCommand: Command = {
     } else if (template) {
       const lines = views.map((v) => template(v));
       if (format!.startsWith("table")) {
-        await out(alignTabs([tableHeader(format!.replace(/^table\s+/, "")), ...lines]));
+        const header = bool(p, "noheading") ? [] : [tableHeader(format!.replace(/^table\s+/, ""))];
+        await out(alignTabs([...header, ...lines]));
       } else await out(lines.map((l) => `${l}\n`).join(""));
     } else {
-      const table = [["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]];
+      const header = ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"];
+      const table = bool(p, "noheading") ? [] : [header];
       for (const v of views) {
         const cmd = String(v.Command);
         table.push([

@@ -31,7 +31,7 @@ const SPECS: Spec[] = [
     name: "start",
     aliases: container("start"),
     summary: "Start one or more containers",
-    usage: "berth start [-a] CONTAINER...",
+    usage: "berth start [-a] [--all] [--filter KEY=VALUE]... [CONTAINER...]",
     load: async () => (await import("./start.ts")).startCommand,
   },
   {
@@ -59,7 +59,7 @@ const SPECS: Spec[] = [
     name: "rm",
     aliases: container("rm"),
     summary: "Remove one or more containers",
-    usage: "berth rm [-f] [-a] [-t SECONDS] CONTAINER...",
+    usage: "berth rm [-f] [-a] [-t SECONDS] [--depend] CONTAINER...",
     load: async () => (await import("./rm.ts")).rmCommand,
   },
   {
@@ -67,7 +67,7 @@ const SPECS: Spec[] = [
     aliases: container("ps", ["container ls", "container list"]),
     summary: "List containers",
     usage:
-      "berth ps [-a] [-q] [-l] [-n N] [--no-trunc] [--filter KEY=VALUE] [--sort KEY] [--format FORMAT]",
+      "berth ps [-a] [-q] [-l] [-n N] [--no-trunc] [--noheading] [--filter KEY=VALUE] [--sort KEY] [--format FORMAT]",
     load: async () => (await import("./ps.ts")).psCommand,
   },
   {
@@ -81,7 +81,7 @@ const SPECS: Spec[] = [
     name: "logs",
     aliases: container("logs"),
     summary: "Show the output of a container",
-    usage: "berth logs [-f] [--tail N] [-t] [--since TIME] [--until TIME] CONTAINER",
+    usage: "berth logs [-f] [--tail N] [-t] [--since TIME] [--until TIME] [--names] CONTAINER...",
     load: async () => (await import("./logs.ts")).logsCommand,
   },
   {
@@ -246,10 +246,26 @@ const SPECS: Spec[] = [
     usage: "berth image exists IMAGE",
     load: async () => (await import("./image/exists.ts")).imageExistsCommand,
   },
+  {
+    name: "completion",
+    summary: "Print a shell completion script",
+    usage: "berth completion bash|zsh|fish",
+    load: async () => (await import("./completion.ts")).completionCommand,
+  },
+  {
+    name: "__complete",
+    summary: "The candidates for the word being completed (used by the completion scripts)",
+    usage: "berth __complete -- WORD...",
+    load: async () => (await import("./complete.ts")).completeCommand(VISIBLE),
+    hidden: true,
+  },
 ];
 
-/** Every command, in the order `berth --help` lists them. */
+/** Every command, hidden ones too, in the order `berth --help` lists them. */
 export const REGISTRY: readonly Entry[] = SPECS.map((s) => ({ ...s, aliases: s.aliases ?? [] }));
+
+/** The commands a user is shown: in `berth --help`, suggestions and completions. */
+export const VISIBLE: readonly Entry[] = REGISTRY.filter((e) => !e.hidden);
 
 /** Every command by each of its names and aliases. */
 export const COMMANDS: Readonly<Record<string, Entry>> = Object.fromEntries(

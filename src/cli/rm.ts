@@ -1,6 +1,8 @@
 /**
- * `berth rm [-f] [-a] CONTAINER...`: exit 1 for a missing container, 2 for a running one
- * without `-f` (podman's statuses); `rm -f` of a missing container is silent success.
+ * `berth rm [-f] [-a] [--depend] CONTAINER...`: exit 1 for a missing container, 2 for a running
+ * one without `-f` (podman's statuses); `rm -f` of a missing container is silent success. A
+ * container others depend on (`--network container:`) goes only after them: `--depend`
+ * removes them first, `-a` orders them first.
  *
  * @module
  */
@@ -10,6 +12,8 @@ import { ContainerRunningError, NoSuchContainerError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { removeContainer } from "../engine/remove.ts";
+import { removalOrder } from "../engine/dependencies.ts";
+import { out } from "./command.ts";
 import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
 
 /**
@@ -31,6 +35,7 @@ export const rmCommand: Command = {
     ignore: { type: "boolean", short: "i" },
     time: { type: "string", short: "t" },
     volumes: { type: "boolean", short: "v" },
+    depend: { type: "boolean" },
   },
   async run(global, p) {
     const t = str(p, "time");
@@ -38,9 +43,20 @@ export const rmCommand: Command = {
     const choice = { args: p.positionals, all: bool(p, "all"), latest: bool(p, "latest") };
     requireTargets(choice, "rm");
     const force = bool(p, "force");
+    const depend = bool(p, "depend");
     const engine = await openEngine(global);
-    return await forEachTarget(allOrTargets(engine, choice, "rm"), async (arg) => {
+    let targets = allOrTargets(engine, choice, "rm");
+    // Every container: those that join another's network go before it.
+    if (choice.all) targets = [...new Set(targets.flatMap((id) => removalOrder(engine, id)))];
+    return await forEachTarget(targets, async (arg) => {
       const row = findContainer(engine, arg);
+      if (depend) {
+        // Its dependents first, each printed by its ID as it goes (podman's --depend).
+        for (const dep of removalOrder(engine, row.id).slice(0, -1)) {
+          await removeContainer(engine, dep, { force, timeout });
+          await out(`${dep}\n`);
+        }
+      }
       await removeContainer(engine, row.id, { force, timeout });
       return `${choice.all ? row.id : arg}\n`;
     }, {

@@ -8,7 +8,7 @@
  */
 import { UsageError } from "../errors.ts";
 import type { ResourceSpec, TmpfsSpec, VolumeSpec } from "../spec.ts";
-import { parseProcLimits, RLIM_INFINITY, type Rlimit } from "../oci/limits.ts";
+import { RLIM_INFINITY, type Rlimit } from "../oci/limits.ts";
 
 export { RLIM_INFINITY };
 
@@ -52,29 +52,6 @@ export function parseUlimit(arg: string): Rlimit {
   }
   if (soft > hard) throw new UsageError(`invalid ulimit "${arg}": soft limit above hard limit`);
   return { type, soft, hard };
-}
-
-/** The host's hard limit for each rlimit, from `/proc/self/limits` text. */
-export function hostHardLimits(text: string): Record<string, number> {
-  return Object.fromEntries(parseProcLimits(text).map((r) => [r.type, r.hard]));
-}
-
-/**
- * Refuse an rlimit above the host's hard limit: the runtime could not raise it, and the
- * container would fail to start with a less helpful message.
- *
- * @throws {UsageError} naming the limit
- */
-export function checkUlimit(limit: Rlimit, hostHard: Record<string, number>): void {
-  const max = hostHard[limit.type];
-  if (max !== undefined && limit.hard > max) {
-    const name = limit.type.slice("RLIMIT_".length).toLowerCase();
-    throw new UsageError(
-      `ulimit ${name}: hard limit ${
-        limit.hard === RLIM_INFINITY ? "unlimited" : limit.hard
-      } exceeds the host's ${max === RLIM_INFINITY ? "unlimited" : max}`,
-    );
-  }
 }
 
 /**

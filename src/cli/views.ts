@@ -7,6 +7,7 @@
 import type { ContainerRow } from "../store/containers.ts";
 import type { ContainerPaths } from "../engine/paths.ts";
 import { hasExited, isRunning, isUp, psStatusWord } from "../engine/states.ts";
+import { restartPolicyName } from "../engine/restart_policy.ts";
 import { humanDuration } from "../format/table.ts";
 
 const ZERO_TIME = "0001-01-01T00:00:00Z";
@@ -56,10 +57,10 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
     ImageName: s.imageName,
     Rootfs: s.rootfs.kind === "dir" ? s.rootfs.path : "",
     Name: row.name,
-    RestartCount: 0,
+    RestartCount: row.restartCount,
     Driver: s.rootfs.kind === "overlay" ? "overlay" : "",
     OCIRuntime: s.runtime,
-    ResolvConfPath: s.network === "host" ? `${p.dir}/resolv.conf` : "",
+    ResolvConfPath: s.network === "none" ? "" : `${p.dir}/resolv.conf`,
     HostnamePath: `${p.dir}/hostname`,
     HostsPath: `${p.dir}/hosts`,
     ConmonPidFile: p.conmonPidFile,
@@ -101,7 +102,11 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
     },
     HostConfig: {
       AutoRemove: s.autoRemove,
-      NetworkMode: s.network,
+      RestartPolicy: {
+        Name: restartPolicyName(s.restartPolicy),
+        MaximumRetryCount: s.restartPolicy?.maxRetries ?? 0,
+      },
+      NetworkMode: s.network === "container" ? `container:${s.networkFrom}` : s.network,
       ReadonlyRootfs: s.readOnly,
       Binds: s.volumes.map((v) => `${v.source}:${v.destination}${v.readOnly ? ":ro" : ""}`),
       LogConfig: { Type: "k8s-file", Path: p.log },

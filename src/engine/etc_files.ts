@@ -117,7 +117,7 @@ export function writeEtcFiles(
   }
   if (!spec.noDns && !taken.has("/etc/resolv.conf")) {
     if (spec.dns) files.resolvConf = write("resolv.conf", resolvConfContent(spec.dns));
-    else if (spec.network === "host") {
+    else if (spec.network === "host" || spec.network === "container") {
       files.resolvConf = write("resolv.conf", readHostFile("/etc/resolv.conf"));
     }
   }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isInsecureRegistry } from "../config.ts";
 import { NoSuchImageError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 import { imagePaths } from "../image/paths.ts";
@@ -31,7 +32,8 @@ export function imageCtx(engine: Engine): ImageCtx {
  * when it is missing (`missing`), always (`always`), or never (`never`). Pull progress goes
  * to `pullOptions.onEvent` (none by default). Layers that were removed from disk are re-extracted.
  * `pullOptions` (e.g. from `--tls-verify`, `--creds`, `--platform` flags) override the
- * defaults: verified TLS, credentials from the auth file.
+ * defaults: verified TLS (unless berth.conf lists the registry as insecure), credentials from
+ * the auth file.
  *
  * @throws {NoSuchImageError} when the image is absent and the policy forbids pulling
  * @throws {RegistryError} / {ImageError} when the pull fails
@@ -50,7 +52,7 @@ export async function resolveImageForContainer(
     if (policy === "never") throw new NoSuchImageError(ref);
     const registry = parseReference(ref).registry;
     row = await pullImage(ctx, ref, {
-      tlsVerify: true,
+      tlsVerify: !isInsecureRegistry(engine.opts.config, registry),
       creds: getCreds(authFilePath(engine.paths.root), registry),
       onEvent: () => {},
       ...pullOptions,

@@ -12,6 +12,7 @@ import type {
   ContainerSpec,
   DnsSpec,
   ResourceSpec,
+  RestartPolicy,
   RootfsSpec,
   TmpfsSpec,
   VolumeSpec,
@@ -21,6 +22,7 @@ import type { ImageRunConfig, PullPolicy } from "../image/types.ts";
 import { resolveUser } from "../image/user.ts";
 import { imageArgv } from "../image/combine.ts";
 import { mergeEnv } from "./env.ts";
+import { checkAutoRemove } from "./restart_policy.ts";
 
 /** What a front end asks a new container to be, validated but not yet combined with an image. */
 export interface CreateRequest {
@@ -42,7 +44,9 @@ export interface CreateRequest {
   user?: string;
   volumes: VolumeSpec[];
   tmpfs: TmpfsSpec[];
-  network: "host" | "none";
+  network: "host" | "none" | "container";
+  /** `--network container:X`: X as given (create resolves it to an ID). */
+  networkFrom?: string;
   hostname?: string;
   timeout: number;
   readOnly: boolean;
@@ -64,6 +68,8 @@ export interface CreateRequest {
   noNewPrivileges: boolean;
   seccomp?: "unconfined" | { file: string; profile: SeccompProfile };
   groupAdd: number[];
+  /** `--restart`; absent when none was given. */
+  restartPolicy?: RestartPolicy;
 }
 
 /** The container's root as the engine resolved it (see resolve_image.ts). */
@@ -118,13 +124,15 @@ export function containerEnv(req: CreateRequest, config: ImageRunConfig): string
 /**
  * Combine a request with its resolved root into the spec to store.
  *
- * @throws {UsageError} when there is nothing to run or the user is not in the image
+ * @throws {UsageError} when there is nothing to run, the user is not in the image, or `--rm`
+ * meets a restart policy
  */
 export function buildContainerSpec(
   req: CreateRequest,
   root: ResolvedRoot,
   host: HostFacts,
 ): ContainerSpec {
+  checkAutoRemove(req.restartPolicy, req.autoRemove);
   const command = containerCommand(req, root.config);
   const env = containerEnv(req, root.config);
   const user = resolveUser(req.user ?? root.config.User ?? "", root.readFile);
@@ -138,6 +146,7 @@ export function buildContainerSpec(
     user,
     volumes: req.volumes,
     network: req.network,
+    ...(req.networkFrom ? { networkFrom: req.networkFrom } : {}),
     hostname: req.hostname ?? "",
     timeout: req.timeout,
     readOnly: req.readOnly,
@@ -161,5 +170,6 @@ export function buildContainerSpec(
     ...(req.noNewPrivileges ? { noNewPrivileges: true } : {}),
     ...(req.seccomp ? { seccomp: req.seccomp } : {}),
     ...(req.groupAdd.length ? { groupAdd: req.groupAdd } : {}),
+    ...(req.restartPolicy ? { restartPolicy: req.restartPolicy } : {}),
   };
 }

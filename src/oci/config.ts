@@ -112,6 +112,8 @@ export interface ConfigInputs {
   kernel?: string;
   /** The host's architecture; `Deno.build.arch` when absent. */
   arch?: string;
+  /** `--network container:X`: X's network namespace, and whether it is not the host's. */
+  joinNetwork?: { path: string; own: boolean };
 }
 
 /**
@@ -148,12 +150,12 @@ const READ_ONLY_TMPFS: [string, string][] = [["/tmp", "1777"], ["/var/tmp", "177
 
 /** Build the OCI config object for one container. */
 export function ociConfig(
-  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps, kernel, arch }: ConfigInputs,
+  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps, kernel, arch, joinNetwork }: ConfigInputs,
 ): Record<string, unknown> {
   // As podman: no more than berth's own bounding set, or the runtime cannot apply them.
   const caps = (spec.privileged ? ALL_CAPS : spec.capabilities ?? DEFAULT_CAPS)
     .filter((c) => !hostCaps || hostCaps.includes(c));
-  const namespaces: { type: string }[] = [
+  const namespaces: { type: string; path?: string }[] = [
     { type: "pid" },
     { type: "ipc" },
     { type: "uts" },
@@ -162,6 +164,9 @@ export function ociConfig(
     { type: "cgroup" },
   ];
   if (spec.network === "none") namespaces.push({ type: "network" });
+  // Joining the host's namespace is the host network: nothing to join.
+  else if (joinNetwork?.own) namespaces.push({ type: "network", path: joinNetwork.path });
+  const ownNetwork = spec.network === "none" || joinNetwork?.own === true;
   const mounts: Record<string, unknown>[] = [
     { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
     {
@@ -188,7 +193,7 @@ export function ociConfig(
       source: "mqueue",
       options: ["nosuid", "noexec", "nodev"],
     },
-    spec.network === "none"
+    ownNetwork
       ? {
         destination: "/sys",
         type: "sysfs",

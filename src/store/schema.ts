@@ -35,4 +35,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX exit_codes_recorded_at ON exit_codes(recorded_at);
   `,
   IMAGES_MIGRATION,
+  // Restart policies: how often the policy restarted a container, and whether its last exit
+  // was asked for by `stop`/`kill` (then no policy restarts it).
+  `
+  ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE containers ADD COLUMN stopped_by_user INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -9,6 +9,7 @@ import { authFilePath, getCreds, parseCreds } from "../../image/auth_file.ts";
 import type { ImageCtx } from "../../image/store.ts";
 import { imageCtx } from "../../engine/image.ts";
 import type { RegistryOptions } from "../../image/registry.ts";
+import { isInsecureRegistry } from "../../config.ts";
 
 /** Open the engine and return its image context. */
 export async function openImages(global: GlobalOptions): Promise<ImageCtx> {
@@ -17,7 +18,8 @@ export async function openImages(global: GlobalOptions): Promise<ImageCtx> {
 
 /** Flags of commands that talk to a registry. */
 export const REGISTRY_FLAGS: FlagTable = {
-  "tls-verify": { type: "boolean", default: true },
+  // No default: unset means "as berth.conf says for this registry" (verified unless insecure).
+  "tls-verify": { type: "boolean" },
   "cert-dir": { type: "string" },
   creds: { type: "string" },
   authfile: { type: "string" },
@@ -28,7 +30,10 @@ export function authFile(global: GlobalOptions, p: Parsed): string {
   return str(p, "authfile") ?? authFilePath(global.root);
 }
 
-/** Registry options from the flags (credentials from `--creds` or the auth file). */
+/**
+ * Registry options from the flags (credentials from `--creds` or the auth file; TLS verified
+ * unless `--tls-verify=false` or, without the flag, berth.conf lists the registry as insecure).
+ */
 export function registryOptions(
   global: GlobalOptions,
   p: Parsed,
@@ -36,7 +41,9 @@ export function registryOptions(
 ): RegistryOptions {
   const creds = str(p, "creds");
   return {
-    tlsVerify: bool(p, "tls-verify"),
+    tlsVerify: p.values["tls-verify"] === undefined
+      ? !isInsecureRegistry(global.config, registry)
+      : bool(p, "tls-verify"),
     certDir: str(p, "cert-dir"),
     creds: creds !== undefined ? parseCreds(creds) : getCreds(authFile(global, p), registry),
   };

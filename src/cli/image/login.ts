@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isInsecureRegistry } from "../../config.ts";
 import { bool, str } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
@@ -35,7 +36,7 @@ export const loginCommand: Command = {
     username: { type: "string", short: "u" },
     password: { type: "string", short: "p" },
     "password-stdin": { type: "boolean" },
-    "tls-verify": { type: "boolean", default: true },
+    "tls-verify": { type: "boolean" },
     "cert-dir": { type: "string" },
     authfile: { type: "string" },
     "get-login": { type: "boolean" },
@@ -57,7 +58,9 @@ export const loginCommand: Command = {
       await errOut("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n");
     }
     const s = await openSession(registry, {
-      tlsVerify: bool(p, "tls-verify"),
+      tlsVerify: p.values["tls-verify"] === undefined
+        ? !isInsecureRegistry(global.config, registry)
+        : bool(p, "tls-verify"),
       certDir: str(p, "cert-dir"),
       creds: { username, password },
     });

@@ -1,0 +1,151 @@
+/**
+ * The hidden `__complete` command the shell completion scripts call: given the words typed
+ * after `berth` (the last one being the word under the cursor, maybe empty), print the
+ * candidates for that word, one per line. Commands and flags come from the registry and the
+ * commands' flag tables; containers and images from the database, read without starting
+ * anything.
+ *
+ * @module
+ */
+import type { Command, Entry } from "./command.ts";
+import { out } from "./command.ts";
+import type { FlagTable } from "./args.ts";
+import type { GlobalOptions } from "../engine/context.ts";
+import { completionNames } from "../engine/completion_names.ts";
+
+/** The global flags that take a value (so the word after one is not the command). */
+export const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
+
+/** Where the candidates for a positional argument come from. */
+export type ValueKind = "containers" | "images" | "none";
+
+/** What {@linkcode candidatesFor} needs to know about the world. */
+export interface CompletionSources {
+  /** Every command name and alias (`run`, `container rm`, …). */
+  commands: string[];
+  /** The flag table of a command, by its registry name. */
+  flagsOf(command: string): Promise<FlagTable>;
+  /** What a command's positional arguments are, by its registry name. */
+  kindOf(command: string): ValueKind;
+  containers(): string[];
+  images(): string[];
+}
+
+/**
+ * Which values a command's positional arguments take, read from its usage line: `CONTAINER`
+ * (also `CONTAINER:PATH` of `cp`) before `IMAGE`, since `commit CONTAINER IMAGE` starts with a
+ * container.
+ */
+export function valueKind(usage: string): ValueKind {
+  const container = usage.indexOf("CONTAINER");
+  const image = usage.indexOf("IMAGE");
+  if (container !== -1 && (image === -1 || container < image)) return "containers";
+  if (image !== -1) return "images";
+  return "none";
+}
+
+/**
+ * The candidates for the last of `words` (the words after `berth`), filtered by its prefix.
+ *
+ * @example
+ * ```ts
+ * await candidatesFor(["sta"], sources); // ["start", "stats", …]
+ * await candidatesFor(["rm", "--fo"], sources); // ["--force"]
+ * ```
+ */
+export async function candidatesFor(
+  words: string[],
+  sources: CompletionSources,
+): Promise<string[]> {
+  const current = words.at(-1) ?? "";
+  const before = words.slice(0, -1);
+  // Global flags first; the word after a value flag is its value.
+  let i = 0;
+  while (i < before.length && before[i].startsWith("-")) {
+    const name = before[i].replace(/^--?/, "");
+    i += GLOBAL_VALUE_FLAGS.includes(name) ? 2 : 1;
+  }
+  if (i > before.length) return []; // completing a global flag's value
+  const rest = before.slice(i);
+  const byPrefix = (list: Iterable<string>) =>
+    [...new Set(list)].filter((c) => c.startsWith(current));
+  if (rest.length === 0) {
+    if (current.startsWith("-")) {
+      return byPrefix([...GLOBAL_VALUE_FLAGS, "help", "version"].map((f) => `--${f}`));
+    }
+    return byPrefix(sources.commands.filter((c) => !c.includes(" ")));
+  }
+  const groupWords = sources.commands.filter((c) => c.startsWith(`${rest[0]} `));
+  let command: string;
+  let args: string[];
+  if (sources.commands.includes(`${rest[0]} ${rest[1]}`)) {
+    command = `${rest[0]} ${rest[1]}`;
+    args = rest.slice(2);
+  } else if (rest.length === 1 && groupWords.length > 0 && !current.startsWith("-")) {
+    return byPrefix(groupWords.map((c) => c.slice(rest[0].length + 1)));
+  } else if (sources.commands.includes(rest[0])) {
+    command = rest[0];
+    args = rest.slice(1);
+  } else {
+    return [];
+  }
+  const flags = await sources.flagsOf(command);
+  if (current.startsWith("-")) {
+    return byPrefix(Object.keys({ help: 0, ...flags }).map((f) => `--${f}`));
+  }
+  const previous = args.at(-1);
+  if (previous?.startsWith("--") && !previous.includes("=")) {
+    const spec = flags[previous.slice(2)];
+    if (spec && spec.type === "string") return []; // the flag's value: files, left to the shell
+  }
+  switch (sources.kindOf(command)) {
+    case "containers":
+      return byPrefix(sources.containers());
+    case "images":
+      return byPrefix(sources.images());
+    default:
+      return [];
+  }
+}
+
+/**
+ * The store the typed line names: `--root`/`--runroot` among the global flags before the
+ * command (`--root DIR` or `--root=DIR`) win over those `__complete` itself was given.
+ */
+export function storeOnLine(words: string[], given: GlobalOptions): GlobalOptions {
+  const found: Record<string, string> = {};
+  for (let i = 0; i < words.length - 1 && words[i].startsWith("-"); i++) {
+    const [flag, inline] = words[i].split(/=(.*)/s, 2);
+    const name = flag.replace(/^--?/, "");
+    if (!GLOBAL_VALUE_FLAGS.includes(name)) continue;
+    const value = inline ?? words[++i];
+    if (value !== undefined) found[name] = value;
+  }
+  return { ...given, root: found.root ?? given.root, runroot: found.runroot ?? given.runroot };
+}
+
+/**
+ * `berth __complete -- WORD...` over the commands `entries` (the registry's visible ones, passed
+ * in by the registry so that this module does not import it back).
+ */
+export function completeCommand(entries: readonly Entry[]): Command {
+  const byName = new Map(entries.flatMap((e) => [e.name, ...e.aliases].map((n) => [n, e])));
+  return {
+    flags: {},
+    stopAtPositional: true,
+    async run(global, p) {
+      let names: ReturnType<typeof completionNames> | undefined;
+      const loaded = () => names ??= completionNames(storeOnLine(p.positionals, global));
+      const sources: CompletionSources = {
+        commands: [...byName.keys()],
+        flagsOf: async (name) => (await byName.get(name)!.load()).flags,
+        kindOf: (name) => valueKind(byName.get(name)!.usage),
+        containers: () => loaded().containers,
+        images: () => loaded().images,
+      };
+      const found = await candidatesFor(p.positionals, sources);
+      if (found.length) await out(found.join("\n") + "\n");
+      return 0;
+    },
+  };
+}
