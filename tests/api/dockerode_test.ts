@@ -5,6 +5,8 @@
  *
  * @module
  */
+// A test-only client: kept out of deno.json so nothing in src/ can depend on it.
+// deno-lint-ignore no-import-prefix
 import Docker from "npm:dockerode@4";
 import { PassThrough } from "node:stream";
 import { assert, assertEquals } from "../unit/assert.ts";
