@@ -128,7 +128,11 @@ export async function execInContainer(
   const tty = relayed || (req.tty && !req.detach && io.stdout === "inherit");
   if (req.tty && !tty) log("info", "exec: no terminal to relay; running without one");
   const process = execProcess(config.process, { ...req, tty }, req.user?.(config.root.path));
-  const pty = relayed ? openPty(...(io.consoleSize ?? [24, 80])) : undefined;
+  const size = io.consoleSize ?? [24, 80];
+  const pty = relayed ? openPty(...size) : undefined;
+  // The size the runtime gives the container's pty before the process runs: runc's copy
+  // from its own terminal comes later, after a fast command may have read 0x0.
+  if (pty) process.consoleSize = { height: size[0], width: size[1] };
   const session = crypto.randomUUID();
   const processFile = `${p.runDir}/exec-${session}.json`;
   const logFile = `${p.runDir}/exec-${session}.log`;
