@@ -172,3 +172,36 @@ async function rawPost(socket: string, path: string, data: Uint8Array): Promise<
     } catch { /* closed */ }
   }
 }
+
+Deno.test("api images: a pull sends the X-Registry-Auth credentials", async () => {
+  const svc = await startService();
+  const storage = join(svc.sb.dir, "storage");
+  const open = await startRegistry(svc.sb.dir, storage);
+  const img = buildImage({ layers: [{ tar: busyboxRootfs(), compression: "gzip" }] });
+  await push(open.host, "private/bb", img.blobs, [
+    { ref: "1", bytes: img.manifest, mediaType: OCI_MANIFEST },
+  ]);
+  await open.stop();
+  const hash = new TextDecoder().decode(
+    (await new Deno.Command("python3", {
+      args: ["-c", "import crypt; print(crypt.crypt('pw', crypt.mksalt(crypt.METHOD_BLOWFISH)))"],
+      stdout: "piped",
+    }).output()).stdout,
+  ).trim();
+  const file = join(svc.sb.dir, "htpasswd");
+  Deno.writeTextFileSync(file, `user:${hash}\n`);
+  const reg = await startRegistry(svc.sb.dir, storage, { auth: { kind: "htpasswd", file } });
+  try {
+    const path = `/v1.44/images/create?fromImage=${reg.host}/private/bb&tag=1`;
+    const anonymous = await svc.request("POST", path);
+    assert(anonymous.text.includes('"errorDetail"'), anonymous.text);
+    const auth = btoa(JSON.stringify({ username: "user", password: "pw", serveraddress: reg.host }))
+      .replace(/\+/g, "-").replace(/\//g, "_");
+    const authed = await svc.request("POST", path, undefined, { "X-Registry-Auth": auth });
+    assert(!authed.text.includes('"errorDetail"'), authed.text);
+    assertEquals((await svc.request("GET", `/images/${reg.host}/private/bb:1/json`)).status, 200);
+  } finally {
+    await reg.stop();
+    await svc.stop();
+  }
+});
