@@ -40,6 +40,16 @@ Deno.test("api images: images, tag, inspect, save, rmi, load, import, prune", as
       assertEquals([r.status, JSON.parse(r.text).Id], [200, img.Id], ref);
     }
     assertEquals((await svc.request("GET", "/images/nosuch:1/json")).status, 404);
+    // GitLab creates its containers from RepoDigests[0], or the ID when there is none.
+    for (const ref of [img.Id, img.RepoDigests[0]]) {
+      const created = await svc.request("POST", "/v1.44/containers/create", {
+        Image: ref,
+        Cmd: ["true"],
+      });
+      assertEquals(created.status, 201, `${ref}: ${created.text}`);
+      const id = JSON.parse(created.text).Id;
+      assertEquals((await svc.request("DELETE", `/containers/${id}`)).status, 204);
+    }
 
     const archive = join(svc.sb.dir, "img.tar");
     const save = await svc.docker(["save", "-o", archive, "my/img:1"]);
