@@ -62,11 +62,6 @@ export interface ExecIo {
   ) => () => void;
   /** The terminal's first size (rows, columns), for a relayed terminal. */
   consoleSize?: [number, number];
-  /**
-   * After the process exits, how long to go on relaying output that a background child still
-   * writes to the inherited pipes (default: until they close).
-   */
-  drainMs?: number;
 }
 
 /** The OCI process of an exec: the container's own, with the request's changes. */
@@ -171,12 +166,9 @@ export async function execInContainer(
     stderr: stderrSink ? "piped" : "null",
   }).spawn();
   const feeding = stdin instanceof ReadableStream ? feed(stdin, child.stdin) : undefined;
-  const giveUp = new AbortController();
   const relays: Promise<unknown>[] = [];
-  if (typeof stdout === "function") relays.push(relay(child.stdout, stdout, giveUp.signal));
-  const stderr = stderrSink
-    ? relayStderr(child.stderr, stderrSink, giveUp.signal)
-    : Promise.resolve([]);
+  if (typeof stdout === "function") relays.push(relay(child.stdout, stdout));
+  const stderr = stderrSink ? relayStderr(child.stderr, stderrSink) : Promise.resolve([]);
   relays.push(stderr);
   const terminal = pty
     ? relayTerminal(pty.master, input, output as (c: Uint8Array) => Promise<void>)
@@ -202,7 +194,9 @@ export async function execInContainer(
   try {
     const status = await child.status;
     feeding?.cancel();
-    await drain(relays, io.drainMs, giveUp);
+    // runc itself exits only once its pipes have closed (a background child that keeps them
+    // open holds the exec, as it holds the CLI's): by now the relays are ending too.
+    await Promise.allSettled(relays);
     let runtimeLog = "";
     try {
       runtimeLog = Deno.readTextFileSync(logFile);
@@ -315,52 +309,12 @@ function feed(
   };
 }
 
-/** The chunks of `stream` until it ends or `signal` aborts (then it is cancelled). */
-async function* chunks(
-  stream: ReadableStream<Uint8Array>,
-  signal: AbortSignal,
-): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  const stop = () => reader.cancel().catch(() => {});
-  signal.addEventListener("abort", stop, { once: true });
-  try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    signal.removeEventListener("abort", stop);
-    reader.releaseLock();
-  }
-}
-
 /** Copy every chunk of `stream` to `write`. */
 async function relay(
   stream: ReadableStream<Uint8Array>,
   write: (chunk: Uint8Array) => Promise<void>,
-  signal: AbortSignal,
 ): Promise<void> {
-  for await (const chunk of chunks(stream, signal)) await write(chunk);
-}
-
-/**
- * Wait for the relays to finish; after `ms` (a background child keeping the pipes open),
- * stop reading them instead.
- */
-async function drain(
-  relays: Promise<unknown>[],
-  ms: number | undefined,
-  giveUp: AbortController,
-): Promise<void> {
-  const all = Promise.allSettled(relays);
-  if (ms === undefined) return void await all;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((r) => timer = setTimeout(r, ms));
-  await Promise.race([all, late]);
-  clearTimeout(timer);
-  giveUp.abort();
-  await all;
+  for await (const chunk of stream) await write(chunk);
 }
 
 /**
@@ -379,12 +333,11 @@ export const RUNTIME_FAILURE =
 async function relayStderr(
   stream: ReadableStream<Uint8Array>,
   write: (chunk: Uint8Array) => Promise<void>,
-  signal: AbortSignal,
 ): Promise<Uint8Array[]> {
   let held: Uint8Array[] = [];
   const decoder = new TextDecoder();
   let holding = true;
-  for await (const chunk of chunks(stream, signal)) {
+  for await (const chunk of stream) {
     if (holding && RUNTIME_FAILURE.test(decoder.decode(chunk))) {
       held.push(chunk);
       continue;

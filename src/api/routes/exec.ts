@@ -119,8 +119,6 @@ async function runExec(
         return () => {};
       },
       consoleSize,
-      // A background child holding the pipes must not hold the client forever.
-      drainMs: 2000,
     });
   } catch (err) {
     // As moby: the start error goes into the stream, the code (126/127) into the record.
