@@ -77,6 +77,20 @@ Deno.test("api images: images, tag, inspect, save, rmi, load, import, prune", as
     assert(/"status":"sha256:[0-9a-f]{64}"/.test(imported), imported);
     const imp = JSON.parse((await svc.request("GET", "/images/imp:2/json")).text);
     assertEquals(imp.Config.Entrypoint, ["/bin/echo", "from-entrypoint"]);
+    // Ryuk lists images by label.
+    const labelled = await rawPost(
+      svc.socket,
+      `/images/create?fromSrc=-&repo=lab&tag=1&changes=${encodeURIComponent("LABEL sess=42")}`,
+      Deno.readFileSync(rootfs),
+    );
+    assert(labelled.includes('"status":"sha256:'), labelled);
+    const byLabel = await svc.request(
+      "GET",
+      `/images/json?filters=${encodeURIComponent(JSON.stringify({ label: { "sess=42": true } }))}`,
+    );
+    assertEquals(JSON.parse(byLabel.text).map((i: { RepoTags: string[] }) => i.RepoTags), [[
+      "lab:1",
+    ]]);
     // GitLab's helper tarballs are xz-compressed; so may a loaded archive be.
     const xz = await new Deno.Command("xz", { args: ["-kq", rootfs, archive] }).output();
     assertEquals(xz.code, 0);

@@ -16,7 +16,7 @@ import {
 import { goFileMode } from "../../src/api/routes/archive.ts";
 import { execConfig } from "../../src/api/routes/exec.ts";
 import { findNetwork, networkId } from "../../src/api/routes/networks.ts";
-import { imageFilterArgs } from "../../src/api/routes/images.ts";
+import { hasLabel, imageFilterArgs } from "../../src/api/routes/images.ts";
 import { isVolumeName } from "../../src/engine/volumes.ts";
 
 Deno.test("api images: familiar names, pull references, credentials, progress", () => {
@@ -53,6 +53,10 @@ Deno.test("api images: familiar names, pull references, credentials, progress", 
     pullMessage({ kind: "blob", digest: d, size: 10, done: 0, skipped: true }).status,
     "Already exists",
   );
+  assertEquals(hasLabel({ a: "1" }, "a"), true);
+  assertEquals(hasLabel({ a: "1" }, "a=1"), true);
+  assertEquals(hasLabel({ a: "1" }, "a=2"), false);
+  assertEquals(hasLabel(null, "a"), false);
   assertEquals(imageFilterArgs({ reference: ["a*", "b"], dangling: ["true"] }), [
     "reference=a*",
     "reference=b",

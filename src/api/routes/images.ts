@@ -21,6 +21,16 @@ export function imageFilterArgs(filters: Record<string, string[]>): string[] {
   return Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => `${k}=${v}`));
 }
 
+/** Whether `labels` has `filter` (`key`, or `key=value`), as Docker's `label` filter asks. */
+export function hasLabel(
+  labels: Record<string, string> | null | undefined,
+  filter: string,
+): boolean {
+  const eq = filter.indexOf("=");
+  if (eq === -1) return labels?.[filter] !== undefined;
+  return labels?.[filter.slice(0, eq)] === filter.slice(eq + 1);
+}
+
 /** The routes of this file (literal paths before the `{name*}` patterns that would take them). */
 export const routes: Route[] = [
   {
@@ -28,14 +38,14 @@ export const routes: Route[] = [
     pattern: "/images/json",
     handler: async (req, res, engine) => {
       const ctx = imageCtx(engine);
-      const filter = compileImageFilters(
-        imageFilterArgs(Object.fromEntries(parseFilters(req.query.get("filters")))),
-      );
+      const { label = [], ...rest } = Object.fromEntries(parseFilters(req.query.get("filters")));
+      const filter = compileImageFilters(imageFilterArgs(rest));
       // `all` only adds untagged intermediate (build) images in Docker; berth has none.
       const out = [];
       for (const row of listImages(ctx.store)) {
         const names = imageNames(ctx.store, row.id);
         if (!filter({ names })) continue;
+        if (!label.every((l) => hasLabel(JSON.parse(row.config).config?.Labels, l))) continue;
         out.push(imageSummary(row, names, containersUsingImage(ctx.store, row.id).length));
       }
       await res.json(200, out);
