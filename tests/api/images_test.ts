@@ -89,7 +89,7 @@ Deno.test("api images: images, tag, inspect, save, rmi, load, import, prune", as
       `/images/json?filters=${encodeURIComponent(JSON.stringify({ label: { "sess=42": true } }))}`,
     );
     assertEquals(JSON.parse(byLabel.text).map((i: { RepoTags: string[] }) => i.RepoTags), [[
-      "lab:1",
+      "localhost/lab:1",
     ]]);
     // GitLab's helper tarballs are xz-compressed; so may a loaded archive be.
     const xz = await new Deno.Command("xz", { args: ["-kq", rootfs, archive] }).output();
