@@ -15,6 +15,7 @@ import { installEngineEvents } from "./src/engine/events.ts";
 import { CLI_EVENTS } from "./src/cli/events.ts";
 import { errOut, out, runCommand } from "./src/cli/command.ts";
 import { COMMANDS, listedNames, REGISTRY } from "./src/cli/registry.ts";
+import { discardFd } from "./src/archive/libc.ts";
 
 const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
 
@@ -24,10 +25,13 @@ export function parseGlobal(argv: string[]): {
   command?: string;
   args: string[];
   help: boolean;
+  /** `--noout`: the command's stdout goes nowhere (its errors and exit status stay). */
+  noout: boolean;
 } {
   const values: Record<string, string> = {};
   const rawArgs: string[] = [];
   let help = false;
+  let noout = false;
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i];
@@ -36,12 +40,18 @@ export function parseGlobal(argv: string[]): {
       help = true;
       continue;
     }
+    if (arg === "--noout") {
+      // Not in rawArgs: the cleanup process conmon starts prints nothing anyway.
+      noout = true;
+      continue;
+    }
     if (arg === "--version" || arg === "-v") {
       return {
         global: defaults(values, []),
         command: "version",
         args: ["--format", "berth version {{.Client.Version}}"],
         help,
+        noout,
       };
     }
     const eq = arg.indexOf("=");
@@ -73,7 +83,7 @@ export function parseGlobal(argv: string[]): {
   if (!command && rest.length) {
     throw new UsageError(`unrecognized command \`berth ${rest.slice(0, 2).join(" ")}\``);
   }
-  return { global: defaults(values, rawArgs), command, args: rest, help };
+  return { global: defaults(values, rawArgs), command, args: rest, help, noout };
 }
 
 function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOptions {
@@ -109,6 +119,7 @@ Global flags:
   --runtime NAME|PATH OCI runtime: runc (default) or crun
   --conmon PATH       conmon binary (default: found on PATH)
   --log-level LEVEL   debug, info, warn (default), error
+  --noout             discard the command's standard output (errors still go to stderr)
 
 Commands:
 ${lines.join("\n")}
@@ -146,8 +157,10 @@ export async function main(argv: string[]): Promise<number> {
   setLogSink(stderrLine);
   installEngineEvents(CLI_EVENTS);
   try {
-    const { global, command, args, help } = parseGlobal(argv);
+    const { global, command, args, help, noout } = parseGlobal(argv);
     setLogLevel(global.logLevel as LogLevel);
+    // As podman, which swaps its stdout for /dev/null: a container's attached output too.
+    if (noout) discardFd(1);
     if (!command) {
       await out(usage());
       return help ? 0 : 125;
