@@ -39,6 +39,17 @@ export interface DnsSpec {
   options: string[];
 }
 
+/** `--device-cgroup-rule`: one more entry of the device cgroup's allow list. */
+export interface DeviceRule {
+  /** `a` (all), `b` (block) or `c` (char) */
+  type: "a" | "b" | "c";
+  /** undefined = any (`*`) */
+  major?: number;
+  minor?: number;
+  /** some of `rwm` */
+  access: string;
+}
+
 /** The container's root filesystem. */
 export type RootfsSpec =
   /** a directory used in place (`--rootfs DIR`) */
@@ -101,6 +112,12 @@ export interface ContainerSpec {
   noNewPrivileges?: boolean;
   /** `--group-add`: supplementary group IDs. */
   groupAdd?: number[];
+  /** `--tz`: a zone under /usr/share/zoneinfo, or `local` (the host's /etc/localtime at start). */
+  timezone?: string;
+  /** `--device-cgroup-rule`: devices the container may use besides the default ones. */
+  deviceRules?: DeviceRule[];
+  /** `--log-opt max-size`: bytes after which conmon rotates the log. */
+  logSizeMax?: number;
 }
 
 /** All states, in lifecycle order (see lifecycle.md); the table and predicates are in `engine/states.ts`. */
@@ -125,4 +142,6 @@ export interface EtcFiles {
   /** A copy of the image's passwd/group with an entry for a `--user` it does not list. */
   passwd?: string;
   group?: string;
+  /** A copy of the `--tz` zone file, bound at `/etc/localtime`. */
+  localtime?: string;
 }

@@ -19,10 +19,13 @@ import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { pathExists } from "../fs.ts";
 import type { PullPolicy } from "../image/types.ts";
 import {
+  checkTimezone,
   checkUlimit,
   hostHardLimits,
   parseAddHost,
+  parseDeviceRule,
   parseLabels,
+  parseLogOpts,
   parseMount,
   parseResources,
   parseSecurityOpts,
@@ -30,6 +33,7 @@ import {
   parseUlimit,
 } from "./run_options.ts";
 import { log } from "../log.ts";
+import { errOut } from "./command.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { readProcLimits } from "../oci/limits.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
@@ -91,6 +95,13 @@ export const CREATE_FLAGS: FlagTable = {
   "publish-all": { type: "boolean", short: "P" },
   expose: { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
+  // The OCI runtime of this container (name or path); the global --runtime when absent.
+  runtime: { type: "string" },
+  tz: { type: "string" },
+  "device-cgroup-rule": { type: "string", multiple: true },
+  "log-opt": { type: "string", multiple: true },
+  // podman: "no longer supported … a noop"; accepted with its warning.
+  "kernel-memory": { type: "string" },
   help: { type: "boolean" },
 };
 
@@ -133,6 +144,12 @@ export async function buildSpec(
   runtime: string,
 ): Promise<CliCreateRequest> {
   const request = parseCreateRequest(p);
+  if (discardsPorts(p)) {
+    // podman's sentence, bare on stderr as podman prints its spec warnings.
+    await errOut(
+      "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n",
+    );
+  }
   const pullOptions = request.image === undefined
     ? {}
     : await cliPullOptions(engine, p, request.image);
@@ -141,8 +158,13 @@ export async function buildSpec(
     name: str(p, "name"),
 
     replace: bool(p, "replace"),
-    spec: buildContainerSpec(request, root, { runtime }),
+    spec: buildContainerSpec(request, root, { runtime: str(p, "runtime") ?? runtime }),
   };
+}
+
+/** `-p`, `-P` or `--expose` given: berth's networks (host, none) have no ports to map. */
+function discardsPorts(p: Parsed): boolean {
+  return list(p, "publish").length > 0 || list(p, "expose").length > 0 || bool(p, "publish-all");
 }
 
 /** The registry flags of `pull` (and `--platform`, `-q`) for the image a request names. */
@@ -231,14 +253,12 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     if (!/^\d+$/.test(g)) throw new UsageError(`invalid --group-add "${g}": use a numeric GID`);
     return Number(g);
   });
-  if (list(p, "publish").length || list(p, "expose").length || bool(p, "publish-all")) {
-    log(
-      "warn",
-      `port mappings have been discarded: the ${network} network mode gives the container ${
-        network === "host" ? "the host's ports" : "no network"
-      }`,
-    );
+  if (str(p, "kernel-memory") !== undefined) {
+    log("warn", "The --kernel-memory flag is no longer supported. This flag is a noop.");
   }
+  const tz = str(p, "tz");
+  const logOpts = parseLogOpts(list(p, "log-opt"));
+  if (str(p, "runtime") === "") throw new UsageError("--runtime must not be empty");
   const fileEnv = list(p, "env-file").flatMap((f) => parseEnvFile(f));
   const flagEnv = list(p, "env").flatMap((e) => parseEnvArg(e));
   const workdir = str(p, "workdir");
@@ -304,6 +324,9 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     noNewPrivileges: !!security.noNewPrivileges,
     seccomp,
     groupAdd,
+    timezone: tz === undefined ? undefined : checkTimezone(tz),
+    deviceRules: list(p, "device-cgroup-rule").map(parseDeviceRule),
+    logSizeMax: logOpts.maxSize,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The files podman bind-mounts over a container's `/etc`: `resolv.conf` (the host's, so
  * names resolve with the host network; none without a network), `hosts` (the host's entries
- * plus the container's own name) and `hostname`. Images rarely ship working copies, and a
+ * plus the container's own name), `hostname`, and `localtime` for `--tz`. Images rarely ship working copies, and a
  * CI step that cannot resolve names cannot install anything.
  *
  * @module
@@ -130,5 +130,13 @@ export function writeEtcFiles(
     ? undefined
     : groupWithGid(readFromLayers([rootfsPath], "etc/group"), spec.user.gid);
   if (group) files.group = write("group", group);
+  if (spec.timezone && !taken.has("/etc/localtime")) {
+    // A copy, as podman: the container keeps its zone if the host's file changes or goes.
+    const zone = Deno.realPathSync(
+      spec.timezone === "local" ? "/etc/localtime" : `/usr/share/zoneinfo/${spec.timezone}`,
+    );
+    files.localtime = `${dir}/localtime`;
+    Deno.copyFileSync(zone, files.localtime);
+  }
   return files;
 }

@@ -10,6 +10,7 @@
 import { UsageError } from "../errors.ts";
 import type {
   ContainerSpec,
+  DeviceRule,
   DnsSpec,
   ResourceSpec,
   RootfsSpec,
@@ -64,6 +65,12 @@ export interface CreateRequest {
   noNewPrivileges: boolean;
   seccomp?: "unconfined" | { file: string; profile: SeccompProfile };
   groupAdd: number[];
+  /** `--tz` */
+  timezone?: string;
+  /** `--device-cgroup-rule` */
+  deviceRules?: DeviceRule[];
+  /** `--log-opt max-size`, in bytes */
+  logSizeMax?: number;
 }
 
 /** The container's root as the engine resolved it (see resolve_image.ts). */
@@ -161,5 +168,8 @@ export function buildContainerSpec(
     ...(req.noNewPrivileges ? { noNewPrivileges: true } : {}),
     ...(req.seccomp ? { seccomp: req.seccomp } : {}),
     ...(req.groupAdd.length ? { groupAdd: req.groupAdd } : {}),
+    ...(req.timezone ? { timezone: req.timezone } : {}),
+    ...(req.deviceRules?.length ? { deviceRules: req.deviceRules } : {}),
+    ...(req.logSizeMax ? { logSizeMax: req.logSizeMax } : {}),
   };
 }

@@ -90,6 +90,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
           timeout: row.spec.timeout,
           stdin: row.spec.interactive === true,
           terminal: row.spec.tty === true,
+          logSizeMax: row.spec.logSizeMax,
           exitCommand: exitCommand(
             currentInvocation(),
             engine.opts.rawArgs,

@@ -225,6 +225,7 @@ export function ociConfig(
     ["/etc/hostname", etcFiles?.hostname],
     ["/etc/passwd", etcFiles?.passwd],
     ["/etc/group", etcFiles?.group],
+    ["/etc/localtime", etcFiles?.localtime],
   ];
   for (const [destination, source] of etc) {
     if (source) mounts.push({ destination, type: "bind", source, options: ["rbind", "rprivate"] });
@@ -291,7 +292,17 @@ export function ociConfig(
     linux: {
       cgroupsPath: `/berth/${id}`,
       resources: {
-        devices: [{ allow: spec.privileged === true, access: "rwm" }],
+        devices: [
+          { allow: spec.privileged === true, access: "rwm" },
+          // After the deny-all: the runtime applies entries in order.
+          ...(spec.deviceRules ?? []).map((r) => ({
+            allow: true,
+            type: r.type,
+            ...(r.major !== undefined ? { major: r.major } : {}),
+            ...(r.minor !== undefined ? { minor: r.minor } : {}),
+            access: r.access,
+          })),
+        ],
         ...cgroupResources(spec.resources),
       },
       namespaces,

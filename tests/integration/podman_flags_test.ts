@@ -59,3 +59,227 @@ Deno.test("--noout discards stdout of run, create, rm and stop but not errors", 
     await sb.cleanup();
   }
 });
+
+Deno.test(
+  "--memory=0 is no limit; --kernel-memory is accepted with podman's warning",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const r = await sb.berth(["run", "--memory=0", "--rm", "--rootfs", rootfs, "echo", "hello"]);
+      assertEquals([r.code, r.stdout], [0, "hello\n"]);
+      const k = await sb.berth([
+        "run",
+        "--rm",
+        "--kernel-memory",
+        "100",
+        "--rootfs",
+        rootfs,
+        "true",
+      ]);
+      assertEquals(k.code, 0);
+      assertMatch(
+        k.stderr,
+        /The --kernel-memory flag is no longer supported\. This flag is a noop\./,
+      );
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test("--tz binds a copy of the zone at /etc/localtime; the last --tz wins", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const date = ["date", "-d", "@1600000000"];
+    const r = await sb.berth([
+      "run",
+      "--rm",
+      "--tz=US/Eastern",
+      "--tz=MST7MDT",
+      "--rootfs",
+      rootfs,
+      ...date,
+    ]);
+    assertEquals([r.code, r.stdout], [0, "Sun Sep 13 06:26:40 MDT 2020\n"]);
+    // local: the host's /etc/localtime, not berth's $TZ.
+    const host = await new Deno.Command("date", {
+      args: ["--date=@1600000000", "--iso=seconds"],
+      stdout: "piped",
+    }).output();
+    const local = await sb.berth(
+      ["run", "--rm", "--tz=local", "--rootfs", rootfs, "date", "-Iseconds", "-d", "@1600000000"],
+      { env: { TZ: "Pacific/Chatham" } },
+    );
+    assertEquals(local.stdout, new TextDecoder().decode(host.stdout));
+    const c = await sb.berth([
+      "create",
+      "--name",
+      "z",
+      "--tz",
+      "Iceland",
+      "--rootfs",
+      rootfs,
+      "true",
+    ]);
+    assertEquals(c.code, 0);
+    const tz = await sb.berth(["inspect", "--format", "{{.Config.Timezone}}", "z"]);
+    assertEquals(tz.stdout, "Iceland\n");
+    const bad = await sb.berth(["run", "--rm", "--tz", "Mars/Olympus", "--rootfs", rootfs, "true"]);
+    assertEquals(bad.code, 125);
+    assertMatch(bad.stderr, /unknown time zone Mars\/Olympus/);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("run/create --runtime PATH: the container keeps that runtime", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  const runc = new TextDecoder().decode(
+    (await new Deno.Command("sh", { args: ["-c", "command -v runc"], stdout: "piped" }).output())
+      .stdout,
+  ).trim();
+  const copy = `${sb.dir}/myruntime`;
+  Deno.copyFileSync(runc, copy);
+  Deno.chmodSync(copy, 0o755);
+  try {
+    const r = await sb.berth(["run", "-d", "--runtime", copy, "--rootfs", rootfs, "sleep", "60"]);
+    assertEquals(r.code, 0, r.stderr);
+    const id = r.stdout.trim();
+    assertEquals(
+      (await sb.berth(["inspect", "--format", "{{.OCIRuntime}}", id])).stdout,
+      `${copy}\n`,
+    );
+    assertEquals((await sb.berth(["kill", id])).code, 0);
+    assertEquals((await sb.berth(["wait", id])).stdout, "137\n");
+    assertEquals((await sb.berth(["rm", id])).code, 0);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("-p on the host network: podman's warning, bare, before the output", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const r = await sb.berth([
+      "run",
+      "--rm",
+      "-p",
+      "8080",
+      "--net=host",
+      "--rootfs",
+      rootfs,
+      "echo",
+      "x",
+    ]);
+    assertEquals(r.code, 0);
+    assertEquals(
+      r.stderr,
+      "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n",
+    );
+    assertEquals(r.stdout, "x\n");
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test(
+  "--device-cgroup-rule lets the container use the device; bad rules as podman",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      // /dev/loop-control (10:237) is not among the default devices. Make its node in the
+      // container's own /dev (a tmpfs) and open it: the device cgroup decides.
+      const use = [
+        "--cap-add",
+        "MKNOD",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "mknod /dev/lc c 10 237 && (exec 3</dev/lc) 2>/dev/null; echo $?",
+      ];
+      const denied = await sb.berth(["run", "--rm", ...use]);
+      assertEquals([denied.code, denied.stdout], [0, "1\n"]);
+      for (const rule of ["c 10:237 rwm", "c 10:* rw", "a 10 rwm"]) {
+        const ok = await sb.berth(["run", "--rm", `--device-cgroup-rule=${rule}`, ...use]);
+        assertEquals([ok.code, ok.stdout], [0, "0\n"], rule);
+      }
+      const messages: [string, string][] = [
+        ["b 7:* rmX", "Error: invalid device access in device-access-add: X\n"],
+        [
+          "b 7:2",
+          'Error: invalid device cgroup rule requires type, major:Minor, and access rules: "b 7:2"\n',
+        ],
+        ["x 7:* rmw", "Error: invalid device type in device-access-add: x\n"],
+        ["a a:* rmw", 'Error: strconv.ParseUint: parsing "a": invalid syntax\n'],
+      ];
+      for (const [rule, message] of messages) {
+        const bad = await sb.berth([
+          "run",
+          "--rm",
+          `--device-cgroup-rule=${rule}`,
+          "--rootfs",
+          rootfs,
+          "true",
+        ]);
+        assertEquals([bad.code, bad.stderr], [125, message]);
+      }
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "--log-opt max-size: conmon caps the log; inspect shows podman's size",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const r = await sb.berth([
+        "run",
+        "--name",
+        "big",
+        "--log-opt",
+        "max-size=1.085k",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "i=0; while [ $i -lt 200 ]; do echo line-$i-padding-padding; i=$((i+1)); done",
+      ]);
+      assertEquals(r.code, 0);
+      const size = await sb.berth([
+        "inspect",
+        "--format",
+        "{{ .HostConfig.LogConfig.Size }}",
+        "big",
+      ]);
+      assertEquals(size.stdout, "1.085kB\n");
+      const path =
+        (await sb.berth(["inspect", "--format", "{{.HostConfig.LogConfig.Path}}", "big"]))
+          .stdout.trim();
+      assert(Deno.statSync(path).size <= 1085 + 200, `log is ${Deno.statSync(path).size} bytes`);
+      const bad = await sb.berth([
+        "run",
+        "--rm",
+        "--log-opt",
+        "max-size=lots",
+        "--rootfs",
+        rootfs,
+        "true",
+      ]);
+      assertEquals(bad.code, 125);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
