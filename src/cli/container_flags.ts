@@ -102,6 +102,8 @@ export const CREATE_FLAGS: FlagTable = {
   "log-opt": { type: "string", multiple: true },
   // podman: "no longer supported … a noop"; accepted with its warning.
   "kernel-memory": { type: "string" },
+  unsetenv: { type: "string", multiple: true },
+  "unsetenv-all": { type: "boolean" },
   help: { type: "boolean" },
 };
 
@@ -296,6 +298,8 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     command,
     env: [...fileEnv, ...flagEnv],
     hostEnv: bool(p, "env-host") ? hostEnv() : [],
+    unsetEnv: list(p, "unsetenv"),
+    unsetEnvAll: bool(p, "unsetenv-all"),
     workdir,
     user: str(p, "user"),
     volumes,

@@ -38,6 +38,10 @@ export interface CreateRequest {
   env: string[];
   /** Entries below the image's (`--env-host`: berth's own environment). */
   hostEnv: string[];
+  /** `--unsetenv NAME`: names dropped from the defaults, the host's and the image's entries. */
+  unsetEnv?: string[];
+  /** `--unsetenv-all`: only the caller's `env` entries remain. */
+  unsetEnvAll?: boolean;
   workdir?: string;
   /** `UID[:GID]` or `NAME[:GROUP]`; the image's User when absent. */
   user?: string;
@@ -91,7 +95,17 @@ export interface HostFacts {
   runtime: string;
 }
 
-const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/**
+ * podman's default environment (containers.conf `env`, plus `container=`). The value of
+ * `container` is `podman`, not `berth`: systemd (`systemd-detect-virt`) and other tools
+ * recognise a fixed list of values there, and podman's is the one that means "an OCI container
+ * run by a podman-like engine".
+ */
+const DEFAULT_ENV = [
+  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  "TERM=xterm",
+  "container=podman",
+];
 
 /**
  * The container's argv, by docker's rules: an entrypoint given replaces the image's and drops
@@ -109,17 +123,18 @@ export function containerCommand(req: CreateRequest, config: ImageRunConfig): st
 }
 
 /**
- * The environment: PATH's default, the host's (`--env-host`), `TERM=xterm` with a terminal
- * (as podman), the image's Env, then the request's; a later entry of a name wins.
+ * The environment: podman's defaults (PATH, `TERM=xterm`, `container=podman`), the host's
+ * (`--env-host`), the image's Env, then the request's; a later entry of a name wins.
+ * `--unsetenv`/`--unsetenv-all` drop names from all but the request's entries (as podman).
  */
 export function containerEnv(req: CreateRequest, config: ImageRunConfig): string[] {
-  return mergeEnv([
-    DEFAULT_PATH,
-    ...req.hostEnv,
-    ...(req.tty ? ["TERM=xterm"] : []),
-    ...(config.Env ?? []),
-    ...req.env,
-  ]);
+  const unset = new Set(req.unsetEnv ?? []);
+  const defaults = req.unsetEnvAll
+    ? []
+    : mergeEnv([...DEFAULT_ENV, ...req.hostEnv, ...(config.Env ?? [])]).filter((e) =>
+      !unset.has(e.split("=", 1)[0])
+    );
+  return mergeEnv([...defaults, ...req.env]);
 }
 
 /**

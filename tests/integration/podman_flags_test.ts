@@ -283,3 +283,31 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "default env TERM=xterm and container=podman; --unsetenv, --unsetenv-all",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      // `env` in a shell would show the shell's own PATH default: read what was exec'ed.
+    // /bin/sh by its path: with --unsetenv-all there is no PATH to find it on.
+      const environ = ["/bin/sh", "-c", "tr '\\0' '\\n' </proc/$$/environ | sort"];
+      const env = async (...flags: string[]) =>
+        (await sb.berth(["run", "--rm", ...flags, "--rootfs", rootfs, ...environ])).stdout;
+      const all = await env();
+      assertMatch(all, /^TERM=xterm$/m);
+      assertMatch(all, /^container=podman$/m);
+      assertMatch(all, /^PATH=/m);
+      const noTerm = await env("--unsetenv=TERM", "--unsetenv", "container");
+      assert(!/TERM|container/.test(noTerm), noTerm);
+      assertMatch(noTerm, /^PATH=/m);
+      const none = await env("--unsetenv-all");
+      assert(!/TERM|container|PATH/.test(none), none);
+      assertMatch(await env("--unsetenv-all", "--env", "TERM=abc"), /^TERM=abc$/m);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
