@@ -107,10 +107,11 @@ export const CREATE_FLAGS: FlagTable = {
   help: { type: "boolean" },
 };
 
-/** Flags of `run`: create's plus `--detach`. */
+/** Flags of `run`: create's plus `--detach` and `--attach`. */
 export const RUN_FLAGS: FlagTable = {
   ...CREATE_FLAGS,
   detach: { type: "boolean", short: "d" },
+  attach: { type: "string", short: "a", multiple: true },
 };
 
 /** The isolation flags' notes in `create --help` and `run --help`. */

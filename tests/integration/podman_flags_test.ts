@@ -292,7 +292,7 @@ Deno.test(
     const rootfs = await busyboxRootfs();
     try {
       // `env` in a shell would show the shell's own PATH default: read what was exec'ed.
-    // /bin/sh by its path: with --unsetenv-all there is no PATH to find it on.
+      // /bin/sh by its path: with --unsetenv-all there is no PATH to find it on.
       const environ = ["/bin/sh", "-c", "tr '\\0' '\\n' </proc/$$/environ | sort"];
       const env = async (...flags: string[]) =>
         (await sb.berth(["run", "--rm", ...flags, "--rootfs", rootfs, ...environ])).stdout;
@@ -311,3 +311,43 @@ Deno.test(
     }
   },
 );
+
+Deno.test("run -a STREAM relays only that stream; -a stdin alone prints the ID", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const both = ["--rootfs", rootfs, "sh", "-c", "echo out; echo err >&2; exit 4"];
+    const err = await sb.berth(["run", "--name", "e", "--attach", "stderr", ...both]);
+    assertEquals([err.code, err.stdout, err.stderr], [4, "", "err\n"]);
+    // The log keeps both streams.
+    assertEquals((await sb.berth(["logs", "e"])).stdout, "out\n");
+    const o = await sb.berth(["run", "--rm", "-a", "stdout", ...both]);
+    assertEquals([o.code, o.stdout, o.stderr], [4, "out\n", ""]);
+    const all = await sb.berth(["run", "--rm", "-a", "stdout", "-a", "STDERR", ...both]);
+    assertEquals([all.stdout, all.stderr], ["out\n", "err\n"]);
+    const id = await sb.berth(["run", "--name", "i", "--attach", "stdin", ...both]);
+    const full = (await sb.berth(["inspect", "--format", "{{.Id}}", "i"])).stdout;
+    assertEquals([id.code, id.stdout, id.stderr], [4, full, ""]);
+    // stdin is fed with -i only when attached.
+    const cat = ["--rootfs", rootfs, "sh", "-c", "cat; echo done"];
+    const fed = await sb.berth(["run", "--rm", "-i", "-a", "stdin", "-a", "stdout", ...cat], {
+      input: "in\n",
+    });
+    assertEquals(fed.stdout, "in\ndone\n");
+    const bad = await sb.berth(["run", "--rm", "-a", "stdmiddle", ...both]);
+    assertEquals([bad.code, bad.stderr], [
+      125,
+      'Error: invalid stream "stdmiddle" for --attach - must be one of stdin, stdout, or stderr: invalid argument\n',
+    ]);
+    assertEquals(
+      (await sb.berth(["ps", "-a", "--format", "{{.Names}}"])).stdout.split("\n").sort(),
+      [
+        "",
+        "e",
+        "i",
+      ],
+    );
+  } finally {
+    await sb.cleanup();
+  }
+});
