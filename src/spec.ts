@@ -144,4 +144,6 @@ export interface EtcFiles {
   group?: string;
   /** A copy of the `--tz` zone file, bound at `/etc/localtime`. */
   localtime?: string;
+  /** `/run/.containerenv`: empty, or with `--privileged` what the container is. */
+  containerenv?: string;
 }

@@ -67,7 +67,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       spec: row.spec,
       rootfsPath,
       rlimits: hostRlimits(),
-      etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
+      etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id),
       hostCaps: hostBoundingCaps(),
       kernel: Deno.osRelease(),
     });

@@ -244,6 +244,15 @@ export function ociConfig(
       });
     }
   }
+  // Over a /run tmpfs (--read-only, --tmpfs /run), so the marker is there too.
+  if (etcFiles?.containerenv) {
+    mounts.push({
+      destination: "/run/.containerenv",
+      type: "bind",
+      source: etcFiles.containerenv,
+      options: ["rbind", "rprivate", "ro"],
+    });
+  }
   // Volumes last: a user's bind over /etc or /tmp wins over the defaults above.
   for (const v of spec.volumes) {
     mounts.push({

@@ -351,3 +351,55 @@ Deno.test("run -a STREAM relays only that stream; -a stdin alone prints the ID",
     await sb.cleanup();
   }
 });
+
+Deno.test(
+  "/run/.containerenv: empty, or with --privileged what the container is",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const plain = await sb.berth([
+        "run",
+        "--rm",
+        "--rootfs",
+        `${rootfs}:O`,
+        "stat",
+        "-c",
+        "%s",
+        "/run/.containerenv",
+      ]);
+      assertEquals([plain.code, plain.stdout], [0, "0\n"]);
+      // Also over the /run tmpfs of --read-only.
+      const ro = await sb.berth([
+        "run",
+        "--rm",
+        "--read-only",
+        "--rootfs",
+        `${rootfs}:O`,
+        "stat",
+        "-c",
+        "%s",
+        "/run/.containerenv",
+      ]);
+      assertEquals([ro.code, ro.stdout], [0, "0\n"]);
+      const priv = await sb.berth([
+        "run",
+        "--privileged",
+        "--name",
+        "pc",
+        "--rootfs",
+        `${rootfs}:O`,
+        "sh",
+        "-c",
+        ". /run/.containerenv; echo $engine; echo $name; echo $id; echo $rootless",
+      ]);
+      const id = (await sb.berth(["inspect", "--format", "{{.Id}}", "pc"])).stdout.trim();
+      const lines = priv.stdout.split("\n");
+      assertMatch(lines[0], /^berth-\d+\.\d+\.\d+$/);
+      assertEquals(lines.slice(1), ["pc", id, "0", ""]);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
