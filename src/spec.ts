@@ -68,6 +68,8 @@ export interface ContainerSpec {
   imageId?: string;
   env: string[];
   workdir: string;
+  /** The user named the workdir (`--workdir`): it must exist; an image's is created. */
+  workdirMustExist?: boolean;
   user: { uid: number; gid: number };
   volumes: VolumeSpec[];
   network: "host" | "none";

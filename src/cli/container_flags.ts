@@ -302,6 +302,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     unsetEnv: list(p, "unsetenv"),
     unsetEnvAll: bool(p, "unsetenv-all"),
     workdir,
+    workdirMustExist: workdir !== undefined,
     user: str(p, "user"),
     volumes,
     tmpfs,

@@ -43,6 +43,8 @@ export interface CreateRequest {
   /** `--unsetenv-all`: only the caller's `env` entries remain. */
   unsetEnvAll?: boolean;
   workdir?: string;
+  /** `workdir` must exist in the container (podman's `--workdir`); docker creates it. */
+  workdirMustExist?: boolean;
   /** `UID[:GID]` or `NAME[:GROUP]`; the image's User when absent. */
   user?: string;
   volumes: VolumeSpec[];
@@ -157,6 +159,7 @@ export function buildContainerSpec(
     imageId: root.imageId,
     env,
     workdir: req.workdir ?? (root.config.WorkingDir || "/"),
+    ...(req.workdir !== undefined && req.workdirMustExist ? { workdirMustExist: true } : {}),
     user,
     volumes: req.volumes,
     network: req.network,

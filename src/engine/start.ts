@@ -19,6 +19,7 @@ import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
 import { writeEtcFiles } from "./etc_files.ts";
+import { checkWorkdir } from "./workdir.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
   lastRuntimeError,
@@ -58,6 +59,12 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
     const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
     const p = containerPaths(engine.paths, id);
     const rootfsPath = await mountRootfs(engine, row);
+    try {
+      checkWorkdir(row, rootfsPath);
+    } catch (err) {
+      await unmountRootfs(engine, row);
+      throw err;
+    }
     Deno.mkdirSync(p.runDir, { recursive: true });
     Deno.mkdirSync(rt.stateRoot, { recursive: true });
     // A stale pidfile or exit file would be read as this run's.

@@ -403,3 +403,76 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a --workdir missing in the container is an error (126), unless a mount makes it",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    const vol = `${sb.dir}/vol`;
+    Deno.mkdirSync(vol);
+    Deno.writeTextFileSync(`${vol}/content`, "hello\n");
+    try {
+      const root = ["--rootfs", `${rootfs}:O`];
+      const missing = await sb.berth([
+        "run",
+        "--rm",
+        "--workdir",
+        "/i/do/not/exist",
+        ...root,
+        "pwd",
+      ]);
+      assertEquals(missing.code, 126);
+      assertMatch(
+        missing.stderr,
+        /^Error: workdir "\/i\/do\/not\/exist" does not exist on container [0-9a-f]{64}\n$/,
+      );
+      assertEquals(missing.stdout, "");
+      assertEquals((await sb.berth(["ps", "-aq"])).stdout, "");
+      const file = await sb.berth(["run", "--rm", "--workdir", "/bin/sh", ...root, "pwd"]);
+      assertEquals(file.code, 126);
+      assertMatch(file.stderr, /exists on container .*, but is not a directory/);
+      const onVolume = await sb.berth([
+        "run",
+        "--rm",
+        "--workdir",
+        "/v",
+        "-v",
+        `${vol}:/v`,
+        ...root,
+        "cat",
+        "content",
+      ]);
+      assertEquals([onVolume.code, onVolume.stdout], [0, "hello\n"]);
+      const parent = await sb.berth([
+        "run",
+        "--rm",
+        "--workdir",
+        "/w",
+        "-v",
+        `${vol}/content:/w/foo`,
+        ...root,
+        "cat",
+        "foo",
+      ]);
+      assertEquals([parent.code, parent.stdout], [0, "hello\n"]);
+      const tmpfs = await sb.berth([
+        "run",
+        "--rm",
+        "--workdir",
+        "/scratch",
+        "--tmpfs",
+        "/scratch",
+        ...root,
+        "pwd",
+      ]);
+      assertEquals([tmpfs.code, tmpfs.stdout], [0, "/scratch\n"]);
+      // A symlink to a directory is followed inside the container.
+      const link = await sb.berth(["run", "--rm", "--workdir", "/tmp/..", ...root, "pwd"]);
+      assertEquals([link.code, link.stdout], [0, "/\n"]);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
