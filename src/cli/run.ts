@@ -11,12 +11,7 @@ import { ISOLATION_HELP, RUN_FLAGS } from "./container_flags.ts";
 import { UsageError } from "../errors.ts";
 import { createFromRequest } from "./create.ts";
 import { openEngine } from "../engine/context.ts";
-import {
-  attachUntilExit,
-  type OutputStream,
-  prepareAttach,
-  startOrDiscard,
-} from "./attach.ts";
+import { attachUntilExit, type OutputStream, prepareAttach, startOrDiscard } from "./attach.ts";
 
 /** `run [flags] (--rootfs DIR | IMAGE) [CMD…]` */
 export const runCommand: Command = {

@@ -18,6 +18,7 @@ import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
+import { hostDevices } from "../oci/devices.ts";
 import { writeEtcFiles } from "./etc_files.ts";
 import { checkWorkdir } from "./workdir.ts";
 import { hostRlimits } from "../oci/limits.ts";
@@ -77,6 +78,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id),
       hostCaps: hostBoundingCaps(),
       kernel: Deno.osRelease(),
+      hostDevices: row.spec.privileged ? hostDevices() : undefined,
     });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 

@@ -11,6 +11,7 @@ import type { Rlimit } from "./limits.ts";
 import type { EtcFiles } from "../spec.ts";
 import { compileSeccomp, type OciSeccomp, type SeccompProfile } from "./seccomp.ts";
 import { DEFAULT_SECCOMP_PROFILE } from "./seccomp_default.ts";
+import type { OciDevice } from "./devices.ts";
 
 /** podman's default capabilities. */
 export const DEFAULT_CAPS = [
@@ -112,6 +113,8 @@ export interface ConfigInputs {
   kernel?: string;
   /** The host's architecture; `Deno.build.arch` when absent. */
   arch?: string;
+  /** The host's devices (see devices.ts), which a `--privileged` container is given. */
+  hostDevices?: OciDevice[];
 }
 
 /**
@@ -148,7 +151,7 @@ const READ_ONLY_TMPFS: [string, string][] = [["/tmp", "1777"], ["/var/tmp", "177
 
 /** Build the OCI config object for one container. */
 export function ociConfig(
-  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps, kernel, arch }: ConfigInputs,
+  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps, kernel, arch, hostDevices }: ConfigInputs,
 ): Record<string, unknown> {
   // As podman: no more than berth's own bounding set, or the runtime cannot apply them.
   const caps = (spec.privileged ? ALL_CAPS : spec.capabilities ?? DEFAULT_CAPS)
@@ -315,6 +318,7 @@ export function ociConfig(
         ...cgroupResources(spec.resources),
       },
       namespaces,
+      ...(spec.privileged && hostDevices?.length ? { devices: hostDevices } : {}),
       maskedPaths: spec.privileged ? [] : MASKED,
       readonlyPaths: spec.privileged ? [] : READONLY,
       ...(seccomp ? { seccomp } : {}),

@@ -476,3 +476,55 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "--privileged gets the host's devices, an unprivileged container the default few",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    // Whichever char/block devices this host has beyond the defaults (ttyN, loopN, ...).
+    const defaults = new Set([
+      "null",
+      "zero",
+      "full",
+      "random",
+      "urandom",
+      "tty",
+      "console",
+      "ptmx",
+    ]);
+    const host = [...Deno.readDirSync("/dev")].filter((e) => {
+      if (defaults.has(e.name)) return false;
+      const info = Deno.lstatSync(`/dev/${e.name}`);
+      return info.isCharDevice || info.isBlockDevice;
+    }).map((e) => e.name).sort();
+    assert(host.length > 0, "this host has no devices beyond the defaults to test with");
+    try {
+      const list = ["--rootfs", `${rootfs}:O`, "sh", "-c", "ls /dev"];
+      const priv = (await sb.berth(["run", "--rm", "--privileged", ...list])).stdout.split("\n");
+      for (const name of host) assert(priv.includes(name), `--privileged lacks /dev/${name}`);
+      const plain = (await sb.berth(["run", "--rm", ...list])).stdout.split("\n");
+      for (const name of host) assert(!plain.includes(name), `unprivileged has /dev/${name}`);
+      // The node is the host's device: same type and numbers.
+      const [name] = host;
+      const want = Deno.lstatSync(`/dev/${name}`);
+      const stat = await sb.berth([
+        "run",
+        "--rm",
+        "--privileged",
+        "--rootfs",
+        `${rootfs}:O`,
+        "stat",
+        "-c",
+        "%t:%T",
+        `/dev/${name}`,
+      ]);
+      const major = ((want.rdev! >> 8) & 0xfff).toString(16);
+      const minor = ((want.rdev! & 0xff) | ((want.rdev! >> 12) & 0xfff00)).toString(16);
+      assertEquals(stat.stdout, `${major}:${minor}\n`);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
