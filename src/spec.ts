@@ -120,6 +120,8 @@ export interface ContainerSpec {
   deviceRules?: DeviceRule[];
   /** `--log-opt max-size`: bytes after which conmon rotates the log. */
   logSizeMax?: number;
+  /** podman's systemd mode (`--systemd`, decided at create from the mode and the command). */
+  systemd?: boolean;
 }
 
 /** All states, in lifecycle order (see lifecycle.md); the table and predicates are in `engine/states.ts`. */

@@ -9,7 +9,11 @@ import { isAbsolute, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../spec.ts";
 import type { Engine } from "../engine/context.ts";
-import { buildContainerSpec, type CreateRequest } from "../engine/spec_builder.ts";
+import {
+  buildContainerSpec,
+  type CreateRequest,
+  type SystemdMode,
+} from "../engine/spec_builder.ts";
 import { resolveRoot } from "../engine/resolve_image.ts";
 import type { PullOptions } from "../image/pull.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
@@ -103,6 +107,7 @@ export const CREATE_FLAGS: FlagTable = {
   // podman: "no longer supported … a noop"; accepted with its warning.
   "kernel-memory": { type: "string" },
   unsetenv: { type: "string", multiple: true },
+  systemd: { type: "string" },
   "unsetenv-all": { type: "boolean" },
   help: { type: "boolean" },
 };
@@ -212,7 +217,12 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
   }
   const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
-  const stopSignal = parseSignal(str(p, "stop-signal") ?? "TERM");
+  const stopSignalArg = str(p, "stop-signal");
+  const stopSignal = stopSignalArg === undefined ? undefined : parseSignal(stopSignalArg);
+  const systemd = str(p, "systemd") ?? "true";
+  if (!["true", "false", "always"].includes(systemd)) {
+    throw new UsageError(`invalid value "${systemd}" for --systemd: use true, false or always`);
+  }
   const volumes = list(p, "volume").map(parseVolume);
   const tmpfs = list(p, "tmpfs").map(parseTmpfs);
   for (const m of list(p, "mount").map(parseMount)) {
@@ -333,6 +343,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     timezone: tz === undefined ? undefined : checkTimezone(tz),
     deviceRules: list(p, "device-cgroup-rule").map(parseDeviceRule),
     logSizeMax: logOpts.maxSize,
+    systemd: systemd as SystemdMode,
   };
 }
 

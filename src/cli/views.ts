@@ -92,6 +92,7 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
       StopTimeout: s.stopTimeout,
       Timeout: s.timeout,
       Timezone: s.timezone ?? "",
+      SystemdMode: s.systemd === true,
       Annotations: { "io.podman.annotations.autoremove": s.autoRemove ? "TRUE" : "FALSE" },
     },
     NetworkSettings: {

@@ -22,6 +22,11 @@ import type { ImageRunConfig, PullPolicy } from "../image/types.ts";
 import { resolveUser } from "../image/user.ts";
 import { imageArgv } from "../image/combine.ts";
 import { mergeEnv } from "./env.ts";
+import { parseSignal } from "../signals.ts";
+
+const SIGTERM = parseSignal("TERM");
+/** systemd's signal to shut down (podman's stop signal in systemd mode). */
+const SIGRTMIN_3 = parseSignal("RTMIN+3");
 
 /** What a front end asks a new container to be, validated but not yet combined with an image. */
 export interface CreateRequest {
@@ -54,7 +59,8 @@ export interface CreateRequest {
   timeout: number;
   readOnly: boolean;
   autoRemove: boolean;
-  stopSignal: number;
+  /** The caller's stop signal; SIGTERM (SIGRTMIN+3 in systemd mode) when absent. */
+  stopSignal?: number;
   stopTimeout: number;
   interactive: boolean;
   tty: boolean;
@@ -77,6 +83,27 @@ export interface CreateRequest {
   deviceRules?: DeviceRule[];
   /** `--log-opt max-size`, in bytes */
   logSizeMax?: number;
+  /** `--systemd`: `true` (the default: when the command is an init), `false`, `always`. */
+  systemd?: SystemdMode;
+}
+
+/** The values of `--systemd`. */
+export type SystemdMode = "true" | "false" | "always";
+
+/** The init programs for which `--systemd=true` means systemd mode (podman's list). */
+const INITS = new Set(["/sbin/init", "/usr/sbin/init", "/usr/local/sbin/init"]);
+
+/**
+ * Whether a container runs in systemd mode, by podman's rule: `always`, or with `true` when
+ * the command (or the one `/bin/sh -c` runs) is an init or a program named `systemd`.
+ */
+export function usesSystemd(mode: SystemdMode | undefined, command: string[]): boolean {
+  if (mode === "always") return true;
+  if (mode === "false" || command.length === 0) return false;
+  const cmd = command.length > 2 && command[0] === "/bin/sh" && command[1] === "-c"
+    ? command.slice(2)
+    : command;
+  return INITS.has(cmd[0]) || cmd[0].split("/").pop() === "systemd";
 }
 
 /** The container's root as the engine resolved it (see resolve_image.ts). */
@@ -152,6 +179,7 @@ export function buildContainerSpec(
   const command = containerCommand(req, root.config);
   const env = containerEnv(req, root.config);
   const user = resolveUser(req.user ?? root.config.User ?? "", root.readFile);
+  const systemd = usesSystemd(req.systemd, command);
   return {
     command,
     rootfs: root.rootfs,
@@ -167,7 +195,7 @@ export function buildContainerSpec(
     timeout: req.timeout,
     readOnly: req.readOnly,
     autoRemove: req.autoRemove,
-    stopSignal: req.stopSignal,
+    stopSignal: req.stopSignal ?? (systemd ? SIGRTMIN_3 : SIGTERM),
     stopTimeout: req.stopTimeout,
     runtime: host.runtime,
     interactive: req.interactive,
@@ -189,5 +217,6 @@ export function buildContainerSpec(
     ...(req.timezone ? { timezone: req.timezone } : {}),
     ...(req.deviceRules?.length ? { deviceRules: req.deviceRules } : {}),
     ...(req.logSizeMax ? { logSizeMax: req.logSizeMax } : {}),
+    ...(systemd ? { systemd: true } : {}),
   };
 }

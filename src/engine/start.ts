@@ -19,6 +19,7 @@ import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
 import { hostDevices } from "../oci/devices.ts";
+import { readHostSystemdCgroup } from "../oci/systemd.ts";
 import { writeEtcFiles } from "./etc_files.ts";
 import { checkWorkdir } from "./workdir.ts";
 import { hostRlimits } from "../oci/limits.ts";
@@ -79,6 +80,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       hostCaps: hostBoundingCaps(),
       kernel: Deno.osRelease(),
       hostDevices: row.spec.privileged ? hostDevices() : undefined,
+      systemdCgroup: row.spec.systemd ? readHostSystemdCgroup() : undefined,
     });
     Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 

@@ -11,7 +11,13 @@ import type { Rlimit } from "./limits.ts";
 import type { EtcFiles } from "../spec.ts";
 import { compileSeccomp, type OciSeccomp, type SeccompProfile } from "./seccomp.ts";
 import { DEFAULT_SECCOMP_PROFILE } from "./seccomp_default.ts";
-import type { OciDevice } from "./devices.ts";
+import { type OciDevice, withoutTtys } from "./devices.ts";
+import {
+  SYSTEMD_TMPFS,
+  SYSTEMD_TMPFS_OPTIONS,
+  type SystemdCgroup,
+  withContainerUuid,
+} from "./systemd.ts";
 
 /** podman's default capabilities. */
 export const DEFAULT_CAPS = [
@@ -115,6 +121,8 @@ export interface ConfigInputs {
   arch?: string;
   /** The host's devices (see devices.ts), which a `--privileged` container is given. */
   hostDevices?: OciDevice[];
+  /** The host's systemd cgroup, for a container in systemd mode (see systemd.ts). */
+  systemdCgroup?: SystemdCgroup;
 }
 
 /**
@@ -151,7 +159,18 @@ const READ_ONLY_TMPFS: [string, string][] = [["/tmp", "1777"], ["/var/tmp", "177
 
 /** Build the OCI config object for one container. */
 export function ociConfig(
-  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps, kernel, arch, hostDevices }: ConfigInputs,
+  {
+    id,
+    spec,
+    rootfsPath,
+    rlimits,
+    etcFiles,
+    hostCaps,
+    kernel,
+    arch,
+    hostDevices,
+    systemdCgroup,
+  }: ConfigInputs,
 ): Record<string, unknown> {
   // As podman: no more than berth's own bounding set, or the runtime cannot apply them.
   const caps = (spec.privileged ? ALL_CAPS : spec.capabilities ?? DEFAULT_CAPS)
@@ -219,9 +238,25 @@ export function ociConfig(
       destination: "/sys/fs/cgroup",
       type: "cgroup",
       source: "cgroup",
-      options: ["rprivate", "nosuid", "noexec", "nodev", "relatime", spec.privileged ? "rw" : "ro"],
+      options: [
+        "rprivate",
+        "nosuid",
+        "noexec",
+        "nodev",
+        "relatime",
+        spec.privileged || (spec.systemd && systemdCgroup?.kind === "unified") ? "rw" : "ro",
+      ],
     },
   ];
+  // systemd manages its own cgroup: on v1 it needs the host's name=systemd hierarchy.
+  if (spec.systemd && systemdCgroup?.kind === "v1") {
+    mounts.push({
+      destination: "/sys/fs/cgroup/systemd",
+      type: "bind",
+      source: "/sys/fs/cgroup/systemd",
+      options: systemdCgroup.options,
+    });
+  }
   const etc: [string, string | undefined][] = [
     ["/etc/resolv.conf", etcFiles?.resolvConf],
     ["/etc/hosts", etcFiles?.hosts],
@@ -236,9 +271,19 @@ export function ociConfig(
   for (const t of spec.tmpfs ?? []) {
     mounts.push({ destination: t.destination, type: "tmpfs", source: "tmpfs", options: t.options });
   }
+  const userMounted = (destination: string) =>
+    spec.tmpfs?.some((t) => t.destination === destination) ||
+    spec.volumes.some((v) => v.destination.replace(/\/+$/, "") === destination);
+  if (spec.systemd) {
+    for (const destination of SYSTEMD_TMPFS) {
+      if (userMounted(destination)) continue;
+      mounts.push({ destination, type: "tmpfs", source: "tmpfs", options: SYSTEMD_TMPFS_OPTIONS });
+    }
+  }
   if (spec.readOnly) {
     for (const [destination, mode] of READ_ONLY_TMPFS) {
       if (spec.tmpfs?.some((t) => t.destination === destination)) continue;
+      if (spec.systemd && SYSTEMD_TMPFS.includes(destination)) continue;
       mounts.push({
         destination,
         type: "tmpfs",
@@ -278,10 +323,7 @@ export function ociConfig(
         ...(spec.groupAdd?.length ? { additionalGids: spec.groupAdd } : {}),
       },
       args: spec.command,
-      // podman tells the process its hostname, unless the user or the image did.
-      env: !spec.hostname || spec.env.some((e) => e.startsWith("HOSTNAME="))
-        ? spec.env
-        : [...spec.env, `HOSTNAME=${spec.hostname}`],
+      env: processEnv(spec, id),
       cwd: spec.workdir || "/",
       capabilities: {
         bounding: caps,
@@ -318,12 +360,30 @@ export function ociConfig(
         ...cgroupResources(spec.resources),
       },
       namespaces,
-      ...(spec.privileged && hostDevices?.length ? { devices: hostDevices } : {}),
-      maskedPaths: spec.privileged ? [] : MASKED,
+      ...(spec.privileged && hostDevices?.length
+        ? { devices: spec.systemd ? withoutTtys(hostDevices) : hostDevices }
+        : {}),
+      maskedPaths: [
+        ...(spec.privileged ? [] : MASKED),
+        ...(spec.systemd && systemdCgroup?.kind === "v1"
+          ? ["/sys/fs/cgroup/systemd/release_agent"]
+          : []),
+      ],
       readonlyPaths: spec.privileged ? [] : READONLY,
       ...(seccomp ? { seccomp } : {}),
     },
   };
+}
+
+/**
+ * The process's environment: the spec's, plus `HOSTNAME` (podman tells the process its
+ * hostname unless the user or the image did) and systemd mode's `container_uuid`.
+ */
+function processEnv(spec: ContainerSpec, id: string): string[] {
+  const env = !spec.hostname || spec.env.some((e) => e.startsWith("HOSTNAME="))
+    ? spec.env
+    : [...spec.env, `HOSTNAME=${spec.hostname}`];
+  return spec.systemd ? withContainerUuid(env, id) : env;
 }
 
 /** The host's default rlimits with the container's `--ulimit`s in place of the same types. */

@@ -19,8 +19,8 @@ export interface OciDevice {
   gid: number;
 }
 
-/** Directories of `/dev` that hold no devices of the host's own (as runc's `GetDevices`). */
-const SKIPPED_DIRS = new Set(["pts", "shm", "fd", "mqueue", ".lxc", ".lxd-mounts", ".udev"]);
+/** Directories of `/dev` that hold no devices of the host's own (as podman's `getDevices`). */
+const SKIPPED_DIRS = new Set(["pts", "shm", "fd", "mqueue", ".lxc", ".lxd-mounts"]);
 
 /**
  * Every char and block device under `dir` (recursively; symlinks are not followed), except
@@ -40,7 +40,7 @@ export function hostDevices(dir = "/dev"): OciDevice[] {
       if (!SKIPPED_DIRS.has(e.name)) out.push(...hostDevices(path));
       continue;
     }
-    if (path === "/dev/console") continue;
+    if (e.name === "console") continue;
     let info: Deno.FileInfo;
     try {
       info = Deno.lstatSync(path);
@@ -61,7 +61,10 @@ export function hostDevices(dir = "/dev"): OciDevice[] {
   return out;
 }
 
-/** systemd in a container must not get the host's virtual consoles (podman #15895). */
-export function withoutVirtualConsoles(devices: OciDevice[]): OciDevice[] {
-  return devices.filter((d) => !/^\/dev\/tty\d+$/.test(d.path));
+/**
+ * systemd in a container must not get the host's terminals (podman #15895: it would start
+ * gettys on the host's virtual consoles): podman drops every `/dev/tty*` node of the host.
+ */
+export function withoutTtys(devices: OciDevice[]): OciDevice[] {
+  return devices.filter((d) => !d.path.startsWith("/dev/tty"));
 }

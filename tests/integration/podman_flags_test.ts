@@ -528,3 +528,53 @@ Deno.test(
     }
   },
 );
+
+Deno.test("--systemd: podman's systemd mode for an init, or always", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    const mode = async (...args: string[]) => {
+      const c = await sb.berth(["create", ...args]);
+      assertEquals(c.code, 0, c.stderr);
+      return (await sb.berth([
+        "inspect",
+        "--format",
+        "{{.Config.SystemdMode}} {{.Config.StopSignal}}",
+        c.stdout.trim(),
+      ])).stdout;
+    };
+    const root = ["--rootfs", `${rootfs}:O`];
+    assertEquals(await mode(...root, "/sbin/init"), "true 37\n");
+    assertEquals(await mode(...root, "/bin/sh", "-c", "/usr/lib/systemd/systemd"), "true 37\n");
+    assertEquals(await mode("--systemd=false", ...root, "/sbin/init"), "false 15\n");
+    assertEquals(await mode("--systemd=always", "--stop-signal", "INT", ...root, "sh"), "true 2\n");
+    assertEquals(await mode(...root, "sh"), "false 15\n");
+    const bad = await sb.berth(["create", "--systemd=maybe", ...root, "sh"]);
+    assertEquals(bad.code, 125);
+
+    // In the container: its own tmpfs, container_uuid, and (privileged) no host ttys.
+    const look = [
+      "sh",
+      "-c",
+      "ls /dev/tty*; for d in /run /run/lock /tmp /var/log/journal; do " +
+      'grep -q " $d tmpfs " /proc/mounts && echo tmpfs $d; done; echo ${#container_uuid}',
+    ];
+    const sd = await sb.berth([
+      "run",
+      "--rm",
+      "--privileged",
+      "--systemd=always",
+      ...root,
+      ...look,
+    ]);
+    assertEquals(
+      sd.stdout,
+      "/dev/tty\ntmpfs /run\ntmpfs /run/lock\ntmpfs /tmp\ntmpfs /var/log/journal\n32\n",
+    );
+    const priv = await sb.berth(["run", "--rm", "--privileged", ...root, ...look]);
+    assertMatch(priv.stdout, /^\/dev\/tty\n\/dev\/tty\d+\n/);
+    assertMatch(priv.stdout, /\n0\n$/);
+  } finally {
+    await sb.cleanup();
+  }
+});
