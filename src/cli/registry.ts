@@ -239,6 +239,19 @@ const SPECS: Spec[] = [
     usage: "berth image exists IMAGE",
     load: async () => (await import("./image/exists.ts")).imageExistsCommand,
   },
+  {
+    name: "image mount",
+    summary: "Mount an image's root filesystem read-only and print where",
+    usage: "berth image mount [-a] [--format json] [IMAGE...]",
+    load: async () => (await import("./image/mount.ts")).imageMountCommand,
+  },
+  {
+    name: "image unmount",
+    aliases: ["image umount"],
+    summary: "Unmount an image's root filesystem",
+    usage: "berth image unmount (-a | IMAGE...)",
+    load: async () => (await import("./image/mount.ts")).imageUnmountCommand,
+  },
 ];
 
 /** Every command, in the order `berth --help` lists them. */

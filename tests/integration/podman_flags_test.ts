@@ -578,3 +578,75 @@ Deno.test("--systemd: podman's systemd mode for an init, or always", opts, async
     await sb.cleanup();
   }
 });
+
+/** Run a host tool; fail the test when it fails (a missing tool too). */
+async function tool(cmd: string, args: string[], cwd?: string): Promise<string> {
+  const r = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  assertEquals(r.code, 0, `${cmd} ${args.join(" ")}: ${text(r.stderr)}`);
+  return text(r.stdout);
+}
+
+Deno.test(
+  "image mount: a read-only view of one layer or several; rmi refuses it",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const tar = `${sb.dir}/bb.tar`;
+      await tool("tar", ["-C", rootfs, "-cf", tar, "."]);
+      assertEquals((await sb.berth(["import", tar, "bb"])).code, 0);
+      const m = await sb.berth(["image", "mount", "bb"]);
+      assertEquals(m.code, 0, m.stderr);
+      const path = m.stdout.trim();
+      assert(Deno.statSync(`${path}/bin/busybox`).isFile);
+      let writable = true;
+      try {
+        Deno.writeTextFileSync(`${path}/x`, "x");
+      } catch {
+        writable = false;
+      }
+      assert(!writable, "the image's view is writable");
+      // Mounting again gives the same view; no arguments lists it.
+      assertEquals((await sb.berth(["image", "mount", "bb"])).stdout, m.stdout);
+      assertMatch(
+        (await sb.berth(["image", "mount"])).stdout,
+        new RegExp(`^\\S*bb\\S*\\s+${path}\\n$`),
+      );
+      const run = await sb.berth(["run", "--rm", "--rootfs", `${path}:O`, "echo", "Hello world"]);
+      assertEquals([run.code, run.stdout], [0, "Hello world\n"]);
+      const rmi = await sb.berth(["rmi", "bb"]);
+      assertEquals(rmi.code, 2);
+      assertMatch(rmi.stderr, /is mounted/);
+      const id = (await sb.berth(["image", "inspect", "--format", "{{.Id}}", "bb"])).stdout;
+      assertEquals((await sb.berth(["image", "unmount", "bb"])).stdout, id);
+      assertEquals((await sb.berth(["image", "mount"])).stdout, "");
+      assertEquals((await sb.berth(["rmi", "bb"])).code, 0);
+
+      // Two layers (umoci): an overlay of lower directories only.
+      const lay = `${sb.dir}/lay`;
+      await tool("umoci", ["init", "--layout", lay]);
+      await tool("umoci", ["new", "--image", `${lay}:t`]);
+      for (const [n, file] of [["1", "one"], ["2", "two"]]) {
+        const b = `${sb.dir}/b${n}`;
+        await tool("umoci", ["unpack", "--rootless", "--image", `${lay}:t`, b]);
+        Deno.mkdirSync(`${b}/rootfs/a`, { recursive: true });
+        Deno.writeTextFileSync(`${b}/rootfs/a/${file}`, `${file}\n`);
+        await tool("umoci", ["repack", "--image", `${lay}:t`, b]);
+      }
+      const loaded = await sb.berth(["load", "-i", lay]);
+      assertEquals(loaded.code, 0, loaded.stderr);
+      const two = /sha256:([0-9a-f]{64})/.exec(loaded.stdout)![1];
+      const view = (await sb.berth(["image", "mount", two])).stdout.trim();
+      assertEquals([...Deno.readDirSync(`${view}/a`)].map((e) => e.name).sort(), ["one", "two"]);
+      assertMatch(await tool("findmnt", ["-n", "-o", "FSTYPE,OPTIONS", view]), /^overlay\s+ro,/);
+      // Forced removal unmounts first.
+      assertEquals((await sb.berth(["rmi", "-f", two])).code, 0);
+      assertEquals((await sb.berth(["image", "mount"])).stdout, "");
+    } finally {
+      await sb.berth(["image", "unmount", "-a"]); // a failed assertion must not leak a mount
+      await sb.cleanup();
+    }
+  },
+);
