@@ -68,18 +68,21 @@ Deno.test("OCI config in systemd mode: tmpfs, rw systemd cgroup, masked release_
     runtime: "runc",
     systemd: true,
   };
-  // deno-lint-ignore no-explicit-any
+  type Mount = { destination: string; type: string; options: string[] };
   const c = ociConfig({
     id: "f".repeat(64),
     spec,
     rootfsPath: "/r",
     rlimits: [],
     systemdCgroup: { kind: "v1", options: ["bind", "rprivate"] },
-  }) as any;
-  // deno-lint-ignore no-explicit-any
-  const at = (d: string) => c.mounts.filter((m: any) => m.destination === d);
+  }) as {
+    mounts: Mount[];
+    linux: { maskedPaths: string[] };
+    process: { env: string[] };
+  };
+  const at = (d: string) => c.mounts.filter((m) => m.destination === d);
   for (const d of ["/run", "/run/lock", "/var/log/journal"]) assertEquals(at(d)[0].type, "tmpfs");
-  assertEquals(at("/tmp").map((m: { type: string }) => m.type), ["bind"]); // the user's wins
+  assertEquals(at("/tmp").map((m) => m.type), ["bind"]); // the user's wins
   assertEquals(at("/sys/fs/cgroup/systemd")[0].options, ["bind", "rprivate"]);
   assertEquals(c.linux.maskedPaths.includes("/sys/fs/cgroup/systemd/release_agent"), true);
   assertEquals(c.process.env.includes(`container_uuid=${"f".repeat(32)}`), true);
