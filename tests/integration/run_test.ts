@@ -387,7 +387,7 @@ Deno.test(
         r.stdout,
         "512\n1024\n1\nbound\nread-only\n10.1.2.3\tdb\nnameserver 9.9.9.9\n0 44\nNoNewPrivs:\t1\n",
       );
-      assert(r.stderr.includes("port mappings have been discarded"), r.stderr);
+      assert(r.stderr.includes("Port mappings have been discarded"), r.stderr);
       const inspect = await sb.berth([
         "inspect",
         "--format",
