@@ -38,6 +38,7 @@ import {
 } from "./run_options.ts";
 import { log } from "../log.ts";
 import { errOut } from "./command.ts";
+import { which } from "../oci/runtime.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { readProcLimits } from "../oci/limits.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
@@ -166,8 +167,22 @@ export async function buildSpec(
     name: str(p, "name"),
 
     replace: bool(p, "replace"),
-    spec: buildContainerSpec(request, root, { runtime: str(p, "runtime") ?? runtime }),
+    spec: buildContainerSpec(request, root, { runtime: containerRuntime(p, runtime) }),
   };
+}
+
+/**
+ * `--runtime`: a name on PATH (kept as a name) or a path (made absolute, so a later start from
+ * another directory finds it), else the global one. inspect shows it.
+ *
+ * @throws {UsageError} when it cannot be found, before anything is created
+ */
+function containerRuntime(p: Parsed, global: string): string {
+  const given = str(p, "runtime");
+  if (given === undefined) return global;
+  const path = which(given);
+  if (!path) throw new UsageError(`OCI runtime "${given}" not found`);
+  return given.includes("/") ? path : given;
 }
 
 /** `-p`, `-P` or `--expose` given: berth's networks (host, none) have no ports to map. */

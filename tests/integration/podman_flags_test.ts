@@ -156,6 +156,17 @@ Deno.test("run/create --runtime PATH: the container keeps that runtime", opts, a
     assertEquals((await sb.berth(["kill", id])).code, 0);
     assertEquals((await sb.berth(["wait", id])).stdout, "137\n");
     assertEquals((await sb.berth(["rm", id])).code, 0);
+    const missing = await sb.berth([
+      "create",
+      "--runtime",
+      `${sb.dir}/nope`,
+      "--rootfs",
+      rootfs,
+      "true",
+    ]);
+    assertEquals(missing.code, 125);
+    assertMatch(missing.stderr, /OCI runtime ".*nope" not found/);
+    assertEquals((await sb.berth(["ps", "-aq"])).stdout, "");
   } finally {
     await sb.cleanup();
   }
