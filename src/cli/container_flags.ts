@@ -108,8 +108,9 @@ export const CREATE_FLAGS: FlagTable = {
   // podman: "no longer supported … a noop"; accepted with its warning.
   "kernel-memory": { type: "string" },
   unsetenv: { type: "string", multiple: true },
-  systemd: { type: "string" },
   "unsetenv-all": { type: "boolean" },
+  // true (systemd mode when the command is an init), false, always.
+  systemd: { type: "string" },
   help: { type: "boolean" },
 };
 
