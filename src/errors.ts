@@ -119,6 +119,14 @@ export class ImageInUseError extends ConflictError {
   }
 }
 
+/** An image removed without force while `image mount` shows it (podman exits 2: in use). */
+export class ImageMountedError extends ConflictError {
+  override exitCode = 2;
+  constructor(imageId: string) {
+    super(`image ${imageId} is mounted: unmount it first (berth image unmount) or force removal`);
+  }
+}
+
 /** A copy (`cp`) that cannot be done as asked (exit status 125). */
 export class CopyError extends BerthError {}
 

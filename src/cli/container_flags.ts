@@ -9,7 +9,11 @@ import { isAbsolute, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../spec.ts";
 import type { Engine } from "../engine/context.ts";
-import { buildContainerSpec, type CreateRequest } from "../engine/spec_builder.ts";
+import {
+  buildContainerSpec,
+  type CreateRequest,
+  type SystemdMode,
+} from "../engine/spec_builder.ts";
 import { resolveRoot } from "../engine/resolve_image.ts";
 import type { PullOptions } from "../image/pull.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
@@ -19,8 +23,11 @@ import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { pathExists } from "../fs.ts";
 import type { PullPolicy } from "../image/types.ts";
 import {
+  checkTimezone,
   parseAddHost,
+  parseDeviceRule,
   parseLabels,
+  parseLogOpts,
   parseMount,
   parseResources,
   parseSecurityOpts,
@@ -28,6 +35,8 @@ import {
   parseUlimit,
 } from "./run_options.ts";
 import { log } from "../log.ts";
+import { errOut } from "./command.ts";
+import { which } from "../oci/runtime.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { parseRestartPolicy } from "../engine/restart_policy.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
@@ -90,13 +99,25 @@ export const CREATE_FLAGS: FlagTable = {
   expose: { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
   restart: { type: "string" },
+  // The OCI runtime of this container (name or path); the global --runtime when absent.
+  runtime: { type: "string" },
+  tz: { type: "string" },
+  "device-cgroup-rule": { type: "string", multiple: true },
+  "log-opt": { type: "string", multiple: true },
+  // podman: "no longer supported … a noop"; accepted with its warning.
+  "kernel-memory": { type: "string" },
+  unsetenv: { type: "string", multiple: true },
+  "unsetenv-all": { type: "boolean" },
+  // true (systemd mode when the command is an init), false, always.
+  systemd: { type: "string" },
   help: { type: "boolean" },
 };
 
-/** Flags of `run`: create's plus `--detach`. */
+/** Flags of `run`: create's plus `--detach` and `--attach`. */
 export const RUN_FLAGS: FlagTable = {
   ...CREATE_FLAGS,
   detach: { type: "boolean", short: "d" },
+  attach: { type: "string", short: "a", multiple: true },
 };
 
 /** The isolation flags' notes in `create --help` and `run --help`. */
@@ -132,6 +153,12 @@ export async function buildSpec(
   runtime: string,
 ): Promise<CliCreateRequest> {
   const request = parseCreateRequest(p);
+  if (discardsPorts(p)) {
+    // podman's sentence, bare on stderr as podman prints its spec warnings.
+    await errOut(
+      "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n",
+    );
+  }
   const pullOptions = request.image === undefined
     ? {}
     : await cliPullOptions(engine, p, request.image);
@@ -140,8 +167,27 @@ export async function buildSpec(
     name: str(p, "name"),
 
     replace: bool(p, "replace"),
-    spec: buildContainerSpec(request, root, { runtime }),
+    spec: buildContainerSpec(request, root, { runtime: containerRuntime(p, runtime) }),
   };
+}
+
+/**
+ * `--runtime`: a name on PATH (kept as a name) or a path (made absolute, so a later start from
+ * another directory finds it), else the global one. inspect shows it.
+ *
+ * @throws {UsageError} when it cannot be found, before anything is created
+ */
+function containerRuntime(p: Parsed, global: string): string {
+  const given = str(p, "runtime");
+  if (given === undefined) return global;
+  const path = which(given);
+  if (!path) throw new UsageError(`OCI runtime "${given}" not found`);
+  return given.includes("/") ? path : given;
+}
+
+/** `-p`, `-P` or `--expose` given: berth's networks (host, none) have no ports to map. */
+function discardsPorts(p: Parsed): boolean {
+  return list(p, "publish").length > 0 || list(p, "expose").length > 0 || bool(p, "publish-all");
 }
 
 /** The registry flags of `pull` (and `--platform`, `-q`) for the image a request names. */
@@ -191,7 +237,12 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
   if (networkFrom === "") throw new UsageError(`invalid network mode "${networkArg}"`);
   const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
-  const stopSignal = parseSignal(str(p, "stop-signal") ?? "TERM");
+  const stopSignalArg = str(p, "stop-signal");
+  const stopSignal = stopSignalArg === undefined ? undefined : parseSignal(stopSignalArg);
+  const systemd = str(p, "systemd") ?? "true";
+  if (!["true", "false", "always"].includes(systemd)) {
+    throw new UsageError(`invalid value "${systemd}" for --systemd: use true, false or always`);
+  }
   const volumes = list(p, "volume").map(parseVolume);
   const tmpfs = list(p, "tmpfs").map(parseTmpfs);
   for (const m of list(p, "mount").map(parseMount)) {
@@ -232,14 +283,12 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     if (!/^\d+$/.test(g)) throw new UsageError(`invalid --group-add "${g}": use a numeric GID`);
     return Number(g);
   });
-  if (list(p, "publish").length || list(p, "expose").length || bool(p, "publish-all")) {
-    log(
-      "warn",
-      `port mappings have been discarded: the ${network} network mode gives the container ${
-        network === "host" ? "the host's ports" : "no network"
-      }`,
-    );
+  if (str(p, "kernel-memory") !== undefined) {
+    log("warn", "The --kernel-memory flag is no longer supported. This flag is a noop.");
   }
+  const tz = str(p, "tz");
+  const logOpts = parseLogOpts(list(p, "log-opt"));
+  if (str(p, "runtime") === "") throw new UsageError("--runtime must not be empty");
   const fileEnv = list(p, "env-file").flatMap((f) => parseEnvFile(f));
   const flagEnv = list(p, "env").flatMap((e) => parseEnvArg(e));
   const workdir = str(p, "workdir");
@@ -277,7 +326,10 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     command,
     env: [...fileEnv, ...flagEnv],
     hostEnv: bool(p, "env-host") ? hostEnv() : [],
+    unsetEnv: list(p, "unsetenv"),
+    unsetEnvAll: bool(p, "unsetenv-all"),
     workdir,
+    workdirMustExist: workdir !== undefined,
     user: str(p, "user"),
     volumes,
     tmpfs,
@@ -307,6 +359,10 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     seccomp,
     groupAdd,
     restartPolicy: parseRestartPolicy(str(p, "restart") ?? ""),
+    timezone: tz === undefined ? undefined : checkTimezone(tz),
+    deviceRules: list(p, "device-cgroup-rule").map(parseDeviceRule),
+    logSizeMax: logOpts.maxSize,
+    systemd: systemd as SystemdMode,
   };
 }
 

@@ -21,7 +21,10 @@ import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
+import { hostDevices } from "../oci/devices.ts";
+import { readHostSystemdCgroup } from "../oci/systemd.ts";
 import { writeEtcFiles } from "./etc_files.ts";
+import { checkWorkdir } from "./workdir.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
   lastRuntimeError,
@@ -85,6 +88,12 @@ export async function startLocked(
     ? networkToJoin(engine, row.spec.networkFrom)
     : undefined;
   const rootfsPath = await mountRootfs(engine, row);
+  try {
+    checkWorkdir(row, rootfsPath);
+  } catch (err) {
+    await unmountRootfs(engine, row);
+    throw err;
+  }
   Deno.mkdirSync(p.runDir, { recursive: true });
   Deno.mkdirSync(rt.stateRoot, { recursive: true });
   // A stale pidfile or exit file would be read as this run's.
@@ -94,10 +103,12 @@ export async function startLocked(
     spec: row.spec,
     rootfsPath,
     rlimits: hostRlimits(),
-    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
+    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id),
     hostCaps: hostBoundingCaps(),
     kernel: Deno.osRelease(),
     joinNetwork,
+    hostDevices: row.spec.privileged ? hostDevices() : undefined,
+    systemdCgroup: row.spec.systemd ? readHostSystemdCgroup() : undefined,
   });
   Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 
@@ -118,6 +129,7 @@ export async function startLocked(
         timeout: row.spec.timeout,
         stdin: row.spec.interactive === true,
         terminal: row.spec.tty === true,
+        logSizeMax: row.spec.logSizeMax,
         exitCommand: exitCommand(
           currentInvocation(),
           engine.opts.rawArgs,
