@@ -49,6 +49,9 @@ export const infoCommand: Command = {
           Version: await firstLine(rt.path, ["--version"]),
         },
         Conmon: { Path: conmon, Version: await firstLine(conmon, ["--version"]) },
+        // conmon writes every container's log in the k8s-file format; berth keeps no event log.
+        LogDriver: "k8s-file",
+        EventLogger: "none",
       },
       Store: {
         GraphRoot: engine.paths.root,
