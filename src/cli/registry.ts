@@ -158,6 +158,30 @@ const SPECS: Spec[] = [
     load: async () => (await import("./refresh.ts")).refreshCommand,
   },
   {
+    name: "pod kill",
+    summary: "Send a signal to the containers of a pod (berth has no pods)",
+    usage: "berth pod kill [-s SIGNAL] [-a] POD...",
+    load: async () => (await import("./pod.ts")).podKillCommand,
+  },
+  {
+    name: "pod rm",
+    summary: "Remove pods (berth has no pods)",
+    usage: "berth pod rm [-a] [-f] [-i] [-t SECONDS] POD...",
+    load: async () => (await import("./pod.ts")).podRmCommand,
+  },
+  {
+    name: "pod exists",
+    summary: "Check whether a pod exists (berth has no pods: exit 1)",
+    usage: "berth pod exists POD",
+    load: async () => (await import("./pod.ts")).podExistsCommand,
+  },
+  {
+    name: "network prune",
+    summary: "Remove unused networks (host and none are built in: nothing to do)",
+    usage: "berth network prune [-f]",
+    load: async () => (await import("./network.ts")).networkPruneCommand,
+  },
+  {
     name: "pull",
     aliases: ["image pull"],
     summary: "Pull an image from a registry",
