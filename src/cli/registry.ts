@@ -234,6 +234,13 @@ const SPECS: Spec[] = [
     load: async () => (await import("./image/tag.ts")).tagCommand,
   },
   {
+    name: "untag",
+    aliases: ["image untag"],
+    summary: "Remove names from an image (all of them when none is given)",
+    usage: "berth untag IMAGE [NAME...]",
+    load: async () => (await import("./image/untag.ts")).untagCommand,
+  },
+  {
     name: "login",
     summary: "Log in to a registry",
     usage: "berth login [-u USER] [-p PASS | --password-stdin] [--tls-verify=false] REGISTRY",
