@@ -63,6 +63,7 @@ export async function resolveImageForContainer(
   if (name === undefined || !names.includes(name)) name = names[0] ?? row.id;
   return {
     id: row.id,
+    digest: row.digest,
     name,
     lowerDirs: lowerDirs(ctx, row),
     config: {
