@@ -16,7 +16,7 @@ import { CLI_EVENTS } from "./src/cli/events.ts";
 import { errOut, out, runCommand } from "./src/cli/command.ts";
 import { COMMANDS, listedNames, REGISTRY } from "./src/cli/registry.ts";
 
-const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
+const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "runtime-flag", "conmon", "log-level"];
 
 /** Split argv into global options, the command's name, and its arguments. */
 export function parseGlobal(argv: string[]): {
@@ -27,6 +27,7 @@ export function parseGlobal(argv: string[]): {
 } {
   const values: Record<string, string> = {};
   const rawArgs: string[] = [];
+  const runtimeFlags: string[] = []; // --runtime-flag may repeat
   let help = false;
   let i = 0;
   for (; i < argv.length; i++) {
@@ -55,6 +56,10 @@ export function parseGlobal(argv: string[]): {
       values[name] = argv[++i];
       rawArgs.push(arg, argv[i]);
     }
+    if (name === "runtime-flag") {
+      if (values[name] === "") throw new UsageError("--runtime-flag must not be empty");
+      runtimeFlags.push(values[name]);
+    }
   }
   const rest = argv.slice(i);
   if (rest[0] === "help") { // `berth help [COMMAND]`, as podman's
@@ -73,7 +78,7 @@ export function parseGlobal(argv: string[]): {
   if (!command && rest.length) {
     throw new UsageError(`unrecognized command \`berth ${rest.slice(0, 2).join(" ")}\``);
   }
-  return { global: defaults(values, rawArgs), command, args: rest, help };
+  return { global: { ...defaults(values, rawArgs), runtimeFlags }, command, args: rest, help };
 }
 
 function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOptions {
@@ -107,6 +112,7 @@ Global flags:
   --root DIR          persistent state: database, bundles, logs (default /var/lib/berth)
   --runroot DIR       transient state: exit files, locks, runtime state (default /run/berth)
   --runtime NAME|PATH OCI runtime: runc (default) or crun
+  --runtime-flag FLAG a global flag for the runtime (debug → --debug); may repeat
   --conmon PATH       conmon binary (default: found on PATH)
   --log-level LEVEL   debug, info, warn (default), error
 

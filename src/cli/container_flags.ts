@@ -98,6 +98,7 @@ export const CREATE_FLAGS: FlagTable = {
 export const RUN_FLAGS: FlagTable = {
   ...CREATE_FLAGS,
   detach: { type: "boolean", short: "d" },
+  "preserve-fds": { type: "string" },
 };
 
 /** The isolation flags' notes in `create --help` and `run --help`. */

@@ -32,7 +32,7 @@ export const infoCommand: Command = {
   },
   async run(global, p) {
     const engine = await openEngine(global);
-    const rt = resolveRuntime(global.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(global.runtime, engine.paths.runroot, global.runtimeFlags);
     const conmon = resolveConmon(global.conmon);
     const rows = listContainers(engine.store);
     const count = (pred: (s: State) => boolean) => rows.filter((r) => pred(r.state)).length;

@@ -6,7 +6,9 @@
  */
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { bool } from "./args.ts";
+import { bool, parseNonNegativeInt, str } from "./args.ts";
+import { UsageError } from "../errors.ts";
+import { isInheritedFd, MAX_PRESERVE_FDS } from "../monitor/conmon.ts";
 import { ISOLATION_HELP, RUN_FLAGS } from "./container_flags.ts";
 import { createFromRequest } from "./create.ts";
 import { openEngine } from "../engine/context.ts";
@@ -18,15 +20,37 @@ export const runCommand: Command = {
   stopAtPositional: true,
   notes: ISOLATION_HELP,
   async run(global, p) {
+    const start = { preserveFds: preserveFds(str(p, "preserve-fds")) };
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);
     if (bool(p, "detach")) {
-      await startOrDiscard(engine, row);
+      await startOrDiscard(engine, row, undefined, start);
       await out(`${row.id}\n`);
       return 0;
     }
     const attachment = prepareAttach(engine, row);
-    await startOrDiscard(engine, row, attachment);
+    await startOrDiscard(engine, row, attachment, start);
     return await attachUntilExit(engine, row, attachment);
   },
 };
+
+/**
+ * `--preserve-fds N`: fds 3 … 2+N, which this process must have inherited (podman's check and
+ * message), before anything is created.
+ *
+ * @throws {UsageError} for a bad number, more than berth can place, or an fd not passed in
+ */
+function preserveFds(text: string | undefined): number {
+  const n = text === undefined ? 0 : parseNonNegativeInt(text, "--preserve-fds");
+  if (n > MAX_PRESERVE_FDS) {
+    throw new UsageError(`--preserve-fds: berth passes at most ${MAX_PRESERVE_FDS} fds, not ${n}`);
+  }
+  for (let fd = 3; fd < 3 + n; fd++) {
+    if (!isInheritedFd(fd)) {
+      throw new UsageError(
+        `file descriptor ${fd} is not available - the preserve-fds option requires that file descriptors must be passed`,
+      );
+    }
+  }
+  return n;
+}

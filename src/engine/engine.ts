@@ -17,6 +17,8 @@ export interface GlobalOptions {
   logLevel: string;
   /** The global flags exactly as given on the command line (relative paths unchanged). */
   rawArgs: string[];
+  /** `--runtime-flag` values (without their `--`), passed to every runtime call. */
+  runtimeFlags?: string[];
 }
 
 /** Everything an engine operation needs. */

@@ -21,13 +21,14 @@ import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
 import { writeEtcFiles } from "./etc_files.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
+  cleanRuntimeMessage,
   lastRuntimeError,
   resolveRuntime,
   type Runtime,
   runtimeDelete,
   runtimeStart,
 } from "../oci/runtime.ts";
-import { conmonArgs, resolveConmon, spawnConmon } from "../monitor/conmon.ts";
+import { conmonArgs, resolveConmon, spawnConmon, syncFailure } from "../monitor/conmon.ts";
 import { currentInvocation, exitCommand } from "../monitor/exit_command.ts";
 import { procState, readPidFile, runningExitCommand } from "../monitor/proc.ts";
 import { removeIfPresent } from "../fs.ts";
@@ -37,13 +38,26 @@ const CREATE_TIMEOUT_MS = 240_000;
 /** conmon writes its own pidfile right after forking, long before `runtime create` ends. */
 const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
 
+/** What one start passes on besides the container's spec. */
+export interface StartOptions {
+  /**
+   * `run --preserve-fds N`: the container gets the starting process's fds 3 … 2+N too. A
+   * property of this process (its open fds), so not part of the stored spec.
+   */
+  preserveFds?: number;
+}
+
 /**
  * Start container `id`. Returns the row after start; a container that is already running
  * is returned unchanged.
  *
  * @throws {CommandNotFoundError} / {CommandNotInvokableError} / {RuntimeError} on failure
  */
-export async function startContainer(engine: Engine, id: string): Promise<ContainerRow> {
+export async function startContainer(
+  engine: Engine,
+  id: string,
+  opts: StartOptions = {},
+): Promise<ContainerRow> {
   return await withContainerLock(engine, id, async () => {
     let row = syncContainer(engine, id);
     if (!row) throw new NoSuchContainerError(id);
@@ -55,13 +69,13 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
       await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
       row = syncContainer(engine, id)!;
     }
-    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
     const p = containerPaths(engine.paths, id);
     const rootfsPath = await mountRootfs(engine, row);
     Deno.mkdirSync(p.runDir, { recursive: true });
     Deno.mkdirSync(rt.stateRoot, { recursive: true });
     // A stale pidfile or exit file would be read as this run's.
-    removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile);
+    removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.syncFile, p.exitFile);
     const config = ociConfig({
       id,
       spec: row.spec,
@@ -81,7 +95,15 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
           id,
           name: row.name,
           runtimePath: rt.conmonPath,
-          runtimeArgs: ["--root", rt.stateRoot, "--log", p.runtimeLog, "--log-format", "json"],
+          runtimeArgs: [
+            ...rt.flags,
+            "--root",
+            rt.stateRoot,
+            "--log",
+            p.runtimeLog,
+            "--log-format",
+            "json",
+          ],
           bundle: p.bundle,
           pidFile: p.pidFile,
           conmonPidFile: p.conmonPidFile,
@@ -90,6 +112,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
           timeout: row.spec.timeout,
           stdin: row.spec.interactive === true,
           terminal: row.spec.tty === true,
+          preserveFds: opts.preserveFds,
           exitCommand: exitCommand(
             currentInvocation(),
             engine.opts.rawArgs,
@@ -97,6 +120,7 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
             row.spec.autoRemove,
           ),
         }),
+        { syncFile: p.syncFile, preserveFds: opts.preserveFds },
       );
       log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
       if (status !== 0) {
@@ -185,11 +209,26 @@ async function awaitCreated(
         : undefined);
     if (failed !== undefined) {
       if (readPidFile(p.pidFile)) continue; // written just before the check
-      return { ok: false, error: runtimeLogError(p.runtimeLog) ?? failed };
+      // The runtime's JSON log is the clearest; a runtime that failed before it opened its
+      // log (a bad global flag) said why only on stderr, which conmon passed on.
+      return {
+        ok: false,
+        error: runtimeLogError(p.runtimeLog) ?? syncError(p.syncFile) ?? failed,
+      };
     }
     await waker.next(conmonPid ? 20 : 5);
   }
   return { ok: false, error: "timed out waiting for the OCI runtime to create the container" };
+}
+
+/** The runtime's stderr after a failed create, as conmon wrote it to the sync file. */
+function syncError(syncFile: string): string | undefined {
+  try {
+    const message = syncFailure(Deno.readTextFileSync(syncFile));
+    return message === undefined ? undefined : cleanRuntimeMessage(message) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The runtime's error message, if its JSON log has one yet. */

@@ -39,7 +39,7 @@ export async function stopContainer(
       transition(r, "stopping", engine.now());
       return true;
     }) ?? row;
-    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
     const timeout = timeoutSec ?? row.spec.stopTimeout;
     let done = false;
     if (timeout > 0) {
