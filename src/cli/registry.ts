@@ -234,6 +234,13 @@ const SPECS: Spec[] = [
     load: async () => (await import("./image/tag.ts")).tagCommand,
   },
   {
+    name: "commit",
+    aliases: ["container commit"],
+    summary: "Create a new image from a container's changes",
+    usage: "berth commit [-q] [-a AUTHOR] [-m MESSAGE] [-c CHANGE]... CONTAINER [IMAGE]",
+    load: async () => (await import("./commit.ts")).commitCommand,
+  },
+  {
     name: "untag",
     aliases: ["image untag"],
     summary: "Remove names from an image (all of them when none is given)",
