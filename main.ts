@@ -20,7 +20,7 @@ import type { BerthConfig } from "./src/config.ts";
 import { loadConfig, type LoadedConfig } from "./src/config_files.ts";
 import { discardFd } from "./src/archive/libc.ts";
 
-const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
+const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "runtime-flag", "conmon", "log-level"];
 
 /** Split argv into global options, the command's name, and its arguments. */
 export function parseGlobal(
@@ -36,6 +36,7 @@ export function parseGlobal(
 } {
   const values: Record<string, string> = {};
   const rawArgs: string[] = [];
+  const runtimeFlags: string[] = []; // --runtime-flag may repeat
   let help = false;
   let noout = false;
   let i = 0;
@@ -76,6 +77,10 @@ export function parseGlobal(
       values[name] = argv[++i];
       rawArgs.push(arg, argv[i]);
     }
+    if (name === "runtime-flag") {
+      if (values[name] === "") throw new UsageError("--runtime-flag must not be empty");
+      runtimeFlags.push(values[name]);
+    }
   }
   const rest = argv.slice(i);
   if (rest[0] === "help") { // `berth help [COMMAND]`, as podman's
@@ -99,7 +104,13 @@ export function parseGlobal(
   // The cleanup process gets every setting as a flag (see defaults) and never reads the
   // files: a file edited or broken since the container started must not lose its exit code.
   const applied = command === "container cleanup" ? { config: {}, files: [] } : loaded;
-  return { global: defaults(values, rawArgs, applied), command, args: rest, help, noout };
+  return {
+    global: { ...defaults(values, rawArgs, applied), runtimeFlags },
+    command,
+    args: rest,
+    help,
+    noout,
+  };
 }
 
 /**
@@ -172,6 +183,7 @@ Global flags:
   --root DIR          persistent state: database, bundles, logs (default /var/lib/berth)
   --runroot DIR       transient state: exit files, locks, runtime state (default /run/berth)
   --runtime NAME|PATH OCI runtime: runc (default) or crun
+  --runtime-flag FLAG a global flag for the runtime (debug → --debug); may repeat
   --conmon PATH       conmon binary (default: found on PATH)
   --log-level LEVEL   debug, info, warn (default), error
   --noout             discard the command's standard output (errors still go to stderr)

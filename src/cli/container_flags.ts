@@ -118,6 +118,7 @@ export const RUN_FLAGS: FlagTable = {
   ...CREATE_FLAGS,
   detach: { type: "boolean", short: "d" },
   attach: { type: "string", short: "a", multiple: true },
+  "preserve-fds": { type: "string" },
 };
 
 /** The isolation flags' notes in `create --help` and `run --help`. */
@@ -204,11 +205,13 @@ async function cliPullOptions(
       import("./image/progress.ts"),
     ]);
   const platform = str(p, "platform");
+  // A `docker-archive:PATH` names no registry.
+  const registry = ref.startsWith("docker-archive:") ? "" : parseReference(ref).registry;
   return {
-    ...registryOptions(engine.opts, p, parseReference(ref).registry),
+    ...registryOptions(engine.opts, p, registry),
     platform: platform ? parsePlatform(platform) : undefined,
     // Progress on a terminal; -q/--quiet: none even there.
-    onEvent: pullProgress(!bool(p, "quiet") && Deno.stderr.isTerminal()),
+    onEvent: pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet")),
   };
 }
 

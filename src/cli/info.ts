@@ -32,7 +32,7 @@ export const infoCommand: Command = {
   },
   async run(global, p) {
     const engine = await openEngine(global);
-    const rt = resolveRuntime(global.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(global.runtime, engine.paths.runroot, global.runtimeFlags);
     const conmon = resolveConmon(global.conmon);
     const rows = listContainers(engine.store);
     const count = (pred: (s: State) => boolean) => rows.filter((r) => pred(r.state)).length;
@@ -50,6 +50,9 @@ export const infoCommand: Command = {
         },
         Conmon: { Path: conmon, Version: await firstLine(conmon, ["--version"]) },
         ConfigFiles: global.configFiles ?? [],
+        // conmon writes every container's log in the k8s-file format; berth keeps no event log.
+        LogDriver: "k8s-file",
+        EventLogger: "none",
       },
       Store: {
         GraphRoot: engine.paths.root,

@@ -158,6 +158,30 @@ const SPECS: Spec[] = [
     load: async () => (await import("./refresh.ts")).refreshCommand,
   },
   {
+    name: "pod kill",
+    summary: "Send a signal to the containers of a pod (berth has no pods)",
+    usage: "berth pod kill [-s SIGNAL] [-a] POD...",
+    load: async () => (await import("./pod.ts")).podKillCommand,
+  },
+  {
+    name: "pod rm",
+    summary: "Remove pods (berth has no pods)",
+    usage: "berth pod rm [-a] [-f] [-i] [-t SECONDS] POD...",
+    load: async () => (await import("./pod.ts")).podRmCommand,
+  },
+  {
+    name: "pod exists",
+    summary: "Check whether a pod exists (berth has no pods: exit 1)",
+    usage: "berth pod exists POD",
+    load: async () => (await import("./pod.ts")).podExistsCommand,
+  },
+  {
+    name: "network prune",
+    summary: "Remove unused networks (host and none are built in: nothing to do)",
+    usage: "berth network prune [-f]",
+    load: async () => (await import("./network.ts")).networkPruneCommand,
+  },
+  {
     name: "pull",
     aliases: ["image pull"],
     summary: "Pull an image from a registry",
@@ -208,6 +232,20 @@ const SPECS: Spec[] = [
     summary: "Add names to an image",
     usage: "berth tag IMAGE TARGET_NAME...",
     load: async () => (await import("./image/tag.ts")).tagCommand,
+  },
+  {
+    name: "commit",
+    aliases: ["container commit"],
+    summary: "Create a new image from a container's changes",
+    usage: "berth commit [-q] [-a AUTHOR] [-m MESSAGE] [-c CHANGE]... CONTAINER [IMAGE]",
+    load: async () => (await import("./commit.ts")).commitCommand,
+  },
+  {
+    name: "untag",
+    aliases: ["image untag"],
+    summary: "Remove names from an image (all of them when none is given)",
+    usage: "berth untag IMAGE [NAME...]",
+    load: async () => (await import("./image/untag.ts")).untagCommand,
   },
   {
     name: "login",

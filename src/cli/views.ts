@@ -55,6 +55,7 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
       Health: { Status: "", FailingStreak: 0, Log: null },
     },
     Image: s.imageId ?? "",
+    ImageDigest: s.imageDigest ?? "",
     ImageName: s.imageName,
     Rootfs: s.rootfs.kind === "dir" ? s.rootfs.path : "",
     Name: row.name,

@@ -29,7 +29,7 @@ export const pullCommand: Command = {
     const row = await pullImage(ctx, ref, {
       ...registryOptions(global, p, registry),
       platform: platform ? parsePlatform(platform) : undefined,
-      onEvent: pullProgress(!bool(p, "quiet") && Deno.stderr.isTerminal()),
+      onEvent: pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet")),
     });
     await out(`${row.id}\n`);
     return 0;
