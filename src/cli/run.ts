@@ -7,7 +7,7 @@
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
 import { bool } from "./args.ts";
-import { ISOLATION_HELP, RUN_FLAGS } from "./container_flags.ts";
+import { RUN_FLAGS } from "./container_flags.ts";
 import { createFromRequest } from "./create.ts";
 import { openEngine } from "../engine/context.ts";
 import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
@@ -16,7 +16,6 @@ import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
 export const runCommand: Command = {
   flags: RUN_FLAGS,
   stopAtPositional: true,
-  notes: ISOLATION_HELP,
   async run(global, p) {
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);
