@@ -35,9 +35,17 @@ function rmiStatus(err: Error): number {
  */
 export const rmiCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    ignore: { type: "boolean", short: "i" },
-    all: { type: "boolean", short: "a" },
+    force: {
+      type: "boolean",
+      short: "f",
+      help: "Remove the images' containers too, and images with several names",
+    },
+    ignore: {
+      type: "boolean",
+      short: "i",
+      help: "Ignore errors when a named image does not exist",
+    },
+    all: { type: "boolean", short: "a", help: "Remove every image" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
