@@ -22,7 +22,7 @@ const SPECS: Spec[] = [
       "Creates a container from an image (or a root filesystem directory given with --rootfs), starts it and attaches to it: its output is berth's output, berth's stdin feeds it with -i, and berth exits with the container's exit code. With -d it starts the container in the background and prints its ID instead. The container shares the host's network unless --network says otherwise; a missing image is pulled first (see --pull).",
     examples: [
       "berth run --rm docker.io/library/alpine echo hello",
-      "berth run -d --name web -v /srv/www:/www:ro docker.io/library/busybox httpd -f -h /www",
+      "berth run -d --name web -v /srv:/srv:ro docker.io/library/busybox httpd -f",
       "berth run --rm --rootfs /tmp/rootfs /bin/sh -c 'exit 3'",
     ],
     load: async () => (await import("./run.ts")).runCommand,
