@@ -25,7 +25,7 @@ export const execCommand: Command = {
     detach: {
       type: "boolean",
       short: "d",
-      help: "Run the command in the background and print its exec session's ID",
+      help: "Run the command in the background, without its output, and exit 0 at once",
     },
     env: {
       type: "string",

@@ -28,7 +28,7 @@ export const waitCommand: Command = {
       type: "string",
       short: "i",
       help:
-        "How often to check the state: a duration such as 250ms or 1s (a bare number is milliseconds)",
+        "How often to poll the state if no event wakes the wait sooner: a duration such as 250ms or 1s (a bare number is milliseconds)",
       value: "duration",
       defaultText: '"250ms"',
     },

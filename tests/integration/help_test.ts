@@ -4,7 +4,7 @@
  * 0, and open no store.
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { sandbox } from "../helpers.ts";
+import { MAIN, sandbox } from "../helpers.ts";
 import { pathExists } from "../../src/fs.ts";
 import { COMMANDS } from "../../src/cli/registry.ts";
 import { commandHelp } from "../../src/cli/help.ts";
@@ -74,3 +74,38 @@ Deno.test("berth --help: every command, then the global flags", opts, async () =
     await sb.cleanup();
   }
 });
+
+Deno.test(
+  "on a terminal, help wraps to its width (script(1) gives berth one of 60 columns)",
+  opts,
+  async () => {
+    const sb = sandbox();
+    try {
+      const berth = [
+        Deno.execPath(),
+        "run",
+        "-A",
+        "--no-config",
+        MAIN,
+        ...sb.global,
+        "help",
+        "kill",
+      ];
+      const quoted = berth.map((a) => `'${a}'`).join(" ");
+      const r = await new Deno.Command("script", {
+        args: ["-qec", `stty cols 60 rows 40; ${quoted}`, "/dev/null"],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assertEquals(r.code, 0, new TextDecoder().decode(r.stderr));
+      // The terminal's carriage returns, and any cursor control before the text, are not help.
+      const text = new TextDecoder().decode(r.stdout).replaceAll("\r", "");
+      const help = text.slice(text.indexOf("Send a signal"));
+      const flags = (await COMMANDS.kill.load()).flags;
+      assertEquals(help, commandHelp(COMMANDS.kill, flags, 60));
+      assert(help !== commandHelp(COMMANDS.kill, flags, 80), "the width changed the text");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
