@@ -91,7 +91,9 @@ export async function candidatesFor(
   }
   const flags = await sources.flagsOf(command);
   if (current.startsWith("-")) {
-    return byPrefix(Object.keys({ help: 0, ...flags }).map((f) => `--${f}`));
+    // Hidden flags (old spellings such as --net) are accepted but not offered, as cobra does.
+    const shown = Object.keys(flags).filter((f) => !flags[f].hidden && f !== "help");
+    return byPrefix(["help", ...shown].map((f) => `--${f}`));
   }
   const previous = args.at(-1);
   if (previous?.startsWith("--") && !previous.includes("=")) {

@@ -38,7 +38,8 @@ export const rmiCommand: Command = {
     force: {
       type: "boolean",
       short: "f",
-      help: "Remove the images' containers too, and images with several names",
+      help:
+        "Remove the containers using the images too, delete an image with several names by its ID, and ignore missing images",
     },
     ignore: {
       type: "boolean",
