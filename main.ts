@@ -13,14 +13,14 @@ import { pathExists } from "./src/fs.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel, setLogSink } from "./src/log.ts";
 import { installEngineEvents } from "./src/engine/events.ts";
 import { CLI_EVENTS } from "./src/cli/events.ts";
-import { errOut, out, runCommand } from "./src/cli/command.ts";
+import { errOut, helpWidth, out, runCommand } from "./src/cli/command.ts";
+import { GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS } from "./src/cli/global_flags.ts";
+import { mainHelp } from "./src/cli/help.ts";
 import { COMMANDS, listedNames, VISIBLE } from "./src/cli/registry.ts";
 import { didYouMean } from "./src/cli/suggest.ts";
 import type { BerthConfig } from "./src/config.ts";
 import { loadConfig, type LoadedConfig } from "./src/config_files.ts";
 import { discardFd } from "./src/archive/libc.ts";
-
-const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "runtime-flag", "conmon", "log-level"];
 
 /** Split argv into global options, the command's name, and its arguments. */
 export function parseGlobal(
@@ -172,25 +172,17 @@ function defaults(
   };
 }
 
-/** `berth --help`: the global flags, then every command the registry lists, with its summary. */
-export function usage(): string {
-  const lines = VISIBLE.flatMap((entry) =>
-    listedNames(entry).map((name) => `  ${name.padEnd(20)} ${entry.summary}`)
+/** `berth --help`: the usage, every command the registry lists with its summary, the global flags. */
+export function usage(width = 80): string {
+  return mainHelp(
+    {
+      summary: "Run containers without a daemon: a podman-compatible engine for CI steps",
+      usage: "berth [options] COMMAND [flags] [args]",
+      flags: GLOBAL_FLAGS,
+    },
+    VISIBLE.map((entry) => ({ names: listedNames(entry), summary: entry.summary })),
+    width,
   );
-  return `Usage: berth [global flags] COMMAND [flags] [args]
-
-Global flags:
-  --root DIR          persistent state: database, bundles, logs (default /var/lib/berth)
-  --runroot DIR       transient state: exit files, locks, runtime state (default /run/berth)
-  --runtime NAME|PATH OCI runtime: runc (default) or crun
-  --runtime-flag FLAG a global flag for the runtime (debug → --debug); may repeat
-  --conmon PATH       conmon binary (default: found on PATH)
-  --log-level LEVEL   debug, info, warn (default), error
-  --noout             discard the command's standard output (errors still go to stderr)
-
-Commands:
-${lines.join("\n")}
-`;
 }
 
 /**
@@ -234,7 +226,7 @@ export async function main(argv: string[]): Promise<number> {
     // As podman, which swaps its stdout for /dev/null: a container's attached output too.
     if (noout) discardFd(1);
     if (!command) {
-      await out(usage());
+      await out(usage(helpWidth()));
       return help ? 0 : 125;
     }
     if (command === "container cleanup" && await cleanupAlreadyDone(global, args)) return 0;

@@ -13,10 +13,25 @@ import { commitContainer } from "../engine/commit.ts";
 /** `commit`: a container's changes as a new image; prints the image's ID. */
 export const commitCommand: Command = {
   flags: {
-    quiet: { type: "boolean", short: "q" },
-    author: { type: "string", short: "a" },
-    message: { type: "string", short: "m" },
-    change: { type: "string", short: "c", multiple: true },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      help: "Accepted for podman compatibility: berth prints only the image ID anyway",
+    },
+    author: { type: "string", short: "a", help: "The image's author" },
+    message: {
+      type: "string",
+      short: "m",
+      help: "The commit message, stored in the image's history",
+    },
+    change: {
+      type: "string",
+      short: "c",
+      multiple: true,
+      value: "INSTRUCTION",
+      help:
+        "A Dockerfile instruction applied to the image's config: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL",
+    },
   },
   async run(global, p) {
     const [container, image, ...rest] = p.positionals;

@@ -28,7 +28,12 @@ async function firstLine(path: string, args: string[]): Promise<string> {
 /** `info` */
 export const infoCommand: Command = {
   flags: {
-    format: { type: "string", short: "f" },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Print as json or through a Go template, e.g. {{.Host.OCIRuntime.Name}}",
+      value: "json|TEMPLATE",
+    },
   },
   async run(global, p) {
     const engine = await openEngine(global);

@@ -11,8 +11,13 @@ import { UsageError } from "../errors.ts";
 /** `network prune [-f] [--filter KEY=VALUE]`: nothing to remove, exit 0, no output. */
 export const networkPruneCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    filter: { type: "string", multiple: true },
+    force: { type: "boolean", short: "f", help: "Do not ask for confirmation" },
+    filter: {
+      type: "string",
+      multiple: true,
+      value: "KEY=VALUE",
+      help: "Prune only the matching networks (there are none to prune)",
+    },
   },
   run(_global, p) {
     if (p.positionals.length) {

@@ -27,8 +27,13 @@ export function podTargets(args: string[], all: boolean): string[] {
 /** `pod kill [-s SIGNAL] [-a] POD...`: the signal is parsed first, then no pod is found (125). */
 export const podKillCommand: Command = {
   flags: {
-    signal: { type: "string", short: "s", default: "KILL" },
-    all: { type: "boolean", short: "a" },
+    signal: {
+      type: "string",
+      short: "s",
+      default: "KILL",
+      help: "Signal to send to the pods' containers",
+    },
+    all: { type: "boolean", short: "a", help: "Signal every pod (there are none)" },
   },
   run(_global, p) {
     parseSignal(str(p, "signal") ?? "KILL");
@@ -45,10 +50,15 @@ export const podKillCommand: Command = {
  */
 export const podRmCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    force: { type: "boolean", short: "f" },
-    ignore: { type: "boolean", short: "i" },
-    time: { type: "string", short: "t" },
+    all: { type: "boolean", short: "a", help: "Remove every pod (there are none)" },
+    force: { type: "boolean", short: "f", help: "Stop running pods first; needed with --time" },
+    ignore: { type: "boolean", short: "i", help: "A missing pod is not an error" },
+    time: {
+      type: "string",
+      short: "t",
+      value: "SECONDS",
+      help: "Seconds to wait before killing with --force",
+    },
   },
   async run(_global, p) {
     if (str(p, "time") !== undefined && !bool(p, "force")) {

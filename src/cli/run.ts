@@ -8,7 +8,7 @@ import type { Command } from "./command.ts";
 import { out } from "./command.ts";
 import { bool, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
 import { isInheritedFd, MAX_PRESERVE_FDS } from "../monitor/conmon.ts";
-import { ISOLATION_HELP, RUN_FLAGS } from "./container_flags.ts";
+import { RUN_FLAGS } from "./container_flags.ts";
 import { UsageError } from "../errors.ts";
 import { createFromRequest } from "./create.ts";
 import { openEngine } from "../engine/context.ts";
@@ -18,7 +18,6 @@ import { attachUntilExit, type OutputStream, prepareAttach, startOrDiscard } fro
 export const runCommand: Command = {
   flags: RUN_FLAGS,
   stopAtPositional: true,
-  notes: ISOLATION_HELP,
   async run(global, p) {
     const streams = attachStreams(p); // checked before anything is created
     const start = { preserveFds: preserveFds(str(p, "preserve-fds")) };
