@@ -64,9 +64,7 @@ export function parseGlobal(
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : "";
     if (!GLOBAL_VALUE_FLAGS.includes(name)) {
-      const hint = name
-        ? didYouMean(name, [...GLOBAL_VALUE_FLAGS, "help", "version"], (n) => `--${n}`)
-        : "";
+      const hint = name ? didYouMean(name, Object.keys(GLOBAL_FLAGS), (n) => `--${n}`) : "";
       throw new UsageError(`unknown flag: ${arg}${hint}`);
     }
     if (eq !== -1) {
