@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { REGISTRY_FLAGS } from "./image/registry_flags.ts";
 import { isAbsolute, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../spec.ts";
@@ -127,25 +128,12 @@ export const CREATE_FLAGS: FlagTable = {
     type: "string",
     help: "Pull the image for this OS/ARCH[/VARIANT] instead of the host's",
   },
-  // The registry flags of `pull` (src/cli/image/common.ts), for a missing image.
+  // The registry flags of `pull`, for a missing image; --tls-verify's help says when it applies.
+  ...REGISTRY_FLAGS,
   "tls-verify": {
-    type: "boolean",
+    ...REGISTRY_FLAGS["tls-verify"],
     help:
       "Require HTTPS and verify certificates when pulling (default: true, unless berth.conf lists the registry as insecure)",
-  },
-  "cert-dir": {
-    type: "string",
-    help: "Directory of extra CA certificates (*.crt) for the registry",
-  },
-  creds: {
-    type: "string",
-    help: "Credentials for the registry, instead of those in the auth file",
-    value: "USERNAME:PASSWORD",
-  },
-  authfile: {
-    type: "string",
-    help:
-      "Path of the authentication file (default: $REGISTRY_AUTH_FILE, else auth.json under --root)",
   },
   replace: {
     type: "boolean",

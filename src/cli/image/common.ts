@@ -4,7 +4,8 @@
  * @module
  */
 import { type GlobalOptions, openEngine } from "../../engine/context.ts";
-import { bool, type FlagTable, type Parsed, str } from "../args.ts";
+import { bool, type Parsed, str } from "../args.ts";
+import { REGISTRY_FLAGS } from "./registry_flags.ts";
 import { authFilePath, getCreds, parseCreds } from "../../image/auth_file.ts";
 import type { ImageCtx } from "../../image/store.ts";
 import { imageCtx } from "../../engine/image.ts";
@@ -16,29 +17,7 @@ export async function openImages(global: GlobalOptions): Promise<ImageCtx> {
   return imageCtx(await openEngine(global));
 }
 
-/** Flags of commands that talk to a registry. */
-export const REGISTRY_FLAGS: FlagTable = {
-  // No default: unset means "as berth.conf says for this registry" (verified unless insecure).
-  "tls-verify": {
-    type: "boolean",
-    help:
-      "Require HTTPS and verify certificates (default: true, unless berth.conf lists the registry as insecure)",
-  },
-  "cert-dir": {
-    type: "string",
-    help: "Directory of extra CA certificates (*.crt) for the registry",
-  },
-  creds: {
-    type: "string",
-    help: "Credentials for the registry, instead of those in the auth file",
-    value: "USERNAME:PASSWORD",
-  },
-  authfile: {
-    type: "string",
-    help:
-      "Path of the authentication file (default: $REGISTRY_AUTH_FILE, else auth.json under --root)",
-  },
-};
+export { REGISTRY_FLAGS };
 
 /** The credentials file: `--authfile`, `$REGISTRY_AUTH_FILE`, or `<root>/auth.json`. */
 export function authFile(global: GlobalOptions, p: Parsed): string {
