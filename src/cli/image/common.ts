@@ -25,6 +25,15 @@ export function authFile(global: GlobalOptions, p: Parsed): string {
 }
 
 /**
+ * Whether TLS is verified for `registry`: `--tls-verify` as given, else not for a registry
+ * berth.conf lists as insecure.
+ */
+export function tlsVerify(global: GlobalOptions, p: Parsed, registry: string): boolean {
+  if (p.values["tls-verify"] !== undefined) return bool(p, "tls-verify");
+  return !isInsecureRegistry(global.config, registry);
+}
+
+/**
  * Registry options from the flags (credentials from `--creds` or the auth file; TLS verified
  * unless `--tls-verify=false` or, without the flag, berth.conf lists the registry as insecure).
  */
@@ -35,9 +44,7 @@ export function registryOptions(
 ): RegistryOptions {
   const creds = str(p, "creds");
   return {
-    tlsVerify: p.values["tls-verify"] === undefined
-      ? !isInsecureRegistry(global.config, registry)
-      : bool(p, "tls-verify"),
+    tlsVerify: tlsVerify(global, p, registry),
     certDir: str(p, "cert-dir"),
     creds: creds !== undefined ? parseCreds(creds) : getCreds(authFile(global, p), registry),
   };

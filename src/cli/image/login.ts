@@ -3,14 +3,13 @@
  *
  * @module
  */
-import { isInsecureRegistry } from "../../config.ts";
 import { bool, str } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { setCreds } from "../../image/auth_file.ts";
 import { checkLogin, closeSession, openSession } from "../../image/registry.ts";
 import { parseReference } from "../../image/reference.ts";
-import { authFile } from "./common.ts";
+import { authFile, tlsVerify } from "./common.ts";
 
 async function readLine(): Promise<string> {
   const chunks: Uint8Array[] = [];
@@ -74,9 +73,7 @@ export const loginCommand: Command = {
       await errOut("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n");
     }
     const s = await openSession(registry, {
-      tlsVerify: p.values["tls-verify"] === undefined
-        ? !isInsecureRegistry(global.config, registry)
-        : bool(p, "tls-verify"),
+      tlsVerify: tlsVerify(global, p, registry),
       certDir: str(p, "cert-dir"),
       creds: { username, password },
     });
