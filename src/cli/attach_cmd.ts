@@ -13,7 +13,7 @@ import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { syncContainer } from "../engine/sync.ts";
 import { attachUntilExit, prepareAttach } from "./attach.ts";
-import { targetsOrLatest } from "./targets.ts";
+import { LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** `attach` */
 export const attachCommand: Command = {
@@ -27,11 +27,7 @@ export const attachCommand: Command = {
       default: true,
       help: "Forward the signals berth receives to the container's process",
     },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
   },
   async run(global, p) {
     if (p.positionals.length > 1) throw new UsageError("attach takes exactly one container");

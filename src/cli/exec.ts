@@ -13,7 +13,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { execInContainer } from "../engine/exec.ts";
 import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
 import { parseImageUser } from "../image/user.ts";
-import { targetsOrLatest } from "./targets.ts";
+import { LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 import { forwardSignals } from "./forward_signals.ts";
 import { writeAll } from "../io.ts";
 
@@ -51,11 +51,7 @@ export const execCommand: Command = {
       help:
         "User to run the command as: NAME or UID, with an optional :GROUP or :GID (default: the container's)",
     },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
   },
   stopAtPositional: true,
   async run(global, p) {

@@ -9,7 +9,7 @@ import { bool, parseFlags, str } from "./args.ts";
 import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
-import { forEachTarget, targetsOrLatest } from "./targets.ts";
+import { forEachTarget, LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 import type { Engine } from "../engine/context.ts";
 import { pathExists } from "../fs.ts";
 import { observeContainer } from "../engine/observe.ts";
@@ -33,11 +33,7 @@ export const inspectCommand: Command = {
       value: "type",
       defaultText: '"all"',
     },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
     size: {
       type: "boolean",
       short: "s",

@@ -10,7 +10,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { killContainer } from "../engine/kill.ts";
 import { canKill } from "../engine/states.ts";
 import { parseSignal } from "../signals.ts";
-import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+import { allOrTargets, forEachTarget, LATEST_FLAG, requireTargets } from "./targets.ts";
 
 /** `kill` */
 export const killCommand: Command = {
@@ -22,11 +22,7 @@ export const killCommand: Command = {
       defaultText: '"KILL"',
     },
     all: { type: "boolean", short: "a", help: "Signal every running container" },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
   },
   async run(global, p) {
     const signal = parseSignal(str(p, "signal") ?? "KILL");

@@ -16,7 +16,7 @@ import { hasProcess } from "../engine/states.ts";
 import { watchContainer } from "../engine/notify.ts";
 import { type LogRecord, parseRecords, tailRecords } from "../logs/k8s_file.ts";
 import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
-import { targetsOrLatest } from "./targets.ts";
+import { LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
 export function podmanTimestamp(time: string): string {
@@ -145,11 +145,7 @@ export const logsCommand: Command = {
         "Print only lines logged since this time: an RFC 3339 timestamp, a Unix time in seconds, or a duration such as 10m before now",
       value: "TIME",
     },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
     until: {
       type: "string",
       help: "Print only lines logged before this time (as --since)",

@@ -11,7 +11,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { stopContainer } from "../engine/stop.ts";
 import { startContainer } from "../engine/start.ts";
 import { hasProcess } from "../engine/states.ts";
-import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+import { allOrTargets, forEachTarget, LATEST_FLAG, requireTargets } from "./targets.ts";
 
 /** `restart` */
 export const restartCommand: Command = {
@@ -28,11 +28,7 @@ export const restartCommand: Command = {
       type: "boolean",
       help: "Restart only the running containers (with --all, or instead of it)",
     },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
   },
   async run(global, p) {
     const t = str(p, "time");

@@ -14,7 +14,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { removeContainer } from "../engine/remove.ts";
 import { removalOrder } from "../engine/dependencies.ts";
 import { out } from "./command.ts";
-import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+import { allOrTargets, forEachTarget, LATEST_FLAG, requireTargets } from "./targets.ts";
 
 /**
  * podman's status for one `rm` failure (its `setExitCode`): 1 for a missing container, 2
@@ -35,11 +35,7 @@ export const rmCommand: Command = {
       help: "Stop and remove running containers too; a missing container is not an error",
     },
     all: { type: "boolean", short: "a", help: "Remove every container" },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
     ignore: {
       type: "boolean",
       short: "i",

@@ -15,7 +15,7 @@ import { hasProcess } from "../engine/states.ts";
 import { listContainers } from "../store/containers.ts";
 import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
 import { type ContainerFilter, containerFilter } from "./container_filter.ts";
-import { forEachTarget, targetsOrLatest } from "./targets.ts";
+import { forEachTarget, LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** A start failure is an engine error for `start` (podman exits 125). */
 function asStartError(err: unknown): BerthError {
@@ -81,11 +81,7 @@ export const startCommand: Command = {
       short: "i",
       help: "With --attach, feed berth's stdin to a container created with -i",
     },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
     all: {
       type: "boolean",
       help: "Start every container that is not running (those --filter chooses, with it)",

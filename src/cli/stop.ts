@@ -9,7 +9,7 @@ import { NoSuchContainerError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { stopContainer } from "../engine/stop.ts";
-import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+import { allOrTargets, forEachTarget, LATEST_FLAG, requireTargets } from "./targets.ts";
 
 /** `stop` */
 export const stopCommand: Command = {
@@ -23,11 +23,7 @@ export const stopCommand: Command = {
     },
     timeout: { type: "string", help: "Same as --time", hidden: true },
     all: { type: "boolean", short: "a", help: "Stop every running container" },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
     ignore: {
       type: "boolean",
       short: "i",

@@ -12,7 +12,7 @@ import { NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findRemovedExitCode, tryFindContainer } from "../engine/lookup.ts";
 import { parseConditions, waitForContainer } from "../engine/wait.ts";
-import { forEachTarget, targetsOrLatest } from "./targets.ts";
+import { forEachTarget, LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** `wait` */
 export const waitCommand: Command = {
@@ -32,11 +32,7 @@ export const waitCommand: Command = {
       value: "duration",
       defaultText: '"250ms"',
     },
-    latest: {
-      type: "boolean",
-      short: "l",
-      help: "Act on the container created last (instead of naming one)",
-    },
+    latest: LATEST_FLAG,
   },
   async run(global, p) {
     const conditions = parseConditions(list(p, "condition"));
