@@ -39,6 +39,17 @@ export interface DnsSpec {
   options: string[];
 }
 
+/** A published port (`-p`), in netavark's `port_mappings` shape. */
+export interface PortMapping {
+  /** `""`: every address of the host. */
+  host_ip: string;
+  container_port: number;
+  host_port: number;
+  /** Consecutive ports mapped, starting at both ports (1: just those). */
+  range: number;
+  protocol: "tcp" | "udp";
+}
+
 /** The container's root filesystem. */
 export type RootfsSpec =
   /** a directory used in place (`--rootfs DIR`) */
@@ -69,8 +80,17 @@ export interface ContainerSpec {
   workdir: string;
   user: { uid: number; gid: number };
   volumes: VolumeSpec[];
-  /** `container`: it joins the network namespace of container {@linkcode networkFrom}. */
-  network: "host" | "none" | "container";
+  /**
+   * `container`: it joins the network namespace of container {@linkcode networkFrom};
+   * `bridge`: a namespace of its own on the bridge networks {@linkcode networks}.
+   */
+  network: "host" | "none" | "container" | "bridge";
+  /** `--network NAME[,NAME]`: the networks' names (bridge only). */
+  networks?: string[];
+  /** `--network-alias`: more names the network's DNS answers with this container. */
+  networkAliases?: string[];
+  /** `-p/--publish`: host ports forwarded to the container (bridge only). */
+  ports?: PortMapping[];
   /** `--network container:X`: X's full ID (resolved at create). */
   networkFrom?: string;
   hostname: string;

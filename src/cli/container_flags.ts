@@ -30,6 +30,8 @@ import {
   parseUlimit,
 } from "./run_options.ts";
 import { log } from "../log.ts";
+import { parseNetworkArg } from "./network_mode.ts";
+import { parsePublish } from "../network/ports.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { parseRestartPolicy } from "../engine/restart_policy.ts";
 import { readProcLimits } from "../oci/limits.ts";
@@ -45,6 +47,7 @@ export const CREATE_FLAGS: FlagTable = {
   volume: { type: "string", short: "v", multiple: true },
   network: { type: "string" },
   net: { type: "string" },
+  "network-alias": { type: "string", multiple: true },
   hostname: { type: "string", short: "h" },
   timeout: { type: "string" },
   cidfile: { type: "string" },
@@ -104,9 +107,12 @@ export const RUN_FLAGS: FlagTable = {
 
 /** The isolation flags' notes in `create --help` and `run --help`. */
 export const ISOLATION_HELP = `Isolation:
-  --network host|none       host is the default: the container shares the host's network
+  --network host|none|container:CTR|NETWORK[,NETWORK]
+                            host is the default: the container shares the host's network
                             stack (its interfaces, ports, loopback services and abstract
-                            unix sockets); none gives it a loopback interface only
+                            unix sockets); none gives it a loopback interface only; a
+                            network made by berth network create gives it its own namespace
+                            on that bridge (-p publishes ports, --network-alias adds names)
   --security-opt seccomp=unconfined|FILE
                             berth's default seccomp profile applies unless unconfined or
                             another profile (containers-common format) is given
@@ -184,14 +190,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
   }
   const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
   const networkArg = str(p, "network") ?? str(p, "net") ?? "host";
-  const networkFrom = networkArg.startsWith("container:") ? networkArg.slice(10) : undefined;
-  const network = networkFrom !== undefined ? "container" : networkArg;
-  if (network !== "host" && network !== "none" && network !== "container") {
-    throw new UsageError(
-      `unsupported network mode "${network}": use host, none or container:NAME`,
-    );
-  }
-  if (networkFrom === "") throw new UsageError(`invalid network mode "${networkArg}"`);
+  const { network, networkFrom, networks } = parseNetworkArg(networkArg);
   const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
   const stopSignal = parseSignal(str(p, "stop-signal") ?? "TERM");
@@ -238,7 +237,15 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     if (!/^\d+$/.test(g)) throw new UsageError(`invalid --group-add "${g}": use a numeric GID`);
     return Number(g);
   });
-  if (list(p, "publish").length || list(p, "expose").length || bool(p, "publish-all")) {
+  const ports = network === "bridge" ? list(p, "publish").map(parsePublish) : [];
+  const networkAliases = list(p, "network-alias");
+  if (networkAliases.length && network !== "bridge") {
+    throw new UsageError("--network-alias can only be used with a bridge network");
+  }
+  if (
+    network !== "bridge" && (list(p, "publish").length || list(p, "expose").length ||
+      bool(p, "publish-all"))
+  ) {
     log(
       "warn",
       `port mappings have been discarded: the ${network} network mode gives the container ${
@@ -289,6 +296,9 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     tmpfs,
     network,
     networkFrom,
+    ...(networks.length ? { networks } : {}),
+    ...(networkAliases.length ? { networkAliases } : {}),
+    ...(ports.length ? { ports } : {}),
     hostname: str(p, "hostname"),
     timeout,
     readOnly: bool(p, "read-only"),

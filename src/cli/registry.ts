@@ -128,6 +128,53 @@ const SPECS: Spec[] = [
     load: async () => (await import("./info.ts")).infoCommand,
   },
   {
+    name: "port",
+    aliases: container("port"),
+    summary: "List a container's published ports",
+    usage: "berth port CONTAINER [PORT[/PROTO]]",
+    load: async () => (await import("./port.ts")).portCommand,
+  },
+  {
+    name: "network create",
+    summary: "Create a bridge network",
+    usage:
+      "berth network create [--subnet CIDR] [--gateway IP] [--internal] [--label K=V]... [--disable-dns] [-d bridge] [NAME]",
+    load: async () => (await import("./network.ts")).networkCreateCommand,
+  },
+  {
+    name: "network ls",
+    aliases: ["network list"],
+    summary: "List networks",
+    usage:
+      "berth network ls [-q] [--no-trunc] [--noheading] [--filter name=|id=|driver=|label=]... [--format json|TEMPLATE]",
+    load: async () => (await import("./network.ts")).networkLsCommand,
+  },
+  {
+    name: "network inspect",
+    summary: "Show networks' records",
+    usage: "berth network inspect [--format json|TEMPLATE] NETWORK...",
+    load: async () => (await import("./network.ts")).networkInspectCommand,
+  },
+  {
+    name: "network rm",
+    aliases: ["network remove"],
+    summary: "Remove networks (-f: and the containers on them)",
+    usage: "berth network rm [-f] [-t SECONDS] NETWORK...",
+    load: async () => (await import("./network.ts")).networkRmCommand,
+  },
+  {
+    name: "network exists",
+    summary: "Check whether a network exists",
+    usage: "berth network exists NETWORK",
+    load: async () => (await import("./network.ts")).networkExistsCommand,
+  },
+  {
+    name: "network prune",
+    summary: "Remove every network no container uses",
+    usage: "berth network prune [-f]",
+    load: async () => (await import("./network.ts")).networkPruneCommand,
+  },
+  {
     name: "container exists",
     summary: "Check whether a container exists",
     usage: "berth container exists CONTAINER",

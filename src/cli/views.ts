@@ -9,6 +9,8 @@ import type { ContainerPaths } from "../engine/paths.ts";
 import { hasExited, isRunning, isUp, psStatusWord } from "../engine/states.ts";
 import { restartPolicyName } from "../engine/restart_policy.ts";
 import { humanDuration } from "../format/table.ts";
+import { networkSettingsView } from "./network_views.ts";
+import type { NetnsRow } from "../store/networks.ts";
 
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 
@@ -29,7 +31,11 @@ export function goTime(ms: number): string {
 const GO_ZERO_UNIX = -62135596800;
 
 /** `inspect` data for one container. */
-export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string, unknown> {
+export function inspectView(
+  row: ContainerRow,
+  p: ContainerPaths,
+  net?: NetnsRow,
+): Record<string, unknown> {
   const s = row.spec;
   const running = isUp(row.state);
   return {
@@ -93,13 +99,7 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
       Timeout: s.timeout,
       Annotations: { "io.podman.annotations.autoremove": s.autoRemove ? "TRUE" : "FALSE" },
     },
-    NetworkSettings: {
-      IPAddress: "",
-      Gateway: "",
-      MacAddress: "",
-      Ports: {},
-      Networks: {},
-    },
+    NetworkSettings: networkSettingsView(row.id, s, net),
     HostConfig: {
       AutoRemove: s.autoRemove,
       RestartPolicy: {

@@ -20,6 +20,8 @@ import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
 import { findContainer } from "./lookup.ts";
+import { findNetwork } from "./networks.ts";
+import { assignHostPorts } from "../network/ports.ts";
 
 /** A fresh 64-hex container ID. */
 export function newContainerId(): string {
@@ -83,6 +85,14 @@ export function createContainer(
   if (spec.networkFrom !== undefined) {
     // Named by its ID from now on: a later container of the same name is another container.
     spec = { ...spec, networkFrom: findContainer(engine, spec.networkFrom).id };
+  }
+  if (spec.networks?.length) {
+    // Named as stored; an unknown network or a taken host port stops create here.
+    spec = {
+      ...spec,
+      networks: spec.networks.map((n) => findNetwork(engine, n).name),
+      ...(spec.ports ? { ports: assignHostPorts(spec.ports) } : {}),
+    };
   }
   const id = newContainerId();
   if (spec.rootfs.kind === "overlay") {

@@ -11,6 +11,7 @@ import { UsageError } from "../errors.ts";
 import type {
   ContainerSpec,
   DnsSpec,
+  PortMapping,
   ResourceSpec,
   RestartPolicy,
   RootfsSpec,
@@ -44,9 +45,15 @@ export interface CreateRequest {
   user?: string;
   volumes: VolumeSpec[];
   tmpfs: TmpfsSpec[];
-  network: "host" | "none" | "container";
+  network: "host" | "none" | "container" | "bridge";
   /** `--network container:X`: X as given (create resolves it to an ID). */
   networkFrom?: string;
+  /** `--network NAME[,NAME]`: the bridge networks, by name. */
+  networks?: string[];
+  /** `--network-alias` */
+  networkAliases?: string[];
+  /** `-p/--publish` (a host port 0: create picks a free one). */
+  ports?: PortMapping[];
   hostname?: string;
   timeout: number;
   readOnly: boolean;
@@ -147,6 +154,9 @@ export function buildContainerSpec(
     volumes: req.volumes,
     network: req.network,
     ...(req.networkFrom ? { networkFrom: req.networkFrom } : {}),
+    ...(req.networks?.length ? { networks: req.networks } : {}),
+    ...(req.networkAliases?.length ? { networkAliases: req.networkAliases } : {}),
+    ...(req.ports?.length ? { ports: req.ports } : {}),
     hostname: req.hostname ?? "",
     timeout: req.timeout,
     readOnly: req.readOnly,

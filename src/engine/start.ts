@@ -9,6 +9,7 @@
 import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
 import { type ContainerRow, getContainer } from "../store/containers.ts";
 import { networkToJoin } from "./dependencies.ts";
+import { isBridged, setUpNetwork, tearDownNetwork } from "./network_attach.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { awaitsCleanup, canStart, hasProcess, isInitialized } from "./states.ts";
@@ -82,10 +83,19 @@ export async function startLocked(
     }
     const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
     const p = containerPaths(engine.paths, id);
-    const joinNetwork = row.spec.networkFrom
+    const joinedFrom = row.spec.networkFrom
       ? networkToJoin(engine, row.spec.networkFrom)
       : undefined;
     const rootfsPath = await mountRootfs(engine, row);
+    // Before the runtime creates the container: it joins a namespace that is already wired.
+    let bridged;
+    try {
+      bridged = isBridged(row.spec) ? await setUpNetwork(engine, row) : undefined;
+    } catch (err) {
+      await unmountRootfs(engine, row);
+      throw err;
+    }
+    const joinNetwork = bridged ? { path: bridged.netns, own: true } : joinedFrom;
     Deno.mkdirSync(p.runDir, { recursive: true });
     Deno.mkdirSync(rt.stateRoot, { recursive: true });
     // A stale pidfile or exit file would be read as this run's.
@@ -95,7 +105,7 @@ export async function startLocked(
       spec: row.spec,
       rootfsPath,
       rlimits: hostRlimits(),
-      etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
+      etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, bridged?.status),
       hostCaps: hostBoundingCaps(),
       kernel: Deno.osRelease(),
       joinNetwork,
@@ -129,6 +139,7 @@ export async function startLocked(
       );
       log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
       if (status !== 0) {
+        await tearDownNetwork(engine, id);
         await unmountRootfs(engine, row);
         throw new RuntimeError(`conmon failed to start (exit status ${status})`);
       }
@@ -140,6 +151,7 @@ export async function startLocked(
           return true;
         });
         await runtimeDelete(rt, id).catch(() => {});
+        await tearDownNetwork(engine, id);
         await unmountRootfs(engine, row);
         throw runtimeStartError(msg);
       }
