@@ -1,0 +1,308 @@
+/**
+ * Bridge networks through netavark and aardvark-dns, with real namespaces, bridges and
+ * firewall rules: the network commands' words and statuses, two containers reaching each
+ * other by name and alias, a port published on 127.0.0.1, and nothing left behind (veths,
+ * bridges, namespaces, iptables rules, leases, aardvark-dns) after `rm -f` or a killed
+ * monitor. Every subnet is chosen here (10.199.x.0/24) and traffic goes only to 127.0.0.1 and
+ * to the test's own containers.
+ */
+import { assert, assertEquals, assertMatch } from "../unit/assert.ts";
+import { busyboxRootfs, eventually, type Sandbox, sandbox, withDb } from "../helpers.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+async function ok(sb: Sandbox, args: string[]): Promise<string> {
+  const r = await sb.berth(args);
+  assertEquals(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** `iptables-save` of every table: netavark's rules name the subnet and the container. */
+async function firewallRules(): Promise<string> {
+  const r = await new Deno.Command("iptables-save", { stdout: "piped", stderr: "piped" }).output();
+  assert(r.success, new TextDecoder().decode(r.stderr));
+  return new TextDecoder().decode(r.stdout);
+}
+
+/** What a network container leaves on the host, if anything. */
+async function leftovers(sb: Sandbox, bridge: string, subnet: string, id: string) {
+  const rules = (await firewallRules()).split("\n")
+    .filter((l) => l.includes(subnet) || l.includes(id));
+  let netns: string[] = [];
+  try {
+    netns = [...Deno.readDirSync(`${sb.runroot}/netns`)].map((e) => e.name);
+  } catch { /* never made */ }
+  const leases = await withDb(sb, (db) =>
+    Number(
+      (db.prepare("SELECT count(*) AS n FROM network_leases").get() as { n: number }).n,
+    ));
+  const links = [...Deno.readDirSync("/sys/class/net")].map((e) => e.name)
+    .filter((n) => n === bridge);
+  return { rules, netns, leases, links };
+}
+
+/** Whether process `pid` exists (a zombie counts as gone: its namespaces are released). */
+function isAlive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  } catch {
+    return false;
+  }
+}
+
+const NOTHING = { rules: [], netns: [], leases: 0, links: [] };
+
+/** Whether an aardvark-dns of this sandbox still runs (it exits with its last container). */
+function aardvarkRuns(sb: Sandbox): boolean {
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      const cmd = Deno.readTextFileSync(`/proc/${e.name}/cmdline`);
+      if (cmd.includes("aardvark-dns") && cmd.includes(sb.runroot)) return true;
+    } catch { /* gone */ }
+  }
+  return false;
+}
+
+Deno.test(
+  "network create/ls/inspect/exists/rm/prune: podman's words and statuses",
+  opts,
+  async () => {
+    const sb = sandbox();
+    try {
+      assertEquals(
+        await ok(sb, ["network", "create", "--subnet", "10.199.1.0/24", "--label", "a=b", "n1"]),
+        "n1\n",
+      );
+      assertEquals(await ok(sb, ["network", "create", "--subnet", "10.199.2.0/24", "n2"]), "n2\n");
+      const ls = (await ok(sb, ["network", "ls"])).split("\n");
+      assertMatch(ls[0], /^NETWORK ID\s+NAME\s+DRIVER$/);
+      assertMatch(ls[1], /^[0-9a-f]{12}\s+n1\s+bridge$/);
+      assertEquals(
+        await ok(sb, [
+          "network",
+          "ls",
+          "--filter",
+          "label=a=b",
+          "--format",
+          "{{.Name}} {{.Driver}}",
+        ]),
+        "n1 bridge\n",
+      );
+      const [net] = JSON.parse(await ok(sb, ["network", "inspect", "n1"]));
+      assertEquals(net.subnets, [{ subnet: "10.199.1.0/24", gateway: "10.199.1.1" }]);
+      assertEquals([net.driver, net.dns_enabled, net.internal, net.labels], [
+        "bridge",
+        true,
+        false,
+        { a: "b" },
+      ]);
+      assertEquals((await sb.berth(["network", "exists", "n1"])).code, 0);
+      assertEquals((await sb.berth(["network", "exists", "nosuch"])).code, 1);
+
+      // Bad input: one Error line, podman's status, nothing created.
+      const bad: [string[], number, string][] = [
+        [
+          ["network", "create", "--subnet", "10.199.1.128/25", "x"],
+          125,
+          "Error: subnet 10.199.1.128/25 is already used on the host or by another config\n",
+        ],
+        [
+          ["network", "create", "--subnet", "10.199.3.5", "x"],
+          125,
+          "Error: invalid CIDR address: 10.199.3.5\n",
+        ],
+        [
+          ["network", "create", "n1"],
+          125,
+          "Error: network name n1 already used: network already exists\n",
+        ],
+        [
+          ["network", "create", "--subnet", "10.199.3.0/24", "--gateway", "10.199.4.1", "x"],
+          125,
+          "Error: gateway 10.199.4.1 not in subnet 10.199.3.0/24\n",
+        ],
+        [
+          ["network", "inspect", "nosuch"],
+          125,
+          "Error: inspecting object: network nosuch: unable to find network with name or ID nosuch: network not found\n",
+        ],
+        [
+          ["network", "rm", "nosuch"],
+          1,
+          "Error: unable to find network with name or ID nosuch: network not found\n",
+        ],
+      ];
+      for (const [args, code, stderr] of bad) {
+        const r = await sb.berth(args);
+        assertEquals([r.code, r.stderr], [code, stderr], args.join(" "));
+      }
+      assertEquals((await sb.berth(["network", "exists", "x"])).code, 1);
+      assertEquals(await ok(sb, ["network", "rm", "n2"]), "n2\n");
+      assertEquals(await ok(sb, ["network", "prune", "-f"]), "n1\n");
+      assertEquals(await ok(sb, ["network", "ls", "-q"]), "");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "two containers on one network reach each other by name and alias; -p on 127.0.0.1",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    const www = `${sb.dir}/www`;
+    Deno.mkdirSync(www);
+    Deno.writeTextFileSync(`${www}/index.html`, "hello from web\n");
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.11.0/24", "svc"]);
+      const web = (await ok(sb, [
+        "run",
+        "-d",
+        "--name",
+        "web",
+        "--network",
+        "svc",
+        "--network-alias",
+        "www",
+        "-p",
+        `127.0.0.1:${port}:80`,
+        "-v",
+        `${www}:/www:ro`,
+        "--rootfs",
+        rootfs,
+        "httpd",
+        "-f",
+        "-p",
+        "80",
+        "-h",
+        "/www",
+      ])).trim();
+      const ip = (await ok(sb, [
+        "inspect",
+        "--format",
+        "{{.NetworkSettings.Networks.svc.IPAddress}} {{.NetworkSettings.Networks.svc.Gateway}}",
+        "web",
+      ])).trim();
+      assertEquals(ip, "10.199.11.2 10.199.11.1");
+      const mac = (await ok(sb, [
+        "inspect",
+        "--format",
+        "{{.NetworkSettings.Networks.svc.MacAddress}}",
+        "web",
+      ])).trim();
+      assertMatch(mac, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+      const ports = JSON.parse(
+        await ok(sb, ["inspect", "--format", "{{json .NetworkSettings.Ports}}", "web"]),
+      );
+      assertEquals(ports, { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] });
+      assertEquals(await ok(sb, ["port", "web"]), `80/tcp -> 127.0.0.1:${port}\n`);
+
+      const client = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "svc",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://web/ && break; sleep 0.2; done; wget -q -O - http://www/; grep -c web /etc/hosts; cat /etc/resolv.conf",
+      ]);
+      assertEquals(client.code, 0, client.stderr);
+      const lines = client.stdout.split("\n");
+      assertEquals(lines.slice(0, 2), ["hello from web", "hello from web"]);
+      assert(client.stdout.includes("nameserver 10.199.11.1"), client.stdout);
+
+      // From the host, through netavark's port forwarding.
+      let body = "";
+      await eventually(async () => {
+        try {
+          body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+          return true;
+        } catch {
+          return false;
+        }
+      }, 5000);
+      assertEquals(body, "hello from web\n");
+
+      // A network in use is not removed without -f; -f removes its containers.
+      const inUse = await sb.berth(["network", "rm", "svc"]);
+      assertEquals([inUse.code, inUse.stderr], [
+        2,
+        'Error: "svc" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used\n',
+      ]);
+      const unknown = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "nosuch",
+        "--rootfs",
+        rootfs,
+        "true",
+      ]);
+      assertEquals([unknown.code, unknown.stderr], [
+        125,
+        "Error: unable to find network with name or ID nosuch: network not found\n",
+      ]);
+      assertEquals(await ok(sb, ["ps", "-aq", "--no-trunc"]), `${web}\n`);
+      assertEquals(await ok(sb, ["network", "rm", "-f", "-t", "0", "svc"]), "svc\n");
+      assertEquals(await ok(sb, ["ps", "-aq"]), "");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "rm -f and a killed monitor leave no veth, bridge, namespace, rule, lease or DNS server",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.21.0/24", "clean"]);
+      const bridge =
+        (await ok(sb, ["network", "inspect", "--format", "{{.NetworkInterface}}", "clean"])).trim();
+      for (const how of ["rm -f", "killed monitor"]) {
+        const id = (await ok(sb, [
+          "run",
+          "-d",
+          "--network",
+          "clean",
+          "-p",
+          "127.0.0.1::8080",
+          "--rootfs",
+          rootfs,
+          "sleep",
+          "600",
+        ])).trim();
+        const during = await leftovers(sb, bridge, "10.199.21.", id);
+        assert(during.rules.length > 0, `${how}: no firewall rules while it runs`);
+        assertEquals([during.netns, during.leases, during.links], [[id], 1, [bridge]], how);
+        assert(aardvarkRuns(sb), `${how}: no aardvark-dns while it runs`);
+        if (how === "rm -f") {
+          await ok(sb, ["rm", "-f", "-t", "0", id]);
+        } else {
+          // conmon and the container die without a word: the next berth process cleans up.
+          const [pid, conmon] =
+            (await ok(sb, ["inspect", "--format", "{{.State.Pid}} {{.State.ConmonPid}}", id]))
+              .trim().split(" ").map(Number);
+          Deno.kill(conmon, "SIGKILL");
+          Deno.kill(pid, "SIGKILL");
+          await eventually(() => !isAlive(pid), 5000);
+          await ok(sb, ["rm", id]);
+        }
+        assertEquals(await leftovers(sb, bridge, "10.199.21.", id), NOTHING, how);
+        await eventually(() => !aardvarkRuns(sb), 5000);
+      }
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
