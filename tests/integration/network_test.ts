@@ -306,3 +306,95 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a taken host port and a bad -p are refused before anything is created",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (taken.addr as Deno.NetAddr).port;
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.31.0/24", "ports"]);
+      const r = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "ports",
+        "-p",
+        `127.0.0.1:${port}:80`,
+        "--rootfs",
+        rootfs,
+        "true",
+      ]);
+      assertEquals([r.code, r.stderr], [
+        125,
+        `Error: cannot listen on the TCP port: listen tcp4 127.0.0.1:${port}: bind: address already in use\n`,
+      ]);
+      const bad = await sb.berth([
+        "create",
+        "--network",
+        "ports",
+        "-p",
+        "80/sctp",
+        "--rootfs",
+        rootfs,
+        "true",
+      ]);
+      assertEquals([bad.code, bad.stderr], [
+        125,
+        'Error: invalid protocol "sctp" in port mapping "80/sctp": use tcp or udp\n',
+      ]);
+      assertEquals(await ok(sb, ["ps", "-aq"]), "");
+    } finally {
+      taken.close();
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "the reboot refresh tears down what a dead container left on its network",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.41.0/24", "boot"]);
+      const bridge =
+        (await ok(sb, ["network", "inspect", "--format", "{{.NetworkInterface}}", "boot"]))
+          .trim();
+      const id = (await ok(sb, [
+        "run",
+        "-d",
+        "--network",
+        "boot",
+        "--rootfs",
+        rootfs,
+        "sleep",
+        "600",
+      ])).trim();
+      const [pid, conmon] =
+        (await ok(sb, ["inspect", "--format", "{{.State.Pid}} {{.State.ConmonPid}}", id]))
+          .trim().split(" ").map(Number);
+      Deno.kill(conmon, "SIGKILL");
+      Deno.kill(pid, "SIGKILL");
+      await eventually(() => !isAlive(pid), 5000);
+      // A new boot id: the next command refreshes, and nothing of the old boot may stay.
+      await withDb(sb, (db) => db.exec("UPDATE meta SET value = 'old-boot' WHERE key = 'boot_id'"));
+      assertEquals(
+        await ok(sb, ["ps", "-a", "--format", "{{.State}}"]).then((s) => s.trim()),
+        "created",
+      );
+      assertEquals(await leftovers(sb, bridge, "10.199.41.", id), NOTHING);
+      // And it starts again on a fresh namespace.
+      await ok(sb, ["start", id]);
+      assertEquals((await leftovers(sb, bridge, "10.199.41.", id)).leases, 1);
+      await ok(sb, ["rm", "-f", "-t", "0", id]);
+      assertEquals(await leftovers(sb, bridge, "10.199.41.", id), NOTHING);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
