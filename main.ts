@@ -18,6 +18,7 @@ import { COMMANDS, listedNames, VISIBLE } from "./src/cli/registry.ts";
 import { didYouMean } from "./src/cli/suggest.ts";
 import type { BerthConfig } from "./src/config.ts";
 import { loadConfig, type LoadedConfig } from "./src/config_files.ts";
+import { discardFd } from "./src/archive/libc.ts";
 
 const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
 
@@ -30,10 +31,13 @@ export function parseGlobal(
   command?: string;
   args: string[];
   help: boolean;
+  /** `--noout`: the command's stdout goes nowhere (its errors and exit status stay). */
+  noout: boolean;
 } {
   const values: Record<string, string> = {};
   const rawArgs: string[] = [];
   let help = false;
+  let noout = false;
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i];
@@ -42,12 +46,18 @@ export function parseGlobal(
       help = true;
       continue;
     }
+    if (arg === "--noout") {
+      // Not in rawArgs: the cleanup process conmon starts prints nothing anyway.
+      noout = true;
+      continue;
+    }
     if (arg === "--version" || arg === "-v") {
       return {
         global: defaults(values, [], { config: {}, files: [] }),
         command: "version",
         args: ["--format", "berth version {{.Client.Version}}"],
         help,
+        noout,
       };
     }
     const eq = arg.indexOf("=");
@@ -89,7 +99,7 @@ export function parseGlobal(
   // The cleanup process gets every setting as a flag (see defaults) and never reads the
   // files: a file edited or broken since the container started must not lose its exit code.
   const applied = command === "container cleanup" ? { config: {}, files: [] } : loaded;
-  return { global: defaults(values, rawArgs, applied), command, args: rest, help };
+  return { global: defaults(values, rawArgs, applied), command, args: rest, help, noout };
 }
 
 /**
@@ -164,6 +174,7 @@ Global flags:
   --runtime NAME|PATH OCI runtime: runc (default) or crun
   --conmon PATH       conmon binary (default: found on PATH)
   --log-level LEVEL   debug, info, warn (default), error
+  --noout             discard the command's standard output (errors still go to stderr)
 
 Commands:
 ${lines.join("\n")}
@@ -206,8 +217,10 @@ export async function main(argv: string[]): Promise<number> {
       const loaded = await loadConfig();
       if (loaded.files.length) parsed = parseGlobal(argv, loaded);
     }
-    const { global, command, args, help } = parsed;
+    const { global, command, args, help, noout } = parsed;
     setLogLevel(global.logLevel as LogLevel);
+    // As podman, which swaps its stdout for /dev/null: a container's attached output too.
+    if (noout) discardFd(1);
     if (!command) {
       await out(usage());
       return help ? 0 : 125;

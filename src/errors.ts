@@ -29,6 +29,12 @@ export class UsageError extends BerthError {
 /** A configuration file that cannot be read or says something berth cannot use. */
 export class ConfigError extends BerthError {}
 
+/**
+ * A `--ulimit` (or a Docker `HostConfig.Ulimits` entry) above the host's hard limit: the
+ * runtime could not raise it, so the container is refused at create (exit 125, HTTP 400).
+ */
+export class UlimitAboveHostError extends UsageError {}
+
 /** No container with that name or ID (podman's wording). */
 export class NoSuchContainerError extends BerthError {
   override httpStatus = 404;
@@ -54,12 +60,11 @@ export class StateError extends BerthError {
 }
 
 /**
- * A running container refused by `rm` without `-f`. `rm`'s status rule (`rmStatus`) maps it
- * to podman's exit 2 by its class; any other path that meets it exits 2 as well.
+ * A running container refused by `rm` without `-f`. Its own status is podman's for any
+ * error of a bad container state, 125; `rm`'s rule (`rmStatus`) maps it to 2 by its class,
+ * and prune passes over it by its class, as podman's commands do.
  */
-export class ContainerRunningError extends StateError {
-  override exitCode = 2;
-}
+export class ContainerRunningError extends StateError {}
 
 /** A name or ID that is already taken, or an ID prefix matching several containers. */
 export class ConflictError extends BerthError {
@@ -129,6 +134,14 @@ export class ImageInUseError extends ConflictError {
     super(
       `image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`,
     );
+  }
+}
+
+/** An image removed without force while `image mount` shows it (podman exits 2: in use). */
+export class ImageMountedError extends ConflictError {
+  override exitCode = 2;
+  constructor(imageId: string) {
+    super(`image ${imageId} is mounted: unmount it first (berth image unmount) or force removal`);
   }
 }
 

@@ -50,6 +50,17 @@ export interface PortMapping {
   protocol: "tcp" | "udp";
 }
 
+/** `--device-cgroup-rule`: one more entry of the device cgroup's allow list. */
+export interface DeviceRule {
+  /** `a` (all), `b` (block) or `c` (char) */
+  type: "a" | "b" | "c";
+  /** undefined = any (`*`) */
+  major?: number;
+  minor?: number;
+  /** some of `rwm` */
+  access: string;
+}
+
 /** The container's root filesystem. */
 export type RootfsSpec =
   /** a directory used in place (`--rootfs DIR`) */
@@ -78,6 +89,8 @@ export interface ContainerSpec {
   imageId?: string;
   env: string[];
   workdir: string;
+  /** The user named the workdir (`--workdir`): it must exist; an image's is created. */
+  workdirMustExist?: boolean;
   user: { uid: number; gid: number };
   volumes: VolumeSpec[];
   /**
@@ -136,6 +149,14 @@ export interface ContainerSpec {
   groupAdd?: number[];
   /** `--restart`; absent when not given (podman's policy `""`, filter `restart-policy=none`). */
   restartPolicy?: RestartPolicy;
+  /** `--tz`: a zone under /usr/share/zoneinfo, or `local` (the host's /etc/localtime at start). */
+  timezone?: string;
+  /** `--device-cgroup-rule`: devices the container may use besides the default ones. */
+  deviceRules?: DeviceRule[];
+  /** `--log-opt max-size`: bytes after which conmon rotates the log. */
+  logSizeMax?: number;
+  /** podman's systemd mode (`--systemd`, decided at create from the mode and the command). */
+  systemd?: boolean;
 }
 
 /** All states, in lifecycle order (see lifecycle.md); the table and predicates are in `engine/states.ts`. */
@@ -160,4 +181,8 @@ export interface EtcFiles {
   /** A copy of the image's passwd/group with an entry for a `--user` it does not list. */
   passwd?: string;
   group?: string;
+  /** A copy of the `--tz` zone file, bound at `/etc/localtime`. */
+  localtime?: string;
+  /** `/run/.containerenv`: empty, or with `--privileged` what the container is. */
+  containerenv?: string;
 }

@@ -9,7 +9,11 @@ import { isAbsolute, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../spec.ts";
 import type { Engine } from "../engine/context.ts";
-import { buildContainerSpec, type CreateRequest } from "../engine/spec_builder.ts";
+import {
+  buildContainerSpec,
+  type CreateRequest,
+  type SystemdMode,
+} from "../engine/spec_builder.ts";
 import { resolveRoot } from "../engine/resolve_image.ts";
 import type { PullOptions } from "../image/pull.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
@@ -19,10 +23,11 @@ import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
 import { pathExists } from "../fs.ts";
 import type { PullPolicy } from "../image/types.ts";
 import {
-  checkUlimit,
-  hostHardLimits,
+  checkTimezone,
   parseAddHost,
+  parseDeviceRule,
   parseLabels,
+  parseLogOpts,
   parseMount,
   parseResources,
   parseSecurityOpts,
@@ -32,9 +37,10 @@ import {
 import { log } from "../log.ts";
 import { parseNetworkArg } from "./network_mode.ts";
 import { parsePublish } from "../network/ports.ts";
+import { errOut } from "./command.ts";
+import { which } from "../oci/runtime.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { parseRestartPolicy } from "../engine/restart_policy.ts";
-import { readProcLimits } from "../oci/limits.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
 
 /** Flags of `create` (and, with `-d`, `run`). */
@@ -96,13 +102,25 @@ export const CREATE_FLAGS: FlagTable = {
   expose: { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
   restart: { type: "string" },
+  // The OCI runtime of this container (name or path); the global --runtime when absent.
+  runtime: { type: "string" },
+  tz: { type: "string" },
+  "device-cgroup-rule": { type: "string", multiple: true },
+  "log-opt": { type: "string", multiple: true },
+  // podman: "no longer supported … a noop"; accepted with its warning.
+  "kernel-memory": { type: "string" },
+  unsetenv: { type: "string", multiple: true },
+  "unsetenv-all": { type: "boolean" },
+  // true (systemd mode when the command is an init), false, always.
+  systemd: { type: "string" },
   help: { type: "boolean" },
 };
 
-/** Flags of `run`: create's plus `--detach`. */
+/** Flags of `run`: create's plus `--detach` and `--attach`. */
 export const RUN_FLAGS: FlagTable = {
   ...CREATE_FLAGS,
   detach: { type: "boolean", short: "d" },
+  attach: { type: "string", short: "a", multiple: true },
 };
 
 /** The isolation flags' notes in `create --help` and `run --help`. */
@@ -141,6 +159,12 @@ export async function buildSpec(
   runtime: string,
 ): Promise<CliCreateRequest> {
   const request = parseCreateRequest(p);
+  if (request.network !== "bridge" && discardsPorts(p)) {
+    // podman's sentence, bare on stderr as podman prints its spec warnings.
+    await errOut(
+      "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n",
+    );
+  }
   const pullOptions = request.image === undefined
     ? {}
     : await cliPullOptions(engine, p, request.image);
@@ -149,8 +173,27 @@ export async function buildSpec(
     name: str(p, "name"),
 
     replace: bool(p, "replace"),
-    spec: buildContainerSpec(request, root, { runtime }),
+    spec: buildContainerSpec(request, root, { runtime: containerRuntime(p, runtime) }),
   };
+}
+
+/**
+ * `--runtime`: a name on PATH (kept as a name) or a path (made absolute, so a later start from
+ * another directory finds it), else the global one. inspect shows it.
+ *
+ * @throws {UsageError} when it cannot be found, before anything is created
+ */
+function containerRuntime(p: Parsed, global: string): string {
+  const given = str(p, "runtime");
+  if (given === undefined) return global;
+  const path = which(given);
+  if (!path) throw new UsageError(`OCI runtime "${given}" not found`);
+  return given.includes("/") ? path : given;
+}
+
+/** `-p`, `-P` or `--expose` given: berth's networks (host, none) have no ports to map. */
+function discardsPorts(p: Parsed): boolean {
+  return list(p, "publish").length > 0 || list(p, "expose").length > 0 || bool(p, "publish-all");
 }
 
 /** The registry flags of `pull` (and `--platform`, `-q`) for the image a request names. */
@@ -193,7 +236,12 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
   const { network, networkFrom, networks } = parseNetworkArg(networkArg);
   const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
-  const stopSignal = parseSignal(str(p, "stop-signal") ?? "TERM");
+  const stopSignalArg = str(p, "stop-signal");
+  const stopSignal = stopSignalArg === undefined ? undefined : parseSignal(stopSignalArg);
+  const systemd = str(p, "systemd") ?? "true";
+  if (!["true", "false", "always"].includes(systemd)) {
+    throw new UsageError(`invalid value "${systemd}" for --systemd: use true, false or always`);
+  }
   const volumes = list(p, "volume").map(parseVolume);
   const tmpfs = list(p, "tmpfs").map(parseTmpfs);
   for (const m of list(p, "mount").map(parseMount)) {
@@ -203,11 +251,8 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
       );
     } else tmpfs.push(m.tmpfs);
   }
+  // Above the host's hard limit is refused by the engine's create (decide/create.ts).
   const ulimits = list(p, "ulimit").map(parseUlimit);
-  if (ulimits.length) {
-    const hostHard = hostHardLimits(readProcLimits());
-    for (const u of ulimits) checkUlimit(u, hostHard);
-  }
   const resources = parseResources({
     memory: str(p, "memory"),
     memorySwap: str(p, "memory-swap"),
@@ -242,17 +287,12 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
   if (networkAliases.length && network !== "bridge") {
     throw new UsageError("--network-alias can only be used with a bridge network");
   }
-  if (
-    network !== "bridge" && (list(p, "publish").length || list(p, "expose").length ||
-      bool(p, "publish-all"))
-  ) {
-    log(
-      "warn",
-      `port mappings have been discarded: the ${network} network mode gives the container ${
-        network === "host" ? "the host's ports" : "no network"
-      }`,
-    );
+  if (str(p, "kernel-memory") !== undefined) {
+    log("warn", "The --kernel-memory flag is no longer supported. This flag is a noop.");
   }
+  const tz = str(p, "tz");
+  const logOpts = parseLogOpts(list(p, "log-opt"));
+  if (str(p, "runtime") === "") throw new UsageError("--runtime must not be empty");
   const fileEnv = list(p, "env-file").flatMap((f) => parseEnvFile(f));
   const flagEnv = list(p, "env").flatMap((e) => parseEnvArg(e));
   const workdir = str(p, "workdir");
@@ -290,7 +330,10 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     command,
     env: [...fileEnv, ...flagEnv],
     hostEnv: bool(p, "env-host") ? hostEnv() : [],
+    unsetEnv: list(p, "unsetenv"),
+    unsetEnvAll: bool(p, "unsetenv-all"),
     workdir,
+    workdirMustExist: workdir !== undefined,
     user: str(p, "user"),
     volumes,
     tmpfs,
@@ -323,6 +366,10 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     seccomp,
     groupAdd,
     restartPolicy: parseRestartPolicy(str(p, "restart") ?? ""),
+    timezone: tz === undefined ? undefined : checkTimezone(tz),
+    deviceRules: list(p, "device-cgroup-rule").map(parseDeviceRule),
+    logSizeMax: logOpts.maxSize,
+    systemd: systemd as SystemdMode,
   };
 }
 

@@ -287,6 +287,19 @@ const SPECS: Spec[] = [
     load: async () => (await import("./image/exists.ts")).imageExistsCommand,
   },
   {
+    name: "image mount",
+    summary: "Mount an image's root filesystem read-only and print where",
+    usage: "berth image mount [-a] [--format json] [IMAGE...]",
+    load: async () => (await import("./image/mount.ts")).imageMountCommand,
+  },
+  {
+    name: "image unmount",
+    aliases: ["image umount"],
+    summary: "Unmount an image's root filesystem",
+    usage: "berth image unmount (-a | IMAGE...)",
+    load: async () => (await import("./image/mount.ts")).imageUnmountCommand,
+  },
+  {
     name: "completion",
     summary: "Print a shell completion script",
     usage: "berth completion bash|zsh|fish",

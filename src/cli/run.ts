@@ -6,11 +6,12 @@
  */
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
-import { bool } from "./args.ts";
+import { bool, list, type Parsed } from "./args.ts";
 import { ISOLATION_HELP, RUN_FLAGS } from "./container_flags.ts";
+import { UsageError } from "../errors.ts";
 import { createFromRequest } from "./create.ts";
 import { openEngine } from "../engine/context.ts";
-import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
+import { attachUntilExit, type OutputStream, prepareAttach, startOrDiscard } from "./attach.ts";
 
 /** `run [flags] (--rootfs DIR | IMAGE) [CMD…]` */
 export const runCommand: Command = {
@@ -18,6 +19,7 @@ export const runCommand: Command = {
   stopAtPositional: true,
   notes: ISOLATION_HELP,
   async run(global, p) {
+    const streams = attachStreams(p); // checked before anything is created
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);
     if (bool(p, "detach")) {
@@ -25,8 +27,37 @@ export const runCommand: Command = {
       await out(`${row.id}\n`);
       return 0;
     }
-    const attachment = prepareAttach(engine, row);
+    const output = streams &&
+      new Set([...streams].filter((s): s is OutputStream => s !== "stdin"));
+    const attachment = prepareAttach(engine, row, output);
     await startOrDiscard(engine, row, attachment);
-    return await attachUntilExit(engine, row, attachment);
+    // As podman: with neither output attached, the ID says which container is running.
+    if (output && output.size === 0) await out(`${row.id}\n`);
+    const feedInput = row.spec.interactive === true && (!streams || streams.has("stdin"));
+    return await attachUntilExit(engine, row, attachment, feedInput);
   },
 };
+
+const STREAMS = ["stdin", "stdout", "stderr"] as const;
+
+/**
+ * `-a/--attach STREAM` (repeatable): the streams a foreground run relays; all when absent.
+ *
+ * @throws {UsageError} for another name, or with `--detach`
+ */
+export function attachStreams(p: Parsed): Set<typeof STREAMS[number]> | undefined {
+  const given = list(p, "attach");
+  if (given.length === 0) return undefined;
+  if (bool(p, "detach")) throw new UsageError("--attach and --detach cannot be used together");
+  const streams = new Set<typeof STREAMS[number]>();
+  for (const g of given) {
+    const name = g.toLowerCase() as typeof STREAMS[number];
+    if (!STREAMS.includes(name)) {
+      throw new UsageError(
+        `invalid stream "${g}" for --attach - must be one of stdin, stdout, or stderr: invalid argument`,
+      );
+    }
+    streams.add(name);
+  }
+  return streams;
+}

@@ -9,8 +9,9 @@ import { str } from "./args.ts";
 import { compileTemplate } from "../format/template/mod.ts";
 import { goArch } from "../platform.ts";
 
-/** berth's version. */
-export const VERSION = "0.1.0";
+import { VERSION } from "../version.ts";
+
+export { VERSION };
 
 /** `version [--format json]` */
 export const versionCommand: Command = {

@@ -11,6 +11,7 @@ import { restartPolicyName } from "../engine/restart_policy.ts";
 import { humanDuration } from "../format/table.ts";
 import { networkSettingsView } from "./network_views.ts";
 import type { NetnsRow } from "../store/networks.ts";
+import { humanSizeDecimal } from "./run_options.ts";
 
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 
@@ -97,6 +98,8 @@ export function inspectView(
       StopSignal: s.stopSignal,
       StopTimeout: s.stopTimeout,
       Timeout: s.timeout,
+      Timezone: s.timezone ?? "",
+      SystemdMode: s.systemd === true,
       Annotations: { "io.podman.annotations.autoremove": s.autoRemove ? "TRUE" : "FALSE" },
     },
     NetworkSettings: networkSettingsView(row.id, s, net),
@@ -109,7 +112,7 @@ export function inspectView(
       NetworkMode: s.network === "container" ? `container:${s.networkFrom}` : s.network,
       ReadonlyRootfs: s.readOnly,
       Binds: s.volumes.map((v) => `${v.source}:${v.destination}${v.readOnly ? ":ro" : ""}`),
-      LogConfig: { Type: "k8s-file", Path: p.log },
+      LogConfig: { Type: "k8s-file", Path: p.log, Size: humanSizeDecimal(s.logSizeMax ?? 0) },
       Privileged: s.privileged === true,
       SecurityOpt: [
         ...(s.seccomp === "unconfined" ? ["seccomp=unconfined"] : []),

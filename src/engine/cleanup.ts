@@ -4,16 +4,18 @@
  * has), delete the container from the runtime, release its root filesystem, move it to
  * `exited` (or back to `created` if it never started), start it again if its restart policy
  * says so, else remove it if asked; prune old exit codes. Idempotent: lost races ("no such
- * container", "already exited") are success.
+ * container", "already exited") are success. Which steps are due is `decide/cleanup.ts`'s
+ * call, whether to restart `restart_policy.ts`'s.
  *
  * @module
  */
-import { errorMessage, StateError } from "../errors.ts";
+import { errorMessage } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import { pruneExitCodes } from "../store/exit_codes.ts";
 import { immediate } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
-import { hasExited, hasProcess, needsRuntimeRelease } from "./states.ts";
+import { hasExited } from "./states.ts";
+import { type CleanupOptions, decideCleanup } from "./decide/cleanup.ts";
 import { shouldRestart } from "./restart_policy.ts";
 import { startLocked } from "./start.ts";
 import { syncContainer } from "./sync.ts";
@@ -22,11 +24,7 @@ import { syncAndCheck } from "./monitor_check.ts";
 import { releaseRuntimeLocked, removeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 
-/** What a cleanup call should do beyond releasing the runtime. */
-export interface CleanupOptions {
-  /** Remove the container afterwards (`--rm`). */
-  remove: boolean;
-}
+export type { CleanupOptions };
 
 /**
  * Clean up container `id` after its process exited. A container that is already gone or
@@ -42,18 +40,14 @@ export async function cleanupContainer(
   await withContainerLock(engine, id, async () => {
     const row = syncAndCheck(engine, id);
     if (!row) return;
-    if (hasProcess(row.state)) {
-      throw new StateError(`container ${id} is ${row.state}, refusing to clean up`);
-    }
-    if (needsRuntimeRelease(row.state)) {
-      await releaseRuntimeLocked(engine, row);
-    }
+    const plan = decideCleanup(row, opts);
+    if (plan.releaseRuntime) await releaseRuntimeLocked(engine, row);
     const released = syncContainer(engine, id);
     if (released && hasExited(released.state) && shouldRestart(released)) {
       await restartByPolicy(engine, released);
       return;
     }
-    if (opts.remove) {
+    if (plan.remove) {
       const current = syncContainer(engine, id);
       if (current) await removeLocked(engine, current);
     }

@@ -1,7 +1,7 @@
 /**
  * The files podman bind-mounts over a container's `/etc`: `resolv.conf` (the host's, so
  * names resolve with the host network; none without a network), `hosts` (the host's entries
- * plus the container's own name) and `hostname`. Images rarely ship working copies, and a
+ * plus the container's own name), `hostname`, and `localtime` for `--tz`. Images rarely ship working copies, and a
  * CI step that cannot resolve names cannot install anything.
  *
  * @module
@@ -11,6 +11,7 @@ import type { NetworkStatus } from "../network/types.ts";
 
 export type { EtcFiles };
 import { readFromLayers } from "../image/user.ts";
+import { VERSION } from "../version.ts";
 
 /** Whether a passwd or group file (`name:x:id:…`) lists `id` in its third field. */
 function listsId(file: string, id: number): boolean {
@@ -99,6 +100,25 @@ export function bridgeFacts(
   };
 }
 
+/**
+ * `/run/.containerenv`, podman's marker that a process runs in a container: empty, except
+ * for a privileged container, which may need to know its name, ID and image (podman's keys).
+ * The engine is named honestly: `berth-<version>`.
+ */
+export function containerenvContent(spec: ContainerSpec, id: string, name: string): string {
+  if (!spec.privileged) return "";
+  const q = (s: string) => JSON.stringify(s);
+  return [
+    `engine=${q(`berth-${VERSION}`)}`,
+    `name=${q(name)}`,
+    `id=${q(id)}`,
+    `image=${q(spec.imageId ? spec.imageName : "")}`,
+    `imageid=${q(spec.imageId ?? "")}`,
+    "rootless=0",
+    "",
+  ].join("\n");
+}
+
 /** Destinations the user already binds (`-v …:/etc/hosts`): those are left to the user. */
 function userBinds(spec: ContainerSpec): Set<string> {
   return new Set(spec.volumes.map((v) => v.destination.replace(/\/+$/, "")));
@@ -121,6 +141,7 @@ export function writeEtcFiles(
   name: string,
   spec: ContainerSpec,
   rootfsPath: string,
+  id: string,
   network?: Record<string, NetworkStatus>,
 ): Partial<EtcFiles> {
   const onBridge = network ? bridgeFacts(network) : undefined;
@@ -159,5 +180,16 @@ export function writeEtcFiles(
     ? undefined
     : groupWithGid(readFromLayers([rootfsPath], "etc/group"), spec.user.gid);
   if (group) files.group = write("group", group);
+  if (!taken.has("/run") && !taken.has("/run/.containerenv")) {
+    files.containerenv = write(".containerenv", containerenvContent(spec, id, name));
+  }
+  if (spec.timezone && !taken.has("/etc/localtime")) {
+    // A copy, as podman: the container keeps its zone if the host's file changes or goes.
+    const zone = Deno.realPathSync(
+      spec.timezone === "local" ? "/etc/localtime" : `/usr/share/zoneinfo/${spec.timezone}`,
+    );
+    files.localtime = `${dir}/localtime`;
+    Deno.copyFileSync(zone, files.localtime);
+  }
   return files;
 }

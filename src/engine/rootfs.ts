@@ -10,6 +10,7 @@ import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { log } from "../log.ts";
+import { isMountPoint, parseMountPoints } from "../mounts.ts";
 
 /**
  * Overlay mount options for `lowers` (topmost first). `,` separates mount options and `:`
@@ -29,26 +30,7 @@ export function overlayOptions(lowers: string[], upper: string, work: string): s
   return `lowerdir=${lowers.join(":")},upperdir=${upper},workdir=${work}`;
 }
 
-/** True if `path` is a mount point in this mount namespace. */
-export function isMountPoint(path: string): boolean {
-  try {
-    return parseMountPoints(Deno.readTextFileSync("/proc/self/mountinfo")).has(path);
-  } catch {
-    return false;
-  }
-}
-
-/** The mount points listed in a `/proc/self/mountinfo` text (octal escapes decoded). */
-export function parseMountPoints(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const line of text.split("\n")) {
-    const field = line.split(" ")[4];
-    if (field) {
-      out.add(field.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))));
-    }
-  }
-  return out;
-}
+export { isMountPoint, parseMountPoints };
 
 /**
  * Make the root filesystem ready and return the path for `root.path`.

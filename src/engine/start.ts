@@ -2,17 +2,19 @@
  * start: `created`/`exited` → `initialized` → `running`. Mount the root filesystem, write
  * config.json, start conmon (which runs `runtime create`), wait for the container's pidfile,
  * then `runtime start`. A failed create leaves the container `created` with the runtime's
- * message recorded, and raises the error classified as 126/127.
+ * message recorded, and raises the error classified as 126/127. Whether to start at all is
+ * `decide/start.ts`'s call.
  *
  * @module
  */
-import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
+import { NoSuchContainerError, RuntimeError, runtimeStartError } from "../errors.ts";
 import { type ContainerRow, getContainer } from "../store/containers.ts";
 import { networkToJoin } from "./dependencies.ts";
 import { isBridged, setUpNetwork, tearDownNetwork } from "./network_attach.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
-import { awaitsCleanup, canStart, hasProcess, isInitialized } from "./states.ts";
+import { isInitialized } from "./states.ts";
+import { decideStart } from "./decide/start.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { mountRootfs, unmountRootfs } from "./rootfs.ts";
@@ -20,7 +22,10 @@ import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
+import { hostDevices } from "../oci/devices.ts";
+import { readHostSystemdCgroup } from "../oci/systemd.ts";
 import { writeEtcFiles } from "./etc_files.ts";
+import { checkWorkdir } from "./workdir.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
   lastRuntimeError,
@@ -70,113 +75,111 @@ export async function startLocked(
   id: string,
   opts: StartOptions = {},
 ): Promise<ContainerRow> {
-  {
-    let row = syncContainer(engine, id);
-    if (!row) throw new NoSuchContainerError(id);
-    if (hasProcess(row.state)) return row;
-    if (!canStart(row.state)) {
-      throw new StateError(`container ${id} is in state ${row.state}: cannot start it`);
-    }
-    if (awaitsCleanup(row.state)) {
-      await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
-      row = syncContainer(engine, id)!;
-    }
-    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
-    const p = containerPaths(engine.paths, id);
-    const joinedFrom = row.spec.networkFrom
-      ? networkToJoin(engine, row.spec.networkFrom)
-      : undefined;
-    const rootfsPath = await mountRootfs(engine, row);
-    // Before the runtime creates the container: it joins a namespace that is already wired.
-    let bridged;
-    try {
-      bridged = isBridged(row.spec) ? await setUpNetwork(engine, row) : undefined;
-    } catch (err) {
-      await unmountRootfs(engine, row);
-      throw err;
-    }
-    const joinNetwork = bridged ? { path: bridged.netns, own: true } : joinedFrom;
-    Deno.mkdirSync(p.runDir, { recursive: true });
-    Deno.mkdirSync(rt.stateRoot, { recursive: true });
-    // A stale pidfile or exit file would be read as this run's.
-    removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile);
-    const config = ociConfig({
-      id,
-      spec: row.spec,
-      rootfsPath,
-      rlimits: hostRlimits(),
-      etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, bridged?.status),
-      hostCaps: hostBoundingCaps(),
-      kernel: Deno.osRelease(),
-      joinNetwork,
-    });
-    Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
-
-    const waker = watchFiles([p.runDir], ["pidfile", "conmon.pid"]);
-    try {
-      const status = await spawnConmon(
-        resolveConmon(engine.opts.conmon),
-        conmonArgs({
-          id,
-          name: row.name,
-          runtimePath: rt.conmonPath,
-          runtimeArgs: ["--root", rt.stateRoot, "--log", p.runtimeLog, "--log-format", "json"],
-          bundle: p.bundle,
-          pidFile: p.pidFile,
-          conmonPidFile: p.conmonPidFile,
-          exitDir: engine.paths.exitsDir,
-          logPath: p.log,
-          timeout: row.spec.timeout,
-          stdin: row.spec.interactive === true,
-          terminal: row.spec.tty === true,
-          exitCommand: exitCommand(
-            currentInvocation(),
-            engine.opts.rawArgs,
-            id,
-            row.spec.autoRemove,
-          ),
-        }),
-      );
-      log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
-      if (status !== 0) {
-        await tearDownNetwork(engine, id);
-        await unmountRootfs(engine, row);
-        throw new RuntimeError(`conmon failed to start (exit status ${status})`);
-      }
-      const created = await awaitCreated(engine, row, waker);
-      if (!created.ok) {
-        const msg = created.error;
-        mutate(engine, id, (r) => {
-          r.error = msg;
-          return true;
-        });
-        await runtimeDelete(rt, id).catch(() => {});
-        await tearDownNetwork(engine, id);
-        await unmountRootfs(engine, row);
-        throw runtimeStartError(msg);
-      }
-      row = mutate(engine, id, (r) => {
-        transition(r, "initialized", engine.now());
-        r.incarnation += 1;
-        r.pid = created.pid;
-        r.conmonPid = created.conmonPid;
-        r.error = "";
-        r.exitCode = null;
-        r.finishedAt = 0;
-        // A new run: a stop asked for before it no longer applies (podman's StoppedByUser).
-        r.stoppedByUser = false;
-        r.restartCount = opts.byPolicy ? r.restartCount + 1 : 0;
-        return true;
-      })!;
-      log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
-      if (row.spec.conmonPidFile) {
-        Deno.writeTextFileSync(row.spec.conmonPidFile, `${created.conmonPid}\n`);
-      }
-    } finally {
-      waker.close();
-    }
-    return await runAfterCreate(engine, rt, row);
+  let row = syncContainer(engine, id);
+  if (!row) throw new NoSuchContainerError(id);
+  const decision = decideStart(row);
+  if (decision.kind === "alreadyRunning") return row;
+  if (decision.finishCleanup) {
+    await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
+    row = syncContainer(engine, id)!;
   }
+  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+  const p = containerPaths(engine.paths, id);
+  const joinedFrom = row.spec.networkFrom ? networkToJoin(engine, row.spec.networkFrom) : undefined;
+  const rootfsPath = await mountRootfs(engine, row);
+  let bridged;
+  try {
+    checkWorkdir(row, rootfsPath);
+    // Before the runtime creates the container: it joins a namespace that is already wired.
+    bridged = isBridged(row.spec) ? await setUpNetwork(engine, row) : undefined;
+  } catch (err) {
+    await unmountRootfs(engine, row);
+    throw err;
+  }
+  const joinNetwork = bridged ? { path: bridged.netns, own: true } : joinedFrom;
+  Deno.mkdirSync(p.runDir, { recursive: true });
+  Deno.mkdirSync(rt.stateRoot, { recursive: true });
+  // A stale pidfile or exit file would be read as this run's.
+  removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile);
+  const config = ociConfig({
+    id,
+    spec: row.spec,
+    rootfsPath,
+    rlimits: hostRlimits(),
+    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id, bridged?.status),
+    hostCaps: hostBoundingCaps(),
+    kernel: Deno.osRelease(),
+    joinNetwork,
+    hostDevices: row.spec.privileged ? hostDevices() : undefined,
+    systemdCgroup: row.spec.systemd ? readHostSystemdCgroup() : undefined,
+  });
+  Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
+
+  const waker = watchFiles([p.runDir], ["pidfile", "conmon.pid"]);
+  try {
+    const status = await spawnConmon(
+      resolveConmon(engine.opts.conmon),
+      conmonArgs({
+        id,
+        name: row.name,
+        runtimePath: rt.conmonPath,
+        runtimeArgs: ["--root", rt.stateRoot, "--log", p.runtimeLog, "--log-format", "json"],
+        bundle: p.bundle,
+        pidFile: p.pidFile,
+        conmonPidFile: p.conmonPidFile,
+        exitDir: engine.paths.exitsDir,
+        logPath: p.log,
+        timeout: row.spec.timeout,
+        stdin: row.spec.interactive === true,
+        terminal: row.spec.tty === true,
+        logSizeMax: row.spec.logSizeMax,
+        exitCommand: exitCommand(
+          currentInvocation(),
+          engine.opts.rawArgs,
+          id,
+          row.spec.autoRemove,
+        ),
+      }),
+    );
+    log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
+    if (status !== 0) {
+      await tearDownNetwork(engine, id);
+      await unmountRootfs(engine, row);
+      throw new RuntimeError(`conmon failed to start (exit status ${status})`);
+    }
+    const created = await awaitCreated(engine, row, waker);
+    if (!created.ok) {
+      const msg = created.error;
+      mutate(engine, id, (r) => {
+        r.error = msg;
+        return true;
+      });
+      await runtimeDelete(rt, id).catch(() => {});
+      await tearDownNetwork(engine, id);
+      await unmountRootfs(engine, row);
+      throw runtimeStartError(msg);
+    }
+    row = mutate(engine, id, (r) => {
+      transition(r, "initialized", engine.now());
+      r.incarnation += 1;
+      r.pid = created.pid;
+      r.conmonPid = created.conmonPid;
+      r.error = "";
+      r.exitCode = null;
+      r.finishedAt = 0;
+      // A new run: a stop asked for before it no longer applies (podman's StoppedByUser).
+      r.stoppedByUser = false;
+      r.restartCount = opts.byPolicy ? r.restartCount + 1 : 0;
+      return true;
+    })!;
+    log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
+    if (row.spec.conmonPidFile) {
+      Deno.writeTextFileSync(row.spec.conmonPidFile, `${created.conmonPid}\n`);
+    }
+  } finally {
+    waker.close();
+  }
+  return await runAfterCreate(engine, rt, row);
 }
 
 async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {

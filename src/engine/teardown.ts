@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { isRemoving, needsRuntimeRelease, runtimeReleased, stateAfterCleanup } from "./states.ts";
+import { isRemoving, needsRuntimeRelease, stateAfterCleanup } from "./states.ts";
+import { removalMissed } from "./decide/after_exit.ts";
 import { type ContainerRow, deleteContainer } from "../store/containers.ts";
 import { immediate } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
@@ -72,15 +73,6 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
   notifyChange(engine, id);
   removeIfPresent(p.notifyFile);
   log("debug", `phase removed ${id.slice(0, 12)}`);
-}
-
-/**
- * True if `row` is an `--rm` container that is cleaned up (or half removed) but still here:
- * the process that moved it to `exited` was to remove it next and died first (a SIGKILLed
- * cleanup process). Whoever finds it so removes it, as that process would have.
- */
-export function removalMissed(row: ContainerRow): boolean {
-  return row.spec.autoRemove && runtimeReleased(row.state);
 }
 
 /**

@@ -25,7 +25,8 @@ import {
 } from "./states.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
-import { finishAutoRemove, removalMissed } from "./teardown.ts";
+import { finishAutoRemove } from "./teardown.ts";
+import { removalMissed } from "./decide/after_exit.ts";
 import { watchContainer } from "./notify.ts";
 import { cleanupMissed } from "./observe.ts";
 import { log } from "../log.ts";

@@ -28,6 +28,8 @@ export interface ConmonOptions {
   /** Give the container a pseudo-terminal (`-t`); conmon passes the runtime a console socket. */
   terminal?: boolean;
   exitCommand: string[];
+  /** `--log-opt max-size`: bytes after which conmon truncates the log and starts over. */
+  logSizeMax?: number;
 }
 
 /** conmon's argv for `opts`. */
@@ -57,6 +59,7 @@ export function conmonArgs(opts: ConmonOptions): string[] {
   ];
   for (const a of opts.runtimeArgs) args.push("--runtime-arg", a);
   if (opts.timeout > 0) args.push("--timeout", String(opts.timeout));
+  if (opts.logSizeMax) args.push("--log-size-max", String(opts.logSizeMax));
   if (opts.stdin) args.push("--stdin");
   if (opts.terminal) args.push("--terminal");
   const [exe, ...rest] = opts.exitCommand;

@@ -67,6 +67,30 @@ function decode(r: RawRow): ContainerRow {
   };
 }
 
+/**
+ * The row of a container that has never run: what it is (`id`, `name`, `state`, `spec`)
+ * and since when; no process, no start, no exit yet.
+ */
+export function newContainerRow(
+  what: Pick<ContainerRow, "id" | "name" | "state" | "spec">,
+  now: number,
+): ContainerRow {
+  return {
+    ...what,
+    createdAt: now,
+    incarnation: 0,
+    pid: 0,
+    conmonPid: 0,
+    startedAt: 0,
+    finishedAt: 0,
+    exitCode: null,
+    error: "",
+    stateSince: now,
+    restartCount: 0,
+    stoppedByUser: false,
+  };
+}
+
 /** The row for a full ID, or undefined. */
 export function getContainer(store: Store, id: string): ContainerRow | undefined {
   const r = store.db.prepare("SELECT * FROM containers WHERE id = ?").get(id) as
@@ -107,6 +131,25 @@ export function dependentIds(store: Store, id: string): string[] {
   return rows.map((r) => r.id);
 }
 
+/**
+ * The values of the columns a container's life changes (`incarnation` … `stopped_by_user`), in
+ * the order both the INSERT and the UPDATE name them.
+ */
+function lifeColumns(row: ContainerRow): (number | string | null)[] {
+  return [
+    row.incarnation,
+    row.pid,
+    row.conmonPid,
+    row.startedAt,
+    row.finishedAt,
+    row.exitCode,
+    row.error,
+    row.stateSince,
+    row.restartCount,
+    row.stoppedByUser ? 1 : 0,
+  ];
+}
+
 /** Insert a new container. Throws SQLite's constraint error on a duplicate name or ID. */
 export function insertContainer(store: Store, row: ContainerRow): void {
   store.db.prepare(
@@ -119,16 +162,7 @@ export function insertContainer(store: Store, row: ContainerRow): void {
     row.state,
     JSON.stringify(row.spec),
     row.createdAt,
-    row.incarnation,
-    row.pid,
-    row.conmonPid,
-    row.startedAt,
-    row.finishedAt,
-    row.exitCode,
-    row.error,
-    row.stateSince,
-    row.restartCount,
-    row.stoppedByUser ? 1 : 0,
+    ...lifeColumns(row),
   );
 }
 
@@ -140,16 +174,7 @@ export function updateContainer(store: Store, row: ContainerRow): void {
        stopped_by_user = ? WHERE id = ?`,
   ).run(
     row.state,
-    row.incarnation,
-    row.pid,
-    row.conmonPid,
-    row.startedAt,
-    row.finishedAt,
-    row.exitCode,
-    row.error,
-    row.stateSince,
-    row.restartCount,
-    row.stoppedByUser ? 1 : 0,
+    ...lifeColumns(row),
     row.id,
   );
 }

@@ -29,7 +29,8 @@ Deno.test("every command's module loads, and its help prints from the registry",
 Deno.test("berth --help lists each command once, with its registry summary", () => {
   const text = usage();
   for (const entry of REGISTRY) {
-    assert(text.includes(`  ${entry.name.padEnd(20)} ${entry.summary}\n`), entry.name);
+    const listed = text.includes(`  ${entry.name.padEnd(20)} ${entry.summary}\n`);
+    assert(listed === !entry.hidden, entry.name);
   }
   assert(!text.includes("container ls"), "podman's container mirrors are not listed");
   assert(text.includes("  system info "), "system info is listed");

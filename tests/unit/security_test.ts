@@ -12,24 +12,7 @@ import { parseSecurityOpts } from "../../src/cli/run_options.ts";
 import { ISOLATION_HELP } from "../../src/cli/container_flags.ts";
 import { UsageError } from "../../src/errors.ts";
 import type { ContainerSpec } from "../../src/spec.ts";
-
-const SPEC: ContainerSpec = {
-  command: ["sh"],
-  rootfs: { kind: "dir", path: "/r" },
-  imageName: "/r",
-  env: [],
-  workdir: "/",
-  user: { uid: 0, gid: 0 },
-  volumes: [],
-  network: "host",
-  hostname: "",
-  timeout: 0,
-  readOnly: false,
-  autoRemove: false,
-  stopSignal: 15,
-  stopTimeout: 10,
-  runtime: "runc",
-};
+import { SPEC } from "./fixtures.ts";
 
 interface Mount {
   destination: string;
