@@ -37,6 +37,7 @@ export function networkTemplateView(n: NetworkConfig): Record<string, unknown> {
     Internal: n.internal,
     DNSEnabled: n.dns_enabled,
     Labels: n.labels ?? {},
+    Options: n.options ?? {},
     IPAMOptions: n.ipam_options,
   };
 }

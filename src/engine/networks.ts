@@ -140,6 +140,9 @@ export function createNetwork(engine: Engine, req: NetworkRequest): NetworkConfi
       internal: req.internal,
       dns_enabled: req.dnsEnabled,
       ...(Object.keys(req.labels).length ? { labels: req.labels } : {}),
+      // As docker's user-defined networks: no traffic between two of them (netavark drops
+      // what goes from one isolated bridge to another); the outside world stays reachable.
+      options: { isolate: "true" },
       ipam_options: { driver: "host-local" },
     };
     insertNetwork(engine.store, net);

@@ -31,6 +31,8 @@ export interface NetworkConfig {
   internal: boolean;
   dns_enabled: boolean;
   labels?: Record<string, string>;
+  /** netavark's driver options; berth sets `isolate: "true"` (docker's rule, see networks.ts). */
+  options?: Record<string, string>;
   ipam_options: { driver: "host-local" };
 }
 

@@ -398,3 +398,59 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a container on another network reaches the server neither by name nor by address",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.51.0/24", "inside"]);
+      await ok(sb, ["network", "create", "--subnet", "10.199.52.0/24", "outside"]);
+      await ok(sb, [
+        "run",
+        "-d",
+        "--name",
+        "srv",
+        "--network",
+        "inside",
+        "--rootfs",
+        rootfs,
+        "nc",
+        "-ll",
+        "-p",
+        "80",
+        "-e",
+        "echo",
+        "hi",
+      ]);
+      const same = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "inside",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "for i in 1 2 3 4 5 6 7 8 9 10; do nc -w 2 srv 80 </dev/null && exit 0; sleep 0.2; done; exit 1",
+      ]);
+      assertEquals([same.code, same.stdout], [0, "hi\n"], same.stderr);
+      const other = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "outside",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "nslookup srv >/dev/null 2>&1 && echo resolved; nc -w 2 10.199.51.2 80 </dev/null || echo unreachable",
+      ]);
+      assertEquals([other.code, other.stdout], [0, "unreachable\n"], other.stderr);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
