@@ -10,7 +10,7 @@
 import { NoSuchContainerError, RuntimeError, runtimeStartError } from "../errors.ts";
 import { type ContainerRow, getContainer } from "../store/containers.ts";
 import { networkToJoin } from "./dependencies.ts";
-import { isBridged, setUpNetwork, tearDownNetwork } from "./network_attach.ts";
+import { isBridged, networkRecord, setUpNetwork, tearDownNetwork } from "./network_attach.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { isInitialized } from "./states.ts";
@@ -97,6 +97,9 @@ export async function startLocked(
     throw err;
   }
   const joinNetwork = bridged ? { path: bridged.netns, own: true } : joinedFrom;
+  // `container:X` with X on a bridge: X's address and DNS server, as podman writes them.
+  const etcNetwork = bridged?.status ??
+    (row.spec.networkFrom ? networkRecord(engine, row.spec.networkFrom)?.status : undefined);
   Deno.mkdirSync(p.runDir, { recursive: true });
   Deno.mkdirSync(rt.stateRoot, { recursive: true });
   // A stale pidfile or exit file would be read as this run's.
@@ -106,7 +109,7 @@ export async function startLocked(
     spec: row.spec,
     rootfsPath,
     rlimits: hostRlimits(),
-    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id, bridged?.status),
+    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id, etcNetwork),
     hostCaps: hostBoundingCaps(),
     kernel: Deno.osRelease(),
     joinNetwork,

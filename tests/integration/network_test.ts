@@ -454,3 +454,97 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "parallel run --rm on a bridge: one address each, nothing left after; --internal has no way out",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.61.0/24", "many"]);
+      const bridge =
+        (await ok(sb, ["network", "inspect", "--format", "{{.NetworkInterface}}", "many"]))
+          .trim();
+      const ips: string[] = [];
+      for (let batch = 0; batch < 4; batch++) {
+        const runs = await Promise.all(Array.from({ length: 5 }, () =>
+          sb.berth([
+            "run",
+            "--rm",
+            "--network",
+            "many",
+            "-p",
+            "127.0.0.1::80",
+            "--rootfs",
+            rootfs,
+            "sh",
+            "-c",
+            "ip -4 addr show eth0 | grep -o '10.199.61.[0-9]*'; sleep 0.5",
+          ])));
+        for (const r of runs) {
+          assertEquals(r.code, 0, r.stderr);
+          ips.push(r.stdout.trim());
+        }
+        // Those five ran side by side: five different addresses.
+        assertEquals(new Set(ips.slice(-5)).size, 5, ips.join(" "));
+      }
+      assertEquals(await leftovers(sb, bridge, "10.199.61.", "no-such-id"), NOTHING);
+      await eventually(() => !aardvarkRuns(sb), 5000);
+
+      await ok(sb, ["network", "create", "--internal", "--subnet", "10.199.62.0/24", "closed"]);
+      const routes = await ok(sb, [
+        "run",
+        "--rm",
+        "--network",
+        "closed",
+        "--rootfs",
+        rootfs,
+        "ip",
+        "route",
+      ]);
+      assertEquals(routes.trim().split("\n").filter((l) => l.startsWith("default")), []);
+      assert(routes.includes("10.199.62.0/24 dev eth0"), routes);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "--network container:X with X on a bridge: X's address, X's DNS server",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.71.0/24", "shared"]);
+      await ok(sb, [
+        "run",
+        "-d",
+        "--name",
+        "base",
+        "--network",
+        "shared",
+        "--rootfs",
+        rootfs,
+        "sleep",
+        "600",
+      ]);
+      const r = await ok(sb, [
+        "run",
+        "--rm",
+        "--network",
+        "container:base",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "grep nameserver /etc/resolv.conf; ip -4 addr show eth0 | grep -o '10.199.71.[0-9]*/24'",
+      ]);
+      assertEquals(r, "nameserver 10.199.71.1\n10.199.71.2/24\n");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
