@@ -10,6 +10,7 @@ import { hasExited, isRunning, isUp, psStatusWord } from "../engine/states.ts";
 import { restartPolicyName } from "../engine/restart_policy.ts";
 import { humanDuration } from "../format/table.ts";
 import { networkSettingsView } from "./network_views.ts";
+import { portsText } from "../network/ports.ts";
 import type { NetnsRow } from "../store/networks.ts";
 import { humanSizeDecimal } from "./run_options.ts";
 
@@ -166,10 +167,10 @@ export function psView(row: ContainerRow, now: number): Record<string, unknown> 
     StartedAt: Math.floor(row.startedAt / 1000),
     Pid: row.pid,
     Names: row.name,
-    Ports: "",
+    Ports: portsText(row.spec.ports ?? []),
     Mounts: row.spec.volumes.map((v) => v.destination),
     Labels: row.spec.labels ?? {},
-    Networks: "",
+    Networks: (row.spec.networks ?? []).join(","),
     AutoRemove: row.spec.autoRemove,
   };
 }
@@ -192,11 +193,11 @@ export function psJson(row: ContainerRow, now: number): Record<string, unknown> 
     Mounts: row.spec.volumes.map((v) => v.destination),
     Names: [row.name],
     Namespaces: {},
-    Networks: [],
+    Networks: row.spec.networks ?? [],
     Pid: row.pid,
     Pod: "",
     PodName: "",
-    Ports: null,
+    Ports: row.spec.ports ?? null,
     Size: null,
     StartedAt: unix(row.startedAt),
     State: row.state,

@@ -69,6 +69,16 @@ export function portLines(ports: PortMapping[]): string[] {
   );
 }
 
+/** `ps`'s PORTS column, podman's: `127.0.0.1:8080->80/tcp, 0.0.0.0:9000-9001->90-91/udp`. */
+export function portsText(ports: PortMapping[]): string {
+  const span = (p: number, n: number) => n > 1 ? `${p}-${p + n - 1}` : `${p}`;
+  return ports.map((m) =>
+    `${m.host_ip || "0.0.0.0"}:${span(m.host_port, m.range)}->${
+      span(m.container_port, m.range)
+    }/${m.protocol}`
+  ).join(", ");
+}
+
 /** inspect's `NetworkSettings.Ports`: `{"80/tcp": [{HostIp, HostPort}]}`. */
 export function portsView(
   ports: PortMapping[],

@@ -202,6 +202,11 @@ Deno.test(
       );
       assertEquals(ports, { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] });
       assertEquals(await ok(sb, ["port", "web"]), `80/tcp -> 127.0.0.1:${port}\n`);
+      assertEquals(
+        await ok(sb, ["ps", "--format", "{{.Ports}} {{.Networks}}"]),
+        `127.0.0.1:${port}->80/tcp svc\n`,
+      );
+      assert((await ok(sb, ["ps"])).includes(`127.0.0.1:${port}->80/tcp`));
 
       const client = await sb.berth([
         "run",

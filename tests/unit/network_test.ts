@@ -9,7 +9,7 @@ import {
   parseIp,
   parseProcRoutes,
 } from "../../src/network/ipv4.ts";
-import { parsePublish, portLines, portsView } from "../../src/network/ports.ts";
+import { parsePublish, portLines, portsText, portsView } from "../../src/network/ports.ts";
 import { parseNetworkArg } from "../../src/cli/network_mode.ts";
 import { UsageError } from "../../src/errors.ts";
 import { bridgeFacts, hostsFileContent } from "../../src/engine/etc_files.ts";
@@ -67,6 +67,10 @@ Deno.test("-p: podman's forms, ranges, protocols; bad specs are usage errors", (
   const ports = [parsePublish("127.0.0.1:8000-8001:80-81")];
   assertEquals(portLines(ports), ["80/tcp -> 127.0.0.1:8000", "81/tcp -> 127.0.0.1:8001"]);
   assertEquals(portsView(ports)["81/tcp"], [{ HostIp: "127.0.0.1", HostPort: "8001" }]);
+  assertEquals(
+    portsText([...ports, parsePublish("9000:90/udp")]),
+    "127.0.0.1:8000-8001->80-81/tcp, 0.0.0.0:9000->90/udp",
+  );
 });
 
 Deno.test("--network: modes, container:, and network names", () => {
