@@ -102,6 +102,10 @@ export interface ContainerSpec {
   networks?: string[];
   /** `--network-alias`: more names the network's DNS answers with this container. */
   networkAliases?: string[];
+  /** `--ip`: the address asked for on its (one) network. */
+  staticIp?: string;
+  /** `--mac-address`: the MAC address of its interface on its (one) network. */
+  staticMac?: string;
   /** `-p/--publish`: host ports forwarded to the container (bridge only). */
   ports?: PortMapping[];
   /** `--network container:X`: X's full ID (resolved at create). */

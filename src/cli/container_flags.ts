@@ -37,6 +37,7 @@ import {
 import { log } from "../log.ts";
 import { parseNetworkArg } from "./network_mode.ts";
 import { parsePublish } from "../network/ports.ts";
+import { parseIp } from "../network/ipv4.ts";
 import { errOut } from "./command.ts";
 import { which } from "../oci/runtime.ts";
 import { mergeEnv } from "../engine/env.ts";
@@ -54,6 +55,8 @@ export const CREATE_FLAGS: FlagTable = {
   network: { type: "string" },
   net: { type: "string" },
   "network-alias": { type: "string", multiple: true },
+  ip: { type: "string" },
+  "mac-address": { type: "string" },
   hostname: { type: "string", short: "h" },
   timeout: { type: "string" },
   cidfile: { type: "string" },
@@ -287,6 +290,17 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
   if (networkAliases.length && network !== "bridge") {
     throw new UsageError("--network-alias can only be used with a bridge network");
   }
+  const staticIp = str(p, "ip");
+  const staticMac = str(p, "mac-address");
+  if ((staticIp !== undefined || staticMac !== undefined) && networks.length !== 1) {
+    throw new UsageError("--ip and --mac-address need exactly one bridge network");
+  }
+  if (staticIp !== undefined && parseIp(staticIp) === undefined) {
+    throw new UsageError(`${staticIp} is not an IP address`);
+  }
+  if (staticMac !== undefined && !/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(staticMac)) {
+    throw new UsageError(`invalid MAC address ${staticMac}`);
+  }
   if (str(p, "kernel-memory") !== undefined) {
     log("warn", "The --kernel-memory flag is no longer supported. This flag is a noop.");
   }
@@ -342,6 +356,8 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     ...(networks.length ? { networks } : {}),
     ...(networkAliases.length ? { networkAliases } : {}),
     ...(ports.length ? { ports } : {}),
+    staticIp,
+    staticMac: staticMac?.toLowerCase(),
     hostname: str(p, "hostname"),
     timeout,
     readOnly: bool(p, "read-only"),

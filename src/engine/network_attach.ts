@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { NoSuchNetworkError, RuntimeError } from "../errors.ts";
+import { ConflictError, NoSuchNetworkError, RuntimeError } from "../errors.ts";
 import { immediate } from "../store/db.ts";
 import {
   allNetnsIds,
@@ -50,8 +50,17 @@ function netnsPath(engine: Engine, id: string): string {
   return `${engine.paths.runroot}/netns/${id}`;
 }
 
-/** A free address of `net` (the gateway and leased ones excluded). */
-function leaseAddress(engine: Engine, net: NetworkConfig, containerId: string): string {
+/**
+ * Lease `wanted` on `net`, or else a free address (the gateway and leased ones excluded).
+ *
+ * @throws {ConflictError} when `wanted` is leased already
+ */
+function leaseAddress(
+  engine: Engine,
+  net: NetworkConfig,
+  containerId: string,
+  wanted?: string,
+): string {
   const subnet = net.subnets[0];
   const cidr = parseCidr(subnet.subnet);
   const taken = new Set(
@@ -59,6 +68,13 @@ function leaseAddress(engine: Engine, net: NetworkConfig, containerId: string): 
       n !== undefined
     ) as number[],
   );
+  if (wanted !== undefined) {
+    if (taken.has(parseIp(wanted)!)) {
+      throw new ConflictError(`IP address ${wanted} is already allocated on network ${net.name}`);
+    }
+    insertLease(engine.store, net.id, wanted, containerId);
+    return wanted;
+  }
   const ip = firstFreeHost(cidr, taken);
   if (ip === undefined) {
     throw new RuntimeError(`network ${net.name}: no free address left in ${subnet.subnet}`);
@@ -91,7 +107,8 @@ export async function setUpNetwork(engine: Engine, row: ContainerRow): Promise<N
       options.network_info[name] = net;
       options.networks[name] = {
         interface_name: `eth${i}`,
-        static_ips: [leaseAddress(engine, net, row.id)],
+        static_ips: [leaseAddress(engine, net, row.id, row.spec.staticIp)],
+        ...(row.spec.staticMac ? { static_mac: row.spec.staticMac } : {}),
         aliases: [...new Set([...(row.spec.networkAliases ?? []), row.id.slice(0, 12)])],
       };
     });

@@ -179,6 +179,26 @@ export function networks(engine: Engine): NetworkConfig[] {
   return listNetworks(engine.store);
 }
 
+/**
+ * `--ip`: refuse an address outside `net`'s subnet, or its network, broadcast or gateway
+ * address. Returns the network's name.
+ *
+ * @throws {UsageError} in podman's words
+ */
+export function checkStaticIp(net: NetworkConfig, ip: string | undefined): string {
+  if (ip === undefined) return net.name;
+  const subnet = parseCidr(net.subnets[0].subnet);
+  const n = parseIp(ip)!;
+  const last = subnet.base + 2 ** (32 - subnet.bits) - 1;
+  if (!contains(subnet, n) || n === subnet.base || n === last) {
+    throw new UsageError(`requested static ip ${ip} not in any subnet on network ${net.name}`);
+  }
+  if (ip === net.subnets[0].gateway) {
+    throw new UsageError(`requested static ip ${ip} is the gateway of network ${net.name}`);
+  }
+  return net.name;
+}
+
 /** The IDs of the containers created on network `name`. */
 export function networkUsers(engine: Engine, name: string): string[] {
   return containersOnNetwork(engine.store, name);

@@ -64,6 +64,9 @@ export interface CreateRequest {
   networks?: string[];
   /** `--network-alias` */
   networkAliases?: string[];
+  /** `--ip`, `--mac-address` (one network only). */
+  staticIp?: string;
+  staticMac?: string;
   /** `-p/--publish` (a host port 0: create picks a free one). */
   ports?: PortMapping[];
   hostname?: string;
@@ -210,6 +213,8 @@ export function buildContainerSpec(
     ...(req.networks?.length ? { networks: req.networks } : {}),
     ...(req.networkAliases?.length ? { networkAliases: req.networkAliases } : {}),
     ...(req.ports?.length ? { ports: req.ports } : {}),
+    ...(req.staticIp ? { staticIp: req.staticIp } : {}),
+    ...(req.staticMac ? { staticMac: req.staticMac } : {}),
     hostname: req.hostname ?? "",
     timeout: req.timeout,
     readOnly: req.readOnly,

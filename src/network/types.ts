@@ -55,6 +55,7 @@ export interface NetavarkOptions {
     interface_name: string;
     static_ips: string[];
     aliases: string[];
+    static_mac?: string;
   }>;
   network_info: Record<string, NetworkConfig>;
 }

@@ -553,3 +553,79 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "--ip and --mac-address on a bridge; a taken or foreign address is refused",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.81.0/24", "fixed"]);
+      await ok(sb, [
+        "run",
+        "-d",
+        "--name",
+        "a",
+        "--network",
+        "fixed",
+        "--ip",
+        "10.199.81.50",
+        "--mac-address",
+        "02:42:AC:11:00:99",
+        "--rootfs",
+        rootfs,
+        "sleep",
+        "600",
+      ]);
+      assertEquals(
+        await ok(sb, [
+          "inspect",
+          "--format",
+          "{{.NetworkSettings.Networks.fixed.IPAddress}} {{.NetworkSettings.Networks.fixed.MacAddress}}",
+          "a",
+        ]),
+        "10.199.81.50 02:42:ac:11:00:99\n",
+      );
+      const inside = await ok(sb, ["exec", "a", "ip", "addr", "show", "eth0"]);
+      assert(inside.includes("02:42:ac:11:00:99") && inside.includes("10.199.81.50/24"), inside);
+      const again = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "fixed",
+        "--ip",
+        "10.199.81.50",
+        "--rootfs",
+        rootfs,
+        "true",
+      ]);
+      assertEquals([again.code, again.stderr], [
+        125,
+        "Error: IP address 10.199.81.50 is already allocated on network fixed\n",
+      ]);
+      const foreign = await sb.berth([
+        "create",
+        "--network",
+        "fixed",
+        "--ip",
+        "10.199.82.5",
+        "--rootfs",
+        rootfs,
+        "true",
+      ]);
+      assertEquals([foreign.code, foreign.stderr], [
+        125,
+        "Error: requested static ip 10.199.82.5 not in any subnet on network fixed\n",
+      ]);
+      assertEquals((await ok(sb, ["ps", "-aq"])).trim().split("\n").length, 1);
+      const lease = await withDb(
+        sb,
+        (db) => db.prepare("SELECT count(*) AS n FROM network_leases").get() as { n: number },
+      );
+      assertEquals(Number(lease.n), 1);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
