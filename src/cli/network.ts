@@ -1,5 +1,5 @@
 /**
- * `berth network create|ls|inspect|rm|exists|prune`: podman's commands, words, output and
+ * `berth network create|ls|inspect|rm|exists|prune|connect|disconnect`: podman's commands, words, output and
  * statuses over the network store (src/engine/networks.ts).
  *
  * @module
@@ -18,6 +18,7 @@ import {
   tryFindNetwork,
 } from "../engine/networks.ts";
 import type { NetworkConfig } from "../network/types.ts";
+import { connectNetwork, disconnectNetwork } from "../engine/network_connect.ts";
 import { parseLabels } from "./run_options.ts";
 import { compileTemplate, tableHeader } from "../format/template/mod.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
@@ -215,6 +216,32 @@ export const networkPruneCommand: Command = {
     ) return 0;
     const engine = await openEngine(global);
     await out(pruneNetworks(engine).map((n) => `${n}\n`).join(""));
+    return 0;
+  },
+};
+
+/** `network connect [--alias NAME]... NETWORK CONTAINER` */
+export const networkConnectCommand: Command = {
+  flags: { alias: { type: "string", multiple: true } },
+  async run(global, p) {
+    if (p.positionals.length !== 2) {
+      throw new UsageError("network connect requires a NETWORK and a CONTAINER");
+    }
+    const engine = await openEngine(global);
+    await connectNetwork(engine, p.positionals[0], p.positionals[1], list(p, "alias"));
+    return 0;
+  },
+};
+
+/** `network disconnect NETWORK CONTAINER` */
+export const networkDisconnectCommand: Command = {
+  flags: { force: { type: "boolean", short: "f" } },
+  async run(global, p) {
+    if (p.positionals.length !== 2) {
+      throw new UsageError("network disconnect requires a NETWORK and a CONTAINER");
+    }
+    const engine = await openEngine(global);
+    await disconnectNetwork(engine, p.positionals[0], p.positionals[1]);
     return 0;
   },
 };

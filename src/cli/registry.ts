@@ -169,6 +169,18 @@ const SPECS: Spec[] = [
     load: async () => (await import("./network.ts")).networkExistsCommand,
   },
   {
+    name: "network connect",
+    summary: "Connect a container to a network",
+    usage: "berth network connect [--alias NAME]... NETWORK CONTAINER",
+    load: async () => (await import("./network.ts")).networkConnectCommand,
+  },
+  {
+    name: "network disconnect",
+    summary: "Disconnect a container from a network",
+    usage: "berth network disconnect NETWORK CONTAINER",
+    load: async () => (await import("./network.ts")).networkDisconnectCommand,
+  },
+  {
     name: "network prune",
     summary: "Remove every network no container uses",
     usage: "berth network prune [-f]",

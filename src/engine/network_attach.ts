@@ -12,6 +12,7 @@ import { ConflictError, NoSuchNetworkError, RuntimeError } from "../errors.ts";
 import { immediate } from "../store/db.ts";
 import {
   allNetnsIds,
+  deleteLease,
   deleteNetns,
   getNetns,
   getNetworkByName,
@@ -166,4 +167,75 @@ export async function tearDownAllNetworks(engine: Engine): Promise<void> {
 /** The stored namespace record of container `id` (inspect, `port`), if it has one. */
 export function networkRecord(engine: Engine, id: string): NetnsRow | undefined {
   return getNetns(engine.store, id);
+}
+
+/** `rec`'s options narrowed to network `name` (what connect/disconnect hand netavark). */
+function onlyNetwork(rec: NetnsRow, name: string): NetavarkOptions {
+  return {
+    ...rec.options,
+    networks: { [name]: rec.options.networks[name] },
+    network_info: { [name]: rec.options.network_info[name] },
+  };
+}
+
+/**
+ * `network connect` of a running container: lease an address on `net`, have netavark add an
+ * interface for it to the namespace, and add it to the record (so teardown removes it too).
+ * A container without a namespace yet gets it at its next start. Caller holds the lock.
+ */
+export async function connectRunning(
+  engine: Engine,
+  row: ContainerRow,
+  net: NetworkConfig,
+): Promise<void> {
+  const rec = getNetns(engine.store, row.id);
+  if (!rec?.status) return;
+  const used = Object.values(rec.options.networks).map((n) => n.interface_name);
+  let k = 0;
+  while (used.includes(`eth${k}`)) k++;
+  const grown = immediate(engine.store, () => {
+    const next: NetnsRow = structuredClone(rec);
+    next.options.network_info[net.name] = net;
+    next.options.networks[net.name] = {
+      interface_name: `eth${k}`,
+      static_ips: [leaseAddress(engine, net, row.id)],
+      aliases: [...new Set([...(row.spec.networkAliases ?? []), row.id.slice(0, 12)])],
+    };
+    // Recorded first: a failed or interrupted setup is undone by the next teardown.
+    putNetns(engine.store, next);
+    return next;
+  });
+  const status = await withFileLock(
+    networkLock(engine),
+    () => netavarkSetup(configDir(engine), rec.netns, onlyNetwork(grown, net.name)),
+  );
+  grown.status = { ...grown.status, ...status };
+  immediate(engine.store, () => putNetns(engine.store, grown));
+}
+
+/**
+ * `network disconnect` of a running container: netavark removes the interface, the address
+ * is released, the record forgets the network. Caller holds the lock.
+ */
+export async function disconnectRunning(
+  engine: Engine,
+  row: ContainerRow,
+  net: NetworkConfig,
+): Promise<void> {
+  const rec = getNetns(engine.store, row.id);
+  if (!rec || !rec.options.networks[net.name]) return;
+  if (isNetns(rec.netns)) {
+    await withFileLock(
+      networkLock(engine),
+      () => netavarkTeardown(configDir(engine), rec.netns, onlyNetwork(rec, net.name)),
+    );
+  }
+  const next: NetnsRow = structuredClone(rec);
+  delete next.options.networks[net.name];
+  delete next.options.network_info[net.name];
+  if (next.status) delete next.status[net.name];
+  immediate(engine.store, () => {
+    putNetns(engine.store, next);
+    deleteLease(engine.store, rec.options.network_info[net.name]?.id ?? net.id, row.id);
+  });
 }

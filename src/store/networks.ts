@@ -54,6 +54,14 @@ export function insertLease(store: Store, networkId: string, ip: string, contain
   ).run(networkId, ip, containerId);
 }
 
+/** Release container `containerId`'s address on network `networkId`. */
+export function deleteLease(store: Store, networkId: string, containerId: string): void {
+  store.db.prepare("DELETE FROM network_leases WHERE network_id = ? AND container_id = ?").run(
+    networkId,
+    containerId,
+  );
+}
+
 /** A container's namespace record. */
 export interface NetnsRow {
   containerId: string;

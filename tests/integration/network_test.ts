@@ -629,3 +629,89 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "network connect/disconnect of a running container: the interface comes and goes",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.91.0/24", "front"]);
+      await ok(sb, ["network", "create", "--subnet", "10.199.92.0/24", "back"]);
+      await ok(sb, [
+        "run",
+        "-d",
+        "--name",
+        "db",
+        "--network",
+        "back",
+        "--rootfs",
+        rootfs,
+        "nc",
+        "-ll",
+        "-p",
+        "5432",
+        "-e",
+        "echo",
+        "db",
+      ]);
+      const app = (await ok(sb, [
+        "run",
+        "-d",
+        "--name",
+        "app",
+        "--network",
+        "front",
+        "--rootfs",
+        rootfs,
+        "sleep",
+        "600",
+      ])).trim();
+      const reach = "nc -w 2 db 5432 </dev/null || echo unreachable";
+      assertEquals(await ok(sb, ["exec", "app", "sh", "-c", reach]), "unreachable\n");
+      assertEquals(await ok(sb, ["network", "connect", "--alias", "web", "back", "app"]), "");
+      assertEquals(
+        await ok(sb, ["exec", "app", "sh", "-c", "ls /sys/class/net | sort"]),
+        "eth0\neth1\nlo\n",
+      );
+      assertEquals(
+        await ok(sb, ["exec", "db", "sh", "-c", "nslookup web >/dev/null && echo found"]),
+        "found\n",
+      );
+      assertEquals(await ok(sb, ["exec", "app", "sh", "-c", reach]), "db\n");
+      assertEquals(
+        await ok(sb, [
+          "inspect",
+          "--format",
+          "{{.NetworkSettings.Networks.back.IPAddress}}",
+          "app",
+        ]),
+        "10.199.92.3\n",
+      );
+      const twice = await sb.berth(["network", "connect", "back", "app"]);
+      assertEquals([twice.code, twice.stderr], [
+        125,
+        `Error: container ${app} is already connected to network back: network is already connected\n`,
+      ]);
+      await ok(sb, ["network", "disconnect", "back", "app"]);
+      assertEquals(
+        await ok(sb, ["exec", "app", "sh", "-c", "ls /sys/class/net | sort"]),
+        "eth0\nlo\n",
+      );
+      assertEquals(await ok(sb, ["exec", "app", "sh", "-c", reach]), "unreachable\n");
+      const leases = await withDb(
+        sb,
+        (db) => db.prepare("SELECT count(*) AS n FROM network_leases").get() as { n: number },
+      );
+      assertEquals(Number(leases.n), 2);
+      // Connected again, then removed: both networks' rules go with it.
+      await ok(sb, ["network", "connect", "back", "app"]);
+      await ok(sb, ["rm", "-f", "-t", "0", "app"]);
+      const rules = (await firewallRules()).split("\n").filter((l) => l.includes(app));
+      assertEquals(rules, []);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
