@@ -13,6 +13,7 @@ import { openEngine } from "../engine/context.ts";
 import { listContainers } from "../store/containers.ts";
 import { resolveRuntime } from "../oci/runtime.ts";
 import { resolveConmon } from "../monitor/conmon.ts";
+import { findNetworkBinary } from "../network/netavark.ts";
 import { compileTemplate } from "../format/template/mod.ts";
 import { VERSION } from "./version.ts";
 
@@ -50,6 +51,13 @@ export const infoCommand: Command = {
         },
         Conmon: { Path: conmon, Version: await firstLine(conmon, ["--version"]) },
         ConfigFiles: global.configFiles ?? [],
+        // podman's field: the stack bridge networks go through (src/network/netavark.ts).
+        NetworkBackend: "netavark",
+        NetworkBackendInfo: {
+          Backend: "netavark",
+          Path: findNetworkBinary("netavark") ?? "",
+          DNS: { Path: findNetworkBinary("aardvark-dns") ?? "" },
+        },
       },
       Store: {
         GraphRoot: engine.paths.root,

@@ -98,6 +98,14 @@ Deno.test(
         { a: "b" },
       ]);
       assertEquals((await sb.berth(["network", "exists", "n1"])).code, 0);
+      assertEquals(
+        await ok(sb, [
+          "info",
+          "--format",
+          "{{.Host.NetworkBackend}} {{.Host.NetworkBackendInfo.Path}}",
+        ]),
+        "netavark /usr/lib/podman/netavark\n",
+      );
       assertEquals((await sb.berth(["network", "exists", "nosuch"])).code, 1);
 
       // Bad input: one Error line, podman's status, nothing created.
