@@ -128,12 +128,13 @@ export const RUN_FLAGS: FlagTable = {
 
 /** The isolation flags' notes in `create --help` and `run --help`. */
 export const ISOLATION_HELP = `Isolation:
-  --network host|none|container:CTR|NETWORK[,NETWORK]
+  --network host|none|bridge|container:CTR|NETWORK[,NETWORK]
                             host is the default: the container shares the host's network
                             stack (its interfaces, ports, loopback services and abstract
-                            unix sockets); none gives it a loopback interface only; a
-                            network made by berth network create gives it its own namespace
-                            on that bridge (-p publishes ports, --network-alias adds names)
+                            unix sockets); none gives it a loopback interface only; bridge
+                            (the default network "berth", no DNS) or a network made by
+                            berth network create give it its own namespace on that bridge
+                            (-p publishes ports, --network-alias adds names, --ip, --mac-address)
   --security-opt seccomp=unconfined|FILE
                             berth's default seccomp profile applies unless unconfined or
                             another profile (containers-common format) is given

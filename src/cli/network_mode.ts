@@ -1,10 +1,12 @@
 /**
- * `--network` of `create`/`run`: `host`, `none`, `container:CTR`, or the names of bridge
- * networks (`NAME[,NAME]`), which must exist when the container is created.
+ * `--network` of `create`/`run`: `host`, `none`, `container:CTR`, `bridge` (the default
+ * network, made on first use), or the names of bridge networks (`NAME[,NAME]`), which must
+ * exist when the container is created.
  *
  * @module
  */
 import { UsageError } from "../errors.ts";
+import { DEFAULT_NETWORK } from "../engine/networks.ts";
 
 /** What a `--network` value asks for. */
 export interface NetworkMode {
@@ -16,7 +18,7 @@ export interface NetworkMode {
 }
 
 /** Modes podman knows that berth does not offer (yet). */
-const UNSUPPORTED = ["bridge", "private", "slirp4netns", "pasta", "ns"];
+const UNSUPPORTED = ["private", "slirp4netns", "pasta", "ns"];
 
 /**
  * Parse one `--network` value.
@@ -30,6 +32,8 @@ export function parseNetworkArg(arg: string): NetworkMode {
     if (from === "") throw new UsageError(`invalid network mode "${arg}"`);
     return { network: "container", networkFrom: from, networks: [] };
   }
+  // podman's and docker's word for the default network.
+  if (arg === "bridge") return { network: "bridge", networks: [DEFAULT_NETWORK] };
   const mode = arg.split(":")[0];
   if (UNSUPPORTED.includes(mode)) {
     throw new UsageError(

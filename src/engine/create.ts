@@ -23,7 +23,7 @@ import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
 import { findContainer } from "./lookup.ts";
-import { checkStaticIp, findNetwork } from "./networks.ts";
+import { checkStaticIp, DEFAULT_NETWORK, ensureDefaultNetwork, findNetwork } from "./networks.ts";
 import { assignHostPorts } from "../network/ports.ts";
 import { decideCreate } from "./decide/create.ts";
 import { hostHardLimits, readProcLimits } from "../oci/limits.ts";
@@ -85,7 +85,12 @@ export function createContainer(
     // Named as stored; an unknown network or a taken host port stops create here.
     spec = {
       ...spec,
-      networks: spec.networks.map((n) => checkStaticIp(findNetwork(engine, n), spec.staticIp)),
+      networks: spec.networks.map((n) =>
+        checkStaticIp(
+          n === DEFAULT_NETWORK ? ensureDefaultNetwork(engine) : findNetwork(engine, n),
+          spec.staticIp,
+        )
+      ),
       ...(spec.ports ? { ports: assignHostPorts(spec.ports) } : {}),
     };
   }

@@ -40,6 +40,11 @@ export interface NetworkRequest {
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/**
+ * The default network (`--network bridge`; podman's is `podman`): made on first use with
+ * the first free subnet of the pool and, as podman's, without DNS; never removed.
+ */
+export const DEFAULT_NETWORK = "berth";
 /** Names `--network` reads as modes, never as a network (podman refuses them too). */
 const MODE_NAMES = ["host", "none", "bridge", "private", "slirp4netns", "pasta", "ns"];
 /** Where subnets are taken from when none is given: 10.90.0.0/24 upwards (podman: 10.89.x). */
@@ -150,6 +155,22 @@ export function createNetwork(engine: Engine, req: NetworkRequest): NetworkConfi
   });
 }
 
+/** The default network, created now if it does not exist yet. */
+export function ensureDefaultNetwork(engine: Engine): NetworkConfig {
+  try {
+    return createNetwork(engine, {
+      name: DEFAULT_NETWORK,
+      internal: false,
+      dnsEnabled: false,
+      labels: {},
+    });
+  } catch (err) {
+    const made = getNetworkByName(engine.store, DEFAULT_NETWORK);
+    if (made) return made; // there already (or made by another process meanwhile)
+    throw err;
+  }
+}
+
 /** The network `nameOrId` names (name, full ID or unique ID prefix), if any. */
 export function tryFindNetwork(engine: Engine, nameOrId: string): NetworkConfig | undefined {
   const byName = getNetworkByName(engine.store, nameOrId);
@@ -217,6 +238,9 @@ export async function removeNetwork(
   timeout?: number,
 ): Promise<string> {
   const net = findNetwork(engine, nameOrId);
+  if (net.name === DEFAULT_NETWORK) {
+    throw new UsageError(`default network ${net.name} cannot be removed`);
+  }
   const users = networkUsers(engine, net.name);
   if (users.length && !force) throw new NetworkInUseError(net.name);
   for (const id of users) await removeContainer(engine, id, { force: true, timeout });
@@ -232,7 +256,7 @@ export function pruneNetworks(engine: Engine): string[] {
   return immediate(engine.store, () => {
     const pruned: string[] = [];
     for (const net of listNetworks(engine.store)) {
-      if (networkUsers(engine, net.name).length) continue;
+      if (net.name === DEFAULT_NETWORK || networkUsers(engine, net.name).length) continue;
       deleteNetwork(engine.store, net.id);
       pruned.push(net.name);
     }

@@ -723,3 +723,35 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "--network bridge: the default network, made on first use, without DNS, never removed",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      assertEquals(await ok(sb, ["network", "ls", "-q"]), "");
+      const r = await ok(sb, [
+        "run",
+        "--rm",
+        "--network",
+        "bridge",
+        "--rootfs",
+        rootfs,
+        "sh",
+        "-c",
+        "ip -4 addr show eth0 | grep -c 'inet 10\\.'; cat /etc/resolv.conf",
+      ]);
+      assertEquals(r, `1\n${Deno.readTextFileSync("/etc/resolv.conf")}`);
+      assertEquals(await ok(sb, ["network", "ls", "-q"]), "berth\n");
+      const [net] = JSON.parse(await ok(sb, ["network", "inspect", "berth"]));
+      assertEquals(net.dns_enabled, false);
+      const rm = await sb.berth(["network", "rm", "berth"]);
+      assertEquals([rm.code, rm.stderr], [125, "Error: default network berth cannot be removed\n"]);
+      assertEquals(await ok(sb, ["network", "prune", "-f"]), "");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);

@@ -77,7 +77,8 @@ Deno.test("--network: modes, container:, and network names", () => {
   assertEquals(parseNetworkArg("host"), { network: "host", networks: [] });
   assertEquals(parseNetworkArg("container:x").networkFrom, "x");
   assertEquals(parseNetworkArg("a,b,a"), { network: "bridge", networks: ["a", "b"] });
-  for (const bad of ["container:", "a,,b", "slirp4netns", "bridge"]) {
+  assertEquals(parseNetworkArg("bridge"), { network: "bridge", networks: ["berth"] });
+  for (const bad of ["container:", "a,,b", "slirp4netns", "pasta"]) {
     assertThrows(() => parseNetworkArg(bad), UsageError);
   }
 });
