@@ -134,7 +134,8 @@ export const ISOLATION_HELP = `Isolation:
                             unix sockets); none gives it a loopback interface only; bridge
                             (the default network "berth", no DNS) or a network made by
                             berth network create give it its own namespace on that bridge
-                            (-p publishes ports, --network-alias adds names, --ip, --mac-address)
+                            (-p publishes ports, --network-alias adds names; --ip and
+                            --mac-address pick its address)
   --security-opt seccomp=unconfined|FILE
                             berth's default seccomp profile applies unless unconfined or
                             another profile (containers-common format) is given
