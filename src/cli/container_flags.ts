@@ -358,6 +358,8 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     ...(networks.length ? { networks } : {}),
     ...(networkAliases.length ? { networkAliases } : {}),
     ...(ports.length ? { ports } : {}),
+    publishAll: network === "bridge" && bool(p, "publish-all"),
+    expose: list(p, "expose"),
     staticIp,
     staticMac: staticMac?.toLowerCase(),
     hostname: str(p, "hostname"),

@@ -25,6 +25,7 @@ import { resolveUser } from "../image/user.ts";
 import { imageArgv } from "../image/combine.ts";
 import { mergeEnv } from "./env.ts";
 import { checkAutoRemove } from "./restart_policy.ts";
+import { parsePublish } from "../network/ports.ts";
 import { parseSignal } from "../signals.ts";
 
 const SIGTERM = parseSignal("TERM");
@@ -69,6 +70,10 @@ export interface CreateRequest {
   staticMac?: string;
   /** `-p/--publish` (a host port 0: create picks a free one). */
   ports?: PortMapping[];
+  /** `-P`: publish the image's exposed ports and {@linkcode expose}'s on free host ports. */
+  publishAll?: boolean;
+  /** `--expose PORT[/PROTO]` */
+  expose?: string[];
   hostname?: string;
   timeout: number;
   readOnly: boolean;
@@ -182,6 +187,11 @@ export function containerEnv(req: CreateRequest, config: ImageRunConfig): string
   return mergeEnv([...defaults, ...req.env]);
 }
 
+/** `-P`: each exposed `PORT[/PROTO]` (the image's, `--expose`'s) on a host port create picks. */
+export function exposedPorts(exposed: string[]): PortMapping[] {
+  return [...new Set(exposed)].map((e) => parsePublish(e));
+}
+
 /**
  * Combine a request with its resolved root into the spec to store.
  *
@@ -197,6 +207,12 @@ export function buildContainerSpec(
   const command = containerCommand(req, root.config);
   const env = containerEnv(req, root.config);
   const user = resolveUser(req.user ?? root.config.User ?? "", root.readFile);
+  const ports = [
+    ...(req.ports ?? []),
+    ...(req.publishAll
+      ? exposedPorts([...Object.keys(root.config.ExposedPorts ?? {}), ...(req.expose ?? [])])
+      : []),
+  ];
   const systemd = usesSystemd(req.systemd, command);
   return {
     command,
@@ -212,7 +228,7 @@ export function buildContainerSpec(
     ...(req.networkFrom ? { networkFrom: req.networkFrom } : {}),
     ...(req.networks?.length ? { networks: req.networks } : {}),
     ...(req.networkAliases?.length ? { networkAliases: req.networkAliases } : {}),
-    ...(req.ports?.length ? { ports: req.ports } : {}),
+    ...(ports.length ? { ports } : {}),
     ...(req.staticIp ? { staticIp: req.staticIp } : {}),
     ...(req.staticMac ? { staticMac: req.staticMac } : {}),
     hostname: req.hostname ?? "",

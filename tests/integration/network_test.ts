@@ -755,3 +755,51 @@ Deno.test(
     }
   },
 );
+
+Deno.test("-P publishes the exposed ports on free host ports", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  const www = `${sb.dir}/www`;
+  Deno.mkdirSync(www);
+  Deno.writeTextFileSync(`${www}/index.html`, "published\n");
+  try {
+    await ok(sb, ["network", "create", "--subnet", "10.199.101.0/24", "pub"]);
+    await ok(sb, [
+      "run",
+      "-d",
+      "--name",
+      "srv",
+      "--network",
+      "pub",
+      "--expose",
+      "80",
+      "-P",
+      "-v",
+      `${www}:/www:ro`,
+      "--rootfs",
+      rootfs,
+      "httpd",
+      "-f",
+      "-p",
+      "80",
+      "-h",
+      "/www",
+    ]);
+    const line = await ok(sb, ["port", "srv"]);
+    const m = /^80\/tcp -> 0\.0\.0\.0:(\d+)\n$/.exec(line);
+    assert(m, line);
+    assertEquals(await ok(sb, ["port", "srv", "80"]), `0.0.0.0:${m[1]}\n`);
+    let body = "";
+    await eventually(async () => {
+      try {
+        body = await (await fetch(`http://127.0.0.1:${m[1]}/`)).text();
+        return true;
+      } catch {
+        return false;
+      }
+    }, 5000);
+    assertEquals(body, "published\n");
+  } finally {
+    await sb.cleanup();
+  }
+});

@@ -13,6 +13,7 @@ import { parsePublish, portLines, portsText, portsView } from "../../src/network
 import { parseNetworkArg } from "../../src/cli/network_mode.ts";
 import { UsageError } from "../../src/errors.ts";
 import { bridgeFacts, hostsFileContent } from "../../src/engine/etc_files.ts";
+import { exposedPorts } from "../../src/engine/spec_builder.ts";
 
 Deno.test("CIDRs: host bits cleared, overlap both ways, podman's error", () => {
   assertEquals(formatCidr(parseCidr("10.89.3.7/24")), "10.89.3.0/24");
@@ -96,4 +97,11 @@ Deno.test("/etc files on a bridge: the container's address, the network's DNS se
     hostsFileContent("127.0.0.1\tlocalhost\n", "abc", "web", facts.ip),
     "127.0.0.1\tlocalhost\n10.7.0.2\tabc web\n",
   );
+});
+
+Deno.test("-P: the image's ExposedPorts keys and --expose, once each, on host port 0", () => {
+  assertEquals(exposedPorts(["80/tcp", "53/udp", "80/tcp"]), [
+    { host_ip: "", container_port: 80, host_port: 0, range: 1, protocol: "tcp" },
+    { host_ip: "", container_port: 53, host_port: 0, range: 1, protocol: "udp" },
+  ]);
 });
