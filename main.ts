@@ -13,14 +13,14 @@ import { pathExists } from "./src/fs.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel, setLogSink } from "./src/log.ts";
 import { installEngineEvents } from "./src/engine/events.ts";
 import { CLI_EVENTS } from "./src/cli/events.ts";
-import { errOut, out, runCommand } from "./src/cli/command.ts";
+import { errOut, helpWidth, out, runCommand } from "./src/cli/command.ts";
+import { GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS } from "./src/cli/global_flags.ts";
+import { mainHelp } from "./src/cli/help.ts";
 import { COMMANDS, listedNames, VISIBLE } from "./src/cli/registry.ts";
 import { didYouMean } from "./src/cli/suggest.ts";
 import type { BerthConfig } from "./src/config.ts";
 import { loadConfig, type LoadedConfig } from "./src/config_files.ts";
 import { discardFd } from "./src/archive/libc.ts";
-
-const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
 
 /** Split argv into global options, the command's name, and its arguments. */
 export function parseGlobal(
@@ -36,6 +36,7 @@ export function parseGlobal(
 } {
   const values: Record<string, string> = {};
   const rawArgs: string[] = [];
+  const runtimeFlags: string[] = []; // --runtime-flag may repeat
   let help = false;
   let noout = false;
   let i = 0;
@@ -76,6 +77,10 @@ export function parseGlobal(
       values[name] = argv[++i];
       rawArgs.push(arg, argv[i]);
     }
+    if (name === "runtime-flag") {
+      if (values[name] === "") throw new UsageError("--runtime-flag must not be empty");
+      runtimeFlags.push(values[name]);
+    }
   }
   const rest = argv.slice(i);
   if (rest[0] === "help") { // `berth help [COMMAND]`, as podman's
@@ -99,7 +104,13 @@ export function parseGlobal(
   // The cleanup process gets every setting as a flag (see defaults) and never reads the
   // files: a file edited or broken since the container started must not lose its exit code.
   const applied = command === "container cleanup" ? { config: {}, files: [] } : loaded;
-  return { global: defaults(values, rawArgs, applied), command, args: rest, help, noout };
+  return {
+    global: { ...defaults(values, rawArgs, applied), runtimeFlags },
+    command,
+    args: rest,
+    help,
+    noout,
+  };
 }
 
 /**
@@ -161,24 +172,17 @@ function defaults(
   };
 }
 
-/** `berth --help`: the global flags, then every command the registry lists, with its summary. */
-export function usage(): string {
-  const lines = VISIBLE.flatMap((entry) =>
-    listedNames(entry).map((name) => `  ${name.padEnd(20)} ${entry.summary}`)
+/** `berth --help`: the usage, every command the registry lists with its summary, the global flags. */
+export function usage(width = 80): string {
+  return mainHelp(
+    {
+      summary: "Run containers without a daemon: a podman-compatible engine for CI steps",
+      usage: "berth [options] COMMAND [flags] [args]",
+      flags: GLOBAL_FLAGS,
+    },
+    VISIBLE.map((entry) => ({ names: listedNames(entry), summary: entry.summary })),
+    width,
   );
-  return `Usage: berth [global flags] COMMAND [flags] [args]
-
-Global flags:
-  --root DIR          persistent state: database, bundles, logs (default /var/lib/berth)
-  --runroot DIR       transient state: exit files, locks, runtime state (default /run/berth)
-  --runtime NAME|PATH OCI runtime: runc (default) or crun
-  --conmon PATH       conmon binary (default: found on PATH)
-  --log-level LEVEL   debug, info, warn (default), error
-  --noout             discard the command's standard output (errors still go to stderr)
-
-Commands:
-${lines.join("\n")}
-`;
 }
 
 /**
@@ -222,7 +226,7 @@ export async function main(argv: string[]): Promise<number> {
     // As podman, which swaps its stdout for /dev/null: a container's attached output too.
     if (noout) discardFd(1);
     if (!command) {
-      await out(usage());
+      await out(usage(helpWidth()));
       return help ? 0 : 125;
     }
     if (command === "container cleanup" && await cleanupAlreadyDone(global, args)) return 0;

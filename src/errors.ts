@@ -43,6 +43,14 @@ export class NoSuchContainerError extends BerthError {
   }
 }
 
+/** No pod with that name or ID: berth has no pods, so every pod lookup ends here (podman's wording). */
+export class NoSuchPodError extends BerthError {
+  override httpStatus = 404;
+  constructor(readonly nameOrId: string) {
+    super(`no pod with name or ID ${nameOrId} found: no such pod`);
+  }
+}
+
 /** The exit code of a container is not (or no longer) recorded. */
 export class NoSuchExitCodeError extends BerthError {
   override httpStatus = 404;
@@ -210,8 +218,12 @@ export function runtimeStartError(message: string): BerthError {
   return new RuntimeError(message);
 }
 
-/** Render any thrown value as the one-line message shown after `Error: `. */
+/**
+ * Render any thrown value as the one-line message shown after `Error: `. Line breaks (and the
+ * blanks around them) are folded into one space and dropped at either end; other blanks are the
+ * message's own, so `invalid signal: ` keeps its trailing space as podman prints it.
+ */
 export function errorMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\s*\n\s*/g, " ").trim();
+  return text.replace(/^\s*\n\s*|\s*\n\s*$/g, "").replace(/\s*\n\s*/g, " ");
 }

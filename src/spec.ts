@@ -87,6 +87,8 @@ export interface ContainerSpec {
   imageName: string;
   /** The image ID when created from an image. */
   imageId?: string;
+  /** The digest of that image's manifest (`sha256:…`), as it was at create. */
+  imageDigest?: string;
   env: string[];
   workdir: string;
   /** The user named the workdir (`--workdir`): it must exist; an image's is created. */

@@ -12,7 +12,7 @@ import { dirname } from "node:path";
 import { containerPaths } from "../engine/paths.ts";
 import { waitForContainer } from "../engine/wait.ts";
 import { removeContainer } from "../engine/remove.ts";
-import { startContainer } from "../engine/start.ts";
+import { startContainer, type StartOptions } from "../engine/start.ts";
 import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
 import { errOut } from "./command.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
@@ -95,7 +95,7 @@ export async function attachUntilExit(
     }
   }
   const stopForwarding = row.spec.sigProxy === false ? () => {} : forwardSignals((sig) => {
-    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
     runtimeKill(rt, row.id, SIGNALS[sig.slice(3)]).catch(() => {});
   });
   try {
@@ -128,9 +128,10 @@ export async function startOrDiscard(
   engine: Engine,
   row: ContainerRow,
   attachment?: Attachment,
+  opts: StartOptions = {},
 ): Promise<void> {
   try {
-    await startContainer(engine, row.id);
+    await startContainer(engine, row.id, opts);
   } catch (err) {
     attachment?.close();
     if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });

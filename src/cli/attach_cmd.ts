@@ -18,9 +18,20 @@ import { targetsOrLatest } from "./targets.ts";
 /** `attach` */
 export const attachCommand: Command = {
   flags: {
-    "no-stdin": { type: "boolean" },
-    "sig-proxy": { type: "boolean", default: true },
-    latest: { type: "boolean", short: "l" },
+    "no-stdin": {
+      type: "boolean",
+      help: "Do not attach stdin, even if the container keeps it open",
+    },
+    "sig-proxy": {
+      type: "boolean",
+      default: true,
+      help: "Forward the signals berth receives to the container's process",
+    },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Act on the container created last (instead of naming one)",
+    },
   },
   async run(global, p) {
     if (p.positionals.length > 1) throw new UsageError("attach takes exactly one container");

@@ -13,8 +13,7 @@ import type { FlagTable } from "./args.ts";
 import type { GlobalOptions } from "../engine/context.ts";
 import { completionNames } from "../engine/completion_names.ts";
 
-/** The global flags that take a value (so the word after one is not the command). */
-export const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
+import { GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS } from "./global_flags.ts";
 
 /** Where the candidates for a positional argument come from. */
 export type ValueKind = "containers" | "images" | "none";
@@ -71,7 +70,7 @@ export async function candidatesFor(
     [...new Set(list)].filter((c) => c.startsWith(current));
   if (rest.length === 0) {
     if (current.startsWith("-")) {
-      return byPrefix([...GLOBAL_VALUE_FLAGS, "help", "version"].map((f) => `--${f}`));
+      return byPrefix(Object.keys(GLOBAL_FLAGS).map((f) => `--${f}`));
     }
     return byPrefix(sources.commands.filter((c) => !c.includes(" ")));
   }
@@ -91,7 +90,9 @@ export async function candidatesFor(
   }
   const flags = await sources.flagsOf(command);
   if (current.startsWith("-")) {
-    return byPrefix(Object.keys({ help: 0, ...flags }).map((f) => `--${f}`));
+    // Hidden flags (old spellings such as --net) are accepted but not offered, as cobra does.
+    const shown = Object.keys(flags).filter((f) => !flags[f].hidden && f !== "help");
+    return byPrefix(["help", ...shown].map((f) => `--${f}`));
   }
   const previous = args.at(-1);
   if (previous?.startsWith("--") && !previous.includes("=")) {

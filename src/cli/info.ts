@@ -29,11 +29,16 @@ async function firstLine(path: string, args: string[]): Promise<string> {
 /** `info` */
 export const infoCommand: Command = {
   flags: {
-    format: { type: "string", short: "f" },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Print as json or through a Go template, e.g. {{.Host.OCIRuntime.Name}}",
+      value: "json|TEMPLATE",
+    },
   },
   async run(global, p) {
     const engine = await openEngine(global);
-    const rt = resolveRuntime(global.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(global.runtime, engine.paths.runroot, global.runtimeFlags);
     const conmon = resolveConmon(global.conmon);
     const rows = listContainers(engine.store);
     const count = (pred: (s: State) => boolean) => rows.filter((r) => pred(r.state)).length;
@@ -51,6 +56,9 @@ export const infoCommand: Command = {
         },
         Conmon: { Path: conmon, Version: await firstLine(conmon, ["--version"]) },
         ConfigFiles: global.configFiles ?? [],
+        // conmon writes every container's log in the k8s-file format; berth keeps no event log.
+        LogDriver: "k8s-file",
+        EventLogger: "none",
         // podman's field: the stack bridge networks go through (src/network/netavark.ts).
         NetworkBackend: "netavark",
         NetworkBackendInfo: {

@@ -21,10 +21,29 @@ import { compileTemplate } from "../format/template/mod.ts";
 /** `inspect` */
 export const inspectCommand: Command = {
   flags: {
-    format: { type: "string", short: "f" },
-    type: { type: "string", short: "t" },
-    latest: { type: "boolean", short: "l" },
-    size: { type: "boolean", short: "s" },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Print as json (the default) or through a Go template, e.g. {{.State.Status}}",
+      value: "json|TEMPLATE",
+    },
+    type: {
+      type: "string",
+      short: "t",
+      help: "What to inspect: container, image, or all (a container, else an image of that name)",
+      value: "type",
+      defaultText: '"all"',
+    },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Act on the container created last (instead of naming one)",
+    },
+    size: {
+      type: "boolean",
+      short: "s",
+      help: "Accepted for podman compatibility; berth reports no sizes",
+    },
   },
   async run(global, p, args) {
     const type = str(p, "type") ?? "all";

@@ -15,9 +15,18 @@ import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
 /** `kill` */
 export const killCommand: Command = {
   flags: {
-    signal: { type: "string", short: "s" },
-    all: { type: "boolean", short: "a" },
-    latest: { type: "boolean", short: "l" },
+    signal: {
+      type: "string",
+      short: "s",
+      help: "Signal to send: a name (KILL, SIGTERM, …) or a number",
+      defaultText: '"KILL"',
+    },
+    all: { type: "boolean", short: "a", help: "Signal every running container" },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Act on the container created last (instead of naming one)",
+    },
   },
   async run(global, p) {
     const signal = parseSignal(str(p, "signal") ?? "KILL");

@@ -51,12 +51,34 @@ function inspectJson(nets: NetworkConfig[]): string {
 /** `network create` */
 export const networkCreateCommand: Command = {
   flags: {
-    subnet: { type: "string" },
-    gateway: { type: "string" },
-    internal: { type: "boolean" },
-    label: { type: "string", multiple: true },
-    "disable-dns": { type: "boolean" },
-    driver: { type: "string", short: "d" },
+    subnet: {
+      type: "string",
+      value: "CIDR",
+      help: "The network's IPv4 subnet (default: the first free /24 of 10.90.0.0/16)",
+    },
+    gateway: {
+      type: "string",
+      value: "IP",
+      help: "The gateway's address in the subnet (default: the subnet's first address)",
+    },
+    internal: { type: "boolean", help: "No route out of the bridge: no NAT, no published ports" },
+    label: {
+      type: "string",
+      multiple: true,
+      value: "KEY=VALUE",
+      help: "Set a label on the network",
+    },
+    "disable-dns": {
+      type: "boolean",
+      help: "No aardvark-dns: containers do not find each other by name",
+    },
+    driver: {
+      type: "string",
+      short: "d",
+      value: "driver",
+      defaultText: '"bridge"',
+      help: "The network driver (bridge is the only one)",
+    },
   },
   async run(global, p) {
     if (p.positionals.length > 1) throw new UsageError("network create takes one NAME");
@@ -108,11 +130,21 @@ function networkFilter(entries: string[]): (n: NetworkConfig) => boolean {
 /** `network ls` */
 export const networkLsCommand: Command = {
   flags: {
-    format: { type: "string" },
-    filter: { type: "string", short: "f", multiple: true },
-    quiet: { type: "boolean", short: "q" },
-    noheading: { type: "boolean" },
-    "no-trunc": { type: "boolean" },
+    format: {
+      type: "string",
+      help: "json, or a Go template per network ({{.Name}}, {{.ID}}, …; table TEMPLATE: aligned)",
+    },
+    filter: {
+      type: "string",
+      short: "f",
+      multiple: true,
+      value: "KEY=VALUE",
+      help:
+        "Only the matching networks: name= (a regular expression), id= (a prefix), driver=, label=",
+    },
+    quiet: { type: "boolean", short: "q", help: "Print the names only" },
+    noheading: { type: "boolean", help: "Print no header line" },
+    "no-trunc": { type: "boolean", help: "Print full network IDs" },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError("network ls takes no arguments");
@@ -141,7 +173,13 @@ export const networkLsCommand: Command = {
 
 /** `network inspect` */
 export const networkInspectCommand: Command = {
-  flags: { format: { type: "string", short: "f" } },
+  flags: {
+    format: {
+      type: "string",
+      short: "f",
+      help: "json, or a Go template per network ({{.Name}}, {{.Subnets}}, …)",
+    },
+  },
   async run(global, p) {
     if (!p.positionals.length) throw new UsageError("network inspect requires a NETWORK");
     const format = str(p, "format");
@@ -168,8 +206,17 @@ export const networkInspectCommand: Command = {
 /** `network rm`: 1 for a missing network, 2 for one in use, as podman. */
 export const networkRmCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    time: { type: "string", short: "t" },
+    force: {
+      type: "boolean",
+      short: "f",
+      help: "Remove the network's containers first (stopping running ones)",
+    },
+    time: {
+      type: "string",
+      short: "t",
+      value: "uint",
+      help: "With -f: seconds before a running container is killed (default: its stop timeout)",
+    },
   },
   async run(global, p) {
     if (!p.positionals.length) throw new UsageError("network rm requires at least one NETWORK");
@@ -205,9 +252,18 @@ export const networkExistsCommand: Command = {
 
 /** `network prune`: every network no container uses (asks without `-f`). */
 export const networkPruneCommand: Command = {
-  flags: { force: { type: "boolean", short: "f" } },
+  flags: {
+    force: { type: "boolean", short: "f", help: "Do not ask for confirmation" },
+    filter: {
+      type: "string",
+      multiple: true,
+      value: "KEY=VALUE",
+      help: "Prune only the matching networks: name=, id=, driver=, label=",
+    },
+  },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError("network prune takes no arguments");
+    const keep = networkFilter(list(p, "filter"));
     if (
       !bool(p, "force") &&
       !await confirm(
@@ -215,14 +271,21 @@ export const networkPruneCommand: Command = {
       )
     ) return 0;
     const engine = await openEngine(global);
-    await out(pruneNetworks(engine).map((n) => `${n}\n`).join(""));
+    await out(pruneNetworks(engine, keep).map((n) => `${n}\n`).join(""));
     return 0;
   },
 };
 
 /** `network connect [--alias NAME]... NETWORK CONTAINER` */
 export const networkConnectCommand: Command = {
-  flags: { alias: { type: "string", multiple: true } },
+  flags: {
+    alias: {
+      type: "string",
+      multiple: true,
+      value: "name",
+      help: "Another name the network's DNS answers with the container's address",
+    },
+  },
   async run(global, p) {
     if (p.positionals.length !== 2) {
       throw new UsageError("network connect requires a NETWORK and a CONTAINER");
@@ -235,7 +298,9 @@ export const networkConnectCommand: Command = {
 
 /** `network disconnect NETWORK CONTAINER` */
 export const networkDisconnectCommand: Command = {
-  flags: { force: { type: "boolean", short: "f" } },
+  flags: {
+    force: { type: "boolean", short: "f", help: "Accepted for podman compatibility" },
+  },
   async run(global, p) {
     if (p.positionals.length !== 2) {
       throw new UsageError("network disconnect requires a NETWORK and a CONTAINER");

@@ -52,8 +52,12 @@ async function pruneContainers(
 /** `container prune` */
 export const containerPruneCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    filter: { type: "string", multiple: true },
+    force: { type: "boolean", short: "f", help: "Do not ask for confirmation" },
+    filter: {
+      type: "string",
+      multiple: true,
+      help: "Not supported by berth: refused with an error",
+    },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError("container prune takes no arguments");
@@ -71,9 +75,16 @@ export const containerPruneCommand: Command = {
 /** `system prune` */
 export const systemPruneCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    force: { type: "boolean", short: "f" },
-    volumes: { type: "boolean" },
+    all: {
+      type: "boolean",
+      short: "a",
+      help: "Remove every image no container uses, not only dangling ones",
+    },
+    force: { type: "boolean", short: "f", help: "Do not ask for confirmation" },
+    volumes: {
+      type: "boolean",
+      help: "Accepted for podman compatibility; berth has no volumes to prune",
+    },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError("system prune takes no arguments");

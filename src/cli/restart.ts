@@ -16,10 +16,23 @@ import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
 /** `restart` */
 export const restartCommand: Command = {
   flags: {
-    time: { type: "string", short: "t" },
-    all: { type: "boolean", short: "a" },
-    running: { type: "boolean" },
-    latest: { type: "boolean", short: "l" },
+    time: {
+      type: "string",
+      short: "t",
+      help:
+        "Seconds to wait for each container to stop before killing it (default: the container's --stop-timeout)",
+      value: "uint",
+    },
+    all: { type: "boolean", short: "a", help: "Restart every container" },
+    running: {
+      type: "boolean",
+      help: "Restart only the running containers (with --all, or instead of it)",
+    },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Act on the container created last (instead of naming one)",
+    },
   },
   async run(global, p) {
     const t = str(p, "time");

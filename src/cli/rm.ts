@@ -29,13 +29,38 @@ export function rmStatus(err: unknown): number {
 /** `rm` */
 export const rmCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    all: { type: "boolean", short: "a" },
-    latest: { type: "boolean", short: "l" },
-    ignore: { type: "boolean", short: "i" },
-    time: { type: "string", short: "t" },
-    volumes: { type: "boolean", short: "v" },
-    depend: { type: "boolean" },
+    force: {
+      type: "boolean",
+      short: "f",
+      help: "Stop and remove running containers too; a missing container is not an error",
+    },
+    all: { type: "boolean", short: "a", help: "Remove every container" },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Act on the container created last (instead of naming one)",
+    },
+    ignore: {
+      type: "boolean",
+      short: "i",
+      help: "Ignore errors when a named container does not exist",
+    },
+    time: {
+      type: "string",
+      short: "t",
+      help:
+        "Seconds to wait for a running container to stop before killing it, with --force (default: the container's --stop-timeout)",
+      value: "uint",
+    },
+    volumes: {
+      type: "boolean",
+      short: "v",
+      help: "Accepted for podman compatibility; berth has no volumes to remove",
+    },
+    depend: {
+      type: "boolean",
+      help: "Remove the containers that depend on it (--network container:) first",
+    },
   },
   async run(global, p) {
     const t = str(p, "time");

@@ -14,11 +14,25 @@ import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
 /** `stop` */
 export const stopCommand: Command = {
   flags: {
-    time: { type: "string", short: "t" },
-    timeout: { type: "string" },
-    all: { type: "boolean", short: "a" },
-    latest: { type: "boolean", short: "l" },
-    ignore: { type: "boolean", short: "i" },
+    time: {
+      type: "string",
+      short: "t",
+      help:
+        "Seconds to wait after the stop signal before killing the container (default: the container's --stop-timeout)",
+      value: "uint",
+    },
+    timeout: { type: "string", help: "Same as --time", hidden: true },
+    all: { type: "boolean", short: "a", help: "Stop every running container" },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Act on the container created last (instead of naming one)",
+    },
+    ignore: {
+      type: "boolean",
+      short: "i",
+      help: "Ignore errors when a named container does not exist",
+    },
   },
   async run(global, p) {
     const t = str(p, "time") ?? str(p, "timeout");

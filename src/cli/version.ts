@@ -16,7 +16,12 @@ export { VERSION };
 /** `version [--format json]` */
 export const versionCommand: Command = {
   flags: {
-    format: { type: "string", short: "f" },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Print as json or through a Go template, e.g. {{.Client.Version}}",
+      value: "json|TEMPLATE",
+    },
   },
   async run(_global, p) {
     const format = str(p, "format");

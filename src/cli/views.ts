@@ -62,6 +62,7 @@ export function inspectView(
       Health: { Status: "", FailingStreak: 0, Log: null },
     },
     Image: s.imageId ?? "",
+    ImageDigest: s.imageDigest ?? "",
     ImageName: s.imageName,
     Rootfs: s.rootfs.kind === "dir" ? s.rootfs.path : "",
     Name: row.name,

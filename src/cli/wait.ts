@@ -17,9 +17,26 @@ import { forEachTarget, targetsOrLatest } from "./targets.ts";
 /** `wait` */
 export const waitCommand: Command = {
   flags: {
-    condition: { type: "string", multiple: true },
-    interval: { type: "string", short: "i" },
-    latest: { type: "boolean", short: "l" },
+    condition: {
+      type: "string",
+      multiple: true,
+      help:
+        "State to wait for (repeatable, or comma-separated; any of them ends the wait): created, initialized, running, stopping, stopped, exited or removing; stopped and exited both wait until the container has exited",
+      defaultText: '"exited"',
+    },
+    interval: {
+      type: "string",
+      short: "i",
+      help:
+        "How often to poll the state if no event wakes the wait sooner: a duration such as 250ms or 1s (a bare number is milliseconds)",
+      value: "duration",
+      defaultText: '"250ms"',
+    },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Act on the container created last (instead of naming one)",
+    },
   },
   async run(global, p) {
     const conditions = parseConditions(list(p, "condition"));

@@ -251,12 +251,19 @@ export async function removeNetwork(
   return net.name;
 }
 
-/** `network prune`: remove every network no container uses; their names. */
-export function pruneNetworks(engine: Engine): string[] {
+/**
+ * `network prune`: remove every network no container uses (of those `keep` accepts); their
+ * names.
+ */
+export function pruneNetworks(
+  engine: Engine,
+  keep: (n: NetworkConfig) => boolean = () => true,
+): string[] {
   return immediate(engine.store, () => {
     const pruned: string[] = [];
     for (const net of listNetworks(engine.store)) {
-      if (net.name === DEFAULT_NETWORK || networkUsers(engine, net.name).length) continue;
+      if (net.name === DEFAULT_NETWORK || !keep(net)) continue;
+      if (networkUsers(engine, net.name).length) continue;
       deleteNetwork(engine.store, net.id);
       pruned.push(net.name);
     }

@@ -74,7 +74,10 @@ export async function refresh(engine: Engine, bootId = currentBootId()): Promise
   for (const row of reset) {
     notifyChange(engine, row.id);
     try {
-      await runtimeDelete(resolveRuntime(row.spec.runtime, engine.paths.runroot), row.id);
+      await runtimeDelete(
+        resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags),
+        row.id,
+      );
     } catch { /* nothing left to delete */ }
     await unmountRootfs(engine, row).catch(() => {});
     const p = containerPaths(engine.paths, row.id);

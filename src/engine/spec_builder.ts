@@ -133,6 +133,8 @@ export interface ResolvedRoot {
   /** `--rootfs` as given, or the image's normalised name. */
   imageName: string;
   imageId?: string;
+  /** The digest of the image's manifest. */
+  imageDigest?: string;
   /** The image's run config; empty for `--rootfs`. */
   config: ImageRunConfig;
   /** Reads a file of the root (`etc/passwd`), undefined if absent. */
@@ -219,6 +221,7 @@ export function buildContainerSpec(
     rootfs: root.rootfs,
     imageName: root.imageName,
     imageId: root.imageId,
+    imageDigest: root.imageDigest,
     env,
     workdir: req.workdir ?? (root.config.WorkingDir || "/"),
     ...(req.workdir !== undefined && req.workdirMustExist ? { workdirMustExist: true } : {}),

@@ -28,13 +28,14 @@ import { writeEtcFiles } from "./etc_files.ts";
 import { checkWorkdir } from "./workdir.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
+  cleanRuntimeMessage,
   lastRuntimeError,
   resolveRuntime,
   type Runtime,
   runtimeDelete,
   runtimeStart,
 } from "../oci/runtime.ts";
-import { conmonArgs, resolveConmon, spawnConmon } from "../monitor/conmon.ts";
+import { conmonArgs, resolveConmon, spawnConmon, syncFailure } from "../monitor/conmon.ts";
 import { currentInvocation, exitCommand } from "../monitor/exit_command.ts";
 import { procState, readPidFile, runningExitCommand } from "../monitor/proc.ts";
 import { removeIfPresent } from "../fs.ts";
@@ -44,17 +45,30 @@ const CREATE_TIMEOUT_MS = 240_000;
 /** conmon writes its own pidfile right after forking, long before `runtime create` ends. */
 const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
 
+/** What one start passes on besides the container's spec. */
+export interface StartOptions {
+  /**
+   * `run --preserve-fds N`: the container gets the starting process's fds 3 … 2+N too. A
+   * property of this process (its open fds), so not part of the stored spec.
+   */
+  preserveFds?: number;
+}
+
 /**
  * Start container `id`. Returns the row after start; a container that is already running
  * is returned unchanged.
  *
  * @throws {CommandNotFoundError} / {CommandNotInvokableError} / {RuntimeError} on failure
  */
-export async function startContainer(engine: Engine, id: string): Promise<ContainerRow> {
+export async function startContainer(
+  engine: Engine,
+  id: string,
+  opts: StartOptions = {},
+): Promise<ContainerRow> {
   // The container whose network it joins runs first, as podman starts dependencies.
   const from = getContainer(engine.store, id)?.spec.networkFrom;
   if (from) await startContainer(engine, from);
-  return await withContainerLock(engine, id, () => startLocked(engine, id));
+  return await withContainerLock(engine, id, () => startLocked(engine, id, opts));
 }
 
 /** Who asked for a start. */
@@ -64,6 +78,8 @@ export interface StartOptions {
    * instead of back to 0.
    */
   byPolicy?: boolean;
+  /** `run --preserve-fds N`: this process's fds 3 … 2+N go to the container. */
+  preserveFds?: number;
 }
 
 /**
@@ -83,7 +99,7 @@ export async function startLocked(
     await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
     row = syncContainer(engine, id)!;
   }
-  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
   const p = containerPaths(engine.paths, id);
   const joinedFrom = row.spec.networkFrom ? networkToJoin(engine, row.spec.networkFrom) : undefined;
   const rootfsPath = await mountRootfs(engine, row);
@@ -103,7 +119,7 @@ export async function startLocked(
   Deno.mkdirSync(p.runDir, { recursive: true });
   Deno.mkdirSync(rt.stateRoot, { recursive: true });
   // A stale pidfile or exit file would be read as this run's.
-  removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile);
+  removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.syncFile, p.exitFile);
   const config = ociConfig({
     id,
     spec: row.spec,
@@ -126,7 +142,15 @@ export async function startLocked(
         id,
         name: row.name,
         runtimePath: rt.conmonPath,
-        runtimeArgs: ["--root", rt.stateRoot, "--log", p.runtimeLog, "--log-format", "json"],
+        runtimeArgs: [
+          ...rt.flags,
+          "--root",
+          rt.stateRoot,
+          "--log",
+          p.runtimeLog,
+          "--log-format",
+          "json",
+        ],
         bundle: p.bundle,
         pidFile: p.pidFile,
         conmonPidFile: p.conmonPidFile,
@@ -136,6 +160,7 @@ export async function startLocked(
         stdin: row.spec.interactive === true,
         terminal: row.spec.tty === true,
         logSizeMax: row.spec.logSizeMax,
+        preserveFds: opts.preserveFds,
         exitCommand: exitCommand(
           currentInvocation(),
           engine.opts.rawArgs,
@@ -143,6 +168,7 @@ export async function startLocked(
           row.spec.autoRemove,
         ),
       }),
+      { syncFile: p.syncFile, preserveFds: opts.preserveFds },
     );
     log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
     if (status !== 0) {
@@ -235,11 +261,26 @@ async function awaitCreated(
         : undefined);
     if (failed !== undefined) {
       if (readPidFile(p.pidFile)) continue; // written just before the check
-      return { ok: false, error: runtimeLogError(p.runtimeLog) ?? failed };
+      // The runtime's JSON log is the clearest; a runtime that failed before it opened its
+      // log (a bad global flag) said why only on stderr, which conmon passed on.
+      return {
+        ok: false,
+        error: runtimeLogError(p.runtimeLog) ?? syncError(p.syncFile) ?? failed,
+      };
     }
     await waker.next(conmonPid ? 20 : 5);
   }
   return { ok: false, error: "timed out waiting for the OCI runtime to create the container" };
+}
+
+/** The runtime's stderr after a failed create, as conmon wrote it to the sync file. */
+function syncError(syncFile: string): string | undefined {
+  try {
+    const message = syncFailure(Deno.readTextFileSync(syncFile));
+    return message === undefined ? undefined : cleanRuntimeMessage(message) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The runtime's error message, if its JSON log has one yet. */

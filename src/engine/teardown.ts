@@ -28,7 +28,10 @@ import { removeIfPresent } from "../fs.ts";
 export async function releaseRuntimeLocked(engine: Engine, row: ContainerRow): Promise<void> {
   const id = row.id;
   try {
-    await runtimeDelete(resolveRuntime(row.spec.runtime, engine.paths.runroot), id);
+    await runtimeDelete(
+      resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags),
+      id,
+    );
   } catch (err) {
     log("warn", `cleanup ${id}: ${(err as Error).message}`);
   }

@@ -20,6 +20,8 @@ export interface ImageRunConfig {
 export interface ResolvedImage {
   /** sha256 hex of the config (the image ID). */
   id: string;
+  /** The digest of its manifest (`sha256:…`), podman's `.ImageDigest` of a container. */
+  digest: string;
   /** The normalised reference it was found by, e.g. docker.io/library/busybox:latest. */
   name: string;
   /** Extracted layer directories, topmost first (overlay lowerdir order). */

@@ -33,13 +33,29 @@ export function registryOf(arg: string): string {
 /** `login`: check credentials against a registry and store them. */
 export const loginCommand: Command = {
   flags: {
-    username: { type: "string", short: "u" },
-    password: { type: "string", short: "p" },
-    "password-stdin": { type: "boolean" },
-    "tls-verify": { type: "boolean" },
-    "cert-dir": { type: "string" },
-    authfile: { type: "string" },
-    "get-login": { type: "boolean" },
+    username: { type: "string", short: "u", help: "User name for the registry" },
+    password: {
+      type: "string",
+      short: "p",
+      help:
+        "Password for the registry (insecure: it shows in the process list; prefer --password-stdin)",
+    },
+    "password-stdin": { type: "boolean", help: "Read the password from stdin" },
+    "tls-verify": {
+      type: "boolean",
+      help:
+        "Require HTTPS and verify certificates (default: true, unless berth.conf lists the registry as insecure)",
+    },
+    "cert-dir": {
+      type: "string",
+      help: "Directory of extra CA certificates (*.crt) for the registry",
+    },
+    authfile: {
+      type: "string",
+      help:
+        "Path of the authentication file to store the credentials in (default: $REGISTRY_AUTH_FILE, else auth.json under --root)",
+    },
+    "get-login": { type: "boolean", help: "Accepted for podman compatibility; ignored" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {

@@ -19,8 +19,8 @@ import { openImages } from "./common.ts";
  */
 export const imageMountCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    format: { type: "string" },
+    all: { type: "boolean", short: "a", help: "Mount every image" },
+    format: { type: "string", help: "json: print the mounts as JSON" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
@@ -63,9 +63,13 @@ export const imageMountCommand: Command = {
 /** `image unmount`: unmount each image's view (one not mounted is fine); prints the IDs. */
 export const imageUnmountCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
+    all: { type: "boolean", short: "a", help: "Unmount every mounted image" },
     // podman's: there is no mount count to override, so every unmount is complete.
-    force: { type: "boolean", short: "f" },
+    force: {
+      type: "boolean",
+      short: "f",
+      help: "Unmount even if in use (every unmount is complete)",
+    },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {

@@ -37,9 +37,18 @@ export function rmiStatus(errors: readonly Error[]): number {
  */
 export const rmiCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    ignore: { type: "boolean", short: "i" },
-    all: { type: "boolean", short: "a" },
+    force: {
+      type: "boolean",
+      short: "f",
+      help:
+        "Remove the containers using the images too, delete an image with several names by its ID, and ignore missing images",
+    },
+    ignore: {
+      type: "boolean",
+      short: "i",
+      help: "Ignore errors when a named image does not exist",
+    },
+    all: { type: "boolean", short: "a", help: "Remove every image" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
