@@ -803,3 +803,63 @@ Deno.test("-P publishes the exposed ports on free host ports", opts, async () =>
     await sb.cleanup();
   }
 });
+
+/** The PID of the cleanup process conmon started for container `id`, if one runs now. */
+function cleanupProcess(id: string): number | undefined {
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      const argv = Deno.readTextFileSync(`/proc/${e.name}/cmdline`).split("\0");
+      if (argv.includes("cleanup") && argv.includes(id)) return Number(e.name);
+    } catch { /* gone */ }
+  }
+  return undefined;
+}
+
+Deno.test(
+  "a cleanup process killed as it starts: the next berth process releases the network",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      await ok(sb, ["network", "create", "--subnet", "10.199.111.0/24", "crash"]);
+      const bridge =
+        (await ok(sb, ["network", "inspect", "--format", "{{.NetworkInterface}}", "crash"]))
+          .trim();
+      const id = (await ok(sb, [
+        "run",
+        "-d",
+        "--network",
+        "crash",
+        "-p",
+        "127.0.0.1::80",
+        "--rootfs",
+        rootfs,
+        "sleep",
+        "600",
+      ])).trim();
+      const pid = Number(await ok(sb, ["inspect", "--format", "{{.State.Pid}}", id]));
+      Deno.kill(pid, "SIGKILL");
+      // conmon sees the exit and starts `berth container cleanup ID`: kill it before it acts.
+      let killed = false;
+      const deadline = Date.now() + 10_000;
+      while (!killed && Date.now() < deadline) {
+        const cleanup = cleanupProcess(id);
+        if (cleanup) {
+          Deno.kill(cleanup, "SIGKILL");
+          killed = true;
+        }
+      }
+      assert(killed, "never saw the cleanup process");
+      assert((await leftovers(sb, bridge, "10.199.111.", id)).leases === 1, "cleaned up anyway");
+      // Any later command that looks at it finishes the cleanup, network included.
+      await ok(sb, ["ps", "-a"]);
+      await ok(sb, ["rm", id]);
+      assertEquals(await leftovers(sb, bridge, "10.199.111.", id), NOTHING);
+      await eventually(() => !aardvarkRuns(sb), 5000);
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
