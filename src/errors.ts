@@ -114,6 +114,24 @@ export class NoSuchImageError extends BerthError {
   }
 }
 
+/** No network by that name or ID (`network rm` exits 1 for it, as podman). */
+export class NoSuchNetworkError extends BerthError {
+  override httpStatus = 404;
+  constructor(readonly nameOrId: string) {
+    super(`unable to find network with name or ID ${nameOrId}: network not found`);
+  }
+}
+
+/** A network that containers use, removed without `-f` (podman exits 2). */
+export class NetworkInUseError extends ConflictError {
+  override exitCode = 2;
+  constructor(name: string) {
+    super(
+      `"${name}" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used`,
+    );
+  }
+}
+
 /** A registry answered with an error, refused access, or could not be reached. */
 export class RegistryError extends BerthError {}
 

@@ -39,6 +39,17 @@ export interface DnsSpec {
   options: string[];
 }
 
+/** A published port (`-p`), in netavark's `port_mappings` shape. */
+export interface PortMapping {
+  /** `""`: every address of the host. */
+  host_ip: string;
+  container_port: number;
+  host_port: number;
+  /** Consecutive ports mapped, starting at both ports (1: just those). */
+  range: number;
+  protocol: "tcp" | "udp";
+}
+
 /** `--device-cgroup-rule`: one more entry of the device cgroup's allow list. */
 export interface DeviceRule {
   /** `a` (all), `b` (block) or `c` (char) */
@@ -84,8 +95,21 @@ export interface ContainerSpec {
   workdirMustExist?: boolean;
   user: { uid: number; gid: number };
   volumes: VolumeSpec[];
-  /** `container`: it joins the network namespace of container {@linkcode networkFrom}. */
-  network: "host" | "none" | "container";
+  /**
+   * `container`: it joins the network namespace of container {@linkcode networkFrom};
+   * `bridge`: a namespace of its own on the bridge networks {@linkcode networks}.
+   */
+  network: "host" | "none" | "container" | "bridge";
+  /** `--network NAME[,NAME]`: the networks' names (bridge only). */
+  networks?: string[];
+  /** `--network-alias`: more names the network's DNS answers with this container. */
+  networkAliases?: string[];
+  /** `--ip`: the address asked for on its (one) network. */
+  staticIp?: string;
+  /** `--mac-address`: the MAC address of its interface on its (one) network. */
+  staticMac?: string;
+  /** `-p/--publish`: host ports forwarded to the container (bridge only). */
+  ports?: PortMapping[];
   /** `--network container:X`: X's full ID (resolved at create). */
   networkFrom?: string;
   hostname: string;

@@ -36,6 +36,9 @@ import {
   parseUlimit,
 } from "./run_options.ts";
 import { log } from "../log.ts";
+import { parseNetworkArg } from "./network_mode.ts";
+import { parsePublish } from "../network/ports.ts";
+import { parseIp } from "../network/ipv4.ts";
 import { errOut } from "./command.ts";
 import { which } from "../oci/runtime.ts";
 import { mergeEnv } from "../engine/env.ts";
@@ -74,11 +77,25 @@ export const CREATE_FLAGS: FlagTable = {
   network: {
     type: "string",
     help:
-      "Network mode: host shares the host's network stack (its interfaces, ports, loopback services and abstract unix sockets); none gives the container a loopback interface only; container:NAME joins another container's network namespace",
+      "Network mode: host shares the host's network stack (its interfaces, ports, loopback services and abstract unix sockets); none gives the container a loopback interface only; container:NAME joins another container's network namespace; bridge (the default network \"berth\", no DNS) or NAME[,NAME] (networks of berth network create) give it a namespace of its own on those bridges",
     value: "mode",
     defaultText: '"host"',
   },
   net: { type: "string", help: "Same as --network", hidden: true },
+  "network-alias": {
+    type: "string",
+    multiple: true,
+    value: "name",
+    help: "Another name the bridge network's DNS answers with this container's address",
+  },
+  ip: {
+    type: "string",
+    help: "The container's IPv4 address on its bridge network (one network only)",
+  },
+  "mac-address": {
+    type: "string",
+    help: "The MAC address of the container's interface on its bridge network (one network only)",
+  },
   hostname: { type: "string", short: "h", help: "Set the container's hostname" },
   timeout: {
     type: "string",
@@ -262,23 +279,25 @@ export const CREATE_FLAGS: FlagTable = {
     type: "boolean",
     help: "Pass all of berth's environment variables to the container",
   },
-  // Ports: on the host network (or none) there is nothing to map; accepted with a warning.
+  // Ports: published on bridge networks; on the host network (or none) there is nothing to
+  // map, so they are accepted with a warning.
   publish: {
     type: "string",
     short: "p",
     multiple: true,
     help:
-      "Accepted for podman compatibility and ignored with a warning: with the host network the container already uses the host's ports, with none it has none",
+      "Publish a container port on the host, [IP:][HOSTPORT:]CTRPORT[/tcp|udp] (ranges A-B too; no HOSTPORT: a free one), on bridge networks; with host or none it is ignored with a warning",
   },
   "publish-all": {
     type: "boolean",
     short: "P",
-    help: "Accepted and ignored with a warning, as --publish",
+    help:
+      "Publish the image's exposed ports and --expose's on free host ports (bridge networks; else ignored with a warning, as --publish)",
   },
   expose: {
     type: "string",
     multiple: true,
-    help: "Accepted and ignored with a warning, as --publish",
+    help: "Expose a container port, PORT[/tcp|udp], for -P to publish",
   },
   quiet: { type: "boolean", short: "q", help: "Print no progress while pulling the image" },
   restart: {
@@ -378,7 +397,7 @@ export async function buildSpec(
   runtime: string,
 ): Promise<CliCreateRequest> {
   const request = parseCreateRequest(p);
-  if (discardsPorts(p)) {
+  if (request.network !== "bridge" && discardsPorts(p)) {
     // podman's sentence, bare on stderr as podman prints its spec warnings.
     await errOut(
       "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n",
@@ -454,14 +473,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
   }
   const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
   const networkArg = str(p, "network") ?? str(p, "net") ?? "host";
-  const networkFrom = networkArg.startsWith("container:") ? networkArg.slice(10) : undefined;
-  const network = networkFrom !== undefined ? "container" : networkArg;
-  if (network !== "host" && network !== "none" && network !== "container") {
-    throw new UsageError(
-      `unsupported network mode "${network}": use host, none or container:NAME`,
-    );
-  }
-  if (networkFrom === "") throw new UsageError(`invalid network mode "${networkArg}"`);
+  const { network, networkFrom, networks } = parseNetworkArg(networkArg);
   const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
   const stopSignalArg = str(p, "stop-signal");
@@ -510,6 +522,22 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     if (!/^\d+$/.test(g)) throw new UsageError(`invalid --group-add "${g}": use a numeric GID`);
     return Number(g);
   });
+  const ports = network === "bridge" ? list(p, "publish").map(parsePublish) : [];
+  const networkAliases = list(p, "network-alias");
+  if (networkAliases.length && network !== "bridge") {
+    throw new UsageError("--network-alias can only be used with a bridge network");
+  }
+  const staticIp = str(p, "ip");
+  const staticMac = str(p, "mac-address");
+  if ((staticIp !== undefined || staticMac !== undefined) && networks.length !== 1) {
+    throw new UsageError("--ip and --mac-address need exactly one bridge network");
+  }
+  if (staticIp !== undefined && parseIp(staticIp) === undefined) {
+    throw new UsageError(`${staticIp} is not an IP address`);
+  }
+  if (staticMac !== undefined && !/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(staticMac)) {
+    throw new UsageError(`invalid MAC address ${staticMac}`);
+  }
   if (str(p, "kernel-memory") !== undefined) {
     log("warn", "The --kernel-memory flag is no longer supported. This flag is a noop.");
   }
@@ -562,6 +590,13 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     tmpfs,
     network,
     networkFrom,
+    ...(networks.length ? { networks } : {}),
+    ...(networkAliases.length ? { networkAliases } : {}),
+    ...(ports.length ? { ports } : {}),
+    publishAll: network === "bridge" && bool(p, "publish-all"),
+    expose: list(p, "expose"),
+    staticIp,
+    staticMac: staticMac?.toLowerCase(),
     hostname: str(p, "hostname"),
     timeout,
     readOnly: bool(p, "read-only"),

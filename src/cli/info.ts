@@ -13,6 +13,7 @@ import { openEngine } from "../engine/context.ts";
 import { listContainers } from "../store/containers.ts";
 import { resolveRuntime } from "../oci/runtime.ts";
 import { resolveConmon } from "../monitor/conmon.ts";
+import { findNetworkBinary } from "../network/netavark.ts";
 import { compileTemplate } from "../format/template/mod.ts";
 import { VERSION } from "./version.ts";
 
@@ -58,6 +59,13 @@ export const infoCommand: Command = {
         // conmon writes every container's log in the k8s-file format; berth keeps no event log.
         LogDriver: "k8s-file",
         EventLogger: "none",
+        // podman's field: the stack bridge networks go through (src/network/netavark.ts).
+        NetworkBackend: "netavark",
+        NetworkBackendInfo: {
+          Backend: "netavark",
+          Path: findNetworkBinary("netavark") ?? "",
+          DNS: { Path: findNetworkBinary("aardvark-dns") ?? "" },
+        },
       },
       Store: {
         GraphRoot: engine.paths.root,

@@ -15,6 +15,7 @@ import { pathExists } from "../fs.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
+import { networkRecord } from "../engine/network_attach.ts";
 import { compileTemplate } from "../format/template/mod.ts";
 
 /** `inspect` */
@@ -67,7 +68,9 @@ export const inspectCommand: Command = {
       if (!found) throw new NoSuchContainerError(arg);
       const row = await observeContainer(engine, found.id);
       if (!row) throw new NoSuchContainerError(arg);
-      views.push(inspectView(row, containerPaths(engine.paths, row.id)));
+      views.push(
+        inspectView(row, containerPaths(engine.paths, row.id), networkRecord(engine, row.id)),
+      );
     }, {
       message: (err, arg) =>
         err instanceof NoSuchContainerError ? `no such object: "${arg}"` : errorMessage(err),

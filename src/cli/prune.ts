@@ -18,7 +18,7 @@ import { listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
 
 /** Ask `question` and read one answer line from stdin; true for y/yes. */
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   await errOut(`${question} [y/N] `);
   const buf = new Uint8Array(256);
   const n = await Deno.stdin.read(buf).catch(() => null);

@@ -138,7 +138,7 @@ export const psCommand: Command = {
           bool(p, "no-trunc") || cmd.length <= 20 ? cmd : cmd.slice(0, 17) + "...",
           String(v.CreatedHuman),
           String(v.Status),
-          "",
+          String(v.Ports),
           String(v.Names),
         ]);
       }

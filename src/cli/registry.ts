@@ -193,6 +193,85 @@ const SPECS: Spec[] = [
     load: async () => (await import("./info.ts")).infoCommand,
   },
   {
+    name: "port",
+    aliases: container("port"),
+    summary: "List a container's published ports",
+    usage: "berth port CONTAINER [PORT[/PROTO]]",
+    description:
+      "Prints the container's published ports as podman does, one per line (80/tcp -> 127.0.0.1:8080); with a port, only the host addresses it is published on.",
+    examples: ["berth port web", "berth port web 80/tcp"],
+    load: async () => (await import("./port.ts")).portCommand,
+  },
+  {
+    name: "network create",
+    summary: "Create a bridge network",
+    usage:
+      "berth network create [--subnet CIDR] [--gateway IP] [--internal] [--label K=V]... [--disable-dns] [-d bridge] [NAME]",
+    description:
+      "Creates a bridge network (netavark sets it up when its first container starts): its own subnet, by default the first free /24 of 10.90.0.0/16 that no other network and no host route uses, with the first address as the gateway; containers on it reach each other by name through aardvark-dns unless --disable-dns, and no other network. Prints the name.",
+    examples: [
+      "berth network create ci",
+      "berth network create --subnet 10.199.0.0/24 --label job=42 ci",
+    ],
+    load: async () => (await import("./network.ts")).networkCreateCommand,
+  },
+  {
+    name: "network ls",
+    aliases: ["network list"],
+    summary: "List networks",
+    usage:
+      "berth network ls [-q] [--no-trunc] [--noheading] [--filter name=|id=|driver=|label=]... [--format json|TEMPLATE]",
+    description:
+      "Lists the networks by name, with podman's columns, or one template per network ({{.Name}}, {{.ID}}, {{.Driver}}, {{.Subnets}}, {{.Labels}}, …).",
+    examples: ["berth network ls", "berth network ls --filter label=job=42 -q"],
+    load: async () => (await import("./network.ts")).networkLsCommand,
+  },
+  {
+    name: "network inspect",
+    summary: "Show networks' records",
+    usage: "berth network inspect [--format json|TEMPLATE] NETWORK...",
+    description:
+      "Prints each network's record as podman stores it (name, id, driver, network_interface, subnets, internal, dns_enabled, labels, options).",
+    examples: ["berth network inspect ci", "berth network inspect --format '{{.Subnets}}' ci"],
+    load: async () => (await import("./network.ts")).networkInspectCommand,
+  },
+  {
+    name: "network rm",
+    aliases: ["network remove"],
+    summary: "Remove networks (-f: and the containers on them)",
+    usage: "berth network rm [-f] [-t SECONDS] NETWORK...",
+    description:
+      "Removes networks no container uses and prints each name; a network in use is refused (status 2) unless -f, which removes its containers first (stopping running ones). A missing network is status 1, or passed over with -f.",
+    examples: ["berth network rm ci", "berth network rm -f -t 0 ci"],
+    load: async () => (await import("./network.ts")).networkRmCommand,
+  },
+  {
+    name: "network exists",
+    summary: "Check whether a network exists",
+    usage: "berth network exists NETWORK",
+    description: "Exits 0 if the network exists and 1 if it does not, printing nothing.",
+    examples: ["berth network exists ci"],
+    load: async () => (await import("./network.ts")).networkExistsCommand,
+  },
+  {
+    name: "network connect",
+    summary: "Connect a container to a network",
+    usage: "berth network connect [--alias NAME]... NETWORK CONTAINER",
+    description:
+      "Adds a bridge network to a container on bridge networks: a running one gets the interface at once, any other at its next start.",
+    examples: ["berth network connect --alias db ci postgres"],
+    load: async () => (await import("./network.ts")).networkConnectCommand,
+  },
+  {
+    name: "network disconnect",
+    summary: "Disconnect a container from a network",
+    usage: "berth network disconnect NETWORK CONTAINER",
+    description:
+      "Takes a bridge network from a container that is on others too: a running one loses the interface and its address at once.",
+    examples: ["berth network disconnect ci postgres"],
+    load: async () => (await import("./network.ts")).networkDisconnectCommand,
+  },
+  {
     name: "container exists",
     summary: "Check whether a container exists",
     usage: "berth container exists CONTAINER",
@@ -264,11 +343,11 @@ const SPECS: Spec[] = [
   },
   {
     name: "network prune",
-    summary: "Remove unused networks (host and none are built in: nothing to do)",
-    usage: "berth network prune [-f]",
+    summary: "Remove every network no container uses",
+    usage: "berth network prune [-f] [--filter KEY=VALUE]...",
     description:
-      "berth's networks are the built-in host and none, which are never removed, so there is nothing to prune.",
-    examples: ["berth network prune -f"],
+      "Removes every network that no container uses (the default network berth stays) and prints each name; asks first unless -f.",
+    examples: ["berth network prune -f", "berth network prune -f --filter label=job=42"],
     load: async () => (await import("./network.ts")).networkPruneCommand,
   },
   {

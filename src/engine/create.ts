@@ -23,6 +23,8 @@ import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
 import { findContainer } from "./lookup.ts";
+import { checkStaticIp, DEFAULT_NETWORK, ensureDefaultNetwork, findNetwork } from "./networks.ts";
+import { assignHostPorts } from "../network/ports.ts";
 import { decideCreate } from "./decide/create.ts";
 import { hostHardLimits, readProcLimits } from "../oci/limits.ts";
 
@@ -78,6 +80,19 @@ export function createContainer(
   if (spec.networkFrom !== undefined) {
     // Named by its ID from now on: a later container of the same name is another container.
     spec = { ...spec, networkFrom: findContainer(engine, spec.networkFrom).id };
+  }
+  if (spec.networks?.length) {
+    // Named as stored; an unknown network or a taken host port stops create here.
+    spec = {
+      ...spec,
+      networks: spec.networks.map((n) =>
+        checkStaticIp(
+          n === DEFAULT_NETWORK ? ensureDefaultNetwork(engine) : findNetwork(engine, n),
+          spec.staticIp,
+        )
+      ),
+      ...(spec.ports ? { ports: assignHostPorts(spec.ports) } : {}),
+    };
   }
   const id = newContainerId();
   const row = newContainerRow({

@@ -82,6 +82,7 @@ export async function resolveImageForContainer(
       WorkingDir: cfg.WorkingDir ?? "",
       User: cfg.User ?? "",
       StopSignal: cfg.StopSignal,
+      ExposedPorts: cfg.ExposedPorts ?? null,
     },
   };
 }

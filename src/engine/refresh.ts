@@ -18,6 +18,7 @@ import { transition } from "./sync.ts";
 import { notifyChange } from "./notify.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
 import { unmountRootfs } from "./rootfs.ts";
+import { tearDownAllNetworks } from "./network_attach.ts";
 import { log } from "../log.ts";
 import { removeIfPresent } from "../fs.ts";
 
@@ -69,6 +70,7 @@ export async function refresh(engine: Engine, bootId = currentBootId()): Promise
     return changed;
   });
   log("info", `refresh: reset ${reset.length} container(s), cleared exit codes`);
+  await tearDownAllNetworks(engine);
   for (const row of reset) {
     notifyChange(engine, row.id);
     try {

@@ -12,6 +12,7 @@ import type {
   ContainerSpec,
   DeviceRule,
   DnsSpec,
+  PortMapping,
   ResourceSpec,
   RestartPolicy,
   RootfsSpec,
@@ -24,6 +25,7 @@ import { resolveUser } from "../image/user.ts";
 import { imageArgv } from "../image/combine.ts";
 import { mergeEnv } from "./env.ts";
 import { checkAutoRemove } from "./restart_policy.ts";
+import { parsePublish } from "../network/ports.ts";
 import { parseSignal } from "../signals.ts";
 
 const SIGTERM = parseSignal("TERM");
@@ -56,9 +58,22 @@ export interface CreateRequest {
   user?: string;
   volumes: VolumeSpec[];
   tmpfs: TmpfsSpec[];
-  network: "host" | "none" | "container";
+  network: "host" | "none" | "container" | "bridge";
   /** `--network container:X`: X as given (create resolves it to an ID). */
   networkFrom?: string;
+  /** `--network NAME[,NAME]`: the bridge networks, by name. */
+  networks?: string[];
+  /** `--network-alias` */
+  networkAliases?: string[];
+  /** `--ip`, `--mac-address` (one network only). */
+  staticIp?: string;
+  staticMac?: string;
+  /** `-p/--publish` (a host port 0: create picks a free one). */
+  ports?: PortMapping[];
+  /** `-P`: publish the image's exposed ports and {@linkcode expose}'s on free host ports. */
+  publishAll?: boolean;
+  /** `--expose PORT[/PROTO]` */
+  expose?: string[];
   hostname?: string;
   timeout: number;
   readOnly: boolean;
@@ -174,6 +189,11 @@ export function containerEnv(req: CreateRequest, config: ImageRunConfig): string
   return mergeEnv([...defaults, ...req.env]);
 }
 
+/** `-P`: each exposed `PORT[/PROTO]` (the image's, `--expose`'s) on a host port create picks. */
+export function exposedPorts(exposed: string[]): PortMapping[] {
+  return [...new Set(exposed)].map((e) => parsePublish(e));
+}
+
 /**
  * Combine a request with its resolved root into the spec to store.
  *
@@ -189,6 +209,12 @@ export function buildContainerSpec(
   const command = containerCommand(req, root.config);
   const env = containerEnv(req, root.config);
   const user = resolveUser(req.user ?? root.config.User ?? "", root.readFile);
+  const ports = [
+    ...(req.ports ?? []),
+    ...(req.publishAll
+      ? exposedPorts([...Object.keys(root.config.ExposedPorts ?? {}), ...(req.expose ?? [])])
+      : []),
+  ];
   const systemd = usesSystemd(req.systemd, command);
   return {
     command,
@@ -203,6 +229,11 @@ export function buildContainerSpec(
     volumes: req.volumes,
     network: req.network,
     ...(req.networkFrom ? { networkFrom: req.networkFrom } : {}),
+    ...(req.networks?.length ? { networks: req.networks } : {}),
+    ...(req.networkAliases?.length ? { networkAliases: req.networkAliases } : {}),
+    ...(ports.length ? { ports } : {}),
+    ...(req.staticIp ? { staticIp: req.staticIp } : {}),
+    ...(req.staticMac ? { staticMac: req.staticMac } : {}),
     hostname: req.hostname ?? "",
     timeout: req.timeout,
     readOnly: req.readOnly,

@@ -10,6 +10,7 @@
 import { NoSuchContainerError, RuntimeError, runtimeStartError } from "../errors.ts";
 import { type ContainerRow, getContainer } from "../store/containers.ts";
 import { networkToJoin } from "./dependencies.ts";
+import { isBridged, networkRecord, setUpNetwork, tearDownNetwork } from "./network_attach.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { isInitialized } from "./states.ts";
@@ -100,16 +101,21 @@ export async function startLocked(
   }
   const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
   const p = containerPaths(engine.paths, id);
-  const joinNetwork = row.spec.networkFrom
-    ? networkToJoin(engine, row.spec.networkFrom)
-    : undefined;
+  const joinedFrom = row.spec.networkFrom ? networkToJoin(engine, row.spec.networkFrom) : undefined;
   const rootfsPath = await mountRootfs(engine, row);
+  let bridged;
   try {
     checkWorkdir(row, rootfsPath);
+    // Before the runtime creates the container: it joins a namespace that is already wired.
+    bridged = isBridged(row.spec) ? await setUpNetwork(engine, row) : undefined;
   } catch (err) {
     await unmountRootfs(engine, row);
     throw err;
   }
+  const joinNetwork = bridged ? { path: bridged.netns, own: true } : joinedFrom;
+  // `container:X` with X on a bridge: X's address and DNS server, as podman writes them.
+  const etcNetwork = bridged?.status ??
+    (row.spec.networkFrom ? networkRecord(engine, row.spec.networkFrom)?.status : undefined);
   Deno.mkdirSync(p.runDir, { recursive: true });
   Deno.mkdirSync(rt.stateRoot, { recursive: true });
   // A stale pidfile or exit file would be read as this run's.
@@ -119,7 +125,7 @@ export async function startLocked(
     spec: row.spec,
     rootfsPath,
     rlimits: hostRlimits(),
-    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id),
+    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id, etcNetwork),
     hostCaps: hostBoundingCaps(),
     kernel: Deno.osRelease(),
     joinNetwork,
@@ -166,6 +172,7 @@ export async function startLocked(
     );
     log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
     if (status !== 0) {
+      await tearDownNetwork(engine, id);
       await unmountRootfs(engine, row);
       throw new RuntimeError(`conmon failed to start (exit status ${status})`);
     }
@@ -177,6 +184,7 @@ export async function startLocked(
         return true;
       });
       await runtimeDelete(rt, id).catch(() => {});
+      await tearDownNetwork(engine, id);
       await unmountRootfs(engine, row);
       throw runtimeStartError(msg);
     }

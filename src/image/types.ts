@@ -12,6 +12,8 @@ export interface ImageRunConfig {
   WorkingDir?: string;
   User?: string;
   StopSignal?: string;
+  /** `{"80/tcp": {}}`: what `-P` publishes. */
+  ExposedPorts?: Record<string, unknown> | null;
 }
 
 /** An image ready to be a container's root filesystem. */
