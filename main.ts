@@ -13,13 +13,14 @@ import { pathExists } from "./src/fs.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel, setLogSink } from "./src/log.ts";
 import { installEngineEvents } from "./src/engine/events.ts";
 import { CLI_EVENTS } from "./src/cli/events.ts";
-import { errOut, out, runCommand } from "./src/cli/command.ts";
+import { errOut, helpWidth, out, runCommand } from "./src/cli/command.ts";
+import { GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS } from "./src/cli/global_flags.ts";
+import { mainHelp } from "./src/cli/help.ts";
 import { COMMANDS, listedNames, VISIBLE } from "./src/cli/registry.ts";
 import { didYouMean } from "./src/cli/suggest.ts";
 import type { BerthConfig } from "./src/config.ts";
 import { loadConfig, type LoadedConfig } from "./src/config_files.ts";
-
-const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
+import { discardFd } from "./src/archive/libc.ts";
 
 /** Split argv into global options, the command's name, and its arguments. */
 export function parseGlobal(
@@ -30,10 +31,14 @@ export function parseGlobal(
   command?: string;
   args: string[];
   help: boolean;
+  /** `--noout`: the command's stdout goes nowhere (its errors and exit status stay). */
+  noout: boolean;
 } {
   const values: Record<string, string> = {};
   const rawArgs: string[] = [];
+  const runtimeFlags: string[] = []; // --runtime-flag may repeat
   let help = false;
+  let noout = false;
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i];
@@ -42,20 +47,24 @@ export function parseGlobal(
       help = true;
       continue;
     }
+    if (arg === "--noout") {
+      // Not in rawArgs: the cleanup process conmon starts prints nothing anyway.
+      noout = true;
+      continue;
+    }
     if (arg === "--version" || arg === "-v") {
       return {
         global: defaults(values, [], { config: {}, files: [] }),
         command: "version",
         args: ["--format", "berth version {{.Client.Version}}"],
         help,
+        noout,
       };
     }
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : "";
     if (!GLOBAL_VALUE_FLAGS.includes(name)) {
-      const hint = name
-        ? didYouMean(name, [...GLOBAL_VALUE_FLAGS, "help", "version"], (n) => `--${n}`)
-        : "";
+      const hint = name ? didYouMean(name, Object.keys(GLOBAL_FLAGS), (n) => `--${n}`) : "";
       throw new UsageError(`unknown flag: ${arg}${hint}`);
     }
     if (eq !== -1) {
@@ -65,6 +74,10 @@ export function parseGlobal(
       if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: --${name}`);
       values[name] = argv[++i];
       rawArgs.push(arg, argv[i]);
+    }
+    if (name === "runtime-flag") {
+      if (values[name] === "") throw new UsageError("--runtime-flag must not be empty");
+      runtimeFlags.push(values[name]);
     }
   }
   const rest = argv.slice(i);
@@ -89,7 +102,13 @@ export function parseGlobal(
   // The cleanup process gets every setting as a flag (see defaults) and never reads the
   // files: a file edited or broken since the container started must not lose its exit code.
   const applied = command === "container cleanup" ? { config: {}, files: [] } : loaded;
-  return { global: defaults(values, rawArgs, applied), command, args: rest, help };
+  return {
+    global: { ...defaults(values, rawArgs, applied), runtimeFlags },
+    command,
+    args: rest,
+    help,
+    noout,
+  };
 }
 
 /**
@@ -151,23 +170,17 @@ function defaults(
   };
 }
 
-/** `berth --help`: the global flags, then every command the registry lists, with its summary. */
-export function usage(): string {
-  const lines = VISIBLE.flatMap((entry) =>
-    listedNames(entry).map((name) => `  ${name.padEnd(20)} ${entry.summary}`)
+/** `berth --help`: the usage, every command the registry lists with its summary, the global flags. */
+export function usage(width = 80): string {
+  return mainHelp(
+    {
+      summary: "Run containers without a daemon: a podman-compatible engine for CI steps",
+      usage: "berth [options] COMMAND [flags] [args]",
+      flags: GLOBAL_FLAGS,
+    },
+    VISIBLE.map((entry) => ({ names: listedNames(entry), summary: entry.summary })),
+    width,
   );
-  return `Usage: berth [global flags] COMMAND [flags] [args]
-
-Global flags:
-  --root DIR          persistent state: database, bundles, logs (default /var/lib/berth)
-  --runroot DIR       transient state: exit files, locks, runtime state (default /run/berth)
-  --runtime NAME|PATH OCI runtime: runc (default) or crun
-  --conmon PATH       conmon binary (default: found on PATH)
-  --log-level LEVEL   debug, info, warn (default), error
-
-Commands:
-${lines.join("\n")}
-`;
 }
 
 /**
@@ -206,10 +219,12 @@ export async function main(argv: string[]): Promise<number> {
       const loaded = await loadConfig();
       if (loaded.files.length) parsed = parseGlobal(argv, loaded);
     }
-    const { global, command, args, help } = parsed;
+    const { global, command, args, help, noout } = parsed;
     setLogLevel(global.logLevel as LogLevel);
+    // As podman, which swaps its stdout for /dev/null: a container's attached output too.
+    if (noout) discardFd(1);
     if (!command) {
-      await out(usage());
+      await out(usage(helpWidth()));
       return help ? 0 : 125;
     }
     if (command === "container cleanup" && await cleanupAlreadyDone(global, args)) return 0;

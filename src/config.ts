@@ -11,12 +11,7 @@
  * runroot = "/run/berth"
  * log_level = "info"
  *
- * [containers]
- * network = "none"            # the default --network
- * ulimits = ["nofile=4096:8192"]
- *
  * [registries]
- * search = ["docker.io"]      # where short names are looked up, in order
  * insecure = ["localhost:5000"]  # reached over plain HTTP / without verifying TLS
  * ```
  *
@@ -34,9 +29,6 @@ export interface BerthConfig {
   root?: string;
   runroot?: string;
   logLevel?: string;
-  network?: string;
-  ulimits?: string[];
-  searchRegistries?: string[];
   insecureRegistries?: string[];
 }
 
@@ -51,12 +43,7 @@ const KEYS: Record<string, Record<string, [Kind, keyof BerthConfig]>> = {
     runroot: ["path", "runroot"],
     log_level: ["string", "logLevel"],
   },
-  containers: {
-    network: ["string", "network"],
-    ulimits: ["strings", "ulimits"],
-  },
   registries: {
-    search: ["strings", "searchRegistries"],
     insecure: ["strings", "insecureRegistries"],
   },
 };

@@ -43,6 +43,14 @@ export class NoSuchContainerError extends BerthError {
   }
 }
 
+/** No pod with that name or ID: berth has no pods, so every pod lookup ends here (podman's wording). */
+export class NoSuchPodError extends BerthError {
+  override httpStatus = 404;
+  constructor(readonly nameOrId: string) {
+    super(`no pod with name or ID ${nameOrId} found: no such pod`);
+  }
+}
+
 /** The exit code of a container is not (or no longer) recorded. */
 export class NoSuchExitCodeError extends BerthError {
   override httpStatus = 404;
@@ -106,6 +114,24 @@ export class NoSuchImageError extends BerthError {
   }
 }
 
+/** No network by that name or ID (`network rm` exits 1 for it, as podman). */
+export class NoSuchNetworkError extends BerthError {
+  override httpStatus = 404;
+  constructor(readonly nameOrId: string) {
+    super(`unable to find network with name or ID ${nameOrId}: network not found`);
+  }
+}
+
+/** A network that containers use, removed without `-f` (podman exits 2). */
+export class NetworkInUseError extends ConflictError {
+  override exitCode = 2;
+  constructor(name: string) {
+    super(
+      `"${name}" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used`,
+    );
+  }
+}
+
 /** A registry answered with an error, refused access, or could not be reached. */
 export class RegistryError extends BerthError {}
 
@@ -116,6 +142,14 @@ export class ImageInUseError extends ConflictError {
     super(
       `image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`,
     );
+  }
+}
+
+/** An image removed without force while `image mount` shows it (podman exits 2: in use). */
+export class ImageMountedError extends ConflictError {
+  override exitCode = 2;
+  constructor(imageId: string) {
+    super(`image ${imageId} is mounted: unmount it first (berth image unmount) or force removal`);
   }
 }
 
@@ -218,8 +252,12 @@ export function runtimeStartError(message: string): BerthError {
   return new RuntimeError(message);
 }
 
-/** Render any thrown value as the one-line message shown after `Error: `. */
+/**
+ * Render any thrown value as the one-line message shown after `Error: `. Line breaks (and the
+ * blanks around them) are folded into one space and dropped at either end; other blanks are the
+ * message's own, so `invalid signal: ` keeps its trailing space as podman prints it.
+ */
 export function errorMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\s*\n\s*/g, " ").trim();
+  return text.replace(/^\s*\n\s*|\s*\n\s*$/g, "").replace(/\s*\n\s*/g, " ");
 }

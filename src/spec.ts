@@ -39,6 +39,28 @@ export interface DnsSpec {
   options: string[];
 }
 
+/** A published port (`-p`), in netavark's `port_mappings` shape. */
+export interface PortMapping {
+  /** `""`: every address of the host. */
+  host_ip: string;
+  container_port: number;
+  host_port: number;
+  /** Consecutive ports mapped, starting at both ports (1: just those). */
+  range: number;
+  protocol: "tcp" | "udp";
+}
+
+/** `--device-cgroup-rule`: one more entry of the device cgroup's allow list. */
+export interface DeviceRule {
+  /** `a` (all), `b` (block) or `c` (char) */
+  type: "a" | "b" | "c";
+  /** undefined = any (`*`) */
+  major?: number;
+  minor?: number;
+  /** some of `rwm` */
+  access: string;
+}
+
 /** The container's root filesystem. */
 export type RootfsSpec =
   /** a directory used in place (`--rootfs DIR`) */
@@ -65,12 +87,29 @@ export interface ContainerSpec {
   imageName: string;
   /** The image ID when created from an image. */
   imageId?: string;
+  /** The digest of that image's manifest (`sha256:…`), as it was at create. */
+  imageDigest?: string;
   env: string[];
   workdir: string;
+  /** The user named the workdir (`--workdir`): it must exist; an image's is created. */
+  workdirMustExist?: boolean;
   user: { uid: number; gid: number };
   volumes: VolumeSpec[];
-  /** `container`: it joins the network namespace of container {@linkcode networkFrom}. */
-  network: "host" | "none" | "container";
+  /**
+   * `container`: it joins the network namespace of container {@linkcode networkFrom};
+   * `bridge`: a namespace of its own on the bridge networks {@linkcode networks}.
+   */
+  network: "host" | "none" | "container" | "bridge";
+  /** `--network NAME[,NAME]`: the networks' names (bridge only). */
+  networks?: string[];
+  /** `--network-alias`: more names the network's DNS answers with this container. */
+  networkAliases?: string[];
+  /** `--ip`: the address asked for on its (one) network. */
+  staticIp?: string;
+  /** `--mac-address`: the MAC address of its interface on its (one) network. */
+  staticMac?: string;
+  /** `-p/--publish`: host ports forwarded to the container (bridge only). */
+  ports?: PortMapping[];
   /** `--network container:X`: X's full ID (resolved at create). */
   networkFrom?: string;
   hostname: string;
@@ -116,6 +155,14 @@ export interface ContainerSpec {
   groupAdd?: number[];
   /** `--restart`; absent when not given (podman's policy `""`, filter `restart-policy=none`). */
   restartPolicy?: RestartPolicy;
+  /** `--tz`: a zone under /usr/share/zoneinfo, or `local` (the host's /etc/localtime at start). */
+  timezone?: string;
+  /** `--device-cgroup-rule`: devices the container may use besides the default ones. */
+  deviceRules?: DeviceRule[];
+  /** `--log-opt max-size`: bytes after which conmon rotates the log. */
+  logSizeMax?: number;
+  /** podman's systemd mode (`--systemd`, decided at create from the mode and the command). */
+  systemd?: boolean;
 }
 
 /** All states, in lifecycle order (see lifecycle.md); the table and predicates are in `engine/states.ts`. */
@@ -140,4 +187,8 @@ export interface EtcFiles {
   /** A copy of the image's passwd/group with an entry for a `--user` it does not list. */
   passwd?: string;
   group?: string;
+  /** A copy of the `--tz` zone file, bound at `/etc/localtime`. */
+  localtime?: string;
+  /** `/run/.containerenv`: empty, or with `--privileged` what the container is. */
+  containerenv?: string;
 }

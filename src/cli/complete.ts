@@ -13,8 +13,7 @@ import type { FlagTable } from "./args.ts";
 import type { GlobalOptions } from "../engine/context.ts";
 import { completionNames } from "../engine/completion_names.ts";
 
-/** The global flags that take a value (so the word after one is not the command). */
-export const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
+import { GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS } from "./global_flags.ts";
 
 /** Where the candidates for a positional argument come from. */
 export type ValueKind = "containers" | "images" | "none";
@@ -59,19 +58,14 @@ export async function candidatesFor(
 ): Promise<string[]> {
   const current = words.at(-1) ?? "";
   const before = words.slice(0, -1);
-  // Global flags first; the word after a value flag is its value.
-  let i = 0;
-  while (i < before.length && before[i].startsWith("-")) {
-    const name = before[i].replace(/^--?/, "");
-    i += GLOBAL_VALUE_FLAGS.includes(name) ? 2 : 1;
-  }
-  if (i > before.length) return []; // completing a global flag's value
-  const rest = before.slice(i);
+  const { end } = leadingGlobals(before);
+  if (end > before.length) return []; // completing a global flag's value
+  const rest = before.slice(end);
   const byPrefix = (list: Iterable<string>) =>
     [...new Set(list)].filter((c) => c.startsWith(current));
   if (rest.length === 0) {
     if (current.startsWith("-")) {
-      return byPrefix([...GLOBAL_VALUE_FLAGS, "help", "version"].map((f) => `--${f}`));
+      return byPrefix(Object.keys(GLOBAL_FLAGS).map((f) => `--${f}`));
     }
     return byPrefix(sources.commands.filter((c) => !c.includes(" ")));
   }
@@ -91,7 +85,9 @@ export async function candidatesFor(
   }
   const flags = await sources.flagsOf(command);
   if (current.startsWith("-")) {
-    return byPrefix(Object.keys({ help: 0, ...flags }).map((f) => `--${f}`));
+    // Hidden flags (old spellings such as --net) are accepted but not offered, as cobra does.
+    const shown = Object.keys(flags).filter((f) => !flags[f].hidden && f !== "help");
+    return byPrefix(["help", ...shown].map((f) => `--${f}`));
   }
   const previous = args.at(-1);
   if (previous?.startsWith("--") && !previous.includes("=")) {
@@ -113,15 +109,27 @@ export async function candidatesFor(
  * command (`--root DIR` or `--root=DIR`) win over those `__complete` itself was given.
  */
 export function storeOnLine(words: string[], given: GlobalOptions): GlobalOptions {
-  const found: Record<string, string> = {};
-  for (let i = 0; i < words.length - 1 && words[i].startsWith("-"); i++) {
+  const { values } = leadingGlobals(words.slice(0, -1));
+  return { ...given, root: values.root ?? given.root, runroot: values.runroot ?? given.runroot };
+}
+
+/**
+ * The global flags at the start of `words`, before the command: the values given to them
+ * (`--root DIR` or `--root=DIR`), and the index where they end — past `words` when the last
+ * one still waits for its value.
+ */
+function leadingGlobals(words: string[]): { values: Record<string, string>; end: number } {
+  const values: Record<string, string> = {};
+  let i = 0;
+  while (i < words.length && words[i].startsWith("-")) {
     const [flag, inline] = words[i].split(/=(.*)/s, 2);
     const name = flag.replace(/^--?/, "");
-    if (!GLOBAL_VALUE_FLAGS.includes(name)) continue;
-    const value = inline ?? words[++i];
-    if (value !== undefined) found[name] = value;
+    const takesValue = GLOBAL_VALUE_FLAGS.includes(name);
+    if (takesValue && inline !== undefined) values[name] = inline;
+    else if (takesValue && i + 1 < words.length) values[name] = words[i + 1];
+    i += takesValue && inline === undefined ? 2 : 1;
   }
-  return { ...given, root: found.root ?? given.root, runroot: found.runroot ?? given.runroot };
+  return { values, end: i };
 }
 
 /**

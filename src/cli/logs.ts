@@ -13,7 +13,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { inTimeWindow, readLogs } from "../engine/logs.ts";
 import type { LogRecord } from "../logs/k8s_file.ts";
 import { type RecordSink, toStdio } from "../logs/pump.ts";
-import { targetsOrLatest } from "./targets.ts";
+import { LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
 export function podmanTimestamp(time: string): string {
@@ -78,13 +78,40 @@ async function showLog(
 /** `logs` */
 export const logsCommand: Command = {
   flags: {
-    follow: { type: "boolean", short: "f" },
-    tail: { type: "string", short: "n" },
-    timestamps: { type: "boolean", short: "t" },
-    since: { type: "string" },
-    latest: { type: "boolean", short: "l" },
-    until: { type: "string" },
-    names: { type: "boolean" },
+    follow: {
+      type: "boolean",
+      short: "f",
+      help: "Keep printing new output until the container exits",
+    },
+    tail: {
+      type: "string",
+      short: "n",
+      help: "Print only this many lines from the end of the log (-1: all)",
+      value: "int",
+      defaultText: "-1",
+    },
+    timestamps: {
+      type: "boolean",
+      short: "t",
+      help: "Prefix each line with the time it was logged",
+    },
+    since: {
+      type: "string",
+      help:
+        "Print only lines logged since this time: an RFC 3339 timestamp, a Unix time in seconds, or a duration such as 10m before now",
+      value: "TIME",
+    },
+    latest: LATEST_FLAG,
+    until: {
+      type: "string",
+      help: "Print only lines logged before this time (as --since)",
+      value: "TIME",
+    },
+    names: {
+      type: "boolean",
+      help:
+        "Prefix each line with its container's name instead of its ID, when several containers are shown",
+    },
   },
   async run(global, p) {
     const tailArg = str(p, "tail");

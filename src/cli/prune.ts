@@ -18,7 +18,7 @@ import { listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
 
 /** Ask `question` and read one answer line from stdin; true for y/yes. */
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   await errOut(`${question} [y/N] `);
   const buf = new Uint8Array(256);
   const n = await Deno.stdin.read(buf).catch(() => null);
@@ -52,8 +52,12 @@ async function pruneContainers(
 /** `container prune` */
 export const containerPruneCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    filter: { type: "string", multiple: true },
+    force: { type: "boolean", short: "f", help: "Do not ask for confirmation" },
+    filter: {
+      type: "string",
+      multiple: true,
+      help: "Not supported by berth: refused with an error",
+    },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError("container prune takes no arguments");
@@ -71,9 +75,16 @@ export const containerPruneCommand: Command = {
 /** `system prune` */
 export const systemPruneCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    force: { type: "boolean", short: "f" },
-    volumes: { type: "boolean" },
+    all: {
+      type: "boolean",
+      short: "a",
+      help: "Remove every image no container uses, not only dangling ones",
+    },
+    force: { type: "boolean", short: "f", help: "Do not ask for confirmation" },
+    volumes: {
+      type: "boolean",
+      help: "Accepted for podman compatibility; berth has no volumes to prune",
+    },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError("system prune takes no arguments");

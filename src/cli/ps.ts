@@ -25,17 +25,51 @@ function parseLast(text: string): number {
 /** `ps` */
 export const psCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    quiet: { type: "boolean", short: "q" },
-    "no-trunc": { type: "boolean" },
-    filter: { type: "string", short: "f", multiple: true },
-    format: { type: "string" },
-    latest: { type: "boolean", short: "l" },
-    last: { type: "string", short: "n" },
+    all: {
+      type: "boolean",
+      short: "a",
+      help: "Show all the containers, not only the running ones",
+    },
+    quiet: { type: "boolean", short: "q", help: "Print only the containers' IDs" },
+    "no-trunc": { type: "boolean", help: "Print full IDs and commands" },
+    filter: {
+      type: "string",
+      short: "f",
+      multiple: true,
+      help:
+        "Show only the containers that match: id=, name=, status=, exited=, label=KEY[=VALUE], restart-policy= (values of one key are alternatives; different keys must all match)",
+      value: "KEY=VALUE",
+    },
+    format: {
+      type: "string",
+      help:
+        "Print as json, a Go template such as {{.ID}} {{.Names}}, or table TEMPLATE (with a header)",
+      value: "json|TEMPLATE",
+    },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Show only the container created last, in any state",
+    },
+    last: {
+      type: "string",
+      short: "n",
+      help: "Show only the N containers created last, in any state (-1: all)",
+      value: "int",
+      defaultText: "-1",
+    },
     // podman's flag for containers of other tools in the same storage: berth has none.
-    external: { type: "boolean" },
-    sort: { type: "string" },
-    noheading: { type: "boolean" },
+    external: {
+      type: "boolean",
+      help: "Accepted for podman compatibility; berth has no external containers to show",
+    },
+    sort: {
+      type: "string",
+      help: "Sort by: command, created, id, image, names or status",
+      value: "choice",
+      defaultText: '"created"',
+    },
+    noheading: { type: "boolean", help: "Do not print the header line" },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError(`ps takes no arguments: ${p.positionals[0]}`);
@@ -104,7 +138,7 @@ export const psCommand: Command = {
           bool(p, "no-trunc") || cmd.length <= 20 ? cmd : cmd.slice(0, 17) + "...",
           String(v.CreatedHuman),
           String(v.Status),
-          "",
+          String(v.Ports),
           String(v.Names),
         ]);
       }

@@ -14,7 +14,7 @@ import { findContainer } from "../engine/lookup.ts";
 import { removeContainer } from "../engine/remove.ts";
 import { removalOrder } from "../engine/dependencies.ts";
 import { out } from "./command.ts";
-import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+import { allOrTargets, forEachTarget, LATEST_FLAG, requireTargets } from "./targets.ts";
 
 /**
  * podman's status for one `rm` failure (its `setExitCode`): 1 for a missing container, 2
@@ -29,13 +29,34 @@ export function rmStatus(err: unknown): number {
 /** `rm` */
 export const rmCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    all: { type: "boolean", short: "a" },
-    latest: { type: "boolean", short: "l" },
-    ignore: { type: "boolean", short: "i" },
-    time: { type: "string", short: "t" },
-    volumes: { type: "boolean", short: "v" },
-    depend: { type: "boolean" },
+    force: {
+      type: "boolean",
+      short: "f",
+      help: "Stop and remove running containers too; a missing container is not an error",
+    },
+    all: { type: "boolean", short: "a", help: "Remove every container" },
+    latest: LATEST_FLAG,
+    ignore: {
+      type: "boolean",
+      short: "i",
+      help: "Ignore errors when a named container does not exist",
+    },
+    time: {
+      type: "string",
+      short: "t",
+      help:
+        "Seconds to wait for a running container to stop before killing it, with --force (default: the container's --stop-timeout)",
+      value: "uint",
+    },
+    volumes: {
+      type: "boolean",
+      short: "v",
+      help: "Accepted for podman compatibility; berth has no volumes to remove",
+    },
+    depend: {
+      type: "boolean",
+      help: "Remove the containers that depend on it (--network container:) first",
+    },
   },
   async run(global, p) {
     const t = str(p, "time");

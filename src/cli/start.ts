@@ -15,7 +15,7 @@ import { hasProcess } from "../engine/states.ts";
 import { listContainers } from "../store/containers.ts";
 import { attachUntilExit, prepareAttach, startOrDiscard } from "./attach.ts";
 import { type ContainerFilter, containerFilter } from "./container_filter.ts";
-import { forEachTarget, targetsOrLatest } from "./targets.ts";
+import { forEachTarget, LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** A start failure is an engine error for `start` (podman exits 125). */
 function asStartError(err: unknown): BerthError {
@@ -71,12 +71,34 @@ async function chooseContainers(
 /** `start [-a] [--all] [--filter K=V] CONTAINER...` */
 export const startCommand: Command = {
   flags: {
-    attach: { type: "boolean", short: "a" },
-    interactive: { type: "boolean", short: "i" },
-    latest: { type: "boolean", short: "l" },
-    all: { type: "boolean" },
-    filter: { type: "string", short: "f", multiple: true },
-    "sig-proxy": { type: "boolean" },
+    attach: {
+      type: "boolean",
+      short: "a",
+      help: "Attach to the container's output (and stdin with -i) and exit with its status",
+    },
+    interactive: {
+      type: "boolean",
+      short: "i",
+      help: "With --attach, feed berth's stdin to a container created with -i",
+    },
+    latest: LATEST_FLAG,
+    all: {
+      type: "boolean",
+      help: "Start every container that is not running (those --filter chooses, with it)",
+    },
+    filter: {
+      type: "string",
+      short: "f",
+      multiple: true,
+      help:
+        "Start the containers that match: as ps --filter (id=, name=, status=, exited=, label=, restart-policy=)",
+      value: "KEY=VALUE",
+    },
+    "sig-proxy": {
+      type: "boolean",
+      help:
+        "With --attach, forward the signals berth receives to the container's process (default: true when attached)",
+    },
   },
   async run(global, p) {
     const filters = list(p, "filter");

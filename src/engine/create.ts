@@ -24,6 +24,8 @@ import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
 import { resolveNamedVolumes } from "./volumes.ts";
 import { findContainer } from "./lookup.ts";
+import { checkStaticIp, DEFAULT_NETWORK, ensureDefaultNetwork, findNetwork } from "./networks.ts";
+import { assignHostPorts } from "../network/ports.ts";
 import { decideCreate } from "./decide/create.ts";
 import { hostHardLimits, readProcLimits } from "../oci/limits.ts";
 
@@ -82,6 +84,19 @@ export function createContainer(
   }
   // A named source (`cache:/cache`) is a volume, created on first use.
   spec = { ...spec, volumes: resolveNamedVolumes(engine, spec.volumes) };
+  if (spec.networks?.length) {
+    // Named as stored; an unknown network or a taken host port stops create here.
+    spec = {
+      ...spec,
+      networks: spec.networks.map((n) =>
+        checkStaticIp(
+          n === DEFAULT_NETWORK ? ensureDefaultNetwork(engine) : findNetwork(engine, n),
+          spec.staticIp,
+        )
+      ),
+      ...(spec.ports ? { ports: assignHostPorts(spec.ports) } : {}),
+    };
+  }
   const id = newContainerId();
   const row = newContainerRow({
     id,

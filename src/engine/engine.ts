@@ -25,6 +25,8 @@ export interface GlobalOptions {
   config?: BerthConfig;
   /** The configuration files that were read, in order (for `berth info`). */
   configFiles?: string[];
+  /** `--runtime-flag` values (without their `--`), passed to every runtime call. */
+  runtimeFlags?: string[];
 }
 
 /** Everything an engine operation needs. */

@@ -133,7 +133,7 @@ export async function execInContainer(
   const logFile = `${p.runDir}/exec-${session}.log`;
   const pidFile = `${p.runDir}/exec-${session}.pid`;
   Deno.writeTextFileSync(processFile, JSON.stringify(process));
-  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
   const args = [
     "--root",
     rt.stateRoot,

@@ -21,6 +21,7 @@ import {
   lowerDirs,
 } from "../image/store.ts";
 import type { PullPolicy, ResolvedImage } from "../image/types.ts";
+import { loadArchiveRef, parseArchiveRef } from "../image/archive_transport.ts";
 
 /** The image context of an open engine: its database, image paths and clock. */
 export function imageCtx(engine: Engine): ImageCtx {
@@ -45,7 +46,13 @@ export async function resolveImageForContainer(
   pullOptions: Partial<PullOptions> = {},
 ): Promise<ResolvedImage> {
   const ctx = imageCtx(engine);
-  const found = policy === "always" ? undefined : lookupImage(ctx, ref);
+  const archive = parseArchiveRef(ref);
+  // An archive is always read: what it holds may differ from what a name points at now.
+  const found = archive
+    ? await loadArchiveRef(ctx, archive, (line) => pullOptions.onEvent?.({ kind: "report", line }))
+    : policy === "always"
+    ? undefined
+    : lookupImage(ctx, ref);
   let row = found?.row;
   let name = found?.name;
   if (!row) {
@@ -65,6 +72,7 @@ export async function resolveImageForContainer(
   if (name === undefined || !names.includes(name)) name = names[0] ?? row.id;
   return {
     id: row.id,
+    digest: row.digest,
     name,
     lowerDirs: lowerDirs(ctx, row),
     config: {
@@ -74,6 +82,7 @@ export async function resolveImageForContainer(
       WorkingDir: cfg.WorkingDir ?? "",
       User: cfg.User ?? "",
       StopSignal: cfg.StopSignal,
+      ExposedPorts: cfg.ExposedPorts ?? null,
     },
   };
 }

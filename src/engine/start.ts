@@ -10,6 +10,7 @@
 import { NoSuchContainerError, RuntimeError, runtimeStartError } from "../errors.ts";
 import { type ContainerRow, getContainer } from "../store/containers.ts";
 import { networkToJoin } from "./dependencies.ts";
+import { isBridged, networkRecord, setUpNetwork, tearDownNetwork } from "./network_attach.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { isInitialized } from "./states.ts";
@@ -21,16 +22,20 @@ import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
+import { hostDevices } from "../oci/devices.ts";
+import { readHostSystemdCgroup } from "../oci/systemd.ts";
 import { writeEtcFiles } from "./etc_files.ts";
+import { checkWorkdir } from "./workdir.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
+  cleanRuntimeMessage,
   lastRuntimeError,
   resolveRuntime,
   type Runtime,
   runtimeDelete,
   runtimeStart,
 } from "../oci/runtime.ts";
-import { conmonArgs, resolveConmon, spawnConmon } from "../monitor/conmon.ts";
+import { conmonArgs, resolveConmon, spawnConmon, syncFailure } from "../monitor/conmon.ts";
 import { currentInvocation, exitCommand } from "../monitor/exit_command.ts";
 import { procState, readPidFile, runningExitCommand } from "../monitor/proc.ts";
 import { removeIfPresent } from "../fs.ts";
@@ -40,17 +45,30 @@ const CREATE_TIMEOUT_MS = 240_000;
 /** conmon writes its own pidfile right after forking, long before `runtime create` ends. */
 const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
 
+/** What one start passes on besides the container's spec. */
+export interface StartOptions {
+  /**
+   * `run --preserve-fds N`: the container gets the starting process's fds 3 … 2+N too. A
+   * property of this process (its open fds), so not part of the stored spec.
+   */
+  preserveFds?: number;
+}
+
 /**
  * Start container `id`. Returns the row after start; a container that is already running
  * is returned unchanged.
  *
  * @throws {CommandNotFoundError} / {CommandNotInvokableError} / {RuntimeError} on failure
  */
-export async function startContainer(engine: Engine, id: string): Promise<ContainerRow> {
+export async function startContainer(
+  engine: Engine,
+  id: string,
+  opts: StartOptions = {},
+): Promise<ContainerRow> {
   // The container whose network it joins runs first, as podman starts dependencies.
   const from = getContainer(engine.store, id)?.spec.networkFrom;
   if (from) await startContainer(engine, from);
-  return await withContainerLock(engine, id, () => startLocked(engine, id));
+  return await withContainerLock(engine, id, () => startLocked(engine, id, opts));
 }
 
 /** Who asked for a start. */
@@ -60,6 +78,8 @@ export interface StartOptions {
    * instead of back to 0.
    */
   byPolicy?: boolean;
+  /** `run --preserve-fds N`: this process's fds 3 … 2+N go to the container. */
+  preserveFds?: number;
 }
 
 /**
@@ -79,25 +99,38 @@ export async function startLocked(
     await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
     row = syncContainer(engine, id)!;
   }
-  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
   const p = containerPaths(engine.paths, id);
-  const joinNetwork = row.spec.networkFrom
-    ? networkToJoin(engine, row.spec.networkFrom)
-    : undefined;
+  const joinedFrom = row.spec.networkFrom ? networkToJoin(engine, row.spec.networkFrom) : undefined;
   const rootfsPath = await mountRootfs(engine, row);
+  let bridged;
+  try {
+    checkWorkdir(row, rootfsPath);
+    // Before the runtime creates the container: it joins a namespace that is already wired.
+    bridged = isBridged(row.spec) ? await setUpNetwork(engine, row) : undefined;
+  } catch (err) {
+    await unmountRootfs(engine, row);
+    throw err;
+  }
+  const joinNetwork = bridged ? { path: bridged.netns, own: true } : joinedFrom;
+  // `container:X` with X on a bridge: X's address and DNS server, as podman writes them.
+  const etcNetwork = bridged?.status ??
+    (row.spec.networkFrom ? networkRecord(engine, row.spec.networkFrom)?.status : undefined);
   Deno.mkdirSync(p.runDir, { recursive: true });
   Deno.mkdirSync(rt.stateRoot, { recursive: true });
   // A stale pidfile or exit file would be read as this run's.
-  removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile);
+  removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.syncFile, p.exitFile);
   const config = ociConfig({
     id,
     spec: row.spec,
     rootfsPath,
     rlimits: hostRlimits(),
-    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
+    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id, etcNetwork),
     hostCaps: hostBoundingCaps(),
     kernel: Deno.osRelease(),
     joinNetwork,
+    hostDevices: row.spec.privileged ? hostDevices() : undefined,
+    systemdCgroup: row.spec.systemd ? readHostSystemdCgroup() : undefined,
   });
   Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
 
@@ -109,7 +142,15 @@ export async function startLocked(
         id,
         name: row.name,
         runtimePath: rt.conmonPath,
-        runtimeArgs: ["--root", rt.stateRoot, "--log", p.runtimeLog, "--log-format", "json"],
+        runtimeArgs: [
+          ...rt.flags,
+          "--root",
+          rt.stateRoot,
+          "--log",
+          p.runtimeLog,
+          "--log-format",
+          "json",
+        ],
         bundle: p.bundle,
         pidFile: p.pidFile,
         conmonPidFile: p.conmonPidFile,
@@ -118,6 +159,8 @@ export async function startLocked(
         timeout: row.spec.timeout,
         stdin: row.spec.interactive === true,
         terminal: row.spec.tty === true,
+        logSizeMax: row.spec.logSizeMax,
+        preserveFds: opts.preserveFds,
         exitCommand: exitCommand(
           currentInvocation(),
           engine.opts.rawArgs,
@@ -125,9 +168,11 @@ export async function startLocked(
           row.spec.autoRemove,
         ),
       }),
+      { syncFile: p.syncFile, preserveFds: opts.preserveFds },
     );
     log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
     if (status !== 0) {
+      await tearDownNetwork(engine, id);
       await unmountRootfs(engine, row);
       throw new RuntimeError(`conmon failed to start (exit status ${status})`);
     }
@@ -139,6 +184,7 @@ export async function startLocked(
         return true;
       });
       await runtimeDelete(rt, id).catch(() => {});
+      await tearDownNetwork(engine, id);
       await unmountRootfs(engine, row);
       throw runtimeStartError(msg);
     }
@@ -215,11 +261,26 @@ async function awaitCreated(
         : undefined);
     if (failed !== undefined) {
       if (readPidFile(p.pidFile)) continue; // written just before the check
-      return { ok: false, error: runtimeLogError(p.runtimeLog) ?? failed };
+      // The runtime's JSON log is the clearest; a runtime that failed before it opened its
+      // log (a bad global flag) said why only on stderr, which conmon passed on.
+      return {
+        ok: false,
+        error: runtimeLogError(p.runtimeLog) ?? syncError(p.syncFile) ?? failed,
+      };
     }
     await waker.next(conmonPid ? 20 : 5);
   }
   return { ok: false, error: "timed out waiting for the OCI runtime to create the container" };
+}
+
+/** The runtime's stderr after a failed create, as conmon wrote it to the sync file. */
+function syncError(syncFile: string): string | undefined {
+  try {
+    const message = syncFailure(Deno.readTextFileSync(syncFile));
+    return message === undefined ? undefined : cleanRuntimeMessage(message) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The runtime's error message, if its JSON log has one yet. */

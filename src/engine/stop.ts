@@ -51,7 +51,7 @@ export async function stopContainer(
   const plan = decideStop(row, { timeout: timeoutSec });
   const stopping = plan.kind !== "nothing";
   if (stopping) {
-    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
     let done = false;
     if (plan.kind === "signal") {
       await runtimeKill(rt, id, plan.signal);

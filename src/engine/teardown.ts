@@ -14,6 +14,7 @@ import { containerPaths } from "./paths.ts";
 import { mutate, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { unmountRootfs } from "./rootfs.ts";
+import { tearDownNetwork } from "./network_attach.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { notifyChange } from "./notify.ts";
 import { log } from "../log.ts";
@@ -27,10 +28,14 @@ import { removeIfPresent } from "../fs.ts";
 export async function releaseRuntimeLocked(engine: Engine, row: ContainerRow): Promise<void> {
   const id = row.id;
   try {
-    await runtimeDelete(resolveRuntime(row.spec.runtime, engine.paths.runroot), id);
+    await runtimeDelete(
+      resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags),
+      id,
+    );
   } catch (err) {
     log("warn", `cleanup ${id}: ${(err as Error).message}`);
   }
+  await tearDownNetwork(engine, id);
   await unmountRootfs(engine, row);
   mutate(engine, id, (r) => {
     const next = stateAfterCleanup(r.state);
@@ -56,6 +61,7 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
     transition(r, "removing", engine.now());
     return true;
   });
+  await tearDownNetwork(engine, id); // a start that died half-way left one
   await unmountRootfs(engine, row);
   const p = containerPaths(engine.paths, id);
   for (const dir of [p.dir, p.runDir, p.persistDir]) {

@@ -179,6 +179,11 @@ export function updateContainer(store: Store, row: ContainerRow): void {
   );
 }
 
+/** Replace a container's spec (`network connect`/`disconnect` change its networks). */
+export function updateSpec(store: Store, id: string, spec: ContainerSpec): void {
+  store.db.prepare("UPDATE containers SET spec = ? WHERE id = ?").run(JSON.stringify(spec), id);
+}
+
 /** Delete a container's row (its exit code row stays). */
 export function deleteContainer(store: Store, id: string): void {
   store.db.prepare("DELETE FROM containers WHERE id = ?").run(id);

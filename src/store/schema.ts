@@ -5,6 +5,7 @@
  * @module
  */
 import { IMAGES_MIGRATION } from "./images_schema.ts";
+import { NETWORKS_MIGRATION } from "./networks_schema.ts";
 
 /** Migration i brings the schema from version i to i+1. */
 export const MIGRATIONS: readonly string[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE containers ADD COLUMN stopped_by_user INTEGER NOT NULL DEFAULT 0;
   `,
+  NETWORKS_MIGRATION,
 ];

@@ -41,7 +41,8 @@ Deno.test("CLI: load, images, tag, inspect, save, import, rmi, prune", async () 
     const list = JSON.parse(r.stdout);
     assertEquals(list.length, 1); // same config: one image, two names
     assertEquals(list[0].Id, id);
-    assertEquals(list[0].Names, ["localhost/busybox:docker", "localhost/busybox:oci"]);
+    // In the order the names were given (podman's c/storage Names), not sorted.
+    assertEquals(list[0].Names, ["localhost/busybox:oci", "localhost/busybox:docker"]);
 
     assertEquals((await berth(["tag", "busybox:docker", "localhost/more:1", "another"])).code, 0);
     r = await berth(["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"]);

@@ -8,7 +8,11 @@ import {
 import type { GlobalOptions } from "../../src/engine/context.ts";
 import type { FlagTable } from "../../src/cli/args.ts";
 
-const RUN_FLAGS: FlagTable = { rm: { type: "boolean" }, name: { type: "string" } };
+const RUN_FLAGS: FlagTable = {
+  rm: { type: "boolean" },
+  name: { type: "string" },
+  net: { type: "string", hidden: true },
+};
 const OTHER_FLAGS: FlagTable = { force: { type: "boolean" } };
 
 const sources: CompletionSources = {
@@ -31,7 +35,15 @@ Deno.test("a group's second word completes to its subcommands", async () => {
 Deno.test("a dash completes the command's flags, or the global ones before a command", async () => {
   assertEquals(await candidatesFor(["rm", "--f"], sources), ["--force"]);
   assertEquals(await candidatesFor(["container", "rm", "--"], sources), ["--help", "--force"]);
-  assertEquals(await candidatesFor(["--ru"], sources), ["--runroot", "--runtime"]);
+  assertEquals(await candidatesFor(["--ru"], sources), [
+    "--runroot",
+    "--runtime",
+    "--runtime-flag",
+  ]);
+});
+
+Deno.test("hidden flags are accepted but not offered", async () => {
+  assertEquals(await candidatesFor(["run", "--n"], sources), ["--name"]);
 });
 
 Deno.test("positional words complete to containers or images, as the usage line says", async () => {

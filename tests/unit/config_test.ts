@@ -15,12 +15,7 @@ root = "/srv/berth"
 runroot = "/run/berth-ci"
 log_level = "info"
 
-[containers]
-network = "none"
-ulimits = ["nofile=4096:8192"]
-
 [registries]
-search = ["docker.io", "quay.io"]
 insecure = [
   "localhost:5000",
 ]
@@ -31,9 +26,6 @@ insecure = [
     root: "/srv/berth",
     runroot: "/run/berth-ci",
     logLevel: "info",
-    network: "none",
-    ulimits: ["nofile=4096:8192"],
-    searchRegistries: ["docker.io", "quay.io"],
     insecureRegistries: ["localhost:5000"],
   });
   assertEquals(await parseConfigText("", FILE), {});
@@ -59,7 +51,7 @@ Deno.test("a malformed file is one error naming the file and the line", async ()
   );
   assertEquals(
     await message("\n[network]\nx = 1\n"),
-    `${FILE}:2: unknown table "network" (berth reads [engine], [containers], [registries])`,
+    `${FILE}:2: unknown table "network" (berth reads [engine], [registries])`,
   );
   assertEquals(
     await message('[engine]\nroot = "var/lib"\n'),
@@ -70,8 +62,8 @@ Deno.test("a malformed file is one error naming the file and the line", async ()
     `${FILE}:2: "engine.runtime" must be a non-empty string`,
   );
   assertEquals(
-    await message('[registries]\nsearch = "docker.io"\n'),
-    `${FILE}:2: "registries.search" must be a list of strings`,
+    await message('[registries]\ninsecure = "localhost:5000"\n'),
+    `${FILE}:2: "registries.insecure" must be a list of strings`,
   );
   assertEquals(
     (await message('runtime = "crun"\n')).startsWith(`${FILE}: unknown table "runtime"`),

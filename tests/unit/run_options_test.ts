@@ -1,8 +1,13 @@
 import { assertEquals, assertThrows } from "./assert.ts";
 import {
+  checkTimezone,
+  humanSizeDecimal,
   parseAddHost,
   parseBytes,
+  parseDecimalSize,
+  parseDeviceRule,
   parseLabels,
+  parseLogOpts,
   parseMount,
   parseResources,
   parseSecurityOpts,
@@ -103,4 +108,42 @@ Deno.test("labels, hosts, DNS, security options, capability masks", () => {
   assertEquals(capsFromMask("1"), ["CAP_CHOWN"]);
   assertEquals(capsFromMask("000001fffeffffff").includes("CAP_SYS_RESOURCE"), false);
   assertEquals(capsFromMask("000001fffeffffff").length, 40);
+});
+
+Deno.test("--memory=0 means no limit, as podman", () => {
+  assertEquals(parseResources({ memory: "0" }), undefined);
+});
+
+Deno.test("--device-cgroup-rule: type, major:minor (* = any), access", () => {
+  assertEquals(parseDeviceRule("b 7:* rmw"), {
+    type: "b",
+    major: 7,
+    minor: undefined,
+    access: "rmw",
+  });
+  assertEquals(parseDeviceRule("a 7 rw"), { type: "a", major: 7, minor: undefined, access: "rw" });
+  assertEquals(parseDeviceRule("c 1:3 r"), { type: "c", major: 1, minor: 3, access: "r" });
+  for (const bad of ["b 7:2", "x 7:* rmw", "b 7:* rmX", "a a:* rmw"]) {
+    assertThrows(() => parseDeviceRule(bad), UsageError);
+  }
+});
+
+Deno.test("--log-opt max-size in go-units' decimal sizes; inspect's four digits", () => {
+  assertEquals(parseLogOpts(["max-size=1.085m"]), { maxSize: 1_085_000 });
+  assertEquals(parseDecimalSize("10k", "x"), 10_000);
+  assertEquals(parseDecimalSize("2GB", "x"), 2e9);
+  assertThrows(() => parseLogOpts(["max-size"]), UsageError);
+  assertThrows(() => parseLogOpts(["tag=x"]), UsageError);
+  assertEquals(humanSizeDecimal(1_085_000), "1.085MB");
+  assertEquals(humanSizeDecimal(1_080_000), "1.08MB");
+  assertEquals(humanSizeDecimal(501_000), "501kB");
+  assertEquals(humanSizeDecimal(0), "0B");
+});
+
+Deno.test("--tz: local or a zone under zoneinfo, never a path out of it", () => {
+  assertEquals(checkTimezone("local"), "local");
+  assertEquals(checkTimezone("MST7MDT"), "MST7MDT");
+  for (const bad of ["Nowhere/Else", "../../etc/passwd", "/etc/localtime", ""]) {
+    assertThrows(() => checkTimezone(bad), UsageError);
+  }
 });

@@ -4,7 +4,8 @@
  * @module
  */
 import { type GlobalOptions, openEngine } from "../../engine/context.ts";
-import { bool, type FlagTable, type Parsed, str } from "../args.ts";
+import { bool, type Parsed, str } from "../args.ts";
+import { REGISTRY_FLAGS } from "./registry_flags.ts";
 import { authFilePath, getCreds, parseCreds } from "../../image/auth_file.ts";
 import type { ImageCtx } from "../../image/store.ts";
 import { imageCtx } from "../../engine/image.ts";
@@ -16,18 +17,20 @@ export async function openImages(global: GlobalOptions): Promise<ImageCtx> {
   return imageCtx(await openEngine(global));
 }
 
-/** Flags of commands that talk to a registry. */
-export const REGISTRY_FLAGS: FlagTable = {
-  // No default: unset means "as berth.conf says for this registry" (verified unless insecure).
-  "tls-verify": { type: "boolean" },
-  "cert-dir": { type: "string" },
-  creds: { type: "string" },
-  authfile: { type: "string" },
-};
+export { REGISTRY_FLAGS };
 
 /** The credentials file: `--authfile`, `$REGISTRY_AUTH_FILE`, or `<root>/auth.json`. */
 export function authFile(global: GlobalOptions, p: Parsed): string {
   return str(p, "authfile") ?? authFilePath(global.root);
+}
+
+/**
+ * Whether TLS is verified for `registry`: `--tls-verify` as given, else not for a registry
+ * berth.conf lists as insecure.
+ */
+export function tlsVerify(global: GlobalOptions, p: Parsed, registry: string): boolean {
+  if (p.values["tls-verify"] !== undefined) return bool(p, "tls-verify");
+  return !isInsecureRegistry(global.config, registry);
 }
 
 /**
@@ -41,9 +44,7 @@ export function registryOptions(
 ): RegistryOptions {
   const creds = str(p, "creds");
   return {
-    tlsVerify: p.values["tls-verify"] === undefined
-      ? !isInsecureRegistry(global.config, registry)
-      : bool(p, "tls-verify"),
+    tlsVerify: tlsVerify(global, p, registry),
     certDir: str(p, "cert-dir"),
     creds: creds !== undefined ? parseCreds(creds) : getCreds(authFile(global, p), registry),
   };

@@ -5,7 +5,13 @@
  */
 import { bool } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
-import { errorMessage, ImageInUseError, NoSuchImageError, UsageError } from "../../errors.ts";
+import {
+  errorMessage,
+  ImageInUseError,
+  ImageMountedError,
+  NoSuchImageError,
+  UsageError,
+} from "../../errors.ts";
 import { openEngine } from "../../engine/context.ts";
 import { removeContainer } from "../../engine/remove.ts";
 import { listImages } from "../../store/images.ts";
@@ -14,12 +20,12 @@ import { imageCtx } from "../../engine/image.ts";
 
 /**
  * podman's exit status for `rmi`'s failures, taken together (its `ImageEngine.Remove`): 2 if
- * any image is in use by a container, 1 if every failure is an unknown image, else 125.
+ * any image is in use by a container (or mounted), 1 if every failure is an unknown image, else 125.
  * Not `forEachTarget`'s lowest-status rule (targets.ts): podman's `rmi` reports all its
  * failures as one error, and an image in use outranks an unknown one.
  */
 export function rmiStatus(errors: readonly Error[]): number {
-  if (errors.some((e) => e instanceof ImageInUseError)) return 2;
+  if (errors.some((e) => e instanceof ImageInUseError || e instanceof ImageMountedError)) return 2;
   if (errors.every((e) => e instanceof NoSuchImageError)) return 1;
   return 125;
 }
@@ -31,9 +37,18 @@ export function rmiStatus(errors: readonly Error[]): number {
  */
 export const rmiCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    ignore: { type: "boolean", short: "i" },
-    all: { type: "boolean", short: "a" },
+    force: {
+      type: "boolean",
+      short: "f",
+      help:
+        "Remove the containers using the images too, delete an image with several names by its ID, and ignore missing images",
+    },
+    ignore: {
+      type: "boolean",
+      short: "i",
+      help: "Ignore errors when a named image does not exist",
+    },
+    all: { type: "boolean", short: "a", help: "Remove every image" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
