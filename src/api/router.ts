@@ -7,7 +7,7 @@
  * @module
  */
 import type { Engine } from "../engine/engine.ts";
-import { UsageError } from "../errors.ts";
+import { ApiVersionError } from "../errors.ts";
 
 /** The API version berth speaks and advertises (podman's too). */
 export const API_VERSION = "1.44";
@@ -79,9 +79,6 @@ export interface Route {
   pattern: string;
   handler: Handler;
 }
-
-/** A version prefix outside what berth serves (400, Docker's wording). */
-export class ApiVersionError extends UsageError {}
 
 /**
  * Split `/v1.44/containers/json` into the version and the rest; unversioned paths pass as

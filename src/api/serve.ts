@@ -18,7 +18,6 @@ import {
 import { log } from "../log.ts";
 import { API_VERSION, findRoute, type Route, splitVersion } from "./router.ts";
 import { type Dispatch, serveConnection, type ServerOptions } from "./http/server.ts";
-import { BadRequest } from "./http/head.ts";
 import { ROUTES } from "./routes/mod.ts";
 
 /** Options of {@linkcode serve}. */
@@ -35,7 +34,6 @@ export interface ServeOptions {
 
 /** The status for an error a handler threw: its class's `httpStatus`, else 500. */
 export function errorStatus(err: unknown): number {
-  if (err instanceof BadRequest) return err.status;
   if (err instanceof BerthError) return err.httpStatus;
   return 500;
 }

@@ -30,8 +30,14 @@ export function socketPath(uri: string): string {
 /** `system service` */
 export const serviceCommand: Command = {
   flags: {
-    time: { type: "string", short: "t" },
-    timeout: { type: "string" },
+    time: {
+      type: "string",
+      short: "t",
+      help: "Stop after this many seconds without a request or an open connection (0: never)",
+      value: "uint",
+      defaultText: "5",
+    },
+    timeout: { type: "string", help: "Same as --time", hidden: true },
   },
   async run(global, p) {
     if (p.positionals.length > 1) throw new UsageError("system service takes at most one URI");

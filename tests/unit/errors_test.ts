@@ -54,6 +54,12 @@ Deno.test("error statuses: podman's exit codes, the Docker API's HTTP codes", ()
     LibcError: [125, 500],
     ImageError: [125, 500],
     RegistryError: [125, 500],
+    BadRequestError: [125, 400],
+    UnsupportedEncodingError: [125, 501],
+    BodyTooLargeError: [125, 413],
+    HeadersTooLargeError: [125, 431],
+    ApiVersionError: [125, 400],
+    NameInUseError: [125, 409],
   };
   const classes = new Map(errorClasses());
   for (const [name, [exit, http]] of Object.entries(want)) {

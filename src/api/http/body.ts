@@ -6,7 +6,8 @@
  * @module
  */
 import { ConnReader } from "./conn_reader.ts";
-import { BadRequest, type BodyFraming } from "./head.ts";
+import type { BodyFraming } from "./head.ts";
+import { BadRequestError, BodyTooLargeError } from "../../errors.ts";
 
 const CRLF = new Uint8Array([13, 10]);
 const dec = new TextDecoder();
@@ -29,7 +30,7 @@ export function bodyReader(reader: ConnReader, framing: BodyFraming): BodyReader
     if (done) return null;
     if (framing.kind === "length") {
       const got = await reader.readSome(Math.min(remaining, 64 * 1024));
-      if (got === null) throw new BadRequest("the body ended early");
+      if (got === null) throw new BadRequestError("the body ended early");
       remaining -= got.length;
       if (remaining === 0) done = true;
       return got;
@@ -38,17 +39,21 @@ export function bodyReader(reader: ConnReader, framing: BodyFraming): BodyReader
       const line = await reader.readUntil(
         CRLF,
         MAX_CHUNK_LINE,
-        () => new BadRequest("chunk size line too long"),
+        () => new BadRequestError("chunk size line too long"),
       );
-      if (!line) throw new BadRequest("the body ended early");
+      if (!line) throw new BadRequestError("the body ended early");
       const sizeText = dec.decode(line).split(";")[0].trim();
-      if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new BadRequest("bad chunk size");
+      if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new BadRequestError("bad chunk size");
       const size = parseInt(sizeText, 16);
       if (size === 0) {
         // Trailers, up to the blank line.
         for (;;) {
-          const t = await reader.readUntil(CRLF, MAX_CHUNK_LINE, () => new BadRequest("trailer"));
-          if (!t) throw new BadRequest("the body ended early");
+          const t = await reader.readUntil(
+            CRLF,
+            MAX_CHUNK_LINE,
+            () => new BadRequestError("trailer"),
+          );
+          if (!t) throw new BadRequestError("the body ended early");
           if (t.length === 2) break;
         }
         done = true;
@@ -57,11 +62,11 @@ export function bodyReader(reader: ConnReader, framing: BodyFraming): BodyReader
       chunkLeft = size;
     }
     const got = await reader.readSome(chunkLeft);
-    if (got === null) throw new BadRequest("the body ended early");
+    if (got === null) throw new BadRequestError("the body ended early");
     chunkLeft -= got.length;
     if (chunkLeft === 0) {
-      const end = await reader.readUntil(CRLF, 2, () => new BadRequest("bad chunk end"));
-      if (!end || end.length !== 2) throw new BadRequest("bad chunk end");
+      const end = await reader.readUntil(CRLF, 2, () => new BadRequestError("bad chunk end"));
+      if (!end || end.length !== 2) throw new BadRequestError("bad chunk end");
     }
     return got;
   };
@@ -90,7 +95,7 @@ export function bodyReader(reader: ConnReader, framing: BodyFraming): BodyReader
 /**
  * Read all of `stream`, at most `max` bytes.
  *
- * @throws {BadRequest} (413) when it is longer
+ * @throws {BadRequestError} (413) when it is longer
  */
 export async function readAllBounded(
   stream: ReadableStream<Uint8Array>,
@@ -100,7 +105,7 @@ export async function readAllBounded(
   let total = 0;
   for await (const chunk of stream) {
     total += chunk.length;
-    if (total > max) throw new BadRequest(`request body larger than ${max} bytes`, 413);
+    if (total > max) throw new BodyTooLargeError(`request body larger than ${max} bytes`);
     parts.push(chunk);
   }
   const out = new Uint8Array(total);

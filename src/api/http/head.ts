@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { BadRequestError, UnsupportedEncodingError } from "../../errors.ts";
 
 /** A request line and its headers. */
 export interface RequestHead {
@@ -14,19 +15,12 @@ export interface RequestHead {
   headers: Headers;
 }
 
-/** A malformed request: answered 400 and the connection closed. */
-export class BadRequest extends Error {
-  constructor(message: string, readonly status = 400) {
-    super(message);
-  }
-}
-
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Parse the head (`text` without the final blank line's CRLF pair, or with it).
  *
- * @throws {BadRequest} on a malformed line
+ * @throws {BadRequestError} on a malformed line
  */
 export function parseHead(text: string): RequestHead {
   const lines = text.split("\r\n");
@@ -34,19 +28,19 @@ export function parseHead(text: string): RequestHead {
   const requestLine = lines.shift() ?? "";
   const parts = requestLine.split(" ");
   if (parts.length !== 3 || !TOKEN.test(parts[0]) || !/^HTTP\/1\.[01]$/.test(parts[2])) {
-    throw new BadRequest(`malformed request line`);
+    throw new BadRequestError(`malformed request line`);
   }
-  if (!parts[1].startsWith("/")) throw new BadRequest(`malformed request target`);
+  if (!parts[1].startsWith("/")) throw new BadRequestError(`malformed request target`);
   const headers = new Headers();
   for (const line of lines) {
     const colon = line.indexOf(":");
-    if (colon <= 0) throw new BadRequest(`malformed header line`);
+    if (colon <= 0) throw new BadRequestError(`malformed header line`);
     const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new BadRequest(`malformed header name`);
+    if (!TOKEN.test(name)) throw new BadRequestError(`malformed header name`);
     try {
       headers.append(name, line.slice(colon + 1).trim());
     } catch {
-      throw new BadRequest(`malformed header value`);
+      throw new BadRequestError(`malformed header value`);
     }
   }
   return { method: parts[0], target: parts[1], httpVersion: parts[2], headers };
@@ -60,19 +54,19 @@ export type BodyFraming = { kind: "none" } | { kind: "length"; length: number } 
 /**
  * The body's framing from its headers (chunked wins over Content-Length, as RFC 9112 says).
  *
- * @throws {BadRequest} on a bad Content-Length or an unsupported Transfer-Encoding
+ * @throws {BadRequestError} on a bad Content-Length or an unsupported Transfer-Encoding
  */
 export function bodyFraming(headers: Headers): BodyFraming {
   const te = headers.get("transfer-encoding");
   if (te !== null) {
     if (te.toLowerCase().split(",").map((s) => s.trim()).at(-1) !== "chunked") {
-      throw new BadRequest("unsupported transfer encoding", 501);
+      throw new UnsupportedEncodingError("unsupported transfer encoding");
     }
     return { kind: "chunked" };
   }
   const cl = headers.get("content-length");
   if (cl === null) return { kind: "none" };
-  if (!/^\d+$/.test(cl.trim())) throw new BadRequest("bad Content-Length");
+  if (!/^\d+$/.test(cl.trim())) throw new BadRequestError("bad Content-Length");
   const length = Number(cl.trim());
   return length === 0 ? { kind: "none" } : { kind: "length", length };
 }

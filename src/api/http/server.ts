@@ -13,7 +13,8 @@
  */
 import type { ApiRequest, ApiResponder, HijackedConn, StreamWriter } from "../router.ts";
 import { ConnReader } from "./conn_reader.ts";
-import { BadRequest, bodyFraming, keepAlive, parseHead, type RequestHead } from "./head.ts";
+import { bodyFraming, keepAlive, parseHead, type RequestHead } from "./head.ts";
+import { BadRequestError, HeadersTooLargeError } from "../../errors.ts";
 import { bodyReader, readAllBounded } from "./body.ts";
 
 /** Limits and hooks of the server. */
@@ -121,7 +122,7 @@ export async function serveConnection(
         const bytes = await reader.readUntil(
           HEAD_END,
           opts.maxHeaderBytes,
-          () => new BadRequest("request header fields too large", 431),
+          () => new HeadersTooLargeError("request header fields too large"),
         ).finally(() => clearInterval(watchdog));
         if (!bytes) return; // the client closed between requests
         head = parseHead(new TextDecoder().decode(bytes));
@@ -142,7 +143,7 @@ export async function serveConnection(
 }
 
 async function sendPlainError(writer: ConnWriter, opts: ServerOptions, err: unknown) {
-  const status = err instanceof BadRequest ? err.status : 400;
+  const status = err instanceof BadRequestError ? err.httpStatus : 400;
   const body = enc.encode(JSON.stringify({ message: (err as Error).message }) + "\n");
   await writer.write(responseHead(status, {
     ...opts.baseHeaders,
@@ -291,14 +292,14 @@ async function serveOne(
       try {
         bytes = await readAllBounded(body.stream, opts.maxJsonBytes);
       } catch (err) {
-        throw err instanceof BadRequest ? err : new BadRequest((err as Error).message);
+        throw err instanceof BadRequestError ? err : new BadRequestError((err as Error).message);
       }
       const text = new TextDecoder().decode(bytes).trim();
       if (text === "") return undefined;
       try {
         return JSON.parse(text) as T;
       } catch (err) {
-        throw new BadRequest(`invalid JSON body: ${(err as Error).message}`);
+        throw new BadRequestError(`invalid JSON body: ${(err as Error).message}`);
       }
     },
     signal: abort.signal,
@@ -312,8 +313,8 @@ async function serveOne(
       await dispatch(req, res);
     } catch (err) {
       if (st.phase === "none" && !writer.gone) {
-        const { status, message } = err instanceof BadRequest
-          ? { status: err.status, message: err.message }
+        const { status, message } = err instanceof BadRequestError
+          ? { status: err.httpStatus, message: err.message }
           : opts.errorResponse(err);
         await res.json(status, { message }).catch(() => {});
       } else {

@@ -9,7 +9,12 @@
 import type { ApiRequest, ApiResponder, Route } from "../router.ts";
 import { compareVersions } from "../router.ts";
 import type { Engine } from "../../engine/engine.ts";
-import { ContainerRunningError, NoSuchContainerError, UsageError } from "../../errors.ts";
+import {
+  ContainerRunningError,
+  NameInUseError,
+  NoSuchContainerError,
+  UsageError,
+} from "../../errors.ts";
 import { findContainer, tryFindContainer } from "../../engine/lookup.ts";
 import { resolveRoot } from "../../engine/resolve_image.ts";
 import { buildContainerSpec } from "../../engine/spec_builder.ts";
@@ -90,20 +95,13 @@ async function create(req: ApiRequest, res: ApiResponder, engine: Engine) {
   const body = (await req.json<DockerCreateBody>()) ?? {};
   const name = req.query.get("name")?.replace(/^\//, "") || undefined;
   if (name && tryFindContainer(engine, name)?.name === name) {
-    throw new UsageErrorConflict(
-      `Conflict. The container name "/${name}" is already in use. You have to remove (or rename) that container to be able to reuse that name.`,
-    );
+    throw new NameInUseError(name);
   }
   const request = dockerCreateRequest(body);
   const root = await resolveRoot(engine, request);
   const spec = buildContainerSpec(request, root, { runtime: engine.opts.runtime });
   const row = createContainer(engine, spec, name);
   await res.json(201, { Id: row.id, Warnings: [] });
-}
-
-/** A name already taken (409). */
-class UsageErrorConflict extends UsageError {
-  override httpStatus = 409;
 }
 
 /** Whether `row` passes the list's filters. */

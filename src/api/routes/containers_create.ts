@@ -12,8 +12,8 @@ import { anonymousVolumeName, isVolumeName } from "../../engine/volumes.ts";
 import type { CreateRequest } from "../../engine/spec_builder.ts";
 import type { TmpfsSpec, VolumeSpec } from "../../spec.ts";
 import { parseSignal } from "../../signals.ts";
-import { applyCapabilityFlags } from "../../cli/container_flags.ts";
-import { parseUlimit } from "../../cli/run_options.ts";
+import { applyCapabilityFlags } from "../../engine/capabilities.ts";
+import { parseUlimit } from "../../engine/ulimits.ts";
 
 /** The part of Docker's create body berth reads. */
 export interface DockerCreateBody {

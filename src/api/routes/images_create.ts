@@ -62,6 +62,8 @@ export function pullMessage(e: PullEvent): Record<string, unknown> {
         id,
       };
     }
+    case "report":
+      return { status: e.line };
   }
 }
 

@@ -9,7 +9,7 @@ import { hasExited, isCreated, isUp, type State } from "../../engine/states.ts";
 import { listContainers } from "../../store/containers.ts";
 import { listImages } from "../../store/images.ts";
 import { goArch } from "../../platform.ts";
-import { VERSION } from "../../cli/version.ts";
+import { VERSION } from "../../version.ts";
 import { type ContainerEvent, watchContainerEvents } from "../../engine/container_events.ts";
 import { parseFilters, queryTime } from "./query.ts";
 
