@@ -159,9 +159,47 @@ export async function removeVolume(engine: Engine, name: string, force: boolean)
   await Deno.remove(doomed, { recursive: true });
 }
 
-/** `volumes` with each named-volume source replaced by its directory (created on first use). */
+/** The label Docker (23+) puts on anonymous volumes, and prunes by. */
+export const ANONYMOUS_LABEL = "com.docker.volume.anonymous";
+
+/** Whether `v` was made anonymous, for one container. */
+export function isAnonymous(v: Volume): boolean {
+  return ANONYMOUS_LABEL in v.labels;
+}
+
+/**
+ * `volumes` with each named-volume source replaced by its directory (created on first use;
+ * an anonymous one with {@linkcode ANONYMOUS_LABEL}).
+ */
 export function resolveNamedVolumes(engine: Engine, volumes: VolumeSpec[]): VolumeSpec[] {
-  return volumes.map((v) =>
-    isVolumeName(v.source) ? { ...v, source: createVolume(engine, v.source).mountpoint } : v
-  );
+  return volumes.map((v) => {
+    if (!isVolumeName(v.source)) return v;
+    const labels: Record<string, string> = v.anonymous ? { [ANONYMOUS_LABEL]: "" } : {};
+    return { ...v, source: createVolume(engine, v.source, labels).mountpoint };
+  });
+}
+
+/** The volume name of a resolved mount source, if it is a volume's directory. */
+function volumeNameOf(engine: Engine, source: string): string | undefined {
+  const m = /^([^/]+)\/_data$/.exec(source.slice(volumesDir(engine).length + 1));
+  return source.startsWith(volumesDir(engine) + "/") && m ? m[1] : undefined;
+}
+
+/**
+ * Remove the anonymous volumes among `volumes` (a removed container's mounts) that no other
+ * container mounts, as Docker's `rm -v` does; named volumes stay. Returns the names removed.
+ */
+export async function removeAnonymousVolumes(
+  engine: Engine,
+  volumes: VolumeSpec[],
+): Promise<string[]> {
+  const removed: string[] = [];
+  for (const m of volumes) {
+    const name = m.anonymous ? volumeNameOf(engine, m.source) : undefined;
+    const v = name ? getVolume(engine, name) : undefined;
+    if (!v || !isAnonymous(v) || volumeUsers(engine, v).length) continue;
+    await removeVolume(engine, v.name, true);
+    removed.push(v.name);
+  }
+  return removed;
 }

@@ -110,6 +110,53 @@ Deno.test("api volumes: create, ls, inspect, run -v name:/path, rm", async () =>
   }
 });
 
+Deno.test("api volumes: DELETE ?v=1 removes the container's anonymous volumes, not named ones", async () => {
+  const svc = await startService();
+  try {
+    await importBusybox(svc);
+    const vols = async () =>
+      (await svc.docker(["volume", "ls", "-q"])).stdout.trim().split("\n").filter(Boolean).sort();
+    // -v /anon (Config.Volumes), --mount type=volume without src, and a named volume.
+    const run = await svc.docker([
+      "run",
+      "--name",
+      "a",
+      "-v",
+      "/anon",
+      "--mount",
+      "type=volume,dst=/m",
+      "-v",
+      "named:/n",
+      "bb",
+      "sh",
+      "-c",
+      "echo x > /anon/f && echo y > /m/f && echo z > /n/f",
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    const before = await vols();
+    assertEquals(before.length, 3, before.join(" "));
+    const anon = before.filter((n) => n !== "named");
+    for (const n of anon) {
+      const v = JSON.parse((await svc.docker(["volume", "inspect", n])).stdout)[0];
+      assertEquals(v.Labels, { "com.docker.volume.anonymous": "" }, n);
+    }
+    // Without -v the anonymous volumes stay, as in Docker.
+    assertEquals((await svc.docker(["create", "--name", "b", "-v", "/keep", "bb"])).code, 0);
+    const withB = await vols();
+    assertEquals(withB.length, 4);
+    assertEquals((await svc.docker(["rm", "b"])).code, 0);
+    assertEquals((await vols()).length, 4);
+    const rm = await svc.docker(["rm", "-v", "a"]);
+    assertEquals(rm.code, 0, rm.stderr);
+    const after = await vols();
+    assertEquals(after.filter((n) => anon.includes(n)), []);
+    assert(after.includes("named"), after.join(" "));
+  } finally {
+    await svc.sb.berth(["rm", "-f", "-t", "0", "a", "b"]);
+    await svc.stop();
+  }
+});
+
 Deno.test("api networks: list, inspect, disconnect", async () => {
   const svc = await startService();
   try {

@@ -23,6 +23,7 @@ import { startContainer } from "../../engine/start.ts";
 import { stopContainer } from "../../engine/stop.ts";
 import { killContainer } from "../../engine/kill.ts";
 import { removeContainer } from "../../engine/remove.ts";
+import { removeAnonymousVolumes } from "../../engine/volumes.ts";
 import { waitForContainer } from "../../engine/wait.ts";
 import { parseDockerCondition, prepareDockerWait } from "../../engine/docker_wait.ts";
 import { attachStream } from "../../engine/attach_stream.ts";
@@ -288,6 +289,8 @@ async function remove(req: ApiRequest, res: ApiResponder, engine: Engine) {
     );
   }
   await removeContainer(engine, row.id, { force });
+  // `v=1`: the container's anonymous volumes go with it (named ones stay), as in Docker.
+  if (queryBool(req.query, "v")) await removeAnonymousVolumes(engine, row.spec.volumes);
   await res.empty(204);
 }
 

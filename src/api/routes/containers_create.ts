@@ -30,6 +30,8 @@ export interface DockerCreateBody {
   StdinOnce?: boolean | null;
   StopSignal?: string | null;
   StopTimeout?: number | null;
+  /** Anonymous volumes by destination (`docker run -v /data`): `{"/data": {}}`. */
+  Volumes?: Record<string, unknown> | null;
   HostConfig?: DockerHostConfig | null;
 }
 
@@ -134,7 +136,12 @@ export function parseMounts(
     } else if (m.Type === "volume") {
       const source = m.Source || anonymousVolumeName();
       if (!isVolumeName(source)) throw new UsageError(`invalid volume name: ${source}`);
-      volumes.push({ source, destination: m.Target, readOnly: m.ReadOnly === true });
+      volumes.push({
+        source,
+        destination: m.Target,
+        readOnly: m.ReadOnly === true,
+        ...(m.Source ? {} : { anonymous: true }),
+      });
     } else if (m.Type === "tmpfs") {
       const o = m.TmpfsOptions ?? {};
       tmpfs.push({
@@ -150,6 +157,24 @@ export function parseMounts(
     }
   }
   return { volumes, tmpfs };
+}
+
+/**
+ * `Config.Volumes`: a fresh anonymous volume at each destination no bind or mount covers
+ * (Docker's `-v /data`).
+ */
+export function anonymousVolumes(
+  destinations: Record<string, unknown> | null | undefined,
+  taken: VolumeSpec[],
+): VolumeSpec[] {
+  return Object.keys(destinations ?? {})
+    .filter((d) => !taken.some((v) => v.destination === d))
+    .map((destination) => {
+      if (!destination.startsWith("/")) {
+        throw new UsageError(`volume destination must be absolute: ${destination}`);
+      }
+      return { source: anonymousVolumeName(), destination, readOnly: false, anonymous: true };
+    });
 }
 
 /**
@@ -183,6 +208,7 @@ export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
   };
   const security = list(hc.SecurityOpt);
   const mounts = parseMounts(hc.Mounts);
+  const volumes = [...list(hc.Binds).map(parseBind), ...mounts.volumes];
   return {
     image: body.Image,
     pull: "never",
@@ -192,7 +218,7 @@ export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
     hostEnv: [],
     workdir: body.WorkingDir || undefined,
     user: body.User || undefined,
-    volumes: [...list(hc.Binds).map(parseBind), ...mounts.volumes],
+    volumes: [...volumes, ...anonymousVolumes(body.Volumes, volumes)],
     tmpfs: [...tmpfsMounts(hc.Tmpfs), ...mounts.tmpfs],
     network: networkMode(hc.NetworkMode),
     hostname: body.Hostname || undefined,

@@ -8,6 +8,7 @@ import type { Route } from "../router.ts";
 import type { Engine } from "../../engine/engine.ts";
 import {
   createVolume,
+  isAnonymous,
   listVolumes,
   removeVolume,
   requireVolume,
@@ -83,7 +84,7 @@ export const routes: Route[] = [
       const all = (filters.get("all") ?? []).some((x) => ["true", "1"].includes(x));
       const deleted: string[] = [];
       for (const v of listVolumes(engine)) {
-        if (!all && !/^[0-9a-f]{64}$/.test(v.name)) continue;
+        if (!all && !isAnonymous(v) && !/^[0-9a-f]{64}$/.test(v.name)) continue;
         if (!passes(engine, v, filters) || volumeUsers(engine, v).length) continue;
         await removeVolume(engine, v.name, true);
         deleted.push(v.name);
