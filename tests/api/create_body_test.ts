@@ -4,11 +4,8 @@
  * @module
  */
 import { assert, assertEquals, assertThrows } from "../unit/assert.ts";
-import {
-  dockerCreateRequest,
-  networkMode,
-  parseBind,
-} from "../../src/api/routes/containers_create.ts";
+import { dockerCreateRequest, parseBind } from "../../src/api/routes/containers_create.ts";
+import { dockerNetworking, portMappings } from "../../src/api/routes/containers_network.ts";
 import { UsageError } from "../../src/errors.ts";
 import { passesFilters } from "../../src/api/routes/containers.ts";
 import { parseFilters, queryBool } from "../../src/api/routes/query.ts";
@@ -61,7 +58,8 @@ Deno.test('api create: a GitLab body translates; Entrypoint [""] clears the imag
   assertEquals(req.env, ["A=1"]);
   assertEquals(req.interactive, true);
   assertEquals(req.tty, false);
-  assertEquals(req.network, "host");
+  // Docker's default network (an empty NetworkMode, endpoint "default") is berth's bridge.
+  assertEquals([req.network, req.networks], ["bridge", ["berth"]]);
   assertEquals(req.pull, "never");
   assertEquals(req.volumes, [
     { source: "/tmp/cache", destination: "/cache", readOnly: false },
@@ -126,9 +124,72 @@ Deno.test("api create: what cannot be honoured is refused (400)", () => {
   // A name is a named volume (api-more); a relative path is neither.
   assertEquals(parseBind("named:/x").source, "named");
   assertThrows(() => parseBind("rel/dir:/x"), UsageError);
-  assertThrows(() => networkMode("mynet"), UsageError);
-  assertEquals(networkMode("bridge"), "host");
-  assertEquals(networkMode("none"), "none");
+  assertThrows(() => dockerNetworking({ NetworkMode: "container:" }), UsageError);
+  assertThrows(
+    () =>
+      dockerNetworking({
+        NetworkMode: "a",
+        EndpointsConfig: { a: {}, b: { IPAMConfig: { IPv4Address: "10.1.0.5" } } },
+      }),
+    UsageError,
+  );
+  assertThrows(() => portMappings({ "80/sctp": [{ HostPort: "1" }] }), UsageError);
+});
+
+Deno.test("api create: NetworkMode, EndpointsConfig with Aliases, PortBindings", () => {
+  for (const mode of [undefined, "", "default", "bridge"]) {
+    assertEquals(dockerNetworking({ NetworkMode: mode }), {
+      network: "bridge",
+      networks: ["berth"],
+    });
+  }
+  assertEquals(dockerNetworking({ NetworkMode: "host", PortBindings: { "80/tcp": [{}] } }), {
+    network: "host",
+  });
+  assertEquals(dockerNetworking({ NetworkMode: "none" }), { network: "none" });
+  assertEquals(dockerNetworking({ NetworkMode: "container:db" }), {
+    network: "container",
+    networkFrom: "db",
+  });
+  // GitLab's service container: its network by name, its aliases in the endpoint.
+  assertEquals(
+    dockerNetworking({
+      NetworkMode: "job-net",
+      EndpointsConfig: {
+        "job-net": { Aliases: ["db", "postgres"] },
+        other: { Aliases: ["db"] },
+      },
+    }),
+    {
+      network: "bridge",
+      networks: ["job-net", "other"],
+      networkAliases: ["db", "postgres"],
+    },
+  );
+  assertEquals(
+    dockerNetworking({
+      NetworkMode: "n",
+      EndpointsConfig: { n: { IPAMConfig: { IPv4Address: "10.1.0.9" }, MacAddress: "" } },
+      PortBindings: {
+        "80/tcp": [{ HostIp: "", HostPort: "8080" }, { HostIp: "127.0.0.1", HostPort: "" }],
+        "53/udp": [{ HostIp: "0.0.0.0", HostPort: "5353" }],
+      },
+      PublishAllPorts: true,
+      ExposedPorts: { "9000/tcp": {} },
+    }),
+    {
+      network: "bridge",
+      networks: ["n"],
+      staticIp: "10.1.0.9",
+      ports: [
+        { host_ip: "", container_port: 80, host_port: 8080, range: 1, protocol: "tcp" },
+        { host_ip: "127.0.0.1", container_port: 80, host_port: 0, range: 1, protocol: "tcp" },
+        { host_ip: "", container_port: 53, host_port: 5353, range: 1, protocol: "udp" },
+      ],
+      publishAll: true,
+      expose: ["9000/tcp"],
+    },
+  );
 });
 
 Deno.test("api query: booleans, filters in both forms", () => {

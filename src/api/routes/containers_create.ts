@@ -14,6 +14,11 @@ import type { TmpfsSpec, VolumeSpec } from "../../spec.ts";
 import { parseSignal } from "../../signals.ts";
 import { applyCapabilityFlags } from "../../engine/capabilities.ts";
 import { parseUlimit } from "../../engine/ulimits.ts";
+import {
+  type DockerEndpoint,
+  dockerNetworking,
+  type DockerPortBindings,
+} from "./containers_network.ts";
 
 /** The part of Docker's create body berth reads. */
 export interface DockerCreateBody {
@@ -30,6 +35,9 @@ export interface DockerCreateBody {
   StdinOnce?: boolean | null;
   StopSignal?: string | null;
   StopTimeout?: number | null;
+  MacAddress?: string | null;
+  ExposedPorts?: Record<string, unknown> | null;
+  NetworkingConfig?: { EndpointsConfig?: Record<string, DockerEndpoint | null> | null } | null;
   /** Anonymous volumes by destination (`docker run -v /data`): `{"/data": {}}`. */
   Volumes?: Record<string, unknown> | null;
   HostConfig?: DockerHostConfig | null;
@@ -40,6 +48,8 @@ export interface DockerHostConfig {
   AutoRemove?: boolean | null;
   Binds?: string[] | null;
   NetworkMode?: string | null;
+  PortBindings?: DockerPortBindings | null;
+  PublishAllPorts?: boolean | null;
   Privileged?: boolean | null;
   ReadonlyRootfs?: boolean | null;
   CapAdd?: string[] | null;
@@ -72,18 +82,6 @@ export interface DockerMount {
 function list(v: string[] | string | null | undefined): string[] {
   if (v === null || v === undefined) return [];
   return typeof v === "string" ? [v] : v;
-}
-
-/**
- * The network mode: Docker's default network (`""`, `default`, `bridge`) is the host's, the
- * only shared network berth has; `host` and `none` as they are.
- *
- * @throws {UsageError} for any other mode (a user network, `container:…`)
- */
-export function networkMode(mode: string | null | undefined): "host" | "none" {
-  if (!mode || mode === "default" || mode === "bridge" || mode === "host") return "host";
-  if (mode === "none") return "none";
-  throw new UsageError(`network mode "${mode}" is not supported: use host or none`);
 }
 
 /**
@@ -220,7 +218,14 @@ export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
     user: body.User || undefined,
     volumes: [...volumes, ...anonymousVolumes(body.Volumes, volumes)],
     tmpfs: [...tmpfsMounts(hc.Tmpfs), ...mounts.tmpfs],
-    network: networkMode(hc.NetworkMode),
+    ...dockerNetworking({
+      NetworkMode: hc.NetworkMode,
+      EndpointsConfig: body.NetworkingConfig?.EndpointsConfig,
+      MacAddress: body.MacAddress,
+      PortBindings: hc.PortBindings,
+      PublishAllPorts: hc.PublishAllPorts,
+      ExposedPorts: body.ExposedPorts,
+    }),
     hostname: body.Hostname || undefined,
     timeout: 0,
     readOnly: hc.ReadonlyRootfs === true,
