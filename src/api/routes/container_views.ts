@@ -10,6 +10,11 @@ import type { ContainerRow } from "../../store/containers.ts";
 import { dockerState, hasExited, isRunning, isUp } from "../../engine/states.ts";
 import { humanDuration } from "../../format/table.ts";
 import { CommandNotFoundError, CommandNotInvokableError, runtimeStartError } from "../../errors.ts";
+import type { NetnsRow } from "../../store/networks.ts";
+import type { PortMapping } from "../../spec.ts";
+import { networkSettingsView } from "../../engine/network_views.ts";
+import { portsView } from "../../network/ports.ts";
+import { dockerNetworkName } from "./containers_network.ts";
 
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 
@@ -35,9 +40,64 @@ function mounts(row: ContainerRow) {
   }));
 }
 
-/** Docker's network name for the container's mode (`host` or `none`). */
-function networkName(row: ContainerRow): string {
-  return row.spec.network;
+/**
+ * `HostConfig.NetworkMode` as Docker shows it: `host`, `none`, `container:ID`, or the
+ * container's first bridge network (berth's default bridge is Docker's `bridge`).
+ */
+function networkMode(row: ContainerRow): string {
+  const s = row.spec;
+  if (s.network === "container") return `container:${s.networkFrom}`;
+  if (s.network === "bridge") return dockerNetworkName(s.networks?.[0] ?? "bridge");
+  return s.network;
+}
+
+/** An endpoint with nothing in it (a container on host or none, as Docker shows one). */
+function emptyEndpoint(networkId: string) {
+  return {
+    IPAMConfig: null,
+    Links: null,
+    Aliases: null,
+    NetworkID: networkId,
+    EndpointID: "",
+    Gateway: "",
+    IPAddress: "",
+    IPPrefixLen: 0,
+    IPv6Gateway: "",
+    GlobalIPv6Address: "",
+    GlobalIPv6PrefixLen: 0,
+    MacAddress: "",
+    DriverOpts: null,
+  };
+}
+
+/**
+ * `NetworkSettings.Networks`, keyed by Docker's network names: each bridge network's
+ * address, gateway, MAC and aliases from netavark's answer at setup (`net`, while it runs);
+ * `host` or `none` for those modes.
+ */
+function dockerNetworks(row: ContainerRow, net: NetnsRow | undefined) {
+  const s = row.spec;
+  if (s.network !== "bridge") {
+    return s.network === "container" ? {} : { [s.network]: emptyEndpoint(s.network) };
+  }
+  const view = networkSettingsView(row.id, s, net);
+  return Object.fromEntries(
+    Object.entries(view.Networks as Record<string, unknown>).map((
+      [name, e],
+    ) => [dockerNetworkName(name), e]),
+  );
+}
+
+/** The list's `Ports`: one entry per published port. */
+function listPorts(ports: PortMapping[]) {
+  return ports.flatMap((m) =>
+    Array.from({ length: m.range }, (_, i) => ({
+      IP: m.host_ip || "0.0.0.0",
+      PrivatePort: m.container_port + i,
+      PublicPort: m.host_port + i,
+      Type: m.protocol,
+    }))
+  );
 }
 
 /**
@@ -63,10 +123,16 @@ export function dockerStatusText(row: ContainerRow, now: number): string {
 }
 
 /** The inspect body. */
-export function dockerInspect(row: ContainerRow, logPath: string): Record<string, unknown> {
+export function dockerInspect(
+  row: ContainerRow,
+  logPath: string,
+  net?: NetnsRow,
+): Record<string, unknown> {
   const s = row.spec;
   const state = dockerState(row.state);
-  const net = networkName(row);
+  const networks = dockerNetworks(row, net);
+  const first = Object.values(networks)[0] as ReturnType<typeof emptyEndpoint> | undefined;
+  const ports = portsView(s.ports ?? []);
   return {
     Id: row.id,
     Created: iso(row.createdAt),
@@ -100,8 +166,9 @@ export function dockerInspect(row: ContainerRow, logPath: string): Record<string
     ExecIDs: null,
     HostConfig: {
       Binds: s.volumes.map((v) => `${v.source}:${v.destination}${v.readOnly ? ":ro" : ""}`),
-      NetworkMode: net,
-      PortBindings: {},
+      NetworkMode: networkMode(row),
+      PortBindings: ports,
+      PublishAllPorts: false,
       RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
       AutoRemove: s.autoRemove,
       Privileged: s.privileged === true,
@@ -129,7 +196,7 @@ export function dockerInspect(row: ContainerRow, logPath: string): Record<string
       AttachStdin: false,
       AttachStdout: false,
       AttachStderr: false,
-      ExposedPorts: {},
+      ExposedPorts: Object.fromEntries(Object.keys(ports).map((p) => [p, {}])),
       Tty: s.tty === true,
       OpenStdin: s.interactive === true,
       StdinOnce: s.interactive === true,
@@ -147,29 +214,24 @@ export function dockerInspect(row: ContainerRow, logPath: string): Record<string
     NetworkSettings: {
       Bridge: "",
       SandboxID: "",
-      Ports: {},
-      SandboxKey: "",
-      IPAddress: "",
-      IPPrefixLen: 0,
-      Gateway: "",
-      MacAddress: "",
-      Networks: {
-        [net]: {
-          NetworkID: net,
-          EndpointID: "",
-          Gateway: "",
-          IPAddress: "",
-          IPPrefixLen: 0,
-          MacAddress: "",
-          Aliases: null,
-        },
-      },
+      Ports: ports,
+      SandboxKey: net?.netns ?? "",
+      // The top-level fields (clients below API 1.52 read them): the first network's.
+      IPAddress: first?.IPAddress ?? "",
+      IPPrefixLen: first?.IPPrefixLen ?? 0,
+      Gateway: first?.Gateway ?? "",
+      MacAddress: first?.MacAddress ?? "",
+      Networks: networks,
     },
   };
 }
 
 /** One entry of the container list. */
-export function dockerListEntry(row: ContainerRow, now: number): Record<string, unknown> {
+export function dockerListEntry(
+  row: ContainerRow,
+  now: number,
+  net?: NetnsRow,
+): Record<string, unknown> {
   const s = row.spec;
   return {
     Id: row.id,
@@ -178,12 +240,12 @@ export function dockerListEntry(row: ContainerRow, now: number): Record<string, 
     ImageID: imageId(row),
     Command: s.command.join(" "),
     Created: Math.floor(row.createdAt / 1000),
-    Ports: [],
+    Ports: listPorts(s.ports ?? []),
     Labels: s.labels ?? {},
     State: dockerState(row.state),
     Status: dockerStatusText(row, now),
-    HostConfig: { NetworkMode: networkName(row) },
-    NetworkSettings: { Networks: {} },
+    HostConfig: { NetworkMode: networkMode(row) },
+    NetworkSettings: { Networks: dockerNetworks(row, net) },
     Mounts: mounts(row),
   };
 }

@@ -24,6 +24,7 @@ import { stopContainer } from "../../engine/stop.ts";
 import { killContainer } from "../../engine/kill.ts";
 import { removeContainer } from "../../engine/remove.ts";
 import { removeAnonymousVolumes } from "../../engine/volumes.ts";
+import { networkRecord } from "../../engine/network_attach.ts";
 import { waitForContainer } from "../../engine/wait.ts";
 import { parseDockerCondition, prepareDockerWait } from "../../engine/docker_wait.ts";
 import { attachStream } from "../../engine/attach_stream.ts";
@@ -146,12 +147,15 @@ async function list(req: ApiRequest, res: ApiResponder, engine: Engine) {
   rows.sort((a, b) => b.createdAt - a.createdAt);
   const now = engine.now();
   const shown = limit > 0 ? rows.slice(0, limit) : rows;
-  await res.json(200, shown.map((r) => dockerListEntry(r, now)));
+  await res.json(200, shown.map((r) => dockerListEntry(r, now, networkRecord(engine, r.id))));
 }
 
 async function inspect(req: ApiRequest, res: ApiResponder, engine: Engine) {
   const row = target(engine, req);
-  await res.json(200, dockerInspect(row, containerPaths(engine.paths, row.id).log));
+  await res.json(
+    200,
+    dockerInspect(row, containerPaths(engine.paths, row.id).log, networkRecord(engine, row.id)),
+  );
 }
 
 async function start(req: ApiRequest, res: ApiResponder, engine: Engine) {
