@@ -3,7 +3,7 @@
  * in `run -v name:/path` created on first use and surviving its containers (and `rm -v`), a
  * volume in use refused, `DELETE ?force=1` of an unknown volume; `GET /networks` with
  * `bridge`/`host`/`none`, inspect by name, `default` and ID, and a disconnect of a container
- * that is not connected.
+ * that is not connected (a container on the host network).
  *
  * @module
  */
@@ -163,7 +163,17 @@ Deno.test("api networks: list, inspect, disconnect", async () => {
     await importBusybox(svc);
     const ls = await svc.docker(["network", "ls", "--format", "{{.Name}} {{.Driver}}"]);
     assertEquals(ls.stdout.trim().split("\n").sort(), ["bridge bridge", "host host", "none null"]);
-    const run = await svc.docker(["run", "-d", "--name", "n", "bb", "sleep", "300"]);
+    const run = await svc.docker([
+      "run",
+      "-d",
+      "--name",
+      "n",
+      "--network",
+      "host",
+      "bb",
+      "sleep",
+      "300",
+    ]);
     assertEquals(run.code, 0, run.stderr);
     const id = run.stdout.trim();
     const list = JSON.parse((await svc.request("GET", "/v1.44/networks")).text);
