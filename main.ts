@@ -216,7 +216,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     let parsed = parseGlobal(argv);
     if (parsed.command !== "container cleanup") {
-      const loaded = await loadConfig();
+      // The checks of the file's values load the CLI's parsers: only when there is a file.
+      const loaded = await loadConfig(
+        undefined,
+        async () => (await import("./src/cli/config_checks.ts")).CONFIG_CHECKS,
+      );
       if (loaded.files.length) parsed = parseGlobal(argv, loaded);
     }
     const { global, command, args, help, noout } = parsed;

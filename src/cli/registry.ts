@@ -19,7 +19,7 @@ const SPECS: Spec[] = [
     summary: "Run a command in a new container",
     usage: "berth run [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
     description:
-      "Creates a container from an image (or a root filesystem directory given with --rootfs), starts it and attaches to it: its output is berth's output, berth's stdin feeds it with -i, and berth exits with the container's exit code. With -d it starts the container in the background and prints its ID instead. The container shares the host's network unless --network says otherwise; a missing image is pulled first (see --pull).",
+      "Creates a container from an image (or a root filesystem directory given with --rootfs), starts it and attaches to it: its output is berth's output, berth's stdin feeds it with -i, and berth exits with the container's exit code. With -d it starts the container in the background and prints its ID instead. The container shares the host's network unless --network (or berth.conf's [containers] network) says otherwise; a missing image is pulled first (see --pull).",
     examples: [
       "berth run --rm docker.io/library/alpine echo hello",
       "berth run -d --name web -v /srv:/srv:ro docker.io/library/busybox httpd -f",
@@ -33,7 +33,7 @@ const SPECS: Spec[] = [
     summary: "Create a container without starting it",
     usage: "berth create [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
     description:
-      "Creates a container from an image (or a root filesystem directory given with --rootfs) and prints its ID, without starting it; berth start starts it. It takes the flags of berth run except --detach.",
+      "Creates a container from an image (or a root filesystem directory given with --rootfs) and prints its ID, without starting it; berth start starts it. It takes the flags of berth run except --detach. Without --network it gets berth.conf's [containers] network, else the host's network.",
     examples: [
       "berth create --name job docker.io/library/alpine sleep 60",
       "berth create --rm -e MODE=ci --rootfs /tmp/rootfs /bin/true",

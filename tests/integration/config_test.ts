@@ -134,3 +134,132 @@ Deno.test(
     }
   },
 );
+
+/** The interfaces and two limits a container sees, for the [containers] tests. */
+const SHOW = [
+  "sh",
+  "-c",
+  "echo $(ls /sys/class/net); grep -E '^Max (open files|core file size)' /proc/self/limits",
+];
+
+/** `Max open files  SOFT  HARD` → "SOFT HARD", by limit. */
+function limitsOf(out: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const m of out.matchAll(/^Max (open files|core file size)\s+(\S+)\s+(\S+)/gm)) {
+    found[m[1]] = `${m[2]} ${m[3]}`;
+  }
+  return found;
+}
+
+Deno.test(
+  "[containers] network and ulimits: defaults for run and create, under their flags",
+  opts,
+  async () => {
+    const sb = sandbox();
+    try {
+      const rootfs = await busyboxRootfs();
+      const conf = join(sb.dir, "berth.conf");
+      Deno.writeTextFileSync(
+        conf,
+        `[containers]\nnetwork = "none"\nulimits = ["nofile=1000:1500", "core=0"]\n`,
+      );
+      const env = { BERTH_CONFIG: conf };
+      const byFile = await sb.berth(["run", "--rm", "--rootfs", rootfs, ...SHOW], { env });
+      assertEquals(byFile.code, 0, byFile.stderr);
+      assertEquals(byFile.stdout.split("\n")[0], "lo", "the file's network none was not used");
+      assertEquals(limitsOf(byFile.stdout), { "open files": "1000 1500", "core file size": "0 0" });
+      // create too, and inspect shows what the container got.
+      const created = await sb.berth(["create", "--rootfs", rootfs, "true"], { env });
+      assertEquals(created.code, 0, created.stderr);
+      const shown = await sb.berth([
+        "inspect",
+        "--format",
+        "{{.HostConfig.NetworkMode}} {{range .HostConfig.Ulimits}}{{.Name}}={{.Soft}}:{{.Hard}} {{end}}",
+        created.stdout.trim(),
+      ]);
+      assertEquals(shown.stdout, "none RLIMIT_NOFILE=1000:1500 RLIMIT_CORE=0:0 \n");
+      // Flags win, each over its own limit only.
+      const flags = await sb.berth([
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        "--ulimit",
+        "nofile=900",
+        "--rootfs",
+        rootfs,
+        ...SHOW,
+      ], { env });
+      assertEquals(flags.code, 0, flags.stderr);
+      assert(flags.stdout.split("\n")[0] !== "lo", `--network host lost: ${flags.stdout}`);
+      assertEquals(limitsOf(flags.stdout), { "open files": "900 900", "core file size": "0 0" });
+      // Without the file: the host's network, the host's limits.
+      const bare = await sb.berth(["run", "--rm", "--rootfs", rootfs, ...SHOW]);
+      assert(bare.stdout.split("\n")[0] !== "lo", `host is the default: ${bare.stdout}`);
+      assert(limitsOf(bare.stdout)["open files"] !== "1000 1500", bare.stdout);
+      // A default above the host's hard limit is refused as a flag's is, creating nothing.
+      Deno.writeTextFileSync(conf, `[containers]\nulimits = ["nofile=10:1099511627776"]\n`);
+      const above = await sb.berth(["run", "--rm", "--rootfs", rootfs, "true"], { env });
+      assertEquals(above.code, 125);
+      assertMatch(above.stderr, /^Error: ulimit nofile: hard limit 1099511627776 exceeds the host's/);
+      const ps = await sb.berth(["ps", "-aq"]);
+      assertEquals(ps.stdout.trim().split("\n").length, 1, "only the created container");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test("[containers]: a bad value is one Error line naming file and line", opts, async () => {
+  const sb = sandbox();
+  try {
+    const conf = join(sb.dir, "berth.conf");
+    const env = { BERTH_CONFIG: conf };
+    Deno.writeTextFileSync(conf, `[containers]\n\nnetwork = "pasta"\n`);
+    const network = await sb.berth(["ps"], { env });
+    assertEquals(network.code, 125);
+    assertEquals(
+      network.stderr,
+      `Error: ${conf}:3: "containers.network": unsupported network mode "pasta": use host, none, container:NAME or a network of berth network create\n`,
+    );
+    Deno.writeTextFileSync(conf, `[containers]\nulimits = ["nofile=1024:2048", "files=1"]\n`);
+    const ulimit = await sb.berth(["ps"], { env });
+    assertEquals(
+      ulimit.stderr,
+      `Error: ${conf}:2: "containers.ulimits": invalid ulimit "files=1": expected NAME=SOFT[:HARD], e.g. nofile=1024:2048\n`,
+    );
+    Deno.writeTextFileSync(conf, `[registries]\nsearch = ["quay.io", "not a host"]\n`);
+    const search = await sb.berth(["ps"], { env });
+    assertEquals(
+      search.stderr,
+      `Error: ${conf}:2: "registries.search": "not a host" is not a registry host\n`,
+    );
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("[containers] network names a bridge network: containers join it", opts, async () => {
+  const sb = sandbox();
+  try {
+    const rootfs = await busyboxRootfs();
+    const made = await sb.berth(["network", "create", "--subnet", "10.199.61.0/24", "cfgnet"]);
+    assertEquals(made.code, 0, made.stderr);
+    const conf = join(sb.dir, "berth.conf");
+    Deno.writeTextFileSync(conf, `[containers]\nnetwork = "cfgnet"\n`);
+    const run = await sb.berth([
+      "run",
+      "--rm",
+      "--rootfs",
+      rootfs,
+      "sh",
+      "-c",
+      "echo $(ls /sys/class/net); ip -4 addr show eth0 | grep -o 'inet [0-9.]*'",
+    ], { env: { BERTH_CONFIG: conf } });
+    assertEquals(run.code, 0, run.stderr);
+    assertMatch(run.stdout, /^eth0 lo\ninet 10\.199\.61\.\d+\n$/);
+  } finally {
+    await sb.berth(["network", "rm", "-f", "cfgnet"]);
+    await sb.cleanup();
+  }
+});
