@@ -408,9 +408,7 @@ export async function buildSpec(
       "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n",
     );
   }
-  const pullOptions = request.image === undefined
-    ? {}
-    : await cliPullOptions(engine, p, request.image);
+  const pullOptions = request.image === undefined ? {} : await cliPullOptions(engine, p);
   const root = await resolveRoot(engine, request, pullOptions);
   return {
     name: str(p, "name"),
@@ -439,28 +437,24 @@ function discardsPorts(p: Parsed): boolean {
   return list(p, "publish").length > 0 || list(p, "expose").length > 0 || bool(p, "publish-all");
 }
 
-/** The registry flags of `pull` (and `--platform`, `-q`) for the image a request names. */
+/**
+ * The registry flags of `pull` (and `--platform`, `-q`) for the image a request names, by
+ * registry: a short name may be tried in several, each with its own TLS rule and credentials.
+ */
 async function cliPullOptions(
   engine: Engine,
   p: Parsed,
-  ref: string,
-): Promise<Partial<PullOptions>> {
-  const [{ parseReference }, { parsePlatform }, { registryOptions }, { pullProgress }] =
-    await Promise.all([
-      import("../image/reference.ts"),
-      import("../image/manifest.ts"),
-      import("./image/common.ts"),
-      import("./image/progress.ts"),
-    ]);
-  const platform = str(p, "platform");
-  // A `docker-archive:PATH` names no registry.
-  const registry = ref.startsWith("docker-archive:") ? "" : parseReference(ref).registry;
-  return {
-    ...registryOptions(engine.opts, p, registry),
-    platform: platform ? parsePlatform(platform) : undefined,
-    // Progress on a terminal; -q/--quiet: none even there.
-    onEvent: pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet")),
-  };
+): Promise<(registry: string) => Partial<PullOptions>> {
+  const [{ parsePlatform }, { registryOptions }, { pullProgress }] = await Promise.all([
+    import("../image/manifest.ts"),
+    import("./image/common.ts"),
+    import("./image/progress.ts"),
+  ]);
+  const given = str(p, "platform");
+  const platform = given ? parsePlatform(given) : undefined;
+  // Progress on a terminal; -q/--quiet: none even there.
+  const onEvent = pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet"));
+  return (registry) => ({ ...registryOptions(engine.opts, p, registry), platform, onEvent });
 }
 
 /**

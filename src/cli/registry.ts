@@ -357,7 +357,7 @@ const SPECS: Spec[] = [
     usage:
       "berth pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--tls-verify=false] [--cert-dir DIR] [-q] REFERENCE",
     description:
-      "Pulls an image from a registry into local storage and prints its ID. Credentials come from --creds or the auth file (see berth login).",
+      "Pulls an image from a registry into local storage and prints its ID. A short name (alpine, team/app) is tried in berth.conf's [registries] search registries in order, the first that has it winning, else on docker.io (docker.io/library/alpine). Credentials come from --creds or the auth file (see berth login).",
     examples: [
       "berth pull docker.io/library/alpine:3.20",
       "berth pull --platform linux/arm64 quay.io/podman/hello",

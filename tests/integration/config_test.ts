@@ -7,6 +7,8 @@ import { assert, assertEquals, assertMatch } from "../unit/assert.ts";
 import { busyboxRootfs, eventually, sandbox } from "../helpers.ts";
 import { containerPaths, layout } from "../../src/engine/paths.ts";
 import { join } from "node:path";
+import { push, startRegistry } from "../image/registry_helper.ts";
+import { buildImage, busyboxRootfs as busyboxTar } from "../image/fixtures.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -201,7 +203,10 @@ Deno.test(
       Deno.writeTextFileSync(conf, `[containers]\nulimits = ["nofile=10:1099511627776"]\n`);
       const above = await sb.berth(["run", "--rm", "--rootfs", rootfs, "true"], { env });
       assertEquals(above.code, 125);
-      assertMatch(above.stderr, /^Error: ulimit nofile: hard limit 1099511627776 exceeds the host's/);
+      assertMatch(
+        above.stderr,
+        /^Error: ulimit nofile: hard limit 1099511627776 exceeds the host's/,
+      );
       const ps = await sb.berth(["ps", "-aq"]);
       assertEquals(ps.stdout.trim().split("\n").length, 1, "only the created container");
     } finally {
@@ -263,3 +268,73 @@ Deno.test("[containers] network names a bridge network: containers join it", opt
     await sb.cleanup();
   }
 });
+
+Deno.test(
+  "[registries] search: pull, run and create take a short name from the first registry that has it",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const lacking = await startRegistry(sb.dir, join(sb.dir, "storage-1"));
+    const having = await startRegistry(sb.dir, join(sb.dir, "storage-2"));
+    try {
+      const image = buildImage({
+        layers: [{ tar: busyboxTar(), compression: "gzip" }],
+        config: { Cmd: ["echo", "from the second registry"] },
+      });
+      const manifest = {
+        ref: "latest",
+        bytes: image.manifest,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+      };
+      for (const repo of ["forpull", "forrun", "forcreate"]) {
+        await push(having.host, repo, image.blobs, [manifest]);
+      }
+      const conf = join(sb.dir, "berth.conf");
+      Deno.writeTextFileSync(
+        conf,
+        `[registries]\nsearch = ["${lacking.host}", "${having.host}"]\n` +
+          `insecure = ["${lacking.host}", "${having.host}"]\n`,
+      );
+      const env = { BERTH_CONFIG: conf };
+      const pulled = await sb.berth(["pull", "-q", "forpull"], { env });
+      assertEquals(pulled.code, 0, pulled.stderr);
+      assertMatch(pulled.stdout, /^[0-9a-f]{64}\n$/);
+      const run = await sb.berth(["run", "--rm", "forrun"], { env });
+      assertEquals([run.code, run.stdout], [0, "from the second registry\n"], run.stderr);
+      const created = await sb.berth(["create", "-q", "forcreate"], { env });
+      assertEquals(created.code, 0, created.stderr);
+      const names = await sb.berth(["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+      assertEquals(
+        names.stdout.split("\n").filter(Boolean).sort(),
+        ["forcreate", "forpull", "forrun"].map((r) => `${having.host}/${r}:latest`),
+      );
+      // Nowhere: one line naming what was tried, in order, and why each failed.
+      const none = await sb.berth(["pull", "-q", "nosuch:1"], { env });
+      assertEquals(none.code, 125);
+      assertEquals(none.stderr.split("\n").length, 2, none.stderr);
+      const tried = new RegExp(
+        `^Error: pulling short name "nosuch:1" failed in every search registry: ` +
+          `${lacking.host}/nosuch:1: .*manifest unknown.*; ${having.host}/nosuch:1: .*manifest unknown`,
+      );
+      assertMatch(none.stderr, tried);
+      const runNone = await sb.berth(["run", "--rm", "nosuch:1"], { env });
+      assertEquals(runNone.code, 125);
+      assertMatch(runNone.stderr, tried);
+      // A name with a registry is pulled from it alone.
+      const qualified = await sb.berth(["pull", "-q", `${lacking.host}/forpull`], { env });
+      assertEquals(qualified.code, 125);
+      assertMatch(
+        qualified.stderr,
+        new RegExp(`^Error: reading manifest latest in ${lacking.host}/forpull: 404`),
+      );
+      // Tried first where it is not, as NAME (library/ is docker.io's alone).
+      await lacking.stop(); // flushes its log
+      assertMatch(lacking.log(), /uri="?\/v2\/forrun\/manifests\/latest/);
+      assert(!lacking.log().includes("/library/"), lacking.log());
+    } finally {
+      await lacking.stop();
+      await having.stop();
+      await sb.cleanup();
+    }
+  },
+);
