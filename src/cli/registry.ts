@@ -555,6 +555,72 @@ export const COMMANDS: Readonly<Record<string, Entry>> = Object.fromEntries(
   REGISTRY.flatMap((e) => [e.name, ...e.aliases].map((name) => [name, e])),
 );
 
+/** A command group: the first word its commands share (`container`, `image`, …). */
+export interface Group {
+  name: string;
+  /** One line, as podman's (`Manage containers`). */
+  summary: string;
+  /** What `--help` says under `Description:`. */
+  description: string;
+}
+
+/** The groups, as podman has them; `berth GROUP --help` lists each one's commands. */
+export const GROUPS: readonly Group[] = [
+  {
+    name: "container",
+    summary: "Manage containers",
+    description:
+      "Manage containers: podman's container commands, each also a top-level command (berth container run is berth run).",
+  },
+  {
+    name: "image",
+    summary: "Manage images",
+    description:
+      "Manage images: podman's image commands, most also top-level commands (berth image pull is berth pull).",
+  },
+  {
+    name: "network",
+    summary: "Manage networks",
+    description: "Manage the bridge networks containers join with --network.",
+  },
+  {
+    name: "pod",
+    summary: "Manage pods",
+    description:
+      "Manage pods: berth has no pods; these commands answer as podman does when none exist.",
+  },
+  {
+    name: "system",
+    summary: "Manage berth",
+    description: "Manage berth itself: its information, its store's refresh and pruning.",
+  },
+];
+
+/** A group by its name. */
+export const GROUP_BY_NAME: Readonly<Record<string, Group>> = Object.fromEntries(
+  GROUPS.map((g) => [g.name, g]),
+);
+
+/** A group's subcommand: its word after the group's, and the command it names. */
+export interface Subcommand {
+  word: string;
+  entry: Entry;
+}
+
+/**
+ * A group's visible subcommands, by each name and alias under it (`container ls` and
+ * `container ps` are both listed, as podman lists `list` and `ps`), sorted by word.
+ */
+export function groupCommands(group: string): Subcommand[] {
+  const prefix = `${group} `;
+  return VISIBLE.flatMap((entry) =>
+    [entry.name, ...entry.aliases].filter((n) => n.startsWith(prefix)).map((n) => ({
+      word: n.slice(prefix.length),
+      entry,
+    }))
+  ).sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+}
+
 /**
  * The names `berth --help` lists for an entry: its own, and aliases that are not podman's
  * `container …`/`image …` mirror of a top-level command (so `system info` is listed).
