@@ -188,7 +188,7 @@ const SPECS: Spec[] = [
     summary: "Show the runtime, monitor and store berth uses",
     usage: "berth info [--format json|TEMPLATE]",
     description:
-      "Prints what berth uses: the OCI runtime, conmon, the store's paths, and the configuration files it read.",
+      "Prints what berth uses: the OCI runtime, conmon, the store's paths, the configuration files it read, and the registries a short name is pulled from (Registries.search).",
     examples: ["berth info", "berth info --format '{{.Store.GraphRoot}}'"],
     load: async () => (await import("./info.ts")).infoCommand,
   },

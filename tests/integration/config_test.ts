@@ -296,6 +296,10 @@ Deno.test(
           `insecure = ["${lacking.host}", "${having.host}"]\n`,
       );
       const env = { BERTH_CONFIG: conf };
+      const info = await sb.berth(["info", "--format", "{{json .Registries.search}}"], { env });
+      assertEquals(info.stdout, `["${lacking.host}","${having.host}"]\n`);
+      const infoBare = await sb.berth(["info", "--format", "{{json .Registries.search}}"]);
+      assertEquals(infoBare.stdout, `["docker.io"]\n`);
       const pulled = await sb.berth(["pull", "-q", "forpull"], { env });
       assertEquals(pulled.code, 0, pulled.stderr);
       assertMatch(pulled.stdout, /^[0-9a-f]{64}\n$/);
