@@ -9,6 +9,7 @@ import { UsageError } from "../../errors.ts";
 import { parsePlatform } from "../../image/manifest.ts";
 import { pullProgress } from "./progress.ts";
 import { pullSearching } from "../../image/pull_search.ts";
+import { parseReference } from "../../image/reference.ts";
 import { openImages, REGISTRY_FLAGS, registryOptions } from "./common.ts";
 
 /** `pull`: fetch an image from a registry; prints its ID. */
@@ -25,6 +26,7 @@ export const pullCommand: Command = {
   async run(global, p) {
     if (p.positionals.length !== 1) throw new UsageError("pull takes exactly one image reference");
     const ref = p.positionals[0];
+    parseReference(ref); // a malformed reference is refused before the store is opened
     const given = str(p, "platform");
     const platform = given ? parsePlatform(given) : undefined;
     const onEvent = pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet"));
