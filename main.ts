@@ -15,8 +15,14 @@ import { installEngineEvents } from "./src/engine/events.ts";
 import { CLI_EVENTS } from "./src/cli/events.ts";
 import { errOut, helpWidth, out, runCommand } from "./src/cli/command.ts";
 import { GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS } from "./src/cli/global_flags.ts";
-import { mainHelp } from "./src/cli/help.ts";
-import { COMMANDS, listedNames, VISIBLE } from "./src/cli/registry.ts";
+import { groupHelp, mainHelp } from "./src/cli/help.ts";
+import {
+  COMMANDS,
+  GROUP_BY_NAME,
+  groupCommands,
+  listedNames,
+  VISIBLE,
+} from "./src/cli/registry.ts";
 import { didYouMean } from "./src/cli/suggest.ts";
 import type { BerthConfig } from "./src/config.ts";
 import { loadConfig, type LoadedConfig } from "./src/config_files.ts";
@@ -29,6 +35,8 @@ export function parseGlobal(
 ): {
   global: GlobalOptions;
   command?: string;
+  /** A command group named without a command (`berth container [--help]`). */
+  group?: string;
   args: string[];
   help: boolean;
   /** `--noout`: the command's stdout goes nowhere (its errors and exit status stay). */
@@ -94,7 +102,15 @@ export function parseGlobal(
       break;
     }
   }
-  if (!command && rest.length) {
+  // `berth container`, `berth container --help`: the group's help, as podman's.
+  let group: string | undefined;
+  const helpWord = (w: string | undefined) => w === "--help" || w === "-h";
+  if (!command && GROUP_BY_NAME[rest[0]] && (rest.length === 1 || helpWord(rest[1]))) {
+    group = rest[0];
+    help ||= helpWord(rest[1]);
+    rest.splice(0, 2);
+  }
+  if (!command && !group && rest.length) {
     throw new UsageError(
       `unrecognized command \`berth ${rest.slice(0, 2).join(" ")}\`${commandHint(rest)}`,
     );
@@ -105,6 +121,7 @@ export function parseGlobal(
   return {
     global: { ...defaults(values, rawArgs, applied), runtimeFlags },
     command,
+    group,
     args: rest,
     help,
     noout,
@@ -121,7 +138,8 @@ function commandHint(rest: string[]): string {
   if (group.length > 0 && rest.length > 1) {
     return didYouMean(rest[1], group.map((n) => n.slice(rest[0].length + 1)));
   }
-  return didYouMean(rest[0], names.filter((n) => !n.includes(" ")));
+  const words = [...names.filter((n) => !n.includes(" ")), ...Object.keys(GROUP_BY_NAME)];
+  return didYouMean(rest[0], words);
 }
 
 /** The settings of the configuration file, by global flag. */
@@ -183,6 +201,12 @@ export function usage(width = 80): string {
   );
 }
 
+/** `berth GROUP --help`: the group's summary and each of its commands with its summary. */
+export function groupUsage(name: string, width = 80): string {
+  const commands = groupCommands(name).map(({ word, entry }) => ({ word, summary: entry.summary }));
+  return groupHelp(GROUP_BY_NAME[name], commands, width);
+}
+
 /**
  * The cleanup process conmon starts for every container usually finds that the foreground
  * `run` did (or is doing) the work. Cleanup removes the exit file and conmon's pidfile, so
@@ -216,13 +240,23 @@ export async function main(argv: string[]): Promise<number> {
   try {
     let parsed = parseGlobal(argv);
     if (parsed.command !== "container cleanup") {
-      const loaded = await loadConfig();
+      // The checks of the file's values load the CLI's parsers: only when there is a file.
+      const loaded = await loadConfig(
+        undefined,
+        async () => (await import("./src/cli/config_checks.ts")).CONFIG_CHECKS,
+      );
       if (loaded.files.length) parsed = parseGlobal(argv, loaded);
     }
-    const { global, command, args, help, noout } = parsed;
+    const { global, command, group, args, help, noout } = parsed;
     setLogLevel(global.logLevel as LogLevel);
     // As podman, which swaps its stdout for /dev/null: a container's attached output too.
     if (noout) discardFd(1);
+    if (group) {
+      // Without --help, podman prints the help and then fails: a command was expected.
+      await out(groupUsage(group, helpWidth()));
+      if (help) return 0;
+      throw new UsageError(`missing command 'berth ${group} COMMAND'`);
+    }
     if (!command) {
       await out(usage(helpWidth()));
       return help ? 0 : 125;

@@ -1,13 +1,14 @@
 /**
- * `deno task docs`: write the manual, `docs/commands/` (one page per command and an index),
- * from the registry and the flag tables, and delete pages of commands that are gone.
+ * `deno task docs`: write the manual, `docs/commands/` (one page per command, one per command
+ * group, and an index), from the registry and the flag tables, and delete pages of commands
+ * that are gone.
  * `--check` writes nothing and exits 1 when a page differs.
  *
  * @module
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { VISIBLE } from "../src/cli/registry.ts";
+import { groupCommands, GROUPS, VISIBLE } from "../src/cli/registry.ts";
 import { GLOBAL_FLAGS } from "../src/cli/global_flags.ts";
 import { manualPages } from "../src/cli/manual.ts";
 
@@ -16,7 +17,12 @@ export const DOCS_DIR = fileURLToPath(new URL("../docs/commands/", import.meta.u
 
 /** The manual as the current tables make it, by file name. */
 export function generateManual(): Promise<Map<string, string>> {
-  return manualPages(VISIBLE, GLOBAL_FLAGS, async (entry) => (await entry.load()).flags);
+  return manualPages(
+    VISIBLE,
+    GLOBAL_FLAGS,
+    async (entry) => (await entry.load()).flags,
+    GROUPS.map((group) => ({ group, commands: groupCommands(group.name) })),
+  );
 }
 
 /** The manual's file names and contents as checked in. */

@@ -11,12 +11,19 @@
  * runroot = "/run/berth"
  * log_level = "info"
  *
+ * [containers]
+ * network = "bridge"          # run/create's --network when none is given (default host)
+ * ulimits = ["nofile=1024:2048"]  # limits a container gets unless its --ulimit sets them
+ *
  * [registries]
  * insecure = ["localhost:5000"]  # reached over plain HTTP / without verifying TLS
+ * search = ["quay.io", "docker.io"]  # tried in order for a short name (default docker.io)
  * ```
  *
  * This module checks a parsed document and holds no parser: the engine can ask it questions
- * (`isInsecureRegistry`) without loading TOML; `config_files.ts` parses.
+ * (`isInsecureRegistry`) without loading TOML; `config_files.ts` parses. What a value means
+ * to a front end (a network mode, a ulimit) is checked by the {@linkcode ValueChecks} it
+ * passes in, so a bad value is still an error naming the file and line.
  *
  * @module
  */
@@ -30,7 +37,19 @@ export interface BerthConfig {
   runroot?: string;
   logLevel?: string;
   insecureRegistries?: string[];
+  /** `[containers] network`: the `--network` of run and create when none is given. */
+  network?: string;
+  /** `[containers] ulimits`: `NAME=SOFT[:HARD]` limits for those a container's --ulimit omits. */
+  ulimits?: string[];
+  /** `[registries] search`: the registries a short name is pulled from, tried in order. */
+  searchRegistries?: string[];
 }
+
+/**
+ * Checks of values whose meaning a front end knows, by `table.key`: each throws an error whose
+ * message says what is wrong with one value (for a list, with each element).
+ */
+export type ValueChecks = Readonly<Record<string, (value: string) => unknown>>;
 
 type Kind = "string" | "path" | "strings";
 
@@ -43,8 +62,13 @@ const KEYS: Record<string, Record<string, [Kind, keyof BerthConfig]>> = {
     runroot: ["path", "runroot"],
     log_level: ["string", "logLevel"],
   },
+  containers: {
+    network: ["string", "network"],
+    ulimits: ["strings", "ulimits"],
+  },
   registries: {
     insecure: ["strings", "insecureRegistries"],
+    search: ["strings", "searchRegistries"],
   },
 };
 
@@ -61,6 +85,7 @@ function lineOf(text: string, key: string): number | undefined {
  * @param doc what the TOML parser made of `text`
  * @param text the file's text, to find the line an error is on
  * @param path named in every error
+ * @param checks what the front end knows about values (`containers.network`, …)
  * @throws {ConfigError} on an unknown table or key, or a value of the wrong kind (one line:
  * `PATH:LINE: what is wrong`)
  *
@@ -70,11 +95,23 @@ function lineOf(text: string, key: string): number | undefined {
  * // { runtime: "crun" }
  * ```
  */
-export function checkConfig(doc: Record<string, unknown>, text: string, path: string): BerthConfig {
+export function checkConfig(
+  doc: Record<string, unknown>,
+  text: string,
+  path: string,
+  checks: ValueChecks = {},
+): BerthConfig {
   const config: BerthConfig = {};
   const fail = (key: string, message: string): never => {
     const line = lineOf(text, key);
     throw new ConfigError(`${path}${line ? `:${line}` : ""}: ${message}`);
+  };
+  const check = (name: string, value: string) => {
+    try {
+      checks[name]?.(value);
+    } catch (err) {
+      fail(name.split(".")[1], `"${name}": ${err instanceof Error ? err.message : String(err)}`);
+    }
   };
   for (const [table, body] of Object.entries(doc)) {
     const keys = KEYS[table];
@@ -95,6 +132,7 @@ export function checkConfig(doc: Record<string, unknown>, text: string, path: st
         if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
           fail(key, `"${table}.${key}" must be a list of strings`);
         }
+        for (const v of value as string[]) check(`${table}.${key}`, v);
         (config[field] as string[]) = [...(value as string[])];
         continue;
       }
@@ -104,6 +142,7 @@ export function checkConfig(doc: Record<string, unknown>, text: string, path: st
       if (kind === "path" && !(value as string).startsWith("/")) {
         fail(key, `"${table}.${key}" must be an absolute path, not "${value}"`);
       }
+      check(`${table}.${key}`, value as string);
       (config[field] as string) = value as string;
     }
   }

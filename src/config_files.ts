@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type BerthConfig, checkConfig, mergeConfig } from "./config.ts";
+import { type BerthConfig, checkConfig, mergeConfig, type ValueChecks } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 
 /** The files to try, in order, and whether each must exist. */
@@ -28,9 +28,13 @@ export function configCandidates(
  * there is a file: most runs have none and pay nothing for it.
  *
  * @throws {ConfigError} on malformed TOML (`PATH:LINE: invalid TOML: …`) or what
- * {@linkcode checkConfig} refuses
+ * {@linkcode checkConfig} refuses (with `checks`, the front end's checks of values)
  */
-export async function parseConfigText(text: string, path: string): Promise<BerthConfig> {
+export async function parseConfigText(
+  text: string,
+  path: string,
+  checks: ValueChecks = {},
+): Promise<BerthConfig> {
   // Inline, not through deno.json's imports: berth also runs as `deno run --no-config` (the
   // cleanup process, the tests), where no import map is read.
   // deno-lint-ignore no-import-prefix
@@ -45,7 +49,7 @@ export async function parseConfigText(text: string, path: string): Promise<Berth
     }
     throw err;
   }
-  return checkConfig(doc, text, path);
+  return checkConfig(doc, text, path, checks);
 }
 
 /** The configuration in force, and the files it was read from (for `berth info`). */
@@ -55,13 +59,15 @@ export interface LoadedConfig {
 }
 
 /**
- * Read every configuration file that applies.
+ * Read every configuration file that applies, checking values with the front end's checks
+ * (`checks` is called only when there is a file: most runs have none and load nothing for it).
  *
  * @throws {ConfigError} when `$BERTH_CONFIG` names a missing file, or a file cannot be read or
  * is malformed
  */
 export async function loadConfig(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+  checks: () => Promise<ValueChecks> = () => Promise.resolve({}),
 ): Promise<LoadedConfig> {
   let config: BerthConfig = {};
   const files: string[] = [];
@@ -78,7 +84,7 @@ export async function loadConfig(
         : String(err);
       throw new ConfigError(`cannot read configuration file ${path}: ${why}`);
     }
-    config = mergeConfig(config, await parseConfigText(text, path));
+    config = mergeConfig(config, await parseConfigText(text, path, await checks()));
     files.push(path);
   }
   return { config, files };

@@ -23,6 +23,7 @@ import { parseEntrypointFlag } from "../image/combine.ts";
 import { applyCapabilityFlags } from "../engine/capabilities.ts";
 import { pathExists } from "../fs.ts";
 import type { PullPolicy } from "../image/types.ts";
+import type { Rlimit } from "../oci/limits.ts";
 import {
   checkTimezone,
   parseAddHost,
@@ -44,6 +45,10 @@ import { which } from "../oci/runtime.ts";
 import { mergeEnv } from "../engine/env.ts";
 import { parseRestartPolicy } from "../engine/restart_policy.ts";
 import { parseSeccompProfile, type SeccompProfile } from "../oci/seccomp.ts";
+import type { BerthConfig } from "../config.ts";
+
+/** What berth.conf's `[containers]` table gives create and run: values for absent flags. */
+export type ContainerDefaults = Pick<BerthConfig, "network" | "ulimits">;
 
 /** Flags of `create` (and, with `-d`, `run`). */
 export const CREATE_FLAGS: FlagTable = {
@@ -79,7 +84,7 @@ export const CREATE_FLAGS: FlagTable = {
     help:
       "Network mode: host shares the host's network stack (its interfaces, ports, loopback services and abstract unix sockets); none gives the container a loopback interface only; container:NAME joins another container's network namespace; bridge (the default network \"berth\", no DNS) or NAME[,NAME] (networks of berth network create) give it a namespace of its own on those bridges",
     value: "mode",
-    defaultText: '"host"',
+    defaultText: '"host", or berth.conf\'s [containers] network',
   },
   net: { type: "string", help: "Same as --network", hidden: true },
   "network-alias": {
@@ -192,7 +197,7 @@ export const CREATE_FLAGS: FlagTable = {
     type: "string",
     multiple: true,
     help:
-      "Set a resource limit: NAME=SOFT[:HARD] (e.g. nofile=1024:2048, -1 for unlimited); a hard limit above the host's is refused",
+      "Set a resource limit: NAME=SOFT[:HARD] (e.g. nofile=1024:2048, -1 for unlimited); a hard limit above the host's is refused. berth.conf's [containers] ulimits set the limits not given here",
   },
   memory: {
     type: "string",
@@ -396,16 +401,14 @@ export async function buildSpec(
   p: Parsed,
   runtime: string,
 ): Promise<CliCreateRequest> {
-  const request = parseCreateRequest(p);
+  const request = parseCreateRequest(p, engine.opts.config);
   if (request.network !== "bridge" && discardsPorts(p)) {
     // podman's sentence, bare on stderr as podman prints its spec warnings.
     await errOut(
       "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use\n",
     );
   }
-  const pullOptions = request.image === undefined
-    ? {}
-    : await cliPullOptions(engine, p, request.image);
+  const pullOptions = request.image === undefined ? {} : await cliPullOptions(engine, p);
   const root = await resolveRoot(engine, request, pullOptions);
   return {
     name: str(p, "name"),
@@ -434,37 +437,34 @@ function discardsPorts(p: Parsed): boolean {
   return list(p, "publish").length > 0 || list(p, "expose").length > 0 || bool(p, "publish-all");
 }
 
-/** The registry flags of `pull` (and `--platform`, `-q`) for the image a request names. */
+/**
+ * The registry flags of `pull` (and `--platform`, `-q`) for the image a request names, by
+ * registry: a short name may be tried in several, each with its own TLS rule and credentials.
+ */
 async function cliPullOptions(
   engine: Engine,
   p: Parsed,
-  ref: string,
-): Promise<Partial<PullOptions>> {
-  const [{ parseReference }, { parsePlatform }, { registryOptions }, { pullProgress }] =
-    await Promise.all([
-      import("../image/reference.ts"),
-      import("../image/manifest.ts"),
-      import("./image/common.ts"),
-      import("./image/progress.ts"),
-    ]);
-  const platform = str(p, "platform");
-  // A `docker-archive:PATH` names no registry.
-  const registry = ref.startsWith("docker-archive:") ? "" : parseReference(ref).registry;
-  return {
-    ...registryOptions(engine.opts, p, registry),
-    platform: platform ? parsePlatform(platform) : undefined,
-    // Progress on a terminal; -q/--quiet: none even there.
-    onEvent: pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet")),
-  };
+): Promise<(registry: string) => Partial<PullOptions>> {
+  const [{ parsePlatform }, { registryOptions }, { pullProgress }] = await Promise.all([
+    import("../image/manifest.ts"),
+    import("./image/common.ts"),
+    import("./image/progress.ts"),
+  ]);
+  const given = str(p, "platform");
+  const platform = given ? parsePlatform(given) : undefined;
+  // Progress on a terminal; -q/--quiet: none even there.
+  const onEvent = pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet"));
+  return (registry) => ({ ...registryOptions(engine.opts, p, registry), platform, onEvent });
 }
 
 /**
  * Validate create/run flags and positionals into a front-end-neutral request. Files the flags
  * name (env, label and seccomp files, volume sources, `--rootfs`) are read and checked here.
  *
+ * @param defaults berth.conf's values for flags not given (the front end read the file)
  * @throws {UsageError} on any bad value
  */
-export function parseCreateRequest(p: Parsed): CreateRequest {
+export function parseCreateRequest(p: Parsed, defaults: ContainerDefaults = {}): CreateRequest {
   const logDriver = str(p, "log-driver") ?? "k8s-file";
   if (logDriver !== "k8s-file" && logDriver !== "json-file") {
     throw new UsageError(
@@ -472,7 +472,7 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     );
   }
   const caps = applyCapabilityFlags(list(p, "cap-add"), list(p, "cap-drop"));
-  const networkArg = str(p, "network") ?? str(p, "net") ?? "host";
+  const networkArg = str(p, "network") ?? str(p, "net") ?? defaults.network ?? "host";
   const { network, networkFrom, networks } = parseNetworkArg(networkArg);
   const timeout = parseNonNegativeInt(str(p, "timeout") ?? "0", "--timeout");
   const stopTimeout = parseNonNegativeInt(str(p, "stop-timeout") ?? "10", "--stop-timeout");
@@ -491,8 +491,9 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
       );
     } else tmpfs.push(m.tmpfs);
   }
-  // Above the host's hard limit is refused by the engine's create (decide/create.ts).
-  const ulimits = list(p, "ulimit").map(parseUlimit);
+  // Above the host's hard limit is refused by the engine's create (decide/create.ts), for
+  // the file's defaults as for flags.
+  const ulimits = withDefaultUlimits(list(p, "ulimit").map(parseUlimit), defaults.ulimits ?? []);
   const resources = parseResources({
     memory: str(p, "memory"),
     memorySwap: str(p, "memory-swap"),
@@ -626,6 +627,15 @@ export function parseCreateRequest(p: Parsed): CreateRequest {
     logSizeMax: logOpts.maxSize,
     systemd: systemd as SystemdMode,
   };
+}
+
+/**
+ * The `--ulimit`s given, after the defaults (`NAME=SOFT[:HARD]` texts) for the limits they do
+ * not set: a flag replaces the default of its own limit only.
+ */
+export function withDefaultUlimits(given: Rlimit[], defaults: string[]): Rlimit[] {
+  const set = new Set(given.map((u) => u.type));
+  return [...defaults.map(parseUlimit).filter((u) => !set.has(u.type)), ...given];
 }
 
 /**

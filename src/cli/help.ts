@@ -160,6 +160,39 @@ export function commandHelp(entry: HelpEntry, flags: FlagTable, width: number): 
   return lines.join("\n") + "\n";
 }
 
+/** What a command group's help says besides its commands. */
+export interface GroupHelpEntry {
+  /** The group's word: `container`. */
+  name: string;
+  summary: string;
+  description: string;
+}
+
+/**
+ * `berth GROUP --help`, as podman prints `podman container --help`: the summary, its
+ * description, `Usage:`, and every subcommand with its summary.
+ *
+ * @param commands each subcommand's word (`ls`) and summary, in order
+ */
+export function groupHelp(
+  group: GroupHelpEntry,
+  commands: { word: string; summary: string }[],
+  width: number,
+): string {
+  const lines = [
+    ...wrap(group.summary, width),
+    ...section("Description", indented(group.description, 2, width)),
+    ...section("Usage", usageLines(`berth ${group.name} [command]`, width)),
+    ...section("Available Commands", twoColumns(commands.map((c) => [c.word, c.summary]), width)),
+    "",
+    ...wrap(
+      `Run "berth ${group.name} COMMAND --help" or "berth help ${group.name} COMMAND" for more about a command.`,
+      width,
+    ),
+  ];
+  return lines.join("\n") + "\n";
+}
+
 /** What `berth --help` needs besides the commands. */
 export interface MainHelp {
   /** One line on berth itself. */

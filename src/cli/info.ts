@@ -9,6 +9,7 @@ import { goArch } from "../platform.ts";
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
 import { str } from "./args.ts";
+import { DEFAULT_REGISTRY } from "../image/reference.ts";
 import { openEngine } from "../engine/context.ts";
 import { listContainers } from "../store/containers.ts";
 import { resolveRuntime } from "../oci/runtime.ts";
@@ -77,6 +78,8 @@ export const infoCommand: Command = {
           Stopped: count(hasExited),
         },
       },
+      // podman's field and template spelling ({{.Registries.search}}): where short names go.
+      Registries: { search: global.config?.searchRegistries ?? [DEFAULT_REGISTRY] },
       Version: { Version: VERSION, Deno: Deno.version.deno },
     };
     const format = str(p, "format");

@@ -7,11 +7,22 @@
  */
 import type { FlagSpec, FlagTable } from "./args.ts";
 import type { Entry } from "./command.ts";
-import { defaultShown, valueName, visibleFlags } from "./help.ts";
+import { defaultShown, type GroupHelpEntry, valueName, visibleFlags } from "./help.ts";
+
+/** A group as its page needs it: its words and each subcommand's word and command. */
+export interface GroupPage {
+  group: GroupHelpEntry;
+  commands: { word: string; entry: Entry }[];
+}
 
 /** A command's page's file name: `berth-container-prune.md`. */
 export function pageName(entry: Entry): string {
   return `berth-${entry.name.replaceAll(" ", "-")}.md`;
+}
+
+/** A command group's page's file name: `berth-container.md`. */
+export function groupPageName(group: GroupHelpEntry): string {
+  return `berth-${group.name}.md`;
 }
 
 /** The index's file name. */
@@ -73,11 +84,47 @@ export function commandPage(entry: Entry, flags: FlagTable): string {
 }
 
 /**
- * The index: every command with its summary and a link to its page, then the global options.
+ * A command group's page: its summary, usage, description, and each subcommand (every name
+ * under the group) with its summary and a link to the command's page.
+ */
+export function groupPage({ group, commands }: GroupPage): string {
+  const lines = [
+    `# berth ${group.name}`,
+    "",
+    group.summary,
+    "",
+    "## Usage",
+    "",
+    ...fenced([`berth ${group.name} COMMAND [flags] [args]`]),
+    "## Description",
+    "",
+    group.description,
+    "",
+    "## Commands",
+    "",
+    ...commands.map(({ word, entry }) =>
+      `- [\`berth ${group.name} ${word}\`](${pageName(entry)}): ${entry.summary}`
+    ),
+    "",
+    "## See also",
+    "",
+    `[All commands and the global options](${INDEX_PAGE})`,
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The index: every command with its summary and a link to its page, the command groups, then
+ * the global options.
  *
  * @param globals the global flags
+ * @param groups the command groups, each linked to its page
  */
-export function indexPage(entries: readonly Entry[], globals: FlagTable): string {
+export function indexPage(
+  entries: readonly Entry[],
+  globals: FlagTable,
+  groups: readonly GroupHelpEntry[] = [],
+): string {
   const lines = [
     "# berth commands",
     "",
@@ -91,6 +138,14 @@ export function indexPage(entries: readonly Entry[], globals: FlagTable): string
     "",
     ...entries.map((e) => `- [\`berth ${e.name}\`](${pageName(e)}): ${e.summary}`),
     "",
+    ...(groups.length
+      ? [
+        "## Command groups",
+        "",
+        ...groups.map((g) => `- [\`berth ${g.name}\`](${groupPageName(g)}): ${g.summary}`),
+        "",
+      ]
+      : []),
     "## Global options",
     "",
     ...visibleFlags(globals, true).flatMap(([name, spec]) => flagSection(name, spec)),
@@ -99,7 +154,8 @@ export function indexPage(entries: readonly Entry[], globals: FlagTable): string
 }
 
 /**
- * Every page of the manual, by file name: one per visible command and the index.
+ * Every page of the manual, by file name: one per visible command, one per command group, and
+ * the index.
  *
  * @param flagsOf the flag table of a command (its module's)
  */
@@ -107,9 +163,11 @@ export async function manualPages(
   entries: readonly Entry[],
   globals: FlagTable,
   flagsOf: (entry: Entry) => Promise<FlagTable>,
+  groups: readonly GroupPage[] = [],
 ): Promise<Map<string, string>> {
   const pages = new Map<string, string>();
   for (const entry of entries) pages.set(pageName(entry), commandPage(entry, await flagsOf(entry)));
-  pages.set(INDEX_PAGE, indexPage(entries, globals));
+  for (const g of groups) pages.set(groupPageName(g.group), groupPage(g));
+  pages.set(INDEX_PAGE, indexPage(entries, globals, groups.map((g) => g.group)));
   return pages;
 }

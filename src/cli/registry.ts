@@ -19,7 +19,7 @@ const SPECS: Spec[] = [
     summary: "Run a command in a new container",
     usage: "berth run [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
     description:
-      "Creates a container from an image (or a root filesystem directory given with --rootfs), starts it and attaches to it: its output is berth's output, berth's stdin feeds it with -i, and berth exits with the container's exit code. With -d it starts the container in the background and prints its ID instead. The container shares the host's network unless --network says otherwise; a missing image is pulled first (see --pull).",
+      "Creates a container from an image (or a root filesystem directory given with --rootfs), starts it and attaches to it: its output is berth's output, berth's stdin feeds it with -i, and berth exits with the container's exit code. With -d it starts the container in the background and prints its ID instead. The container shares the host's network unless --network (or berth.conf's [containers] network) says otherwise; a missing image is pulled first (see --pull).",
     examples: [
       "berth run --rm docker.io/library/alpine echo hello",
       "berth run -d --name web -v /srv:/srv:ro docker.io/library/busybox httpd -f",
@@ -33,7 +33,7 @@ const SPECS: Spec[] = [
     summary: "Create a container without starting it",
     usage: "berth create [flags] (--rootfs DIR[:O] | IMAGE) [COMMAND [ARG...]]",
     description:
-      "Creates a container from an image (or a root filesystem directory given with --rootfs) and prints its ID, without starting it; berth start starts it. It takes the flags of berth run except --detach.",
+      "Creates a container from an image (or a root filesystem directory given with --rootfs) and prints its ID, without starting it; berth start starts it. It takes the flags of berth run except --detach. Without --network it gets berth.conf's [containers] network, else the host's network.",
     examples: [
       "berth create --name job docker.io/library/alpine sleep 60",
       "berth create --rm -e MODE=ci --rootfs /tmp/rootfs /bin/true",
@@ -188,7 +188,7 @@ const SPECS: Spec[] = [
     summary: "Show the runtime, monitor and store berth uses",
     usage: "berth info [--format json|TEMPLATE]",
     description:
-      "Prints what berth uses: the OCI runtime, conmon, the store's paths, and the configuration files it read.",
+      "Prints what berth uses: the OCI runtime, conmon, the store's paths, the configuration files it read, and the registries a short name is pulled from (Registries.search).",
     examples: ["berth info", "berth info --format '{{.Store.GraphRoot}}'"],
     load: async () => (await import("./info.ts")).infoCommand,
   },
@@ -370,7 +370,7 @@ const SPECS: Spec[] = [
     usage:
       "berth pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--tls-verify=false] [--cert-dir DIR] [-q] REFERENCE",
     description:
-      "Pulls an image from a registry into local storage and prints its ID. Credentials come from --creds or the auth file (see berth login).",
+      "Pulls an image from a registry into local storage and prints its ID. A short name (alpine, team/app) is tried in berth.conf's [registries] search registries in order, the first that has it winning, else on docker.io (docker.io/library/alpine). Credentials come from --creds or the auth file (see berth login).",
     examples: [
       "berth pull docker.io/library/alpine:3.20",
       "berth pull --platform linux/arm64 quay.io/podman/hello",
@@ -567,6 +567,72 @@ export const VISIBLE: readonly Entry[] = REGISTRY.filter((e) => !e.hidden);
 export const COMMANDS: Readonly<Record<string, Entry>> = Object.fromEntries(
   REGISTRY.flatMap((e) => [e.name, ...e.aliases].map((name) => [name, e])),
 );
+
+/** A command group: the first word its commands share (`container`, `image`, …). */
+export interface Group {
+  name: string;
+  /** One line, as podman's (`Manage containers`). */
+  summary: string;
+  /** What `--help` says under `Description:`. */
+  description: string;
+}
+
+/** The groups, as podman has them; `berth GROUP --help` lists each one's commands. */
+export const GROUPS: readonly Group[] = [
+  {
+    name: "container",
+    summary: "Manage containers",
+    description:
+      "Manage containers: podman's container commands, each also a top-level command (berth container run is berth run).",
+  },
+  {
+    name: "image",
+    summary: "Manage images",
+    description:
+      "Manage images: podman's image commands, most also top-level commands (berth image pull is berth pull).",
+  },
+  {
+    name: "network",
+    summary: "Manage networks",
+    description: "Manage the bridge networks containers join with --network.",
+  },
+  {
+    name: "pod",
+    summary: "Manage pods",
+    description:
+      "Manage pods: berth has no pods; these commands answer as podman does when none exist.",
+  },
+  {
+    name: "system",
+    summary: "Manage berth",
+    description: "Manage berth itself: its information, its store's refresh and pruning.",
+  },
+];
+
+/** A group by its name. */
+export const GROUP_BY_NAME: Readonly<Record<string, Group>> = Object.fromEntries(
+  GROUPS.map((g) => [g.name, g]),
+);
+
+/** A group's subcommand: its word after the group's, and the command it names. */
+export interface Subcommand {
+  word: string;
+  entry: Entry;
+}
+
+/**
+ * A group's visible subcommands, by each name and alias under it (`container ls` and
+ * `container ps` are both listed, as podman lists `list` and `ps`), sorted by word.
+ */
+export function groupCommands(group: string): Subcommand[] {
+  const prefix = `${group} `;
+  return VISIBLE.flatMap((entry) =>
+    [entry.name, ...entry.aliases].filter((n) => n.startsWith(prefix)).map((n) => ({
+      word: n.slice(prefix.length),
+      entry,
+    }))
+  ).sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+}
 
 /**
  * The names `berth --help` lists for an entry: its own, and aliases that are not podman's

@@ -11,7 +11,8 @@ import type { Engine } from "./engine.ts";
 import { imagePaths } from "../image/paths.ts";
 import { imageNames } from "../store/images.ts";
 import { authFilePath, getCreds } from "../image/auth_file.ts";
-import { pullImage, type PullOptions } from "../image/pull.ts";
+import type { PullOptions } from "../image/pull.ts";
+import { type PullOptionsFor, pullSearching } from "../image/pull_search.ts";
 import { parseReference, storedName } from "../image/reference.ts";
 import {
   ensureLayers,
@@ -32,9 +33,10 @@ export function imageCtx(engine: Engine): ImageCtx {
  * Resolve `ref` (a name, `name@digest`, or an image ID) to a local image, pulling it first
  * when it is missing (`missing`), always (`always`), or never (`never`). Pull progress goes
  * to `pullOptions.onEvent` (none by default). Layers that were removed from disk are re-extracted.
- * `pullOptions` (e.g. from `--tls-verify`, `--creds`, `--platform` flags) override the
- * defaults: verified TLS (unless berth.conf lists the registry as insecure), credentials from
- * the auth file.
+ * A short name is pulled from the first of berth.conf's search registries that has it.
+ * `pullOptions` (e.g. from `--tls-verify`, `--creds`, `--platform` flags; a function of the
+ * registry, as TLS and credentials depend on it) override the defaults: verified TLS (unless
+ * berth.conf lists the registry as insecure), credentials from the auth file.
  *
  * @throws {NoSuchImageError} when the image is absent and the policy forbids pulling
  * @throws {RegistryError} / {ImageError} when the pull fails
@@ -43,13 +45,17 @@ export async function resolveImageForContainer(
   engine: Engine,
   ref: string,
   policy: PullPolicy,
-  pullOptions: Partial<PullOptions> = {},
+  pullOptions: Partial<PullOptions> | ((registry: string) => Partial<PullOptions>) = {},
 ): Promise<ResolvedImage> {
   const ctx = imageCtx(engine);
+  const optionsOf = (registry: string) =>
+    typeof pullOptions === "function" ? pullOptions(registry) : pullOptions;
   const archive = parseArchiveRef(ref);
+  // An archive names no registry.
+  const report = archive && optionsOf("").onEvent;
   // An archive is always read: what it holds may differ from what a name points at now.
   const found = archive
-    ? await loadArchiveRef(ctx, archive, (line) => pullOptions.onEvent?.({ kind: "report", line }))
+    ? await loadArchiveRef(ctx, archive, (line) => report?.({ kind: "report", line }))
     : policy === "always"
     ? undefined
     : lookupImage(ctx, ref);
@@ -57,14 +63,15 @@ export async function resolveImageForContainer(
   let name = found?.name;
   if (!row) {
     if (policy === "never") throw new NoSuchImageError(ref);
-    const registry = parseReference(ref).registry;
-    row = await pullImage(ctx, ref, {
+    const optionsFor: PullOptionsFor = (registry) => ({
       tlsVerify: !isInsecureRegistry(engine.opts.config, registry),
       creds: getCreds(authFilePath(engine.paths.root), registry),
       onEvent: () => {},
-      ...pullOptions,
+      ...optionsOf(registry),
     });
-    name = storedName(parseReference(ref));
+    const pulled = await pullSearching(ctx, ref, engine.opts.config?.searchRegistries, optionsFor);
+    row = pulled.row;
+    name = storedName(parseReference(pulled.ref));
   }
   await ensureLayers(ctx, row.layers);
   const cfg = imageConfig(row).config ?? {};

@@ -11,14 +11,15 @@ import { readFromLayers } from "../image/user.ts";
 
 /**
  * Resolve the request's root: its `--rootfs` as is, or its image by its pull policy
- * (`pullOptions`: registry flags, platform, progress).
+ * (`pullOptions`: registry flags, platform, progress; a function of the registry when they
+ * depend on it, as a short name may be tried in several).
  *
  * @throws {NoSuchImageError} / {RegistryError} / {ImageError} from the image subsystem
  */
 export async function resolveRoot(
   engine: Engine,
   req: CreateRequest,
-  pullOptions: Partial<PullOptions> = {},
+  pullOptions: Partial<PullOptions> | ((registry: string) => Partial<PullOptions>) = {},
 ): Promise<ResolvedRoot> {
   if (req.rootfs) {
     const spec = req.rootfs.spec;

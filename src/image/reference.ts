@@ -142,6 +142,28 @@ export function localCandidates(text: string): string[] {
   return isShortName(text) ? [localName(text), normal] : [normal];
 }
 
+/**
+ * The references a pull of `text` tries, in order: a short name in each of the `search`
+ * registries (`alpine` → `quay.io/alpine:latest`, `docker.io/library/alpine:latest`: podman's
+ * unqualified-search-registries rule, `library/` on docker.io only), any other name as it is.
+ *
+ * @param search berth.conf's `[registries] search`; docker.io alone when unset
+ * @throws {UsageError} when the reference is malformed
+ *
+ * @example
+ * ```ts
+ * pullCandidates("alpine", ["quay.io", "docker.io"]);
+ * // ["quay.io/alpine:latest", "docker.io/library/alpine:latest"]
+ * ```
+ */
+export function pullCandidates(
+  text: string,
+  search: readonly string[] = [DEFAULT_REGISTRY],
+): string[] {
+  if (!isShortName(text)) return [formatReference(parseReference(text))];
+  return search.map((registry) => formatReference(parseReference(text, registry)));
+}
+
 /** The host to contact for a registry name (`docker.io` → `registry-1.docker.io`). */
 export function registryHost(registry: string): string {
   return registry === DEFAULT_REGISTRY ? "registry-1.docker.io" : registry;

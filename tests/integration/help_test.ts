@@ -8,7 +8,8 @@ import { MAIN, sandbox } from "../helpers.ts";
 import { pathExists } from "../../src/fs.ts";
 import { COMMANDS } from "../../src/cli/registry.ts";
 import { commandHelp } from "../../src/cli/help.ts";
-import { usage } from "../../main.ts";
+import { groupUsage, usage } from "../../main.ts";
+import { groupCommands, GROUPS } from "../../src/cli/registry.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -29,7 +30,10 @@ Deno.test(
       assert(/\n {2}-d, --detach +Run the container in the background/.test(r.stdout), r.stdout);
       assert(/\n {6}--stop-timeout uint +Seconds to wait/.test(r.stdout), r.stdout);
       assert(/-e, --env stringArray/.test(r.stdout), r.stdout);
-      assert(/\(default\s+"host"\)/.test(r.stdout), "the default network is stated");
+      assert(
+        /\(default\s+"host",\s+or\s+berth\.conf's\s+\[containers\]\s+network\)/.test(r.stdout),
+        "the default network is stated, and where else it comes from",
+      );
       assert(/\(default\s+true\)/.test(r.stdout), "sig-proxy's default is stated");
       assert(!/--net /.test(r.stdout) && !/--help/.test(r.stdout.split("Options:")[1]));
       for (const line of r.stdout.split("\n")) assert(line.length <= 80, line);
@@ -104,6 +108,54 @@ Deno.test(
       const flags = (await COMMANDS.kill.load()).flags;
       assertEquals(help, commandHelp(COMMANDS.kill, flags, 60));
       assert(help !== commandHelp(COMMANDS.kill, flags, 80), "the width changed the text");
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  "group help: berth container --help, berth help image, berth system: the group's commands",
+  opts,
+  async () => {
+    const sb = sandbox();
+    try {
+      for (const group of GROUPS) {
+        const help = await sb.berth([group.name, "--help"]);
+        assertEquals([help.code, help.stderr], [0, ""], group.name);
+        assertEquals(help.stdout, groupUsage(group.name, 80));
+        assert(help.stdout.startsWith(`${group.summary}\n\nDescription:\n`), help.stdout);
+        assert(help.stdout.includes(`\nUsage:\n  berth ${group.name} [command]\n`), help.stdout);
+        const listed = help.stdout.split("Available Commands:\n")[1].split("\n\n")[0];
+        const words = listed.split("\n").map((l) => l.trim().split(/\s+/)[0]);
+        assertEquals(words, groupCommands(group.name).map((c) => c.word), group.name);
+        for (const line of help.stdout.split("\n")) assert(line.length <= 80, line);
+        assertEquals((await sb.berth(["help", group.name])).stdout, help.stdout);
+        assertEquals((await sb.berth([group.name, "-h"])).stdout, help.stdout);
+        // No command: the same help, then podman's error and status.
+        const bare = await sb.berth([group.name]);
+        assertEquals(
+          [bare.code, bare.stdout, bare.stderr],
+          [125, help.stdout, `Error: missing command 'berth ${group.name} COMMAND'\n`],
+        );
+      }
+      const container = await sb.berth(["container", "--help"]);
+      assert(/\n {2}run +Run a command in a new container\n/.test(container.stdout));
+      assert(/\n {2}ls +List containers\n {2}port /.test(container.stdout), container.stdout);
+      const image = await sb.berth(["help", "image"]);
+      assert(/\n {2}pull +Pull an image from a registry\n/.test(image.stdout), image.stdout);
+      const system = await sb.berth(["system"]);
+      assert(/\n {2}info +Show the runtime/.test(system.stdout), system.stdout);
+      assert(/\n {2}prune +Remove stopped containers/.test(system.stdout), system.stdout);
+      const network = await sb.berth(["network", "--help"]);
+      assert(/\n {2}connect +Connect a container to a network\n/.test(network.stdout));
+      // A subcommand's own help is still its own; a misspelt group is suggested.
+      const ls = await sb.berth(["container", "ls", "--help"]);
+      assert(ls.stdout.startsWith("List containers\n\nDescription:\n"), ls.stdout);
+      const typo = await sb.berth(["contaner", "ls"]);
+      assertEquals(typo.code, 125);
+      assert(typo.stderr.includes("(did you mean container?)"), typo.stderr);
+      assert(!pathExists(sb.root), "help opened no store");
     } finally {
       await sb.cleanup();
     }

@@ -15,10 +15,15 @@ root = "/srv/berth"
 runroot = "/run/berth-ci"
 log_level = "info"
 
+[containers]
+network = "bridge"
+ulimits = ["nofile=1024:2048"]
+
 [registries]
 insecure = [
   "localhost:5000",
 ]
+search = ["quay.io", "docker.io"]
 `;
   assertEquals(await parseConfigText(text, FILE), {
     runtime: "crun",
@@ -27,6 +32,9 @@ insecure = [
     runroot: "/run/berth-ci",
     logLevel: "info",
     insecureRegistries: ["localhost:5000"],
+    network: "bridge",
+    ulimits: ["nofile=1024:2048"],
+    searchRegistries: ["quay.io", "docker.io"],
   });
   assertEquals(await parseConfigText("", FILE), {});
 });
@@ -51,7 +59,7 @@ Deno.test("a malformed file is one error naming the file and the line", async ()
   );
   assertEquals(
     await message("\n[network]\nx = 1\n"),
-    `${FILE}:2: unknown table "network" (berth reads [engine], [registries])`,
+    `${FILE}:2: unknown table "network" (berth reads [engine], [containers], [registries])`,
   );
   assertEquals(
     await message('[engine]\nroot = "var/lib"\n'),

@@ -1,5 +1,5 @@
 import { assertEquals } from "./assert.ts";
-import { formatReference, parseReference } from "../../src/image/reference.ts";
+import { formatReference, parseReference, pullCandidates } from "../../src/image/reference.ts";
 import { UsageError } from "../../src/errors.ts";
 
 const D = "sha256:" + "a".repeat(64);
@@ -34,4 +34,18 @@ Deno.test("bad references are usage errors", () => {
     }
     assertEquals(threw, true, bad);
   }
+});
+
+Deno.test("pullCandidates: a short name in each search registry, library/ on docker.io only", () => {
+  assertEquals(pullCandidates("alpine"), ["docker.io/library/alpine:latest"]);
+  assertEquals(pullCandidates("alpine:3", ["127.0.0.1:5000", "docker.io"]), [
+    "127.0.0.1:5000/alpine:3",
+    "docker.io/library/alpine:3",
+  ]);
+  assertEquals(pullCandidates("team/app", ["quay.io", "docker.io"]), [
+    "quay.io/team/app:latest",
+    "docker.io/team/app:latest",
+  ]);
+  assertEquals(pullCandidates("quay.io/team/app:1", ["127.0.0.1:5000"]), ["quay.io/team/app:1"]);
+  assertEquals(pullCandidates("alpine", []), []);
 });

@@ -33,3 +33,19 @@ Deno.test("--noout is a boolean global flag, not handed on to the cleanup proces
   ]]);
   assertEquals(parseGlobal(["ps"]).noout, false);
 });
+
+Deno.test("a group alone or with --help is the group's help; anything else stays a command", () => {
+  const pick = (argv: string[]) => {
+    const g = parseGlobal(argv);
+    return [g.group, g.command, g.help];
+  };
+  assertEquals(pick(["container"]), ["container", undefined, false]);
+  assertEquals(pick(["container", "--help"]), ["container", undefined, true]);
+  assertEquals(pick(["--root", "/r", "image", "-h"]), ["image", undefined, true]);
+  assertEquals(pick(["help", "system"]), ["system", undefined, true]);
+  assertEquals(pick(["--help", "network"]), ["network", undefined, true]);
+  assertEquals(pick(["container", "ls", "--help"]), [undefined, "container ls", false]);
+  const typo = assertThrows(() => parseGlobal(["container", "rmm"]), UsageError);
+  assertEquals(typo.message, "unrecognized command `berth container rmm` (did you mean rm?)");
+  assertThrows(() => parseGlobal(["container", "--all"]), UsageError);
+});

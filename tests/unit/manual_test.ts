@@ -4,8 +4,14 @@
  */
 import { assert, assertEquals } from "./assert.ts";
 import { checkedIn, generateManual } from "../../scripts/gen_docs.ts";
-import { commandPage, indexPage, pageName } from "../../src/cli/manual.ts";
-import { COMMANDS, VISIBLE } from "../../src/cli/registry.ts";
+import {
+  commandPage,
+  groupPage,
+  groupPageName,
+  indexPage,
+  pageName,
+} from "../../src/cli/manual.ts";
+import { COMMANDS, GROUP_BY_NAME, groupCommands, GROUPS, VISIBLE } from "../../src/cli/registry.ts";
 
 Deno.test("the checked-in manual is what deno task docs generates", async () => {
   const want = await generateManual();
@@ -40,4 +46,30 @@ Deno.test("the index links every listed command's page and lists the global opti
   for (const e of VISIBLE) assert(index.includes(`](${pageName(e)}): ${e.summary}\n`), e.name);
   assert(!index.includes("__complete"), "hidden commands have no page");
   assert(index.includes("### `--root string`\n\nState.\n"), index);
+});
+
+Deno.test("a page per command group: each of its commands, linked; the index links the groups", async () => {
+  const manual = await generateManual();
+  for (const group of GROUPS) {
+    const page = manual.get(groupPageName(group));
+    assert(page !== undefined, `no page for berth ${group.name}`);
+    assert(page.startsWith(`# berth ${group.name}\n\n${group.summary}\n`), page);
+    for (const { word, entry } of groupCommands(group.name)) {
+      const line = `- [\`berth ${group.name} ${word}\`](${pageName(entry)}): ${entry.summary}\n`;
+      assert(page.includes(line), `${group.name} ${word}`);
+    }
+    assert(
+      manual.get("index.md")!.includes(`- [\`berth ${group.name}\`](berth-${group.name}.md): `),
+      group.name,
+    );
+  }
+  const system = groupPage({ group: GROUP_BY_NAME.system, commands: groupCommands("system") });
+  assert(system.includes("- [`berth system info`](berth-info.md): "), system);
+  assert(system.includes("- [`berth system prune`](berth-system-prune.md): "), system);
+  assertEquals(
+    groupCommands("container").filter((c) => c.word === "ls" || c.word === "ps").length,
+    2,
+    "every name under the group is listed",
+  );
+  assert(!groupCommands("container").some((c) => c.entry.hidden), "hidden commands are left out");
 });

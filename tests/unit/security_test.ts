@@ -255,6 +255,6 @@ Deno.test("seccomp profile files: JSON with an SCMP_ACT_ default and named rules
 });
 
 Deno.test("--help states the default network", () => {
-  assertEquals(CREATE_FLAGS.network.defaultText, '"host"');
+  assert(CREATE_FLAGS.network.defaultText?.startsWith('"host"'));
   assert(/abstract unix sockets/.test(CREATE_FLAGS.network.help ?? ""));
 });

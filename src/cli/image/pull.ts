@@ -8,7 +8,7 @@ import { type Command, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { parsePlatform } from "../../image/manifest.ts";
 import { pullProgress } from "./progress.ts";
-import { pullImage } from "../../image/pull.ts";
+import { pullSearching } from "../../image/pull_search.ts";
 import { parseReference } from "../../image/reference.ts";
 import { openImages, REGISTRY_FLAGS, registryOptions } from "./common.ts";
 
@@ -26,14 +26,17 @@ export const pullCommand: Command = {
   async run(global, p) {
     if (p.positionals.length !== 1) throw new UsageError("pull takes exactly one image reference");
     const ref = p.positionals[0];
-    const registry = parseReference(ref).registry;
-    const platform = str(p, "platform");
+    parseReference(ref); // a malformed reference is refused before the store is opened
+    const given = str(p, "platform");
+    const platform = given ? parsePlatform(given) : undefined;
+    const onEvent = pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet"));
     const ctx = await openImages(global);
-    const row = await pullImage(ctx, ref, {
+    // A short name is tried in berth.conf's search registries, each with its own TLS rule.
+    const { row } = await pullSearching(ctx, ref, global.config?.searchRegistries, (registry) => ({
       ...registryOptions(global, p, registry),
-      platform: platform ? parsePlatform(platform) : undefined,
-      onEvent: pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet")),
-    });
+      platform,
+      onEvent,
+    }));
     await out(`${row.id}\n`);
     return 0;
   },
