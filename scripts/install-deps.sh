@@ -17,9 +17,13 @@ if [ "${1:-}" = "--with-test-tools" ]; then
   # extract_test: umoci; podman_compat_test and bench/: podman; stress faults/input: chattr
   # (e2fsprogs); tests/image/cli_helper: sh, timeout (coreutils); cli/cp/podman_compat: tar;
   # bench/main.ts: git; scripts/podman-system-tests.sh: bats; completion_test: zsh, fish. skopeo is what images-facts.md
-  # was measured with.
+  # was measured with. tests/api: curl, script (bsdutils: docker run -t under a pty), zstd and
+  # xz (compressed image loads), and the docker CLI 28, which this machine kind ships at
+  # /usr/local/bin/docker (Debian's docker.io is 20.10 and brings a daemon): checked, not installed.
   apt_packages+=(docker-registry umoci skopeo openssl python3 podman e2fsprogs coreutils tar git bats zsh fish)
+  apt_packages+=(curl bsdutils zstd xz-utils)
   commands+=(docker-registry umoci skopeo openssl python3 podman chattr timeout tar sh git bats zsh fish)
+  commands+=(curl script zstd xz)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -46,6 +50,10 @@ for c in netavark aardvark-dns; do
   done
   [ -n "$found" ] || command -v "$c" >/dev/null 2>&1 || absent+=("$c")
 done
+if [ "${1:-}" = "--with-test-tools" ] && ! [ -x /usr/local/bin/docker ]; then
+  echo "the docker CLI (28) is not at /usr/local/bin/docker: tests/api drive it and will fail" >&2
+  absent+=(docker)
+fi
 if [ ${#absent[@]} -gt 0 ]; then
   echo "still missing after the install: ${absent[*]}" >&2
   exit 1

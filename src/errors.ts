@@ -156,6 +156,65 @@ export class ImageMountedError extends ConflictError {
 /** A copy (`cp`) that cannot be done as asked (exit status 125). */
 export class CopyError extends BerthError {}
 
+/** A copy's container path that does not exist (the API's 404 for `archive`). */
+export class NoSuchPathError extends CopyError {
+  override httpStatus = 404;
+}
+
+/** No named volume by that name (podman's wording; the API's 404). */
+export class NoSuchVolumeError extends BerthError {
+  override httpStatus = 404;
+  constructor(name: string) {
+    super(`no volume with name "${name}" found: no such volume`);
+  }
+}
+
+/** A change refused for good, such as removing a pre-defined network (the API's 403). */
+export class ForbiddenError extends BerthError {
+  override httpStatus = 403;
+}
+
+/**
+ * A malformed HTTP request to the API server (bad request line, header, framing): answered
+ * 400 and the connection closed.
+ */
+export class BadRequestError extends UsageError {}
+
+/** A request body in a transfer encoding the API server does not speak (HTTP's 501). */
+export class UnsupportedEncodingError extends BadRequestError {
+  override httpStatus = 501;
+}
+
+/** A request body over the API server's limit (HTTP's 413). */
+export class BodyTooLargeError extends BadRequestError {
+  override httpStatus = 413;
+}
+
+/** A request head over the API server's limit (HTTP's 431). */
+export class HeadersTooLargeError extends BadRequestError {
+  override httpStatus = 431;
+}
+
+/** An API version prefix outside what berth serves (400, Docker's wording). */
+export class ApiVersionError extends UsageError {}
+
+/** A container name already taken, refused by the API in Docker's words (409). */
+export class NameInUseError extends ConflictError {
+  constructor(name: string) {
+    super(
+      `Conflict. The container name "/${name}" is already in use. You have to remove (or rename) that container to be able to reuse that name.`,
+    );
+  }
+}
+
+/** No exec instance by that ID (the API's 404, Docker's wording). */
+export class NoSuchExecError extends BerthError {
+  override httpStatus = 404;
+  constructor(id: string) {
+    super(`No such exec instance: ${id}`);
+  }
+}
+
 /** Too many symlinks while resolving a path in a container's root (the kernel's limit is 40 too). */
 export class SymlinkLoopError extends BerthError {
   constructor(path: string) {

@@ -12,6 +12,8 @@ export interface VolumeSpec {
   source: string;
   destination: string;
   readOnly: boolean;
+  /** An anonymous volume made for this container (removed with it by the API's `?v=1`). */
+  anonymous?: boolean;
 }
 
 /** A tmpfs mount (`--tmpfs`, `--mount type=tmpfs`). */

@@ -1,14 +1,17 @@
 /**
- * Streaming decompression of a layer blob, choosing gzip, zstd or none by its magic bytes.
+ * Streaming decompression of a layer blob or an archive, choosing gzip, zstd, xz or none by
+ * its magic bytes. xz (GitLab Runner's prebuilt helper tarballs) has no decoder in Deno or
+ * node:zlib, so it goes through the `xz` tool.
  *
  * @module
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createZstdDecompress } from "node:zlib";
+import { errorMessage, ImageError } from "../errors.ts";
 
-/** The compressions a layer may use. */
-export type Compression = "gzip" | "zstd" | "none";
+/** The compressions a layer or archive may use. */
+export type Compression = "gzip" | "zstd" | "xz" | "none";
 
 /** Which compression the first bytes of a blob announce. */
 export function sniffCompression(head: Uint8Array): Compression {
@@ -17,6 +20,10 @@ export function sniffCompression(head: Uint8Array): Compression {
     head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f &&
     head[3] === 0xfd
   ) return "zstd";
+  if (
+    head.length >= 4 && head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a &&
+    head[3] === 0x58
+  ) return "xz";
   return "none";
 }
 
@@ -58,10 +65,60 @@ export async function* decompress(source: AsyncIterable<Uint8Array>): AsyncGener
     yield* rest();
     return;
   }
+  if (kind === "xz") {
+    yield* unxz(rest());
+    return;
+  }
   const opts = { chunkSize: 256 << 10 };
   const z = kind === "gzip" ? createGunzip(opts) : createZstdDecompress(opts);
   const done = pipeline(Readable.from(rest(), { objectMode: false }), z);
   done.catch(() => {}); // surfaced through the iteration below
   for await (const chunk of z as AsyncIterable<Uint8Array>) yield chunk;
   await done;
+}
+
+/**
+ * Decompress xz through `xz -dc`.
+ *
+ * @throws {ImageError} when the tool is missing or the data is corrupt
+ */
+async function* unxz(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("xz", {
+      args: ["-dc"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (err) {
+    throw new ImageError(`xz-compressed data needs the xz tool: ${errorMessage(err)}`);
+  }
+  const feeding = (async () => {
+    const w = child.stdin.getWriter();
+    try {
+      for await (const chunk of source) await w.write(chunk);
+      await w.close();
+    } catch (err) {
+      await w.abort().catch(() => {});
+      throw err;
+    }
+  })();
+  feeding.catch(() => {}); // surfaced below
+  const stderr = new Response(child.stderr).text();
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout) yield chunk;
+    finished = true;
+  } finally {
+    // An early stop by the consumer must not leave xz running.
+    if (!finished) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* exited */ }
+    }
+  }
+  const status = await child.status;
+  await feeding;
+  if (!status.success) throw new ImageError(`xz: ${(await stderr).trim()}`);
 }

@@ -9,7 +9,7 @@ import type { ValueChecks } from "../config.ts";
 import { UsageError } from "../errors.ts";
 import { parseReference } from "../image/reference.ts";
 import { parseNetworkArg } from "./network_mode.ts";
-import { parseUlimit } from "./run_options.ts";
+import { parseUlimit } from "../engine/ulimits.ts";
 
 /** A registry host, with its port if any (`quay.io`, `127.0.0.1:5000`), as a reference names it. */
 function checkRegistry(text: string): void {

@@ -20,7 +20,7 @@ import type { PullOptions } from "../image/pull.ts";
 import { bool, type FlagTable, list, type Parsed, parseNonNegativeInt, str } from "./args.ts";
 import { parseSignal } from "../signals.ts";
 import { parseEntrypointFlag } from "../image/combine.ts";
-import { ALL_CAPS, DEFAULT_CAPS } from "../oci/config.ts";
+import { applyCapabilityFlags } from "../engine/capabilities.ts";
 import { pathExists } from "../fs.ts";
 import type { PullPolicy } from "../image/types.ts";
 import type { Rlimit } from "../oci/limits.ts";
@@ -34,8 +34,8 @@ import {
   parseResources,
   parseSecurityOpts,
   parseTmpfs,
-  parseUlimit,
 } from "./run_options.ts";
+import { parseUlimit } from "../engine/ulimits.ts";
 import { log } from "../log.ts";
 import { parseNetworkArg } from "./network_mode.ts";
 import { parsePublish } from "../network/ports.ts";
@@ -742,29 +742,6 @@ export function parseEnvText(text: string, path: string): string[] {
 }
 
 export { mergeEnv };
-
-/**
- * The capability set after `--cap-add`/`--cap-drop` (names with or without `CAP_`, any case;
- * `ALL` in either). Undefined when neither flag was given (the default set applies).
- *
- * @throws {UsageError} for an unknown capability
- */
-export function applyCapabilityFlags(add: string[], drop: string[]): string[] | undefined {
-  if (add.length === 0 && drop.length === 0) return undefined;
-  const norm = (c: string) => {
-    const up = c.trim().toUpperCase();
-    const name = up === "ALL" ? up : up.startsWith("CAP_") ? up : `CAP_${up}`;
-    if (name !== "ALL" && !ALL_CAPS.includes(name)) {
-      throw new UsageError(`unknown capability "${c}"`);
-    }
-    return name;
-  };
-  const adds = add.flatMap((a) => a.split(",")).map(norm);
-  const drops = drop.flatMap((d) => d.split(",")).map(norm);
-  let caps = drops.includes("ALL") ? [] : [...DEFAULT_CAPS];
-  caps = adds.includes("ALL") ? [...ALL_CAPS] : [...new Set([...caps, ...adds])];
-  return caps.filter((c) => !drops.includes(c) || adds.includes(c));
-}
 
 /** Why each `--security-opt` kind that berth only accepts changes nothing. */
 const NOT_APPLIED_WHY: Record<string, string> = {

@@ -16,6 +16,7 @@ import { parseImageUser } from "../image/user.ts";
 import { LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 import { forwardSignals } from "./forward_signals.ts";
 import { writeAll } from "../io.ts";
+import { log } from "../log.ts";
 
 /** `exec` */
 export const execCommand: Command = {
@@ -72,16 +73,20 @@ export const execCommand: Command = {
     const engine = await openEngine(global);
     const [name] = targetsOrLatest(engine, latest ? [] : [target], latest, "exec");
     const row = findContainer(engine, name);
+    // runc can relay a terminal only to a terminal of its own; from a pipe, plain stdio.
+    const tty = bool(p, "tty") && Deno.stdin.isTerminal();
+    if (bool(p, "tty") && !tty) log("info", "exec: stdin is not a terminal; running without one");
     return await execInContainer(engine, row.id, {
       command,
       env,
       workdir,
       user: user === undefined ? undefined : (rootfs) => parseImageUser(user, [rootfs]),
-      interactive: bool(p, "interactive"),
-      tty: bool(p, "tty"),
+      tty,
       detach: bool(p, "detach"),
     }, {
-      writeStderr: (chunk) => writeAll(Deno.stderr, chunk),
+      stdin: bool(p, "interactive") ? "inherit" : null,
+      stdout: "inherit",
+      stderr: (chunk) => writeAll(Deno.stderr, chunk),
       onStarted: (kill) => forwardSignals(kill),
     });
   },

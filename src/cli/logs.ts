@@ -10,12 +10,9 @@ import { bool, parseNonNegativeInt, parseTimeFlag, str } from "./args.ts";
 import { type Engine, openEngine } from "../engine/context.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import { findContainer } from "../engine/lookup.ts";
-import { syncContainer } from "../engine/sync.ts";
-import { containerPaths } from "../engine/paths.ts";
-import { hasProcess } from "../engine/states.ts";
-import { watchContainer } from "../engine/notify.ts";
-import { type LogRecord, parseRecords, tailRecords } from "../logs/k8s_file.ts";
-import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
+import { inTimeWindow, readLogs } from "../engine/logs.ts";
+import type { LogRecord } from "../logs/k8s_file.ts";
+import { type RecordSink, toStdio } from "../logs/pump.ts";
 import { LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** conmon's stamp as podman prints it: RFC 3339 with nanoseconds, `Z` for UTC. */
@@ -35,12 +32,8 @@ function withTimestamps(sink: RecordSink): RecordSink {
     }));
 }
 
-/** Whether a record's stamp lies within [since, until] (either bound optional). */
-export function inTimeWindow(r: LogRecord, since?: number, until?: number): boolean {
-  if (since === undefined && until === undefined) return true;
-  const t = Date.parse(r.time);
-  return (since === undefined || t >= since) && (until === undefined || t <= until);
-}
+/** Re-exported: the time-window rule lives with the engine's log reader. */
+export { inTimeWindow };
 
 /**
  * With several containers, each line starts with the container's short ID (or its name), as
@@ -71,7 +64,7 @@ interface LogOptions {
 
 /**
  * Print container `row`'s log to `out`, and with `follow` keep printing until its process is
- * gone (or it is removed, or `until` passes).
+ * gone (or it is removed, or `until` passes), through the engine's log reader (the API's too).
  */
 async function showLog(
   engine: Engine,
@@ -79,44 +72,7 @@ async function showLog(
   out: RecordSink,
   o: LogOptions,
 ): Promise<void> {
-  const path = containerPaths(engine.paths, row.id).log;
-  const sink: RecordSink = (records) =>
-    out(records.filter((r) => inTimeWindow(r, o.since, o.until)));
-  let size = 0;
-  let file: Deno.FsFile | undefined;
-  try {
-    file = await Deno.open(path); // held open: a concurrent rm cannot take the log away
-    size = (await file.stat()).size;
-  } catch { /* no output yet */ }
-  const head = new Uint8Array(size);
-  if (file) {
-    let off = 0;
-    while (off < size) {
-      const n = await file.read(head.subarray(off));
-      if (n === null) break;
-      off += n;
-    }
-    file.close();
-  }
-  const parsed = parseRecords(head);
-  // --since/--until choose the records; --tail counts lines among those.
-  await sink(tailRecords(parsed.records.filter((r) => inTimeWindow(r, o.since, o.until)), o.tail));
-  if (!o.follow) return;
-  const pump = openLogPump(path, sink, parsed.consumed);
-  const waker = watchContainer(engine, row.id, [containerPaths(engine.paths, row.id).dir]);
-  try {
-    for (;;) {
-      const current = syncContainer(engine, row.id);
-      await pump.pump();
-      if (!current || !hasProcess(current.state)) break;
-      if (o.until !== undefined && Date.now() > o.until) break;
-      await waker.next(250);
-    }
-    await pump.pump();
-  } finally {
-    waker.close();
-    pump.close();
-  }
+  await readLogs(engine, row.id, { sink: out, ...o });
 }
 
 /** `logs` */

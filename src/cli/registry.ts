@@ -307,6 +307,19 @@ const SPECS: Spec[] = [
     load: async () => (await import("./prune.ts")).systemPruneCommand,
   },
   {
+    name: "system service",
+    summary: "Serve the Docker Engine API on a unix socket",
+    usage:
+      "berth system service [--time SECONDS] [unix:///PATH]   (default unix:///run/berth/berth.sock)",
+    description:
+      "Serves the Docker Engine API (version 1.44, as podman does) on a unix socket, so that the docker CLI, GitLab Runner, Testcontainers and the Docker SDKs drive berth: point them at it with DOCKER_HOST=unix:///PATH. The socket is made mode 0660 (its directory 0700, unless it exists). Containers do not depend on the service: conmon stays their monitor, the CLI and the API see the same containers, and a restarted service answers for those started before it. It serves until SIGINT or SIGTERM, or until --time seconds pass without a request or an open connection.",
+    examples: [
+      "berth system service --time 0 unix:///run/berth/berth.sock",
+      "berth --root /tmp/ci system service -t 60 unix:///tmp/ci/berth.sock",
+    ],
+    load: async () => (await import("./system_service.ts")).serviceCommand,
+  },
+  {
     name: "system refresh",
     summary: "Reset container states and clear exit codes, as after a reboot",
     usage: "berth system refresh",

@@ -9,7 +9,7 @@ import type { ContainerPaths } from "../engine/paths.ts";
 import { hasExited, isRunning, isUp, psStatusWord } from "../engine/states.ts";
 import { restartPolicyName } from "../engine/restart_policy.ts";
 import { humanDuration } from "../format/table.ts";
-import { networkSettingsView } from "./network_views.ts";
+import { networkSettingsView } from "../engine/network_views.ts";
 import { portsText } from "../network/ports.ts";
 import type { NetnsRow } from "../store/networks.ts";
 import { humanSizeDecimal } from "./run_options.ts";

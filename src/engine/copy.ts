@@ -8,7 +8,13 @@
  * @module
  */
 import { basename, dirname, resolve } from "node:path";
-import { CopyError, NoSuchContainerError, StateError, SymlinkLoopError } from "../errors.ts";
+import {
+  CopyError,
+  NoSuchContainerError,
+  NoSuchPathError,
+  StateError,
+  SymlinkLoopError,
+} from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
@@ -94,7 +100,7 @@ interface Side {
 }
 
 function notFound(path: string, where: string, why = "no such file or directory"): CopyError {
-  return new CopyError(`"${path}" could not be found ${where}: ${why}`);
+  return new NoSuchPathError(`"${path}" could not be found ${where}: ${why}`);
 }
 
 function resolveOrFail(side: Side, path: string, shown: string): Resolved {
@@ -238,5 +244,53 @@ export async function copyToContainer(
     }
     const contents = resolvedSrc.stat!.isDirectory && spec.contentsOnly;
     await place(from, resolvedSrc, contents, to, destPath, destPath, opts);
+  });
+}
+
+/** What is at a container path, as Docker's `X-Docker-Container-Path-Stat` reports it. */
+export interface PathStat {
+  /** The base name of the path as asked for. */
+  name: string;
+  size: number;
+  /** Type and permission bits (`st_mode`). */
+  mode: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+  isDirectory: boolean;
+}
+
+/**
+ * The path `srcPath` of container `id` (named `ref` in messages) as a tar stream, as
+ * `GET /containers/{id}/archive` sends it: `begin` receives the path's stat first (under the
+ * same lock as the walk, so the stat describes what is sent) and returns where the tar goes,
+ * or undefined for the stat alone. A last symlink is followed.
+ *
+ * @throws {CopyError} (the path is missing) / {NoSuchContainerError}
+ */
+export async function archiveFromContainer(
+  engine: Engine,
+  id: string,
+  ref: string,
+  srcPath: string,
+  begin: (stat: PathStat) => Promise<((data: Uint8Array) => Promise<void>) | undefined>,
+): Promise<void> {
+  await withContainerRoot(engine, id, async (view) => {
+    const from: Side = { view, where: `on container ${ref}`, devices: true };
+    const spec = parseSource(srcPath);
+    const src = resolveSource(from, spec, spec.path, srcPath);
+    const st = src.stat!;
+    const contents = st.isDirectory && (spec.contentsOnly || src.cpath === "/");
+    // Entries carry the name asked for, not a symlink target's: the client renames by it
+    // (a directory's contents as `./…`, which the docker CLI rebases onto a new name).
+    const asked = basename(cleanContainerPath(spec.path.replace(/\/\.?$/, "") || "/"));
+    const name = contents ? "." : asked || basename(src.cpath);
+    const out = await begin({
+      name: asked || "/",
+      size: st.size,
+      mode: st.mode,
+      mtime: st.mtime,
+      isDirectory: st.isDirectory,
+    });
+    if (out) await writeTar(walkEntries(view, src.cpath, name), out);
   });
 }

@@ -22,6 +22,7 @@ import { containerPaths } from "./paths.ts";
 import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
+import { resolveNamedVolumes } from "./volumes.ts";
 import { findContainer } from "./lookup.ts";
 import { checkStaticIp, DEFAULT_NETWORK, ensureDefaultNetwork, findNetwork } from "./networks.ts";
 import { assignHostPorts } from "../network/ports.ts";
@@ -81,6 +82,8 @@ export function createContainer(
     // Named by its ID from now on: a later container of the same name is another container.
     spec = { ...spec, networkFrom: findContainer(engine, spec.networkFrom).id };
   }
+  // A named source (`cache:/cache`) is a volume, created on first use.
+  spec = { ...spec, volumes: resolveNamedVolumes(engine, spec.volumes) };
   if (spec.networks?.length) {
     // Named as stored; an unknown network or a taken host port stops create here.
     spec = {

@@ -177,3 +177,15 @@ export function stateAfterCleanup(s: State): State | undefined {
   if (s === "initialized") return "created";
   return undefined;
 }
+
+/**
+ * Docker's word for a state (`State.Status` in the Docker API): berth's transitional states
+ * are shown as what Docker clients expect: `initialized` → `created`, `stopping` →
+ * `running`, `stopped` → `exited`.
+ */
+export function dockerState(s: State): "created" | "running" | "exited" | "removing" {
+  if (s === "created" || s === "initialized") return "created";
+  if (s === "running" || s === "stopping") return "running";
+  if (s === "removing") return "removing";
+  return "exited";
+}

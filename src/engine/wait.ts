@@ -94,6 +94,26 @@ export interface WaitOptions {
   extraWatch?: string[];
   /** Clean up as soon as the exit is seen, instead of waiting for conmon's cleanup process. */
   cleanupAtOnce?: boolean;
+  /** Ends the wait early (an API client that went away): the wait throws its reason. */
+  signal?: AbortSignal;
+}
+
+/** Resolve at `waker`'s next event or when `signal` aborts, whichever comes first. */
+export function nextOrAbort(
+  waker: { next(ms: number): Promise<void>; close(): void },
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!signal) return waker.next(ms);
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    waker.next(ms).then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
 }
 
 /**
@@ -113,6 +133,7 @@ export async function waitForContainer(
   let waitedRun: number | undefined; // the incarnation whose exit this wait is for
   try {
     for (;;) {
+      opts.signal?.throwIfAborted();
       const row = syncAndCheck(engine, id);
       await opts.onTick?.(row);
       if (!row) return codeOfRemoved(engine, id);
@@ -150,7 +171,8 @@ export async function waitForContainer(
       for (const c of opts.conditions) {
         if (!hasExited(c) && row.state === c) return { code: -1 };
       }
-      await waker.next(awaitsCleanup(row.state) ? Math.min(opts.intervalMs, 50) : opts.intervalMs);
+      const ms = awaitsCleanup(row.state) ? Math.min(opts.intervalMs, 50) : opts.intervalMs;
+      await nextOrAbort(waker, ms, opts.signal);
     }
   } finally {
     waker.close();

@@ -18,7 +18,27 @@ import type { ImageRow } from "../store/images.ts";
 import { writeAll } from "../io.ts";
 
 /**
- * Import `input` (a file, or `-` for stdin) as an image named `ref` (if given), with the
+ * `src` as it can be stored as a layer blob: xz (which layers cannot use) decompressed,
+ * gzip, zstd and plain tarballs unchanged.
+ */
+async function storable(src: AsyncIterable<Uint8Array>): Promise<AsyncIterable<Uint8Array>> {
+  const it = src[Symbol.asyncIterator]();
+  const first = await it.next();
+  const all = async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  };
+  const head = first.done ? new Uint8Array(0) : first.value;
+  return sniffCompression(head) === "xz" ? decompress(all()) : all();
+}
+
+/**
+ * Import `input` (a file, or a stream: the CLI's stdin for `-`, an API request's body) as an image named `ref` (if given), with the
  * `--change` instructions applied to its config.
  *
  * @throws {UsageError} on a bad reference, change or unreadable input
@@ -26,7 +46,7 @@ import { writeAll } from "../io.ts";
  */
 export async function importTarball(
   ctx: ImageCtx,
-  input: string,
+  input: string | ReadableStream<Uint8Array>,
   ref: string | undefined,
   changes: string[] = [],
   message = "",
@@ -34,15 +54,17 @@ export async function importTarball(
   const runConfig: NonNullable<ImageConfig["config"]> = {};
   for (const c of changes) applyChange(runConfig, c);
   const names = ref ? [localName(ref)] : [];
+  const source = typeof input === "string" ? input : "-";
   return await withGcLock(ctx, false, async () => {
     const tmp = tmpPath(ctx.paths, "import");
     try {
       let src: AsyncIterable<Uint8Array>;
       try {
-        if (input !== "-") Deno.statSync(input);
-        src = input === "-" ? Deno.stdin.readable : fileChunks(input);
+        if (typeof input === "string") Deno.statSync(input);
+        src = typeof input === "string" ? fileChunks(input) : input;
+        src = await storable(src);
       } catch (err) {
-        throw new UsageError(`${input}: ${err instanceof Error ? err.message : err}`);
+        throw new UsageError(`${source}: ${err instanceof Error ? err.message : err}`);
       }
       // One pass: copy to a temp file while hashing the uncompressed stream for the diff_id.
       const inner = hasher();
@@ -72,7 +94,7 @@ export async function importTarball(
         rootfs: { type: "layers", diff_ids: [inner.digest()] },
         history: [{
           created: new Date(ctx.now()).toISOString(),
-          created_by: `berth import ${input}`,
+          created_by: `berth import ${source}`,
           comment: message || undefined,
         }],
       };

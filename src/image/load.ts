@@ -31,36 +31,40 @@ export interface LoadedImage {
 }
 
 /**
- * Load every image in `input` (a directory with an OCI layout, or an archive file; `-`
- * reads stdin).
+ * Load every image in `input`: a directory with an OCI layout, an archive file, or an
+ * archive as a stream (the CLI's stdin for `-`, an API request's body).
  *
  * @throws {UsageError} when the input is neither
  * @throws {ImageError} on corrupt content
  */
 export async function loadImages(
   ctx: ImageCtx,
-  input: string,
+  input: string | ReadableStream<Uint8Array>,
   platform: Platform = hostPlatform(),
 ): Promise<LoadedImage[]> {
   return await withGcLock(ctx, false, async () => {
     let isDir = false;
-    if (input !== "-") {
+    if (typeof input === "string") {
       try {
         isDir = Deno.statSync(input).isDirectory;
       } catch {
         throw new UsageError(`${input}: no such file or directory`);
       }
     }
-    if (isDir) return await loadOciLayout(ctx, (p) => join(input, p), false, platform);
+    if (isDir && typeof input === "string") {
+      return await loadOciLayout(ctx, (p) => join(input, p), false, platform);
+    }
     const dir = tmpPath(ctx.paths, "load");
     Deno.mkdirSync(dir, { mode: 0o700 });
     try {
-      const src = input === "-" ? Deno.stdin.readable : fileChunks(input);
+      const src = typeof input === "string" ? fileChunks(input) : input;
       const ar = await unpackArchive(src, dir);
       if (ar.has("manifest.json")) return await loadDockerArchive(ctx, ar.file);
       if (ar.has("index.json")) return await loadOciLayout(ctx, ar.file, true, platform);
       throw new UsageError(
-        `${input}: not an oci-archive or docker-archive (no index.json or manifest.json)`,
+        `${
+          typeof input === "string" ? input : "input"
+        }: not an oci-archive or docker-archive (no index.json or manifest.json)`,
       );
     } finally {
       await Deno.remove(dir, { recursive: true }).catch(() => {});

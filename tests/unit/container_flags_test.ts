@@ -118,7 +118,7 @@ Deno.test("hostnames and /etc/hosts follow podman", () => {
 });
 
 Deno.test("--cap-add/--cap-drop adjust podman's default set", async () => {
-  const { applyCapabilityFlags } = await import("../../src/cli/container_flags.ts");
+  const { applyCapabilityFlags } = await import("../../src/engine/capabilities.ts");
   assertEquals(applyCapabilityFlags([], []), undefined);
   const caps = applyCapabilityFlags(["net_admin"], ["CAP_CHOWN"])!;
   assertEquals(caps.includes("CAP_NET_ADMIN"), true);

@@ -45,10 +45,21 @@ Deno.test("error statuses: podman's exit codes, the Docker API's HTTP codes", ()
     CommandNotInvokableError: [126, 500],
     CommandNotFoundError: [127, 500],
     CopyError: [125, 500],
+    NoSuchPathError: [125, 404],
+    NoSuchExecError: [125, 404],
+    NoSuchVolumeError: [125, 404],
+    NoSuchNetworkError: [125, 404],
+    ForbiddenError: [125, 403],
     SymlinkLoopError: [125, 500],
     LibcError: [125, 500],
     ImageError: [125, 500],
     RegistryError: [125, 500],
+    BadRequestError: [125, 400],
+    UnsupportedEncodingError: [125, 501],
+    BodyTooLargeError: [125, 413],
+    HeadersTooLargeError: [125, 431],
+    ApiVersionError: [125, 400],
+    NameInUseError: [125, 409],
   };
   const classes = new Map(errorClasses());
   for (const [name, [exit, http]] of Object.entries(want)) {

@@ -10,7 +10,7 @@ Deno.test("an exec's process is the container's, with the request's changes", ()
     cwd: "/",
     capabilities: { bounding: ["CAP_CHOWN"] },
   };
-  const req = { command: ["sh"], env: [], interactive: false, tty: false, detach: false };
+  const req = { command: ["sh"], env: [], tty: false, detach: false };
   assertEquals(execProcess(base, req), { ...base, args: ["sh"] });
   const changed = execProcess(
     base,

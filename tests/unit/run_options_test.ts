@@ -12,9 +12,9 @@ import {
   parseResources,
   parseSecurityOpts,
   parseTmpfs,
-  parseUlimit,
-  RLIM_INFINITY,
 } from "../../src/cli/run_options.ts";
+import { parseUlimit } from "../../src/engine/ulimits.ts";
+import { RLIM_INFINITY } from "../../src/oci/limits.ts";
 import { capsFromMask, cgroupResources, withUlimits } from "../../src/oci/config.ts";
 import { resolvConfContent } from "../../src/engine/etc_files.ts";
 import { UsageError } from "../../src/errors.ts";

@@ -29,7 +29,13 @@ export const importCommand: Command = {
       throw new UsageError("import takes TARBALL and an optional REFERENCE");
     }
     const ctx = await openImages(global);
-    const row = await importTarball(ctx, input, ref, list(p, "change"), str(p, "message"));
+    const row = await importTarball(
+      ctx,
+      input === "-" ? Deno.stdin.readable : input,
+      ref,
+      list(p, "change"),
+      str(p, "message"),
+    );
     await out(`${bool(p, "quiet") ? "" : "sha256:"}${row.id}\n`);
     return 0;
   },

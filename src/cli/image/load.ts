@@ -33,7 +33,7 @@ export const loadCommand: Command = {
       throw new UsageError("cannot read an image archive from a terminal; use -i FILE");
     }
     const ctx = await openImages(global);
-    const loaded = await loadImages(ctx, input);
+    const loaded = await loadImages(ctx, input === "-" ? Deno.stdin.readable : input);
     const lines = loaded.flatMap((l) => l.names.length ? l.names : [`sha256:${l.row.id}`]).map((
       n,
     ) => `Loaded image: ${n}\n`);

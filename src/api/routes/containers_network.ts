@@ -1,0 +1,126 @@
+/**
+ * The network part of Docker's create body → the engine's request: `HostConfig.NetworkMode`,
+ * `NetworkingConfig.EndpointsConfig` (more networks, `Aliases`, `IPAMConfig.IPv4Address`,
+ * `MacAddress`), `HostConfig.PortBindings`, `PublishAllPorts` and `ExposedPorts`. Docker's
+ * default network (`""`, `default`, `bridge`) is berth's default bridge; `host`, `none` and
+ * `container:X` are berth's modes of those names; anything else names a bridge network. Pure.
+ *
+ * @module
+ */
+import { UsageError } from "../../errors.ts";
+import { DEFAULT_NETWORK } from "../../engine/networks.ts";
+import { parsePublish } from "../../network/ports.ts";
+import { parseIp } from "../../network/ipv4.ts";
+import type { CreateRequest } from "../../engine/spec_builder.ts";
+import type { PortMapping } from "../../spec.ts";
+
+/** One `EndpointsConfig` entry. */
+export interface DockerEndpoint {
+  Aliases?: string[] | null;
+  IPAMConfig?: { IPv4Address?: string | null } | null;
+  MacAddress?: string | null;
+}
+
+/** `HostConfig.PortBindings`: `{"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}`. */
+export type DockerPortBindings = Record<
+  string,
+  { HostIp?: string | null; HostPort?: string | null }[] | null
+>;
+
+/** What the network fields of a create body say. */
+export interface DockerNetworkFields {
+  NetworkMode?: string | null;
+  EndpointsConfig?: Record<string, DockerEndpoint | null> | null;
+  /** The old top-level `Config.MacAddress`. */
+  MacAddress?: string | null;
+  PortBindings?: DockerPortBindings | null;
+  PublishAllPorts?: boolean | null;
+  ExposedPorts?: Record<string, unknown> | null;
+}
+
+/** The network names Docker uses for its default network. */
+const DOCKER_DEFAULT = ["", "default", "bridge"];
+
+/** berth's name for a network Docker names `name` (its default network is berth's). */
+export function berthNetworkName(name: string): string {
+  return DOCKER_DEFAULT.includes(name) ? DEFAULT_NETWORK : name;
+}
+
+/** Docker's name for berth's network `name` (berth's default bridge is Docker's `bridge`). */
+export function dockerNetworkName(name: string): string {
+  return name === DEFAULT_NETWORK ? "bridge" : name;
+}
+
+type NetworkPart = Pick<
+  CreateRequest,
+  | "network"
+  | "networkFrom"
+  | "networks"
+  | "networkAliases"
+  | "staticIp"
+  | "staticMac"
+  | "ports"
+  | "publishAll"
+  | "expose"
+>;
+
+/**
+ * `PortBindings` as berth's port mappings (an empty `HostPort`: a free one, picked at
+ * create; Docker's "all addresses" `0.0.0.0` and `::` are berth's empty host IP).
+ *
+ * @throws {UsageError} for a bad port, protocol or address
+ */
+export function portMappings(bindings: DockerPortBindings | null | undefined): PortMapping[] {
+  const out: PortMapping[] = [];
+  for (const [key, binds] of Object.entries(bindings ?? {})) {
+    for (const b of binds ?? []) {
+      const ip = b.HostIp && b.HostIp !== "::" && b.HostIp !== "0.0.0.0" ? b.HostIp : "";
+      const host = b.HostPort ?? "";
+      out.push(parsePublish(ip ? `${ip}:${host}:${key}` : host ? `${host}:${key}` : key));
+    }
+  }
+  return out;
+}
+
+/**
+ * The network fields of a create request.
+ *
+ * @throws {UsageError} for `container:` without a name, several addresses, or an address or
+ * MAC asked for on more than one network
+ */
+export function dockerNetworking(f: DockerNetworkFields): NetworkPart {
+  const mode = f.NetworkMode ?? "";
+  if (mode === "host" || mode === "none") return { network: mode };
+  if (mode.startsWith("container:")) {
+    const from = mode.slice("container:".length);
+    if (!from) throw new UsageError(`invalid network mode "${mode}"`);
+    return { network: "container", networkFrom: from };
+  }
+  const endpoints = Object.entries(f.EndpointsConfig ?? {})
+    .filter(([name]) => name !== "host" && name !== "none");
+  const networks = [
+    ...new Set([berthNetworkName(mode), ...endpoints.map(([n]) => berthNetworkName(n))]),
+  ];
+  // berth's aliases are the container's on each of its networks.
+  const aliases = [...new Set(endpoints.flatMap(([, e]) => e?.Aliases ?? []))];
+  const ips = endpoints.map(([, e]) => e?.IPAMConfig?.IPv4Address).filter((ip) => !!ip);
+  const macs = [f.MacAddress, ...endpoints.map(([, e]) => e?.MacAddress)].filter((m) => !!m);
+  for (const ip of ips) {
+    if (parseIp(ip!) === undefined) throw new UsageError(`invalid IPv4 address: ${ip}`);
+  }
+  if ((ips.length || macs.length) && networks.length !== 1) {
+    throw new UsageError("an IPv4 address or a MAC address can be asked for on one network only");
+  }
+  const ports = portMappings(f.PortBindings);
+  const expose = Object.keys(f.ExposedPorts ?? {});
+  return {
+    network: "bridge",
+    networks,
+    ...(aliases.length ? { networkAliases: aliases } : {}),
+    ...(ips[0] ? { staticIp: ips[0] } : {}),
+    ...(macs[0] ? { staticMac: macs[0] } : {}),
+    ...(ports.length ? { ports } : {}),
+    ...(f.PublishAllPorts ? { publishAll: true } : {}),
+    ...(expose.length ? { expose } : {}),
+  };
+}
