@@ -366,6 +366,22 @@ const SPECS: Spec[] = [
     load: async () => (await import("./image/pull.ts")).pullCommand,
   },
   {
+    name: "push",
+    aliases: ["image push"],
+    summary: "Push an image to a registry, an OCI layout or an archive",
+    usage:
+      "berth push [--creds USER:PASS] [--tls-verify=false] [--cert-dir DIR] [--authfile FILE] [--format oci|docker] [--digestfile FILE] [-q] IMAGE [DESTINATION]",
+    description:
+      "Copies a stored image to DESTINATION: docker://REFERENCE or a plain reference (a registry), oci:DIR[:TAG] (an OCI layout directory), docker-archive:FILE or oci-archive:FILE. Without DESTINATION the image's own name says where. Blobs the registry has are not sent again, blobs in another repository of the same registry are mounted from there, and the manifest is written last. Credentials come from --creds or the auth file (see berth login).",
+    examples: [
+      "berth push localhost:5000/app:1",
+      "berth push --tls-verify=false app:1 docker://127.0.0.1:5000/team/app:1",
+      "berth push --format docker --digestfile app.digest app:1 registry.example.com/app:1",
+      "berth push app:1 oci:/tmp/app-layout:1",
+    ],
+    load: async () => (await import("./image/push.ts")).pushCommand,
+  },
+  {
     name: "load",
     aliases: ["image load"],
     summary: "Load images from an archive or OCI layout",
