@@ -92,9 +92,8 @@ export async function pushImage(
   const parsed = parseManifest(bytes);
   if (parsed.kind !== "manifest") throw new ImageError(`${source}: not an image manifest`);
   const emit = opts.onEvent ?? (() => {});
-  const format = opts.format ?? (target.kind === "oci" || target.kind === "oci-archive"
-    ? "oci"
-    : formatOf(parsed.manifest));
+  const format = opts.format ??
+    (target.kind === "oci" || target.kind === "oci-archive" ? "oci" : formatOf(parsed.manifest));
   const out = convertManifest(bytes, parsed.manifest, format);
   if (target.kind === "registry") {
     return await pushToRegistry(ctx, found.row, parsed.manifest, out, target.ref, opts, emit);
@@ -112,7 +111,11 @@ export async function pushImage(
   return { digest: found.row.digest, destination: `${target.kind}:${target.file}` };
 }
 
-function reportBlobs(m: ImageManifest, emit: (e: PushEvent) => void, each: (d: Descriptor) => void) {
+function reportBlobs(
+  m: ImageManifest,
+  emit: (e: PushEvent) => void,
+  each: (d: Descriptor) => void,
+) {
   for (const l of m.layers) {
     emit({ kind: "report", line: `Copying blob ${l.digest}` });
     each(l);
@@ -141,7 +144,15 @@ async function pushToRegistry(
     for (const d of blobs) {
       const what = d === m.config ? "config" : "blob";
       emit({ kind: "report", line: `Copying ${what} ${d.digest}` });
-      await pushBlob(ctx, s, repo, d, sources(d.digest), opts.chunkSize ?? DEFAULT_CHUNK_SIZE, emit);
+      await pushBlob(
+        ctx,
+        s,
+        repo,
+        d,
+        sources(d.digest),
+        opts.chunkSize ?? DEFAULT_CHUNK_SIZE,
+        emit,
+      );
     }
     await recordBlobLocations(ctx.paths, here, blobs.map((d) => d.digest));
     emit({ kind: "report", line: "Writing manifest to image destination" });
@@ -151,9 +162,17 @@ async function pushToRegistry(
         `cannot push to ${formatReference(ref)}: the manifest's digest is ${digest}`,
       );
     }
-    const said = await putManifest(s, repo, ref.digest ?? ref.tag ?? "latest", out.bytes, out.mediaType);
+    const said = await putManifest(
+      s,
+      repo,
+      ref.digest ?? ref.tag ?? "latest",
+      out.bytes,
+      out.mediaType,
+    );
     if (said && said !== digest) {
-      throw new RegistryError(`registry ${ref.registry} stored the manifest as ${said}, not ${digest}`);
+      throw new RegistryError(
+        `registry ${ref.registry} stored the manifest as ${said}, not ${digest}`,
+      );
     }
     emit({ kind: "report", line: "Storing signatures" });
     return { digest, destination: formatReference(ref) };
@@ -214,7 +233,9 @@ async function pushBlob(
   } catch {
     throw new ImageError(`blob ${d.digest} is missing from the image store`);
   }
-  if (size !== d.size) throw new ImageError(`blob ${d.digest} has ${size} bytes, expected ${d.size}`);
+  if (size !== d.size) {
+    throw new ImageError(`blob ${d.digest} has ${size} bytes, expected ${d.size}`);
+  }
   const progress = (n: number) => emit({ kind: "blob", digest: d.digest, size: d.size, done: n });
   if (size <= chunkSize) {
     await putBlob(s, repo, url, d.digest, Deno.readFileSync(path));
