@@ -453,6 +453,39 @@ const SPECS: Spec[] = [
     load: async () => (await import("./image/tag.ts")).tagCommand,
   },
   {
+    name: "export",
+    aliases: container("export"),
+    summary: "Export a container's root filesystem as a tar archive",
+    usage: "berth export [-o FILE] CONTAINER",
+    description:
+      "Writes the container's root filesystem (its image with its changes, without the volumes mounted into it) as a tar archive, on stdout or in --output. It refuses to write to a terminal.",
+    examples: ["berth export -o job.tar job", "berth export job | tar -t"],
+    load: async () => (await import("./export.ts")).exportCommand,
+  },
+  {
+    name: "diff",
+    aliases: [...container("diff"), "image diff"],
+    summary: "List the files a container or image changed",
+    usage: "berth diff [--format json] CONTAINER|IMAGE",
+    description:
+      "Lists the paths a container added (A), changed (C) and deleted (D) against its image, or that an image's top layer changed against the layers below it, sorted by path. The files berth mounts into every container (/etc/hosts, /dev, /proc, …) are left out.",
+    examples: ["berth diff job", "berth diff --format json localhost/job:1"],
+    load: async () => (await import("./diff.ts")).diffCommand,
+  },
+  {
+    name: "history",
+    aliases: ["image history"],
+    summary: "Show the history of an image",
+    usage: "berth history [--no-trunc] [-q] [--human=false] [--format json|TEMPLATE] IMAGE",
+    description:
+      "Lists the steps an image was made of, newest first: the ID of the stored image each layer tops (<missing> when none is stored), when and by what command it was created, the size of the layer it added, and its comment.",
+    examples: [
+      "berth history docker.io/library/alpine",
+      "berth history --no-trunc --format '{{.ID}} {{.Size}}' localhost/job:1",
+    ],
+    load: async () => (await import("./image/history.ts")).historyCommand,
+  },
+  {
     name: "commit",
     aliases: ["container commit"],
     summary: "Create a new image from a container's changes",
