@@ -15,6 +15,8 @@ export interface HistoryRow {
   id: string;
   /** Milliseconds since the epoch; NaN when the entry has no date. */
   created: number;
+  /** `created` as the config writes it (RFC 3339, often with nanoseconds). */
+  createdText: string;
   createdBy: string;
   size: number;
   comment: string;
@@ -62,6 +64,7 @@ export function imageHistory(
     out.push({
       id,
       created: Date.parse(e.created ?? ""),
+      createdText: e.created ?? "",
       createdBy: e.created_by ?? "",
       size,
       comment: e.comment ?? "",

@@ -24,12 +24,15 @@ function rfc3339(ms: number): string {
   return Number.isNaN(ms) ? "" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-/** Columns padded to their widest cell plus two spaces, SIZE at least 10 wide (podman's). */
+/**
+ * Columns padded to their widest cell plus two spaces, SIZE at least 10 wide, and the
+ * padding kept before an empty COMMENT (podman's tabwriter output, byte for byte).
+ */
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   widths[3] = Math.max(widths[3], 10);
   return rows.map((r) =>
-    r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i] + 2)).join("").trimEnd() + "\n"
+    r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i] + 2)).join("") + "\n"
   ).join("");
 }
 
@@ -59,16 +62,20 @@ export const historyCommand: Command = {
     const noTrunc = bool(p, "no-trunc");
     const format = str(p, "format");
     if (format === "json") {
-      // podman's keys, one line: its JSON carries the time twice, the second to the second.
+      // podman's keys on one line, comment omitted when empty, and Go's escapes of < > &.
       const doc = rows.map((r) => ({
         id: r.id,
-        created: Number.isNaN(r.created) ? null : new Date(r.created).toISOString(),
+        created: r.createdText,
         CreatedBy: r.createdBy,
         size: r.size,
-        comment: r.comment,
+        ...(r.comment ? { comment: r.comment } : {}),
         Created: rfc3339(r.created),
       }));
-      await out(JSON.stringify(doc) + "\n");
+      const json = JSON.stringify(doc).replace(
+        /[<>&]/g,
+        (c) => `\\u00${c.charCodeAt(0).toString(16)}`,
+      );
+      await out(json + "\n");
       return 0;
     }
     const now = Date.now();
