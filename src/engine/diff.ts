@@ -42,7 +42,9 @@ export function diffChanges(engine: Engine, nameOrId: string): Change[] {
   const row = tryFindContainer(engine, nameOrId);
   if (row) {
     if (row.spec.rootfs.kind !== "overlay") {
-      throw new UsageError(`${nameOrId} was created with --rootfs: it has no image to diff against`);
+      throw new UsageError(
+        `${nameOrId} was created with --rootfs: it has no image to diff against`,
+      );
     }
     const upper = containerPaths(engine.paths, row.id).upper;
     return layerChanges(upper, row.spec.rootfs.lowers).filter((c) => !ENGINE_PATHS.has(c.path));

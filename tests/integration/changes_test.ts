@@ -64,62 +64,79 @@ const SCRIPT = "mkdir -p /new/sub; echo hi > /new/sub/f; ln -s busybox /bin/ls2;
   "rm /bin/cat; echo 1 > /etc/h; echo x > /bin/busybox.new; chmod 700 /bin; " +
   "mkdir -p /root/gone; rm -r /root; echo y > /tmp/t";
 
-Deno.test("diff and export of a container and its commit: as podman prints them", opts, async () => {
-  const sb = sandbox();
-  const pm = podman(sb.dir);
-  try {
-    const tar = await baseTar(sb);
-    assertEquals((await sb.berth(["import", "-q", tar, "base"])).code, 0);
-    assertEquals((await pm(["import", "-q", tar, "localhost/base"])).code, 0);
-    const b = await sb.berth(["run", "--name", "c", "base", "sh", "-c", SCRIPT]);
-    assertEquals(b.code, 0, b.stderr);
-    const p = await pm(["run", ...LIMITS, "--name", "c", "localhost/base", "sh", "-c", SCRIPT]);
-    assertEquals(p.code, 0, p.stderr);
+Deno.test(
+  "diff and export of a container and its commit: as podman prints them",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const pm = podman(sb.dir);
+    try {
+      const tar = await baseTar(sb);
+      assertEquals((await sb.berth(["import", "-q", tar, "base"])).code, 0);
+      assertEquals((await pm(["import", "-q", tar, "localhost/base"])).code, 0);
+      const b = await sb.berth(["run", "--name", "c", "base", "sh", "-c", SCRIPT]);
+      assertEquals(b.code, 0, b.stderr);
+      const p = await pm(["run", ...LIMITS, "--name", "c", "localhost/base", "sh", "-c", SCRIPT]);
+      assertEquals(p.code, 0, p.stderr);
 
-    const want = await pm(["diff", "c"]);
-    assert(want.stdout.includes("D /bin/cat\n") && want.stdout.includes("C /bin\n"), want.stdout);
-    assertEquals((await sb.berth(["diff", "c"])).stdout, want.stdout);
-    const wantJson = await pm(["diff", "--format", "json", "c"]);
-    assertEquals((await sb.berth(["container", "diff", "--format", "json", "c"])).stdout, wantJson.stdout);
+      const want = await pm(["diff", "c"]);
+      assert(want.stdout.includes("D /bin/cat\n") && want.stdout.includes("C /bin\n"), want.stdout);
+      assertEquals((await sb.berth(["diff", "c"])).stdout, want.stdout);
+      const wantJson = await pm(["diff", "--format", "json", "c"]);
+      assertEquals(
+        (await sb.berth(["container", "diff", "--format", "json", "c"])).stdout,
+        wantJson.stdout,
+      );
 
-    assertEquals((await sb.berth(["commit", "-q", "c", "img"])).code, 0);
-    assertEquals((await pm(["commit", "-q", "c", "localhost/img"])).code, 0);
-    assertEquals((await sb.berth(["diff", "img"])).stdout, (await pm(["diff", "localhost/img"])).stdout);
-    // An image of one layer: everything in it is added.
-    const base = await sb.berth(["image", "diff", "base"]);
-    assertEquals(base.stdout, (await pm(["diff", "localhost/base"])).stdout);
-    assert(base.stdout.startsWith("A /bin\nA /bin/["), base.stdout);
+      assertEquals((await sb.berth(["commit", "-q", "c", "img"])).code, 0);
+      assertEquals((await pm(["commit", "-q", "c", "localhost/img"])).code, 0);
+      assertEquals(
+        (await sb.berth(["diff", "img"])).stdout,
+        (await pm(["diff", "localhost/img"])).stdout,
+      );
+      // An image of one layer: everything in it is added.
+      const base = await sb.berth(["image", "diff", "base"]);
+      assertEquals(base.stdout, (await pm(["diff", "localhost/base"])).stdout);
+      assert(base.stdout.startsWith("A /bin\nA /bin/["), base.stdout);
 
-    // export: the same tree, entry for entry (type, mode, owner, size, name, link).
-    const mine = join(sb.dir, "berth.tar");
-    const theirs = join(sb.dir, "podman.tar");
-    const e = await sb.berth(["export", "-o", mine, "c"]);
-    assertEquals([e.code, e.stdout, e.stderr], [0, "", ""]);
-    assertEquals((await pm(["export", "-o", theirs, "c"])).code, 0);
-    // podman adds /etc/mtab to a container's root when the image lacks it; berth does not.
-    const theirList = (await listing(theirs)).filter((l) => !l.endsWith(" etc/mtab -> /proc/mounts"));
-    assertEquals(await listing(mine), theirList);
-    // To stdout when it is not a terminal; refused on one, as podman refuses.
-    const piped = await sb.berth(["container", "export", "c"]);
-    assertEquals(piped.code, 0, piped.stderr);
-    assertEquals(piped.stdoutBytes, Deno.readFileSync(mine).subarray(0, piped.stdoutBytes.length));
-    const tty = await sh([
-      "script",
-      "-qec",
-      `${Deno.execPath()} run -A ${join(import.meta.dirname!, "../../main.ts")} --root ${sb.root} --runroot ${sb.runroot} export c; echo rc=$?`,
-      "/dev/null",
-    ]);
-    assert(tty.includes("Error: refusing to export to terminal. Use -o flag or redirect"), tty);
-    assert(tty.includes("rc=125"), tty);
-    const missing = await sb.berth(["export", "-o", join(sb.dir, "x.tar"), "nosuch"]);
-    assertEquals(missing.code, 125);
-    assert(!Deno.readDirSync(sb.dir).some((f) => f.name.startsWith("x.tar")));
-  } finally {
-    await pm(["rm", "-a", "-f"]);
-    await unmountUnder(sb.dir);
-    await sb.cleanup();
-  }
-});
+      // export: the same tree, entry for entry (type, mode, owner, size, name, link).
+      const mine = join(sb.dir, "berth.tar");
+      const theirs = join(sb.dir, "podman.tar");
+      const e = await sb.berth(["export", "-o", mine, "c"]);
+      assertEquals([e.code, e.stdout, e.stderr], [0, "", ""]);
+      assertEquals((await pm(["export", "-o", theirs, "c"])).code, 0);
+      // podman adds /etc/mtab to a container's root when the image lacks it; berth does not.
+      const theirList = (await listing(theirs)).filter((l) =>
+        !l.endsWith(" etc/mtab -> /proc/mounts")
+      );
+      assertEquals(await listing(mine), theirList);
+      // To stdout when it is not a terminal; refused on one, as podman refuses.
+      const piped = await sb.berth(["container", "export", "c"]);
+      assertEquals(piped.code, 0, piped.stderr);
+      assertEquals(
+        piped.stdoutBytes,
+        Deno.readFileSync(mine).subarray(0, piped.stdoutBytes.length),
+      );
+      const tty = await sh([
+        "script",
+        "-qec",
+        `${Deno.execPath()} run -A ${
+          join(import.meta.dirname!, "../../main.ts")
+        } --root ${sb.root} --runroot ${sb.runroot} export c; echo rc=$?`,
+        "/dev/null",
+      ]);
+      assert(tty.includes("Error: refusing to export to terminal. Use -o flag or redirect"), tty);
+      assert(tty.includes("rc=125"), tty);
+      const missing = await sb.berth(["export", "-o", join(sb.dir, "x.tar"), "nosuch"]);
+      assertEquals(missing.code, 125);
+      assert(!Deno.readDirSync(sb.dir).some((f) => f.name.startsWith("x.tar")));
+    } finally {
+      await pm(["rm", "-a", "-f"]);
+      await unmountUnder(sb.dir);
+      await sb.cleanup();
+    }
+  },
+);
 
 Deno.test("history: podman's table, -q, --no-trunc, --human=false and json", opts, async () => {
   const sb = sandbox();
@@ -205,66 +222,77 @@ async function digest(b: Uint8Array): Promise<string> {
   return "sha256:" + [...h].map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-Deno.test("save and load several images in one docker-archive, with podman both ways", opts, async () => {
-  const sb = sandbox();
-  const pm = podman(sb.dir);
-  try {
-    const tar = await baseTar(sb);
-    assertEquals((await sb.berth(["import", "-q", tar, "one:1"])).code, 0);
-    assertEquals((await sb.berth(["run", "--name", "c", "one:1", "sh", "-c", "echo 2 > /two"])).code, 0);
-    assertEquals((await sb.berth(["commit", "-q", "c", "two:2"])).code, 0);
-    assertEquals((await sb.berth(["tag", "two:2", "two:alias"])).code, 0);
-    const ids = (await sb.berth(["images", "-q", "--no-trunc"])).stdout;
-    const archive = join(sb.dir, "multi.tar");
-    const s = await sb.berth(["save", "-m", "-o", archive, "one:1", "two:2", "two:alias"]);
-    assertEquals(s.code, 0, s.stderr);
-    const manifest = JSON.parse(await sh(["tar", "-xOf", archive, "manifest.json"]));
-    assertEquals(manifest.map((m: { RepoTags: string[] }) => m.RepoTags), [
-      ["localhost/one:1"],
-      ["localhost/two:2"],
-      ["localhost/two:alias"],
-    ]);
-    // Into a fresh berth store: every image with every tag.
-    const fresh = sandbox();
+Deno.test(
+  "save and load several images in one docker-archive, with podman both ways",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const pm = podman(sb.dir);
     try {
-      const l = await fresh.berth(["load", "-i", archive]);
+      const tar = await baseTar(sb);
+      assertEquals((await sb.berth(["import", "-q", tar, "one:1"])).code, 0);
       assertEquals(
-        l.stdout,
-        "Loaded image: localhost/one:1\nLoaded image: localhost/two:2\nLoaded image: localhost/two:alias\n",
+        (await sb.berth(["run", "--name", "c", "one:1", "sh", "-c", "echo 2 > /two"])).code,
+        0,
       );
-      assertEquals((await fresh.berth(["images", "-q", "--no-trunc"])).stdout, ids);
-      const run = await fresh.berth(["run", "--rm", "two:alias", "cat", "/two"]);
-      assertEquals(run.stdout, "2\n", run.stderr);
+      assertEquals((await sb.berth(["commit", "-q", "c", "two:2"])).code, 0);
+      assertEquals((await sb.berth(["tag", "two:2", "two:alias"])).code, 0);
+      const ids = (await sb.berth(["images", "-q", "--no-trunc"])).stdout;
+      const archive = join(sb.dir, "multi.tar");
+      const s = await sb.berth(["save", "-m", "-o", archive, "one:1", "two:2", "two:alias"]);
+      assertEquals(s.code, 0, s.stderr);
+      const manifest = JSON.parse(await sh(["tar", "-xOf", archive, "manifest.json"]));
+      assertEquals(manifest.map((m: { RepoTags: string[] }) => m.RepoTags), [
+        ["localhost/one:1"],
+        ["localhost/two:2"],
+        ["localhost/two:alias"],
+      ]);
+      // Into a fresh berth store: every image with every tag.
+      const fresh = sandbox();
+      try {
+        const l = await fresh.berth(["load", "-i", archive]);
+        assertEquals(
+          l.stdout,
+          "Loaded image: localhost/one:1\nLoaded image: localhost/two:2\nLoaded image: localhost/two:alias\n",
+        );
+        assertEquals((await fresh.berth(["images", "-q", "--no-trunc"])).stdout, ids);
+        const run = await fresh.berth(["run", "--rm", "two:alias", "cat", "/two"]);
+        assertEquals(run.stdout, "2\n", run.stderr);
+      } finally {
+        await fresh.cleanup();
+      }
+      // podman loads berth's archive, and berth loads podman's -m archive.
+      const pl = await pm(["load", "-i", archive]);
+      assertEquals(pl.code, 0, pl.stderr);
+      // The layer's row names the stored image that layer tops: base, while berth has it.
+      const histId = (await sb.berth(["images", "-q", "hist:1"])).stdout.trim();
+      const baseId = (await sb.berth(["images", "-q", "base"])).stdout.trim();
+      assertEquals((await sb.berth(["history", "-q", "hist:1"])).stdout, `${histId}\n${baseId}\n`);
+      // Without it, <missing>, as podman (which never had base) shows it.
+      assertEquals((await sb.berth(["rmi", "base"])).code, 0);
+      const names = await pm(["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"]);
+      for (const n of ["localhost/one:1", "localhost/two:2", "localhost/two:alias"]) {
+        assert(names.stdout.includes(n), names.stdout);
+      }
+      const theirs = join(sb.dir, "podman-multi.tar");
+      const ps = await pm(["save", "-m", "-o", theirs, "localhost/one:1", "localhost/two:2"]);
+      assertEquals(ps.code, 0, ps.stderr);
+      const back = sandbox();
+      try {
+        const l = await back.berth(["load", "-i", theirs]);
+        assertEquals(
+          l.stdout,
+          "Loaded image: localhost/one:1\nLoaded image: localhost/two:2\n",
+          l.stderr,
+        );
+        const run = await back.berth(["run", "--rm", "two:2", "cat", "/two"]);
+        assertEquals(run.stdout, "2\n", run.stderr);
+      } finally {
+        await back.cleanup();
+      }
     } finally {
-      await fresh.cleanup();
+      await unmountUnder(sb.dir);
+      await sb.cleanup();
     }
-    // podman loads berth's archive, and berth loads podman's -m archive.
-    const pl = await pm(["load", "-i", archive]);
-    assertEquals(pl.code, 0, pl.stderr);
-    // The layer's row names the stored image that layer tops: base, while berth has it.
-    const histId = (await sb.berth(["images", "-q", "hist:1"])).stdout.trim();
-    const baseId = (await sb.berth(["images", "-q", "base"])).stdout.trim();
-    assertEquals((await sb.berth(["history", "-q", "hist:1"])).stdout, `${histId}\n${baseId}\n`);
-    // Without it, <missing>, as podman (which never had base) shows it.
-    assertEquals((await sb.berth(["rmi", "base"])).code, 0);
-    const names = await pm(["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"]);
-    for (const n of ["localhost/one:1", "localhost/two:2", "localhost/two:alias"]) {
-      assert(names.stdout.includes(n), names.stdout);
-    }
-    const theirs = join(sb.dir, "podman-multi.tar");
-    const ps = await pm(["save", "-m", "-o", theirs, "localhost/one:1", "localhost/two:2"]);
-    assertEquals(ps.code, 0, ps.stderr);
-    const back = sandbox();
-    try {
-      const l = await back.berth(["load", "-i", theirs]);
-      assertEquals(l.stdout, "Loaded image: localhost/one:1\nLoaded image: localhost/two:2\n", l.stderr);
-      const run = await back.berth(["run", "--rm", "two:2", "cat", "/two"]);
-      assertEquals(run.stdout, "2\n", run.stderr);
-    } finally {
-      await back.cleanup();
-    }
-  } finally {
-    await unmountUnder(sb.dir);
-    await sb.cleanup();
-  }
-});
+  },
+);
