@@ -298,6 +298,28 @@ Deno.test("push with Bearer tokens: bad credentials fail, nothing written; mount
       tokens.requests.some((r) => r.scope === "repository:a:pull,push"),
       JSON.stringify(tokens.requests),
     );
+    // Credentials from the auth file `login` wrote, as for pull.
+    const env = ["--authfile", join(t.dir, "auth.json")];
+    const login = await berth([
+      "login",
+      ...env,
+      "--tls-verify=false",
+      "-u",
+      "ci",
+      "-p",
+      "pw",
+      reg.host,
+    ]);
+    assertEquals(login.code, 0, login.stderr);
+    const viaFile = await berth([
+      "push",
+      "-q",
+      ...env,
+      "--tls-verify=false",
+      "app:1",
+      `${reg.host}/c:1`,
+    ]);
+    assertEquals(viaFile.code, 0, viaFile.stderr);
     const mark = reg.log().length;
     const mounted = await berth([
       "push",
@@ -311,8 +333,9 @@ Deno.test("push with Bearer tokens: bad credentials fail, nothing written; mount
     assertEquals(mounted.code, 0, mounted.stderr);
     const reqs = requests(reg, mark);
     assertEquals(uploads(reqs), []);
-    // (Each is logged twice: the first try gets a challenge for the two-repository scope.)
-    const mounts = new Set(reqs.filter((r) => r.includes("mount=") && r.includes("from=a")));
+    // From the repository pushed to last. (Each is logged twice: the first try gets a
+    // challenge for the two-repository scope.)
+    const mounts = new Set(reqs.filter((r) => r.includes("mount=") && r.includes("from=c")));
     assertEquals(mounts.size, 3, reqs.join("\n"));
     assert(
       tokens.requests.some((r) => r.scope === "repository:a:pull"),
@@ -375,6 +398,31 @@ Deno.test("push to oci:DIR:TAG and docker-archive:FILE", async () => {
     const id = await fresh(["images", "-q", "--no-trunc", "app:1"]);
     assertEquals(id.stdout.trim(), img.configDigest);
   } finally {
+    await t.cleanup();
+  }
+});
+
+Deno.test("push of a corrupt stored blob: the registry refuses it, no manifest is written", async () => {
+  const t = testRoot();
+  const reg = await startRegistry(t.dir, join(t.dir, "storage"));
+  const berth = cli(t.dir);
+  try {
+    const img = appImage();
+    assertEquals((await berth(["load", "-i", layoutOf(t.dir, img, "localhost/app:1")])).code, 0);
+    const layer = JSON.parse(new TextDecoder().decode(img.manifest)).layers[1].digest;
+    const path = join(t.dir, "root", "images", "blobs", "sha256", layer.slice(7));
+    const bytes = Deno.readFileSync(path);
+    bytes[bytes.length - 600] ^= 0xff;
+    Deno.writeFileSync(path, bytes);
+    const r = await berth(["push", "--tls-verify=false", "app:1", `${reg.host}/bad:1`]);
+    assertEquals(r.code, 125);
+    const errors = r.stderr.split("\n").filter((l) => l.startsWith("Error:"));
+    assertEquals(errors.length, 1, r.stderr);
+    assert(errors[0].includes(`uploading blob ${layer}: 400`), r.stderr);
+    assert(!r.stderr.includes("Writing manifest"), r.stderr);
+    assertEquals(requests(reg).filter((q) => q.startsWith("PUT /v2/bad/manifests/")), []);
+  } finally {
+    await reg.stop();
     await t.cleanup();
   }
 });
