@@ -426,3 +426,58 @@ Deno.test("push of a corrupt stored blob: the registry refuses it, no manifest i
     await t.cleanup();
   }
 });
+
+Deno.test("push progress: bytes and outcomes per blob on a terminal only", async () => {
+  const t = testRoot();
+  const reg = await startRegistry(t.dir, join(t.dir, "storage"));
+  const berth = cli(t.dir);
+  try {
+    const img = appImage();
+    assertEquals((await berth(["load", "-i", layoutOf(t.dir, img, "localhost/app:1")])).code, 0);
+    const main = new URL("../../main.ts", import.meta.url).pathname;
+    const cmd = [Deno.execPath(), "run", "-A", main, "--root", join(t.dir, "root"), "--runroot"]
+      .concat([join(t.dir, "run"), "push", "--tls-verify=false", "app:1", `${reg.host}/tty:1`])
+      .join(" ");
+    const onTty = async () => await sh(["script", "-qec", cmd, "/dev/null"]);
+    const first = await onTty();
+    const short = img.configDigest.slice(7, 19);
+    assert(first.includes(`\r\x1b[K  ${short} `) && first.includes(" done\r\n"), first);
+    const second = await onTty();
+    assert(second.includes(`  ${short} skipped: already exists`), second);
+    const off = await berth(["push", "--tls-verify=false", "app:1", `${reg.host}/tty:1`]);
+    assert(!off.stderr.includes("skipped") && !off.stderr.includes("\r"), off.stderr);
+  } finally {
+    await reg.stop();
+    await t.cleanup();
+  }
+});
+
+Deno.test("push: a mount the registry cannot do becomes an upload in the session it opens", async () => {
+  const t = testRoot();
+  const first = await startRegistry(t.dir, join(t.dir, "storage1"));
+  const port = Number(first.host.split(":")[1]);
+  const berth = cli(t.dir);
+  const img = appImage();
+  try {
+    assertEquals((await berth(["load", "-i", layoutOf(t.dir, img, "localhost/app:1")])).code, 0);
+    const r = await berth(["push", "-q", "--tls-verify=false", "app:1", `${first.host}/x:1`]);
+    assertEquals(r.code, 0, r.stderr);
+  } finally {
+    await first.stop();
+  }
+  // The same address, an empty registry: berth still remembers the blobs in x.
+  const reg = await startRegistry(t.dir, join(t.dir, "storage2"), { port });
+  try {
+    const r = await berth(["push", "-q", "--tls-verify=false", "app:1", `${reg.host}/y:1`]);
+    assertEquals(r.code, 0, r.stderr);
+    const reqs = requests(reg);
+    assertEquals(reqs.filter((q) => q.includes("mount=") && q.includes("from=x")).length, 3);
+    assertEquals(reqs.filter((q) => q === "POST /v2/y/blobs/uploads/"), []); // no second POST
+    assertEquals(uploads(reqs).length, 3);
+    const raw = await skopeoRaw(`docker://${reg.host}/y:1`);
+    assertEquals(digestOf(new TextEncoder().encode(raw)), img.manifestDigest);
+  } finally {
+    await reg.stop();
+    await t.cleanup();
+  }
+});
