@@ -105,23 +105,22 @@ export async function pushImage(
   if (target.kind === "oci") {
     writeOciLayout(ctx, parsed.manifest, out, target, emit);
     emit({ kind: "report", line: "Writing manifest to image destination" });
+    emit({ kind: "report", line: "Storing signatures" });
     return { digest: sha256(out.bytes), destination: `oci:${target.dir}` };
   }
+  for (const { line } of blobsOf(parsed.manifest)) emit({ kind: "report", line });
   await writeArchive(ctx, source, target);
+  emit({ kind: "report", line: "Writing manifest to image destination" });
+  emit({ kind: "report", line: "Storing signatures" });
   return { digest: found.row.digest, destination: `${target.kind}:${target.file}` };
 }
 
-function reportBlobs(
-  m: ImageManifest,
-  emit: (e: PushEvent) => void,
-  each: (d: Descriptor) => void,
-) {
-  for (const l of m.layers) {
-    emit({ kind: "report", line: `Copying blob ${l.digest}` });
-    each(l);
-  }
-  emit({ kind: "report", line: `Copying config ${m.config.digest}` });
-  each(m.config);
+/** The blobs of `m` in the order containers/image copies them: layers, then the config. */
+function blobsOf(m: ImageManifest): { d: Descriptor; line: string }[] {
+  return [
+    ...m.layers.map((d) => ({ d, line: `Copying blob ${d.digest}` })),
+    { d: m.config, line: `Copying config ${m.config.digest}` },
+  ];
 }
 
 async function pushToRegistry(
@@ -138,12 +137,9 @@ async function pushToRegistry(
   const here = `${ref.registry}/${repo}`;
   try {
     emit({ kind: "report", line: "Getting image source signatures" });
-    const blobs: Descriptor[] = [];
-    reportBlobs(m, () => {}, (d) => blobs.push(d));
     const sources = mountSources(ctx, row, ref);
-    for (const d of blobs) {
-      const what = d === m.config ? "config" : "blob";
-      emit({ kind: "report", line: `Copying ${what} ${d.digest}` });
+    for (const { d, line } of blobsOf(m)) {
+      emit({ kind: "report", line });
       await pushBlob(
         ctx,
         s,
@@ -154,7 +150,7 @@ async function pushToRegistry(
         emit,
       );
     }
-    await recordBlobLocations(ctx.paths, here, blobs.map((d) => d.digest));
+    await recordBlobLocations(ctx.paths, here, blobsOf(m).map(({ d }) => d.digest));
     emit({ kind: "report", line: "Writing manifest to image destination" });
     const digest = sha256(out.bytes);
     if (ref.digest && ref.digest !== digest) {
@@ -289,7 +285,10 @@ function writeOciLayout(
     Deno.copyFileSync(blobPath(ctx.paths, d.digest), tmp);
     Deno.renameSync(tmp, to);
   };
-  reportBlobs(m, emit, copy);
+  for (const { d, line } of blobsOf(m)) {
+    emit({ kind: "report", line });
+    copy(d);
+  }
   const digest = sha256(out.bytes);
   const mtmp = join(blobs, `${digest.slice(7)}.tmp-${Deno.pid}`);
   Deno.writeFileSync(mtmp, out.bytes);

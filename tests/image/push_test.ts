@@ -387,6 +387,18 @@ Deno.test("push to oci:DIR:TAG and docker-archive:FILE", async () => {
     const dir = join(t.dir, "out-layout");
     const r = await berth(["push", "app:1", `oci:${dir}:v1`]);
     assertEquals(r.code, 0, r.stderr);
+    const layers = JSON.parse(new TextDecoder().decode(img.manifest)).layers;
+    assertEquals(
+      r.stderr,
+      [
+        "Getting image source signatures",
+        ...layers.map((l: { digest: string }) => `Copying blob ${l.digest}`),
+        `Copying config ${img.configDigest}`,
+        "Writing manifest to image destination",
+        "Storing signatures",
+        "",
+      ].join("\n"),
+    );
     const raw = await sh(["skopeo", "inspect", "--raw", `oci:${dir}:v1`]);
     assertEquals(digestOf(new TextEncoder().encode(raw)), img.manifestDigest);
     const archive = join(t.dir, "app.tar");
