@@ -62,15 +62,19 @@ export interface PushResult {
 
 /**
  * Where `push IMAGE [DEST]` goes: `dest` parsed, or without it the name `source` was found
- * by (so `push app` pushes `localhost/app:latest`'s own name).
+ * by (so `push app` pushes to `localhost/app:latest`, its stored name).
  *
  * @throws {NoSuchImageError} when `source` is not stored
- * @throws {UsageError} on a malformed destination
+ * @throws {UsageError} on a malformed destination, or none for an image given by ID
  */
 export function pushDestination(ctx: ImageCtx, source: string, dest?: string): PushDestination {
   const found = lookupImage(ctx, source);
   if (!found) throw new NoSuchImageError(source);
-  return parseDestination(dest ?? found.name ?? source);
+  if (dest === undefined && found.name === undefined) {
+    // Found by ID: the ID names no registry, and must not become docker.io/library/<ID>.
+    throw new UsageError(`${source} is an image ID: push it to a DESTINATION`);
+  }
+  return parseDestination(dest ?? found.name!);
 }
 
 /**

@@ -143,6 +143,12 @@ Deno.test("push over plain HTTP: read back by skopeo and berth pull; no re-uploa
     const raw2 = await skopeoRaw(`docker://${reg.host}/other/app:2`);
     assertEquals(digestOf(new TextEncoder().encode(raw2)), img.manifestDigest);
 
+    // An image given by ID names no registry: a destination is needed.
+    const byId = await berth(["push", img.configDigest.slice(7, 19)]);
+    assertEquals([byId.code, byId.stderr], [
+      125,
+      `Error: ${img.configDigest.slice(7, 19)} is an image ID: push it to a DESTINATION\n`,
+    ]);
     // An image that is not stored, and a registry that is not there: one Error line each.
     const missing = await berth(["push", "--tls-verify=false", "nosuch", `${reg.host}/x:1`]);
     assertEquals(missing.code, 125);
