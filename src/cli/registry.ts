@@ -372,7 +372,7 @@ const SPECS: Spec[] = [
     usage:
       "berth push [--creds USER:PASS] [--tls-verify=false] [--cert-dir DIR] [--authfile FILE] [--format oci|docker] [--digestfile FILE] [-q] IMAGE [DESTINATION]",
     description:
-      "Copies a stored image to DESTINATION: docker://REFERENCE or a plain reference (a registry), oci:DIR[:TAG] (an OCI layout directory), docker-archive:FILE or oci-archive:FILE. Without DESTINATION the image's own name says where. Blobs the registry has are not sent again, blobs in another repository of the same registry are mounted from there, and the manifest is written last. Credentials come from --creds or the auth file (see berth login).",
+      "Copies a stored image to DESTINATION: docker://REFERENCE or a plain reference (a registry), oci:DIR[:TAG] (an OCI layout directory), docker-archive:FILE or oci-archive:FILE. Without DESTINATION the image's own name says where. Blobs the registry has are not sent again, blobs in another repository of the same registry are mounted from there, uncompressed layers are sent gzip-compressed (as podman sends them), and the manifest is written last. Credentials come from --creds or the auth file (see berth login).",
     examples: [
       "berth push localhost:5000/app:1",
       "berth push --tls-verify=false app:1 docker://127.0.0.1:5000/team/app:1",

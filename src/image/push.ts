@@ -2,14 +2,18 @@
  * `push`: copy a stored image to a registry (HTTP API v2), an OCI layout directory, or an
  * archive. To a registry, each blob is first looked for (`HEAD`), then mounted from another
  * repository of the same registry that has it, else uploaded (in one `PUT`, or in `PATCH`
- * chunks when larger than the chunk size); the manifest goes last, so a failed push never
- * leaves a tag pointing at missing blobs.
+ * chunks when larger than the chunk size). An uncompressed layer (from import, commit or a
+ * docker-archive) goes as gzip, as podman sends it, and the gzip form is remembered so that
+ * the next push finds it without compressing again. The manifest goes last, so a failed push
+ * never leaves a tag pointing at missing blobs; it is the stored one byte for byte unless a
+ * layer was compressed or `--format` converts it.
  *
  * @module
  */
 import { join } from "node:path";
 import { ImageError, NoSuchImageError, RegistryError, UsageError } from "../errors.ts";
-import { blobLocations, recordBlobLocations } from "./blob_locations.ts";
+import { blobLocations, gzipForm, recordBlobLocations, recordGzipForm } from "./blob_info.ts";
+import { gzipBlob } from "./gzip_blob.ts";
 import { sha256 } from "./digest.ts";
 import { type Descriptor, type ImageManifest, MEDIA, parseManifest } from "./manifest.ts";
 import { convertManifest, formatOf, type ManifestFormat } from "./manifest_convert.ts";
@@ -98,9 +102,20 @@ export async function pushImage(
   const emit = opts.onEvent ?? (() => {});
   const format = opts.format ??
     (target.kind === "oci" || target.kind === "oci-archive" ? "oci" : formatOf(parsed.manifest));
+  // Converted before anything is sent, so that a format that cannot hold the image fails
+  // first.
   const out = convertManifest(bytes, parsed.manifest, format);
   if (target.kind === "registry") {
-    return await pushToRegistry(ctx, found.row, parsed.manifest, out, target.ref, opts, emit);
+    return await pushToRegistry(
+      ctx,
+      found.row,
+      parsed.manifest,
+      bytes,
+      format,
+      target.ref,
+      opts,
+      emit,
+    );
   }
   if (opts.format && target.kind !== "oci") {
     throw new UsageError("--format applies only to a registry or oci: destination");
@@ -127,11 +142,17 @@ function blobsOf(m: ImageManifest): { d: Descriptor; line: string }[] {
   ];
 }
 
+const GZIP_OF: Record<string, string> = {
+  [MEDIA.ociLayer]: MEDIA.ociLayerGzip,
+  "application/vnd.docker.image.rootfs.diff.tar": MEDIA.dockerLayerGzip,
+};
+
 async function pushToRegistry(
   ctx: ImageCtx,
   row: ImageRow,
   m: ImageManifest,
-  out: { bytes: Uint8Array; mediaType: string },
+  bytes: Uint8Array,
+  format: ManifestFormat,
   ref: Reference,
   opts: PushOptions,
   emit: (e: PushEvent) => void,
@@ -139,22 +160,30 @@ async function pushToRegistry(
   const s = await openSession(ref.registry, opts);
   const repo = ref.repository;
   const here = `${ref.registry}/${repo}`;
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   try {
     emit({ kind: "report", line: "Getting image source signatures" });
     const sources = mountSources(ctx, row, ref);
+    const sent: Descriptor[] = [];
     for (const { d, line } of blobsOf(m)) {
       emit({ kind: "report", line });
-      await pushBlob(
-        ctx,
-        s,
-        repo,
-        d,
-        sources(d.digest),
-        opts.chunkSize ?? DEFAULT_CHUNK_SIZE,
-        emit,
+      const gz = d !== m.config ? GZIP_OF[d.mediaType] : undefined;
+      sent.push(
+        gz
+          ? await pushGzipped(ctx, s, repo, d, gz, sources, chunkSize, emit)
+          : await pushBlob(s, repo, d, blobPath(ctx.paths, d.digest), sources, chunkSize, emit),
       );
     }
-    await recordBlobLocations(ctx.paths, here, blobsOf(m).map(({ d }) => d.digest));
+    await recordBlobLocations(ctx.paths, here, sent.map((d) => d.digest));
+    // The stored manifest as it is, unless layers were compressed on the way.
+    const layers = sent.slice(0, -1);
+    const same = layers.every((l, i) => l.digest === m.layers[i].digest);
+    const final = same ? m : { ...m, layers };
+    const out = convertManifest(
+      same ? bytes : new TextEncoder().encode(JSON.stringify(final)),
+      final,
+      format,
+    );
     emit({ kind: "report", line: "Writing manifest to image destination" });
     const digest = sha256(out.bytes);
     if (ref.digest && ref.digest !== digest) {
@@ -187,6 +216,56 @@ async function pushToRegistry(
 }
 
 /**
+ * Push uncompressed layer `d` as gzip (`mediaType`): the form pushed before is looked for
+ * and mounted first; only when neither works is the layer compressed (again) and uploaded.
+ * Returns the descriptor pushed.
+ */
+async function pushGzipped(
+  ctx: ImageCtx,
+  s: Session,
+  repo: string,
+  d: Descriptor,
+  mediaType: string,
+  sources: (digest: string) => string[],
+  chunkSize: number,
+  emit: (e: PushEvent) => void,
+): Promise<Descriptor> {
+  const known = gzipForm(ctx.paths, d.digest);
+  let url: string | undefined;
+  if (known) {
+    const reused = await reuseBlob(s, repo, known.digest, sources(known.digest));
+    if (reused === "exists" || reused === "mounted") {
+      emit({ kind: "blob", digest: d.digest, size: d.size, done: d.size, outcome: reused });
+      return { mediaType, ...known };
+    }
+    url = reused;
+  }
+  const gz = await gzipBlob(ctx.paths, d.digest);
+  try {
+    await recordGzipForm(ctx.paths, d.digest, gz);
+    const desc = { mediaType, digest: gz.digest, size: gz.size };
+    return await pushBlob(s, repo, desc, gz.path, sources, chunkSize, emit, url);
+  } finally {
+    await Deno.remove(gz.path).catch(() => {});
+  }
+}
+
+/**
+ * Whether the registry has blob `digest` in `repo` already, or mounts it from one of
+ * `from`; else the upload session a refused mount opened (usable for any blob), if any.
+ */
+async function reuseBlob(
+  s: Session,
+  repo: string,
+  digest: string,
+  from: string[],
+): Promise<"exists" | "mounted" | string | undefined> {
+  if (await blobExists(s, repo, digest)) return "exists";
+  if (!from.length) return undefined;
+  return await mountBlob(s, repo, from[0], digest);
+}
+
+/**
  * The other repositories of the destination registry that may have a blob: where berth
  * pushed it before, and the image's own names on that registry.
  */
@@ -207,26 +286,29 @@ function mountSources(ctx: ImageCtx, row: ImageRow, dest: Reference): (digest: s
   };
 }
 
+/**
+ * Push blob `d` (its bytes in `path`) unless the registry has it or mounts it; `url` is an
+ * upload session already open. Returns `d`.
+ */
 async function pushBlob(
-  ctx: ImageCtx,
   s: Session,
   repo: string,
   d: Descriptor,
-  from: string[],
+  path: string,
+  sources: (digest: string) => string[],
   chunkSize: number,
   emit: (e: PushEvent) => void,
-): Promise<void> {
-  const done = (outcome?: "exists" | "mounted") =>
-    emit({ kind: "blob", digest: d.digest, size: d.size, done: d.size, outcome });
-  if (await blobExists(s, repo, d.digest)) return done("exists");
-  let url: string | undefined;
-  if (from.length) {
-    const mounted = await mountBlob(s, repo, from[0], d.digest);
-    if (mounted === "mounted") return done("mounted");
-    url = mounted;
+  url?: string,
+): Promise<Descriptor> {
+  if (url === undefined) {
+    const reused = await reuseBlob(s, repo, d.digest, sources(d.digest));
+    if (reused === "exists" || reused === "mounted") {
+      emit({ kind: "blob", digest: d.digest, size: d.size, done: d.size, outcome: reused });
+      return d;
+    }
+    url = reused;
   }
   url ??= await startUpload(s, repo);
-  const path = blobPath(ctx.paths, d.digest);
   let size: number;
   try {
     size = Deno.statSync(path).size;
@@ -243,6 +325,7 @@ async function pushBlob(
   } else {
     await putBlobChunked(s, repo, url, d.digest, fileSlices(path, chunkSize), progress);
   }
+  return d;
 }
 
 /** The file at `path` in slices of `size` bytes (the last one shorter). */

@@ -17,18 +17,18 @@ import { RegistryError } from "../../src/errors.ts";
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 
-/** busybox (gzip) plus an uncompressed layer of 300 KiB of noise: two blobs and a config. */
-function appImage() {
-  const noise = new Uint8Array(300 << 10);
-  for (let i = 0; i < noise.length; i += 65536) {
-    crypto.getRandomValues(noise.subarray(i, Math.min(i + 65536, noise.length)));
+/** busybox plus a layer of 300 KiB of noise (gzip, or as `noise` says): two blobs, a config. */
+function appImage(noise: "gzip" | "none" = "gzip") {
+  const bytes = new Uint8Array(300 << 10);
+  for (let i = 0; i < bytes.length; i += 65536) {
+    crypto.getRandomValues(bytes.subarray(i, Math.min(i + 65536, bytes.length)));
   }
   const extra = buildTar([
     { name: "data", type: "dir", mtime: 1700000000 },
-    { name: "data/noise", type: "file", data: noise, mtime: 1700000000 },
+    { name: "data/noise", type: "file", data: bytes, mtime: 1700000000 },
   ]);
   return buildImage({
-    layers: [{ tar: busyboxRootfs(), compression: "gzip" }, { tar: extra, compression: "none" }],
+    layers: [{ tar: busyboxRootfs(), compression: "gzip" }, { tar: extra, compression: noise }],
   });
 }
 
@@ -188,7 +188,7 @@ Deno.test("push --format docker writes a v2s2 manifest that skopeo and berth pul
     assertEquals(raw.config.mediaType, "application/vnd.docker.container.image.v1+json");
     assertEquals(raw.layers.map((l: { mediaType: string }) => l.mediaType), [
       "application/vnd.docker.image.rootfs.diff.tar.gzip",
-      "application/vnd.docker.image.rootfs.diff.tar",
+      "application/vnd.docker.image.rootfs.diff.tar.gzip",
     ]);
     const inspect = JSON.parse(
       await sh(["skopeo", "inspect", "--tls-verify=false", `docker://${dest}`]),
@@ -239,7 +239,6 @@ Deno.test("push in PATCH chunks above the chunk size, closed by a PUT with the d
     assertEquals(result.digest, img.manifestDigest);
     const reqs = requests(reg);
     const patches = reqs.filter((r) => r.startsWith("PATCH /v2/chunked/blobs/uploads/"));
-    // 300 KiB of noise + its tar headers in 64 KiB chunks: 5; busybox gzip ~ 1 MiB: more.
     const chunksOf = (n: number) => Math.ceil(n / (64 << 10));
     const [busybox, noise] = img.layerBlobs.map((b) => b.length);
     assertEquals(patches.length, chunksOf(busybox) + chunksOf(noise), reqs.join("\n"));
@@ -494,6 +493,85 @@ Deno.test("push: a mount the registry cannot do becomes an upload in the session
     assertEquals(uploads(reqs).length, 3);
     const raw = await skopeoRaw(`docker://${reg.host}/y:1`);
     assertEquals(digestOf(new TextEncoder().encode(raw)), img.manifestDigest);
+  } finally {
+    await reg.stop();
+    await t.cleanup();
+  }
+});
+
+Deno.test("push: an uncompressed layer goes as gzip once; later pushes find or mount it", async () => {
+  const t = testRoot();
+  const reg = await startRegistry(t.dir, join(t.dir, "storage"));
+  const berth = cli(t.dir);
+  try {
+    const img = appImage("none");
+    assertEquals((await berth(["load", "-i", layoutOf(t.dir, img, "localhost/app:1")])).code, 0);
+    const dest = `${reg.host}/gz:1`;
+    const digestFile = join(t.dir, "digest");
+    const r = await berth([
+      "push",
+      "--tls-verify=false",
+      "--digestfile",
+      digestFile,
+      "app:1",
+      dest,
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const raw = await skopeoRaw(`docker://${dest}`);
+    const pushed = JSON.parse(raw);
+    const stored = JSON.parse(new TextDecoder().decode(img.manifest));
+    assertEquals(pushed.config, stored.config);
+    assertEquals(pushed.layers[0], stored.layers[0]); // already gzip: sent as it is
+    assertEquals(pushed.layers[1].mediaType, "application/vnd.oci.image.layer.v1.tar+gzip");
+    assert(pushed.layers[1].size < stored.layers[1].size + 1024);
+    const digest = digestOf(new TextEncoder().encode(raw));
+    assertEquals(Deno.readTextFileSync(digestFile), digest);
+    // The report names the layer as stored (its uncompressed digest), as podman's does.
+    assert(r.stderr.includes(`Copying blob ${stored.layers[1].digest}\n`), r.stderr);
+    // Pulled back: the same image (config, diff_ids, content), under the pushed digest.
+    const fresh = cli(join(t.dir, "fresh"));
+    const pulled = await fresh(["pull", "-q", "--tls-verify=false", dest]);
+    assertEquals(pulled.stdout.trim(), img.configDigest.slice(7), pulled.stderr);
+    const info = JSON.parse((await fresh(["image", "inspect", dest])).stdout)[0];
+    assertEquals(info.Digest, digest);
+    const ran = await fresh(["run", "--rm", dest, "sh", "-c", "wc -c < /data/noise"]);
+    assertEquals(ran.stdout.trim(), String(300 << 10), ran.stderr);
+    // Again: three HEADs find everything, nothing is uploaded, the same manifest is written.
+    const mark = reg.log().length;
+    const again = await berth([
+      "push",
+      "-q",
+      "--tls-verify=false",
+      "--digestfile",
+      digestFile,
+      "app:1",
+      dest,
+    ]);
+    assertEquals(again.code, 0, again.stderr);
+    const reqs = requests(reg, mark);
+    assertEquals(uploads(reqs), []);
+    assertEquals(reqs.filter((q) => q.startsWith("HEAD ")).length, 3);
+    assertEquals(Deno.readTextFileSync(digestFile), digest);
+    // To another repository: the gzip form is mounted, not compressed and sent again.
+    const mark2 = reg.log().length;
+    const other = await berth(["push", "-q", "--tls-verify=false", "app:1", `${reg.host}/gz2:1`]);
+    assertEquals(other.code, 0, other.stderr);
+    const reqs2 = requests(reg, mark2);
+    assertEquals(uploads(reqs2), []);
+    assert(reqs2.some((q) => q.includes(`mount=${encodeURIComponent(pushed.layers[1].digest)}`)));
+    // A stored uncompressed layer that no longer matches its digest is caught before sending.
+    const path = join(t.dir, "root", "images", "blobs", "sha256", stored.layers[1].digest.slice(7));
+    const bytes = Deno.readFileSync(path);
+    bytes[1000] ^= 0xff;
+    Deno.writeFileSync(path, bytes);
+    Deno.removeSync(join(t.dir, "root", "blob-info.json"));
+    const bad = await berth(["push", "-q", "--tls-verify=false", "app:1", `${reg.host}/gz3:1`]);
+    assertEquals(bad.code, 125);
+    assertEquals(bad.stderr.split("\n").filter((l) => l).length, 1, bad.stderr);
+    assert(
+      bad.stderr.includes(`blob ${stored.layers[1].digest} is corrupt in the store`),
+      bad.stderr,
+    );
   } finally {
     await reg.stop();
     await t.cleanup();

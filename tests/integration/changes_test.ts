@@ -264,12 +264,6 @@ Deno.test(
       // podman loads berth's archive, and berth loads podman's -m archive.
       const pl = await pm(["load", "-i", archive]);
       assertEquals(pl.code, 0, pl.stderr);
-      // The layer's row names the stored image that layer tops: base, while berth has it.
-      const histId = (await sb.berth(["images", "-q", "hist:1"])).stdout.trim();
-      const baseId = (await sb.berth(["images", "-q", "base"])).stdout.trim();
-      assertEquals((await sb.berth(["history", "-q", "hist:1"])).stdout, `${histId}\n${baseId}\n`);
-      // Without it, <missing>, as podman (which never had base) shows it.
-      assertEquals((await sb.berth(["rmi", "base"])).code, 0);
       const names = await pm(["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"]);
       for (const n of ["localhost/one:1", "localhost/two:2", "localhost/two:alias"]) {
         assert(names.stdout.includes(n), names.stdout);
