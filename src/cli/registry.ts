@@ -376,7 +376,7 @@ const SPECS: Spec[] = [
     examples: [
       "berth push localhost:5000/app:1",
       "berth push --tls-verify=false app:1 docker://127.0.0.1:5000/team/app:1",
-      "berth push --format docker --digestfile app.digest app:1 registry.example.com/app:1",
+      "berth push --format docker --digestfile app.digest app:1 example.com/app:1",
       "berth push app:1 oci:/tmp/app-layout:1",
     ],
     load: async () => (await import("./image/push.ts")).pushCommand,
