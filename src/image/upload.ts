@@ -77,11 +77,11 @@ export async function startUpload(s: Session, repo: string): Promise<UploadUrl> 
   return await uploadLocation(s, r, what);
 }
 
-function withDigest(url: UploadUrl, digest: string): string {
-  // Location may be relative; the base only serves to parse it and is dropped again.
-  const u = new URL(url, "http://relative.invalid");
+function withDigest(s: Session, url: UploadUrl, digest: string): string {
+  // Location may be relative to the registry (and is checked to stay on it when sent).
+  const u = new URL(url, s.base);
   u.searchParams.set("digest", digest);
-  return url.startsWith("/") ? `${u.pathname}${u.search}` : u.href;
+  return u.href;
 }
 
 const OCTETS = { "Content-Type": "application/octet-stream" };
@@ -98,7 +98,7 @@ export async function putBlob(
   digest: string,
   data: Uint8Array,
 ): Promise<void> {
-  const r = await registryFetch(s, withDigest(url, digest), pushScope(repo), {
+  const r = await registryFetch(s, withDigest(s, url, digest), pushScope(repo), {
     method: "PUT",
     headers: { ...OCTETS, "Content-Length": String(data.length) },
     body: () => data.slice(),
@@ -140,7 +140,7 @@ export async function putBlobChunked(
     offset = end + 1;
     progress?.(offset);
   }
-  const r = await registryFetch(s, withDigest(url, digest), pushScope(repo), {
+  const r = await registryFetch(s, withDigest(s, url, digest), pushScope(repo), {
     method: "PUT",
     headers: { "Content-Length": "0" },
   });
