@@ -57,6 +57,27 @@ async function* ociEntries(upper: string, entries: AsyncIterable<TarEntry>) {
   }
 }
 
+/**
+ * Write an overlay upper directory as a layer tar in OCI format at `tar` (a new file); an
+ * upper that does not exist (a container never started) is an empty layer. Shared with
+ * `build`, whose every step is such a diff.
+ */
+export async function writeUpperTar(upper: string, tar: string): Promise<void> {
+  const f = await Deno.open(tar, { createNew: true, write: true, mode: 0o600 });
+  try {
+    const write = async (b: Uint8Array) => {
+      let off = 0;
+      while (off < b.length) off += await f.write(b.subarray(off));
+    };
+    const entries = lstatOrNull(upper)?.isDirectory
+      ? walkEntries({ root: upper, rootReadOnly: true, mounts: [] }, "/", "")
+      : (async function* () {})();
+    await writeTar(ociEntries(upper, entries), write);
+  } finally {
+    f.close();
+  }
+}
+
 /** The image settings a container's spec stands for. */
 function runConfigOf(spec: ContainerSpec): CommitRunConfig {
   return {
@@ -92,21 +113,7 @@ export async function commitContainer(
   const tar = tmpPath(ctx.paths, "commit");
   try {
     await withContainerLock(engine, row.id, async () => {
-      const upper = containerPaths(engine.paths, row.id).upper;
-      const f = await Deno.open(tar, { createNew: true, write: true, mode: 0o600 });
-      try {
-        const write = async (b: Uint8Array) => {
-          let off = 0;
-          while (off < b.length) off += await f.write(b.subarray(off));
-        };
-        // A container never started has no upper yet: an empty layer.
-        const entries = lstatOrNull(upper)?.isDirectory
-          ? walkEntries({ root: upper, rootReadOnly: true, mounts: [] }, "/", "")
-          : (async function* () {})();
-        await writeTar(ociEntries(upper, entries), write);
-      } finally {
-        f.close();
-      }
+      await writeUpperTar(containerPaths(engine.paths, row.id).upper, tar);
     });
     return await commitLayer(ctx, {
       parent,

@@ -1,0 +1,140 @@
+/**
+ * The build container of one step: an ordinary berth container on an overlay of the stage's
+ * layers, created, started and waited for on the same conmon/runtime path as `run` (a `RUN`
+ * step), or only mounted (a `COPY`/`ADD` step writes into it); its overlay upper directory
+ * becomes the step's layer. It is always removed afterwards.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import type { Engine } from "../engine.ts";
+import { createContainer, newContainerId } from "../create.ts";
+import { startContainer } from "../start.ts";
+import { waitForContainer } from "../wait.ts";
+import { removeContainer } from "../remove.ts";
+import { containerPaths } from "../paths.ts";
+import { mountRootfs, unmountRootfs } from "../rootfs.ts";
+import { writeUpperTar } from "../commit.ts";
+import { openLogPump } from "../../logs/pump.ts";
+import type { LogRecord } from "../../logs/k8s_file.ts";
+import type { ContainerSpec } from "../../spec.ts";
+import type { ContainerRow } from "../../store/containers.ts";
+import { parseSignal } from "../../signals.ts";
+import { removeIfPresent } from "../../fs.ts";
+import { resolveUser } from "../../image/user.ts";
+import { readFromLayers } from "../../image/user.ts";
+
+/** What a step's container runs in. */
+export interface StepRoot {
+  /** Layer directories, topmost first (empty for `scratch`). */
+  lowers: string[];
+  imageId?: string;
+  imageName: string;
+}
+
+/** What a `RUN` step runs. */
+export interface StepProcess {
+  command: string[];
+  env: string[];
+  workdir: string;
+  /** The stage's `USER` (resolved in its layers). */
+  user: string;
+  /** `--network`: host (berth's default) or none. */
+  network: "host" | "none";
+}
+
+/** The lower of a `scratch` stage: overlayfs needs one, so an empty directory (mode 0555). */
+function emptyLower(engine: Engine): string {
+  const dir = join(engine.paths.root, "build", "empty");
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o555 });
+  Deno.chmodSync(dir, 0o555);
+  return dir;
+}
+
+/**
+ * Create the container of a step (not started).
+ *
+ * @throws {UsageError} when the stage's USER is not in its image
+ */
+export function createStepContainer(
+  engine: Engine,
+  root: StepRoot,
+  proc: StepProcess,
+): ContainerRow {
+  const lowers = root.lowers.length ? root.lowers : [emptyLower(engine)];
+  const spec: ContainerSpec = {
+    command: proc.command,
+    rootfs: { kind: "overlay", lowers },
+    imageName: root.imageName,
+    ...(root.imageId ? { imageId: root.imageId } : {}),
+    env: proc.env,
+    workdir: proc.workdir || "/",
+    user: resolveUser(proc.user, (rel) => readFromLayers(lowers, rel)),
+    volumes: [],
+    network: proc.network,
+    hostname: "",
+    timeout: 0,
+    readOnly: false,
+    autoRemove: false,
+    stopSignal: parseSignal("TERM"),
+    stopTimeout: 10,
+    runtime: engine.opts.runtime,
+    sigProxy: true,
+  };
+  return createContainer(engine, spec, `berth-build-${newContainerId().slice(0, 12)}`);
+}
+
+/**
+ * Start `row`, stream its output to `onOutput` as conmon logs it, and return its exit code
+ * once it has exited and been cleaned up (its upper directory stays until removal).
+ */
+export async function runStepContainer(
+  engine: Engine,
+  row: ContainerRow,
+  onOutput: (records: LogRecord[]) => Promise<void>,
+): Promise<number> {
+  const p = containerPaths(engine.paths, row.id);
+  // As a foreground `run`: conmon's cleanup process leaves the cleanup to this process.
+  Deno.mkdirSync(dirname(p.attachPidFile), { recursive: true });
+  Deno.writeTextFileSync(p.attachPidFile, `${Deno.pid}\n`);
+  const pump = openLogPump(p.log, onOutput, 0);
+  try {
+    await startContainer(engine, row.id);
+    const result = await waitForContainer(engine, row.id, {
+      conditions: new Set(["exited"]),
+      intervalMs: 250,
+      extraWatch: [p.dir],
+      cleanupAtOnce: true,
+      onTick: () => pump.pump(),
+    });
+    await pump.pump();
+    return result.code;
+  } finally {
+    pump.close();
+    removeIfPresent(p.attachPidFile);
+  }
+}
+
+/** Mount `row`'s overlay for `fn` (a `COPY`), then release it. */
+export async function withStepRoot<T>(
+  engine: Engine,
+  row: ContainerRow,
+  fn: (merged: string) => Promise<T>,
+): Promise<T> {
+  const merged = await mountRootfs(engine, row);
+  try {
+    return await fn(merged);
+  } finally {
+    await unmountRootfs(engine, row);
+  }
+}
+
+/** Write the step's diff (the overlay's upper directory) as a layer tar at `tar`. */
+export async function stepLayerTar(engine: Engine, row: ContainerRow, tar: string): Promise<void> {
+  await writeUpperTar(containerPaths(engine.paths, row.id).upper, tar);
+}
+
+/** Remove a step's container and its files. */
+export async function discardStepContainer(engine: Engine, row: ContainerRow): Promise<void> {
+  await removeContainer(engine, row.id, { force: true });
+}
