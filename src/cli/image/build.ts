@@ -209,6 +209,7 @@ export const buildCommand: Command = {
       pull: pullPolicy(str(p, "pull")),
       pullOptions,
       labels: Object.fromEntries(pairs(list(p, "label"), "--label", false)),
+      format,
       network,
       onEvent: printer(quiet),
     });

@@ -95,6 +95,11 @@ export interface BuildOptions {
   pullOptions?: Partial<PullOptions>;
   /** `--label K=V`: set on the final image. */
   labels: Record<string, string>;
+  /**
+   * `--format`: `oci` (the default) stores no `Shell`, `Healthcheck` or `OnBuild`, which
+   * the OCI config has no place for (podman warns and drops them); `docker` keeps them.
+   */
+  format?: "oci" | "docker";
   /** The network of `RUN` steps. */
   network?: "host" | "none";
   onEvent?: (e: BuildEvent) => void | Promise<void>;
@@ -147,6 +152,7 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
     ignore: readIgnore(contextDir),
   };
   const built = new Map<number, Built>();
+  const warned = new Set<string>();
   const multi = plan.needed.length > 1;
   let final: ImageRow | undefined;
   for (const [n, index] of plan.needed.entries()) {
@@ -167,6 +173,7 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
         source,
         labels: lastStep ? opts.labels : {},
         emit,
+        warned,
       });
       cur.row = row;
       if (!lastStep) await emit({ kind: "stepDone", id: row.id });
@@ -289,6 +296,8 @@ interface StepContext {
   source: CopySource;
   labels: Record<string, string>;
   emit: (e: BuildEvent) => Promise<void>;
+  /** Docker-only fields already warned about. */
+  warned: Set<string>;
 }
 
 /** Carry out one instruction (or find its image in the cache); returns the step's image. */
@@ -317,6 +326,7 @@ async function runStep(
       applyConfigInstruction(ins, state, sc.opts.buildArgs, sc.plan.metaArgs);
       if (ins.keyword === "ARG") keyParts.push([...state.args]);
     }
+    keyParts.push(sc.opts.format ?? "oci");
     if (Object.keys(sc.labels).length) {
       state.config.Labels = { ...(state.config.Labels ?? {}), ...sc.labels };
       keyParts.push(sc.labels);
@@ -334,7 +344,7 @@ async function runStep(
     const config = {
       ...cur.top,
       ...(state.author ? { author: state.author } : {}),
-      config: state.config as ImageConfig["config"],
+      config: await storedConfig(state.config, sc),
     };
     const ctx = imageCtx(engine);
     let row: ImageRow;
@@ -382,6 +392,33 @@ async function runStep(
   } finally {
     await copy?.release();
   }
+}
+
+/** Docker-only config fields, as podman names them in its warning. */
+const DOCKER_ONLY: [keyof BuildConfig, string][] = [
+  ["Shell", "SHELL"],
+  ["Healthcheck", "HEALTHCHECK"],
+  ["OnBuild", "ONBUILD"],
+];
+
+/** The config as stored: without docker-only fields in OCI format (with podman's warning). */
+async function storedConfig(c: BuildConfig, sc: StepContext): Promise<ImageConfig["config"]> {
+  if (sc.opts.format === "docker") return c as ImageConfig["config"];
+  const out = { ...c };
+  for (const [field, word] of DOCKER_ONLY) {
+    if (out[field] === undefined) continue;
+    delete out[field];
+    if (!sc.warned.has(word)) {
+      sc.warned.add(word);
+      await sc.emit({
+        kind: "warning",
+        message: `${word} is not supported for OCI image format, ${
+          JSON.stringify(c[field])
+        } will be ignored. Must use \`docker\` format`,
+      });
+    }
+  }
+  return out as ImageConfig["config"];
 }
 
 /** A `COPY`/`ADD` expanded, with the view it reads from (an image mounted for `--from`). */

@@ -20,7 +20,7 @@ import type { LogRecord } from "../../logs/k8s_file.ts";
 import type { ContainerSpec } from "../../spec.ts";
 import type { ContainerRow } from "../../store/containers.ts";
 import { parseSignal } from "../../signals.ts";
-import { removeIfPresent } from "../../fs.ts";
+import { lstatOrNull, removeIfPresent } from "../../fs.ts";
 import { resolveUser } from "../../image/user.ts";
 import { readFromLayers } from "../../image/user.ts";
 
@@ -129,9 +129,24 @@ export async function withStepRoot<T>(
   }
 }
 
+/**
+ * Files the runtime made in the upper directory only as mount points for berth's own bind
+ * mounts: not the step's changes (buildah leaves them out too). Removed when still empty
+ * and absent from the layers below.
+ */
+const MOUNT_STUBS = ["run/.containerenv"];
+
 /** Write the step's diff (the overlay's upper directory) as a layer tar at `tar`. */
 export async function stepLayerTar(engine: Engine, row: ContainerRow, tar: string): Promise<void> {
-  await writeUpperTar(containerPaths(engine.paths, row.id).upper, tar);
+  const upper = containerPaths(engine.paths, row.id).upper;
+  const lowers = row.spec.rootfs.kind === "overlay" ? row.spec.rootfs.lowers : [];
+  for (const rel of MOUNT_STUBS) {
+    const st = lstatOrNull(join(upper, rel));
+    if (!st?.isFile || st.size !== 0) continue;
+    if (lowers.some((l) => lstatOrNull(join(l, rel)) !== null)) continue;
+    Deno.removeSync(join(upper, rel));
+  }
+  await writeUpperTar(upper, tar);
 }
 
 /** Remove a step's container and its files. */

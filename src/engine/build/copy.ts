@@ -18,6 +18,7 @@ import type { TarEntry } from "../../archive/tar_reader.ts";
 import { readTar } from "../../archive/tar_reader.ts";
 import { decompress, sniffCompression } from "../../archive/decompress.ts";
 import { hasher } from "../../image/digest.ts";
+import { lstatOrNull } from "../../fs.ts";
 
 /** Where the sources are read from. */
 export interface CopySource {
@@ -167,6 +168,13 @@ async function* sourceEntries(
       h.linkname = f.isArchive ? h.linkname : posix.join(target, h.linkname);
     }
     if (req.mode !== undefined && h.type !== "symlink") h.mode = req.mode;
+    if (!f.isArchive) {
+      // Whole seconds, rounded, as buildah's tar stream (Go's archive/tar) carries them; the
+      // walk's stat has whole seconds only, so the nanoseconds come from an lstat (metadata
+      // only, of a path the walk just found without following symlinks).
+      const ms = lstatOrNull(posix.join(src.view.root, f.cpath, name))?.mtime?.getTime();
+      if (ms !== undefined) h.mtime = Math.round(ms / 1000);
+    }
     yield { header: h, body: e.body };
   }
 }
