@@ -143,6 +143,8 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
   const cf = parseContainerfile(opts.containerfile);
   const predefined = platformArgs("linux", goArch());
   const plan = planBuild(cf, opts.buildArgs, opts.target, predefined);
+  // `ARG TARGETARCH` (and the other platform ARGs) in a stage takes buildah's value.
+  for (const [k, v] of predefined) if (!plan.metaArgs.has(k)) plan.metaArgs.set(k, v);
   await warnUnusedArgs(plan, opts, emit);
   const ctx = imageCtx(engine);
   const contextDir = posix.resolve(opts.contextDir);
