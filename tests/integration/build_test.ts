@@ -341,3 +341,39 @@ Deno.test(
     }
   },
 );
+
+Deno.test("build: a TERM stops the running step and leaves no build container", opts, async () => {
+  const env = await setUp(false);
+  const { sb } = env;
+  try {
+    // `build -` reads the Containerfile from stdin, with an empty context (podman's form).
+    const child = sb.spawn(["build", "-t", "never", "-"], { input: "" });
+    const stderr = new Response(child.stderr).text();
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode("FROM localhost/bb\nRUN touch /x\nRUN sleep 30\n"));
+    await w.close();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("STEP 3/3")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    await new Promise((r) => setTimeout(r, 1000)); // the sleep is running
+    const t0 = Date.now();
+    child.kill("SIGTERM");
+    const rest = (async () => {
+      while (!(await reader.read()).done) { /* drain */ }
+    })();
+    const st = await child.status;
+    await rest;
+    assert(Date.now() - t0 < 10_000, "the build did not stop soon");
+    assertEquals(st.code, 125);
+    const err = await stderr;
+    assert(err.includes('RUN sleep 30": interrupted'), err);
+    assertEquals((await sb.berth(["ps", "-a", "-q"])).stdout, "");
+    assertEquals((await sb.berth(["image", "exists", "never"])).code, 1);
+  } finally {
+    await tearDown(env);
+  }
+});

@@ -8,7 +8,8 @@ import { posix } from "node:path";
 import { bool, list, type Parsed, str } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";
-import { openEngine } from "../../engine/context.ts";
+import { type GlobalOptions, openEngine } from "../../engine/context.ts";
+import { forwardSignals } from "../forward_signals.ts";
 import { type BuildEvent, buildImage } from "../../engine/build/build.ts";
 import { toStdio } from "../../logs/pump.ts";
 import { parseCreds } from "../../image/auth_file.ts";
@@ -167,38 +168,67 @@ export const buildCommand: Command = {
     if (p.positionals.length > 1) {
       throw new UsageError(`build takes one context directory, got ${p.positionals.length}`);
     }
-    const context = p.positionals[0] ?? ".";
+    // `build -`, as podman: the Containerfile comes from stdin and the context is empty.
+    const fromStdin = p.positionals[0] === "-";
+    if (fromStdin && str(p, "file") !== undefined) {
+      throw new UsageError("build -: the Containerfile comes from stdin, so -f cannot be used");
+    }
+    const context = fromStdin
+      ? Deno.makeTempDirSync({ prefix: "berth-build-ctx-" })
+      : p.positionals[0] ?? ".";
     try {
-      if (!Deno.statSync(context).isDirectory) throw new Error("not a directory");
-    } catch (err) {
-      throw new UsageError(`context directory ${context}: ${(err as Error).message}`);
+      return await build(global, p, context, fromStdin);
+    } finally {
+      if (fromStdin) Deno.removeSync(context, { recursive: true });
     }
-    const format = str(p, "format") ?? "oci";
-    if (format !== "oci" && format !== "docker") {
-      throw new UsageError(`unrecognized image type "${format}": use oci or docker`);
+  },
+};
+
+/** The build itself, once the context directory is settled. */
+async function build(
+  global: GlobalOptions,
+  p: Parsed,
+  context: string,
+  fromStdin: boolean,
+): Promise<number> {
+  try {
+    if (!Deno.statSync(context).isDirectory) throw new Error("not a directory");
+  } catch (err) {
+    throw new UsageError(`context directory ${context}: ${(err as Error).message}`);
+  }
+  const format = str(p, "format") ?? "oci";
+  if (format !== "oci" && format !== "docker") {
+    throw new UsageError(`unrecognized image type "${format}": use oci or docker`);
+  }
+  const platform = str(p, "platform");
+  if (platform !== undefined) {
+    const want = parsePlatform(platform);
+    if (want.os !== "linux" || want.architecture !== goArch()) {
+      throw new UsageError(`--platform ${platform}: berth builds only for linux/${goArch()}`);
     }
-    const platform = str(p, "platform");
-    if (platform !== undefined) {
-      const want = parsePlatform(platform);
-      if (want.os !== "linux" || want.architecture !== goArch()) {
-        throw new UsageError(`--platform ${platform}: berth builds only for linux/${goArch()}`);
-      }
-    }
-    const network = str(p, "network") ?? "host";
-    if (network !== "host" && network !== "none") {
-      throw new UsageError(`invalid --network "${network}" for build: use host or none`);
-    }
-    const quiet = bool(p, "quiet");
-    const containerfile = await readContainerfile(p, context);
-    const creds = str(p, "creds");
-    const pullOptions: Partial<PullOptions> = {
-      ...(p.values["tls-verify"] !== undefined ? { tlsVerify: bool(p, "tls-verify") } : {}),
-      ...(str(p, "cert-dir") ? { certDir: str(p, "cert-dir") } : {}),
-      ...(creds !== undefined ? { creds: parseCreds(creds) } : {}),
-      onEvent: pullProgress(Deno.stderr.isTerminal(), quiet),
-    };
-    const engine = await openEngine(global);
-    const row = await buildImage(engine, {
+  }
+  const network = str(p, "network") ?? "host";
+  if (network !== "host" && network !== "none") {
+    throw new UsageError(`invalid --network "${network}" for build: use host or none`);
+  }
+  const quiet = bool(p, "quiet");
+  const containerfile = fromStdin
+    ? await new Response(Deno.stdin.readable).text()
+    : await readContainerfile(p, context);
+  const creds = str(p, "creds");
+  const pullOptions: Partial<PullOptions> = {
+    ...(p.values["tls-verify"] !== undefined ? { tlsVerify: bool(p, "tls-verify") } : {}),
+    ...(str(p, "cert-dir") ? { certDir: str(p, "cert-dir") } : {}),
+    ...(creds !== undefined ? { creds: parseCreds(creds) } : {}),
+    onEvent: pullProgress(Deno.stderr.isTerminal(), quiet),
+  };
+  const engine = await openEngine(global);
+  // ^C or a TERM stops the running step and removes its container instead of leaving it.
+  const abort = new AbortController();
+  const stopListening = forwardSignals(() => abort.abort());
+  let row;
+  try {
+    row = await buildImage(engine, {
       contextDir: context,
       containerfile,
       tags: list(p, "tag"),
@@ -212,8 +242,11 @@ export const buildCommand: Command = {
       format,
       network,
       onEvent: printer(quiet),
+      signal: abort.signal,
     });
-    await out(`${row.id}\n`);
-    return 0;
-  },
-};
+  } finally {
+    stopListening();
+  }
+  await out(`${row.id}\n`);
+  return 0;
+}

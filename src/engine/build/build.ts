@@ -103,6 +103,8 @@ export interface BuildOptions {
   /** The network of `RUN` steps. */
   network?: "host" | "none";
   onEvent?: (e: BuildEvent) => void | Promise<void>;
+  /** Aborted: the running step's process is killed, its container removed, the build fails. */
+  signal?: AbortSignal;
 }
 
 /** A built stage. */
@@ -165,6 +167,7 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
     await emit({ kind: "step", ...stageNo, step: 1, steps, text: stage.from.text });
     const cur = await fromStage(engine, stage, built, plan, opts, cf.escape);
     for (const [i, ins] of stage.instructions.entries()) {
+      if (opts.signal?.aborted) throw new BuildError("the build was interrupted");
       await emit({ kind: "step", ...stageNo, step: i + 2, steps, text: ins.text });
       const lastStep = isLast && i === stage.instructions.length - 1;
       const row = await runStep(engine, ins, cur, {
@@ -372,7 +375,11 @@ async function runStep(
             engine,
             ctr,
             (records) => sc.emit({ kind: "output", records }),
+            sc.opts.signal,
           );
+          if (sc.opts.signal?.aborted) {
+            throw new BuildError(`building at STEP "${ins.text}": interrupted`);
+          }
           if (code !== 0) {
             throw new BuildRunError(
               `building at STEP "${ins.text}": line ${ins.line}: exit status ${code}`,

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import type { Engine } from "../engine.ts";
 import { createContainer, newContainerId } from "../create.ts";
 import { startContainer } from "../start.ts";
+import { killContainer } from "../kill.ts";
 import { waitForContainer } from "../wait.ts";
 import { removeContainer } from "../remove.ts";
 import { containerPaths } from "../paths.ts";
@@ -92,14 +93,19 @@ export async function runStepContainer(
   engine: Engine,
   row: ContainerRow,
   onOutput: (records: LogRecord[]) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<number> {
   const p = containerPaths(engine.paths, row.id);
   // As a foreground `run`: conmon's cleanup process leaves the cleanup to this process.
   Deno.mkdirSync(dirname(p.attachPidFile), { recursive: true });
   Deno.writeTextFileSync(p.attachPidFile, `${Deno.pid}\n`);
   const pump = openLogPump(p.log, onOutput, 0);
+  // An interrupted build kills the step's process; the caller then removes its container.
+  const onAbort = () => killContainer(engine, row.id, parseSignal("KILL")).catch(() => {});
   try {
     await startContainer(engine, row.id);
+    if (signal?.aborted) await onAbort();
+    signal?.addEventListener("abort", onAbort);
     const result = await waitForContainer(engine, row.id, {
       conditions: new Set(["exited"]),
       intervalMs: 250,
@@ -110,6 +116,7 @@ export async function runStepContainer(
     await pump.pump();
     return result.code;
   } finally {
+    signal?.removeEventListener("abort", onAbort);
     pump.close();
     removeIfPresent(p.attachPidFile);
   }
