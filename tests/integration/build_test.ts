@@ -219,6 +219,12 @@ Deno.test(
       const id = first.stdout.trim().split("\n").pop()!;
       assert(/^[0-9a-f]{64}$/.test(id), first.stdout);
 
+      // The steps' images are the cache: `images` hides them as podman does, `-a` shows them.
+      const shown = await sb.berth(["images", "--format", "{{.Repository}}"]);
+      assertEquals(shown.stdout, "localhost/c\nlocalhost/bb\n");
+      const all = await sb.berth(["images", "-a", "-q"]);
+      assertEquals(all.stdout.trim().split("\n").length, 5, all.stdout); // bb and 4 steps
+
       const again = await sb.berth(["build", "-t", "c", ctx]);
       assertEquals(again.code, 0, again.stderr);
       assertEquals(again.stdout.match(/--> Using cache [0-9a-f]{64}\n/g)?.length, 4, again.stdout);
