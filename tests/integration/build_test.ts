@@ -199,6 +199,54 @@ Deno.test("build: config and files as podman build makes them", opts, async () =
 });
 
 Deno.test(
+  "build: --format docker keeps SHELL, HEALTHCHECK, ONBUILD (triggered in a child)",
+  opts,
+  async () => {
+    const env = await setUp(true);
+    try {
+      const parent = [
+        "FROM localhost/bb",
+        'SHELL ["/bin/sh", "-ec"]',
+        "HEALTHCHECK --interval=30s --timeout=5s --retries=2 CMD wget -q localhost || exit 1",
+        "ONBUILD RUN echo triggered > /onbuild",
+        "MAINTAINER me@example.com",
+        "RUN echo $0 > /shell",
+        "",
+      ].join("\n");
+      await compareWithPodman(env, parent, ["--format", "docker"]);
+      const f = "{{json .HealthCheck}} {{.Author}}";
+      const b = await env.sb.berth(["image", "inspect", "--format", f, "img"]);
+      const p = await env.podman(["image", "inspect", "--format", f, "img"]);
+      assertEquals(b.stdout, p.out);
+      assert(b.stdout.includes('"CMD-SHELL"'), b.stdout);
+      Deno.writeTextFileSync(`${env.ctx}/Child`, "FROM img\nRUN cat /onbuild\n");
+      const child = [
+        "build",
+        "--format",
+        "docker",
+        "-f",
+        `${env.ctx}/Child`,
+        "-t",
+        "child",
+        env.ctx,
+      ];
+      const bc = await env.sb.berth(child);
+      assertEquals(bc.code, 0, bc.stderr);
+      assert(bc.stdout.includes("STEP 3/3: RUN cat /onbuild\ntriggered\n"), bc.stdout);
+      const pc = await env.podman(child);
+      assertEquals(pc.code, 0, pc.err);
+      const keep = () => false;
+      assertEquals(
+        diffTrees(await podmanTree(env, "child", keep), await berthTree(env.sb, "child", keep)),
+        [],
+      );
+    } finally {
+      await tearDown(env);
+    }
+  },
+);
+
+Deno.test(
   "build: an unchanged rebuild reuses every step; a changed input rebuilds from there",
   opts,
   async () => {

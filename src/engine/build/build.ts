@@ -162,10 +162,11 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
   for (const [n, index] of plan.needed.entries()) {
     const stage = plan.stages[index];
     const isLast = n === plan.needed.length - 1;
-    const steps = stage.instructions.length + 1;
     const stageNo = { stage: multi ? n + 1 : 0, stages: multi ? plan.needed.length : 0 };
-    await emit({ kind: "step", ...stageNo, step: 1, steps, text: stage.from.text });
+    // The base's ONBUILD triggers become steps of this stage: counted once they are known.
     const cur = await fromStage(engine, stage, built, plan, opts, cf.escape);
+    const steps = stage.instructions.length + 1;
+    await emit({ kind: "step", ...stageNo, step: 1, steps, text: stage.from.text });
     for (const [i, ins] of stage.instructions.entries()) {
       if (opts.signal?.aborted) throw new BuildError("the build was interrupted");
       await emit({ kind: "step", ...stageNo, step: i + 2, steps, text: ins.text });
