@@ -56,18 +56,19 @@ function pullPolicy(text: string | undefined): PullPolicy {
 async function readContainerfile(p: Parsed, context: string): Promise<string> {
   const file = str(p, "file");
   if (file === "-") return await new Response(Deno.stdin.readable).text();
+  // A relative -f is looked for in the working directory, then in the context (podman).
   const candidates = file !== undefined
-    ? [file]
+    ? (posix.isAbsolute(file) ? [file] : [file, posix.join(context, file)])
     : [posix.join(context, "Containerfile"), posix.join(context, "Dockerfile")];
   for (const c of candidates) {
     try {
       return Deno.readTextFileSync(c);
     } catch (err) {
-      if (file !== undefined || !(err instanceof Deno.errors.NotFound)) {
-        throw new UsageError(`reading Containerfile ${c}: ${(err as Error).message}`);
-      }
+      if (err instanceof Deno.errors.NotFound) continue;
+      throw new UsageError(`reading Containerfile ${c}: ${(err as Error).message}`);
     }
   }
+  if (file !== undefined) throw new UsageError(`the Containerfile ${file} does not exist`);
   throw new UsageError(`no Containerfile or Dockerfile found in context directory ${context}`);
 }
 
