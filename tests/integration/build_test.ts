@@ -184,11 +184,25 @@ Deno.test("build: config and files as podman build makes them", opts, async () =
   const env = await setUp(true);
   try {
     await fillContext(env.ctx);
-    await compareWithPodman(env, BIG, ["--build-arg", "VER=2.5"]);
+    // --label: one more LABEL step each, as podman appends them.
+    await compareWithPodman(env, BIG, ["--build-arg", "VER=2.5", "--label", "extra=1"]);
     // The image runs as its config says.
     const r = await env.sb.berth(["run", "--rm", "img", "echo $APP_VER"]);
     assertEquals([r.code, r.stdout], [0, "2.5\n"], r.stderr);
-    // A second, smaller file: scratch-free metadata defaults and exec-form RUN.
+    // A FROM alone names the base image itself, as podman does.
+    Deno.writeTextFileSync(`${env.ctx}/Only`, "FROM localhost/bb\n");
+    const only = await env.sb.berth([
+      "build",
+      "-q",
+      "-f",
+      `${env.ctx}/Only`,
+      "-t",
+      "only",
+      env.ctx,
+    ]);
+    const bb = await env.sb.berth(["image", "inspect", "--format", "{{.Id}}", "bb"]);
+    assertEquals(only.stdout, bb.stdout);
+    // A second, smaller file: exec-form RUN.
     await compareWithPodman(
       env,
       'FROM localhost/bb\nRUN ["/bin/sh", "-c", "mkdir -p /a/b && echo hi > /a/b/c"]\nCMD ["sh"]\n',

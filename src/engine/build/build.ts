@@ -155,6 +155,19 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
     isContext: true,
     ignore: readIgnore(contextDir),
   };
+  // `--label K=V`: one more `LABEL "K"="V"` step each at the end of the target, as podman.
+  const target = plan.stages[plan.needed[plan.needed.length - 1]];
+  const lastLine = target.instructions.at(-1)?.line ?? target.from.line;
+  for (const [k, v] of Object.entries(opts.labels)) {
+    const args = `${JSON.stringify(k)}=${JSON.stringify(v)}`;
+    target.instructions.push({
+      keyword: "LABEL",
+      flags: {},
+      args,
+      line: lastLine,
+      text: `LABEL ${args}`,
+    });
+  }
   const built = new Map<number, Built>();
   const warned = new Set<string>();
   const multi = plan.needed.length > 1;
@@ -177,7 +190,6 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
         built,
         stage,
         source,
-        labels: lastStep ? opts.labels : {},
         emit,
         warned,
       });
@@ -186,7 +198,7 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
     }
     if (!cur.row) {
       // A stage that is only a FROM: its image is the base (scratch has none to give).
-      if (isLast && Object.keys(opts.labels).length === 0 && !cur.row) {
+      if (isLast) {
         cur.row = await emptyStep(engine, cur, stage);
       }
     }
@@ -300,7 +312,6 @@ interface StepContext {
   built: Map<number, Built>;
   stage: Stage;
   source: CopySource;
-  labels: Record<string, string>;
   emit: (e: BuildEvent) => Promise<void>;
   /** Docker-only fields already warned about. */
   warned: Set<string>;
@@ -333,10 +344,6 @@ async function runStep(
       if (ins.keyword === "ARG") keyParts.push([...state.args]);
     }
     keyParts.push(sc.opts.format ?? "oci");
-    if (Object.keys(sc.labels).length) {
-      state.config.Labels = { ...(state.config.Labels ?? {}), ...sc.labels };
-      keyParts.push(sc.labels);
-    }
     keyParts.push(state.config);
     const key = stepKey(keyParts);
     if (!sc.opts.noCache && sc.opts.layers) {
