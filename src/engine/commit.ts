@@ -16,7 +16,7 @@ import { containerPaths } from "./paths.ts";
 import { walkEntries, writeTar } from "./copy_tree.ts";
 import { imageCtx } from "./image.ts";
 import type { TarEntry } from "../archive/tar_reader.ts";
-import { lgetxattr } from "../archive/libc.ts";
+import { lgetxattr, llistxattr } from "../archive/libc.ts";
 import { commitLayer, type CommitRunConfig } from "../image/commit.ts";
 import { tmpPath } from "../image/paths.ts";
 import { getImage, type ImageRow } from "../store/images.ts";
@@ -35,6 +35,20 @@ export interface CommitOptions {
 
 const empty = async function* (): AsyncGenerator<Uint8Array> {};
 
+/**
+ * The extended attributes a layer keeps for one of its entries (file capabilities, ACLs,
+ * `user.*`): all but overlayfs's own `trusted.overlay.*`.
+ */
+function layerXattrs(path: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const name of llistxattr(path)) {
+    if (name.startsWith("trusted.overlay.")) continue;
+    const v = lgetxattr(path, name);
+    if (v) out.set(name, v);
+  }
+  return out;
+}
+
 /** Overlay's form of a layer's entries turned into OCI's: whiteout devices, opaque dirs. */
 async function* ociEntries(upper: string, entries: AsyncIterable<TarEntry>) {
   for await (const e of entries) {
@@ -46,7 +60,7 @@ async function* ociEntries(upper: string, entries: AsyncIterable<TarEntry>) {
       yield { header: { ...h, name, type: "file" as const, mode: 0, size: 0 }, body: empty };
       continue;
     }
-    yield e;
+    yield { header: { ...h, xattrs: layerXattrs(join(upper, h.name)) }, body: e.body };
     if (h.type === "dir") {
       const v = lgetxattr(join(upper, h.name), "trusted.overlay.opaque");
       if (v?.length === 1 && v[0] === 0x79) { // "y"

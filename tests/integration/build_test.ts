@@ -7,6 +7,7 @@
 import { assert, assertEquals } from "../unit/assert.ts";
 import { busyboxRootfs, type Sandbox, sandbox } from "../helpers.ts";
 import { describeTree, diffTrees } from "../image/tree.ts";
+import { lgetxattr, lsetxattr } from "../../src/archive/libc.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -445,3 +446,42 @@ Deno.test("build: a TERM stops the running step and leaves no build container", 
     await tearDown(env);
   }
 });
+
+Deno.test(
+  "build: a RUN layer keeps extended attributes of the files it changed",
+  opts,
+  async () => {
+    const env = await setUp(false);
+    const { sb, ctx } = env;
+    try {
+      // A base image whose /xf carries user.test (GNU tar writes it as a PAX xattr record).
+      const tree = `${sb.dir}/xtree`;
+      const cp = await new Deno.Command("cp", { args: ["-a", await busyboxRootfs(), tree] })
+        .output();
+      assertEquals(cp.code, 0);
+      Deno.writeTextFileSync(`${tree}/xf`, "x\n");
+      lsetxattr(`${tree}/xf`, "user.test", new TextEncoder().encode("yes"));
+      const tar = `${sb.dir}/x.tar`;
+      const t = await new Deno.Command("tar", {
+        args: ["--xattrs", "--xattrs-include=*", "-C", tree, "-cf", tar, "."],
+      }).output();
+      assertEquals(t.code, 0);
+      assertEquals((await sb.berth(["import", "-q", tar, "xbase"])).code, 0);
+      Deno.writeTextFileSync(`${ctx}/Containerfile`, "FROM localhost/xbase\nRUN chmod 600 /xf\n");
+      const b = await sb.berth(["build", "-q", "-t", "ximg", ctx]);
+      assertEquals(b.code, 0, b.stderr);
+      const m = await sb.berth(["image", "mount", "ximg"]);
+      assertEquals(m.code, 0, m.stderr);
+      try {
+        const root = m.stdout.trim();
+        assertEquals((Deno.lstatSync(`${root}/xf`).mode! & 0o777).toString(8), "600");
+        const v = lgetxattr(`${root}/xf`, "user.test");
+        assertEquals(v ? new TextDecoder().decode(v) : null, "yes");
+      } finally {
+        await sb.berth(["image", "unmount", "ximg"]);
+      }
+    } finally {
+      await tearDown(env);
+    }
+  },
+);
