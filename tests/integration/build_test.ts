@@ -176,7 +176,7 @@ async function compareWithPodman(env: Env, file: string, extra: string[] = []): 
   const bi = await env.sb.berth(["image", "inspect", "img"]);
   const pi = await env.podman(["image", "inspect", "img"]);
   assertEquals(summary(bi.stdout), summary(pi.out));
-  const keep = (k: string) => /^(app|globbed|unpacked)\//.test(k);
+  const keep = (k: string) => /^(app|globbed|unpacked|d)\/|^named$/.test(k);
   const diff = diffTrees(await podmanTree(env, "img", keep), await berthTree(env.sb, "img", keep));
   assertEquals(diff, []);
 }
@@ -481,6 +481,43 @@ Deno.test(
         await sb.berth(["image", "unmount", "ximg"]);
       }
     } finally {
+      await tearDown(env);
+    }
+  },
+);
+
+Deno.test(
+  "build: ADD URL downloads the file as podman does (0600, Last-Modified time)",
+  opts,
+  async () => {
+    const env = await setUp(true);
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+      const path = new URL(req.url).pathname;
+      if (path !== "/files/data.txt") return new Response("no", { status: 404 });
+      return new Response("downloaded\n", {
+        headers: { "last-modified": "Wed, 21 Oct 2026 07:28:00 GMT" },
+      });
+    });
+    try {
+      const base = `http://127.0.0.1:${server.addr.port}`;
+      await compareWithPodman(
+        env,
+        `FROM localhost/bb\nADD ${base}/files/data.txt /d/\nADD ${base}/files/data.txt /named\n`,
+      );
+      const tree = await berthTree(env.sb, "img", () => true);
+      assertEquals(
+        tree.get("d/data.txt")?.replace(/ sha=.*/, ""),
+        "file mode=600 uid=0 gid=0 mtime=1792567680000",
+      );
+      Deno.writeTextFileSync(
+        `${env.ctx}/Containerfile`,
+        `FROM localhost/bb\nADD ${base}/missing /x\n`,
+      );
+      const bad = await env.sb.berth(["build", "-t", "bad", env.ctx]);
+      assertEquals(bad.code, 125);
+      assert(/Error: line 2: ADD .*\/missing: HTTP 404/.test(bad.stderr), bad.stderr);
+    } finally {
+      await server.shutdown();
       await tearDown(env);
     }
   },

@@ -50,7 +50,14 @@ import { getImage, type ImageRow } from "../../store/images.ts";
 import type { LogRecord } from "../../logs/k8s_file.ts";
 import { goArch } from "../../platform.ts";
 import { cachedStep, rememberStep, stepKey } from "./cache.ts";
-import { copyDigest, copyInto, type CopyRequest, type CopySource } from "./copy.ts";
+import {
+  copyDigest,
+  copyInto,
+  type CopyRequest,
+  type CopySource,
+  downloadName,
+  isUrl,
+} from "./copy.ts";
 import {
   createStepContainer,
   discardStepContainer,
@@ -495,6 +502,15 @@ async function copyRequest(
   const from = ins.flags.from === undefined
     ? undefined
     : expandWord(ins.flags.from, new Map([...sc.plan.metaArgs, ...vars]), esc);
+  const urls = req.sources.filter(isUrl);
+  if (urls.length) {
+    if (from !== undefined || urls.length !== req.sources.length || req.keyword !== "ADD") {
+      throw new BuildError(
+        `line ${ins.line}: ${ins.keyword}: a URL can only be given to ADD, and only with other URLs`,
+      );
+    }
+    return await downloads(engine, ins, req, urls);
+  }
   if (from === undefined) return { req, src: sc.source, release: async () => {} };
   const stageIndex = findStage(sc.plan.stages, from, sc.stage.index);
   let row: ImageRow | undefined;
@@ -524,4 +540,49 @@ async function copyRequest(
       if (!wasMounted) await unmountImage(ctx, id);
     },
   };
+}
+
+/**
+ * `ADD URL… DEST`: each URL downloaded (every build: its content is the cache key) into a
+ * directory of the store's tmp, which is then the step's source.
+ *
+ * @throws {BuildError} when a download fails
+ */
+async function downloads(
+  engine: Engine,
+  ins: Instruction,
+  req: CopyRequest,
+  urls: string[],
+): Promise<{ req: CopyRequest; src: CopySource; release: () => Promise<void> }> {
+  const dir = tmpPath(imageCtx(engine).paths, "add");
+  Deno.mkdirSync(dir, { mode: 0o700 });
+  const release = async () => await Deno.remove(dir, { recursive: true }).catch(() => {});
+  try {
+    const names: string[] = [];
+    for (const url of urls) {
+      const name = downloadName(url);
+      const res = await fetch(url).catch((err) => {
+        throw new BuildError(`line ${ins.line}: ADD ${url}: ${(err as Error).message}`);
+      });
+      if (!res.ok || !res.body) {
+        await res.body?.cancel();
+        throw new BuildError(`line ${ins.line}: ADD ${url}: HTTP ${res.status} ${res.statusText}`);
+      }
+      const f = await Deno.open(posix.join(dir, name), { createNew: true, write: true });
+      await res.body.pipeTo(f.writable);
+      const modified = Date.parse(res.headers.get("last-modified") ?? "");
+      if (!Number.isNaN(modified)) {
+        Deno.utimeSync(posix.join(dir, name), modified / 1000, modified / 1000);
+      }
+      names.push(name);
+    }
+    return {
+      req: { ...req, sources: names, downloaded: true },
+      src: { view: { root: dir, rootReadOnly: true, mounts: [] }, isContext: false, ignore: [] },
+      release,
+    };
+  } catch (err) {
+    await release();
+    throw err;
+  }
 }

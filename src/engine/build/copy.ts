@@ -40,6 +40,8 @@ export interface CopyRequest {
   gid: number;
   /** `--chmod` */
   mode?: number;
+  /** The sources are downloads (ADD URL): never extracted, 0600 unless `--chmod`. */
+  downloaded?: boolean;
 }
 
 /** A source path that was found. */
@@ -118,7 +120,7 @@ function findSources(req: CopyRequest, src: CopySource): Found[] {
   const found: Found[] = [];
   for (const s of req.sources) {
     if (/^[a-z]+:\/\//i.test(s)) {
-      fail(req, `${s}: URLs are not supported by berth's build (download it in a RUN step)`);
+      fail(req, `${s}: a URL can only be given to ADD, and only with other URLs`);
     }
     const rel = src.isContext ? contextRel(req, s) : s.replace(/^\/+/, "");
     const matches = hasGlob(rel) ? expandGlob(src.view, rel) : [rel];
@@ -129,7 +131,7 @@ function findSources(req: CopyRequest, src: CopySource): Found[] {
       const r = resolveInView(src.view, `/${m}`, true);
       if (!r.stat) fail(req, `${s}: no such file or directory`);
       let isArchive = false;
-      if (req.keyword === "ADD" && r.stat.isFile) {
+      if (req.keyword === "ADD" && r.stat.isFile && !req.downloaded) {
         const f = Deno.openSync(r.host);
         const head = new Uint8Array(512);
         const n = f.readSync(head) ?? 0;
@@ -168,6 +170,7 @@ async function* sourceEntries(
       h.linkname = f.isArchive ? h.linkname : posix.join(target, h.linkname);
     }
     if (req.mode !== undefined && h.type !== "symlink") h.mode = req.mode;
+    else if (req.downloaded) h.mode = 0o600;
     if (!f.isArchive) {
       // Whole seconds, rounded, as buildah's tar stream (Go's archive/tar) carries them; the
       // walk's stat has whole seconds only, so the nanoseconds come from an lstat (metadata
@@ -280,4 +283,16 @@ async function* withTop(target: string, rest: AsyncIterable<TarEntry>, req: Copy
     body: async function* () {},
   };
   yield* rest;
+}
+
+/** Whether an ADD source is a URL to download. */
+export function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+/** The file name a download is stored under: the URL path's last component (docker's rule). */
+export function downloadName(url: string): string {
+  const path = new URL(url).pathname.replace(/\/+$/, "");
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  return name === "" ? "index.html" : decodeURIComponent(name);
 }
