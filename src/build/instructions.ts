@@ -227,13 +227,13 @@ function applyOne(ins: Instruction, state: StageState, buildArgs: Vars, metaArgs
       return;
     }
     case "HEALTHCHECK":
-      c.Healthcheck = healthcheck(ins, c);
+      c.Healthcheck = healthcheck(ins);
       return;
   }
   throw new BuildError(`${ins.keyword} does not only change the config`);
 }
 
-function healthcheck(ins: Instruction, c: BuildConfig): BuildConfig["Healthcheck"] {
+function healthcheck(ins: Instruction): BuildConfig["Healthcheck"] {
   const m = /^(\S+)\s*(.*)$/s.exec(ins.args);
   const kind = m?.[1].toUpperCase();
   if (kind === "NONE") return { Test: ["NONE"] };
@@ -243,7 +243,6 @@ function healthcheck(ins: Instruction, c: BuildConfig): BuildConfig["Healthcheck
   const hc: NonNullable<BuildConfig["Healthcheck"]> = {
     Test: json ? ["CMD", ...json] : ["CMD-SHELL", rest],
   };
-  void c;
   const f = ins.flags;
   if (f.interval) hc.Interval = parseDuration(f.interval, ins.line);
   if (f.timeout) hc.Timeout = parseDuration(f.timeout, ins.line);

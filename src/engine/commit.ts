@@ -74,9 +74,9 @@ async function* ociEntries(upper: string, entries: AsyncIterable<TarEntry>) {
 /**
  * Write an overlay upper directory as a layer tar in OCI format at `tar` (a new file); an
  * upper that does not exist (a container never started) is an empty layer. Shared with
- * `build`, whose every step is such a diff.
+ * `build`, whose every step is such a diff; `mtime` (seconds) gives every entry that time.
  */
-export async function writeUpperTar(upper: string, tar: string): Promise<void> {
+export async function writeUpperTar(upper: string, tar: string, mtime?: number): Promise<void> {
   const f = await Deno.open(tar, { createNew: true, write: true, mode: 0o600 });
   try {
     const write = async (b: Uint8Array) => {
@@ -86,10 +86,16 @@ export async function writeUpperTar(upper: string, tar: string): Promise<void> {
     const entries = lstatOrNull(upper)?.isDirectory
       ? walkEntries({ root: upper, rootReadOnly: true, mounts: [] }, "/", "")
       : (async function* () {})();
-    await writeTar(ociEntries(upper, entries), write);
+    const oci = ociEntries(upper, entries);
+    await writeTar(mtime === undefined ? oci : withMtime(oci, mtime), write);
   } finally {
     f.close();
   }
+}
+
+/** Every entry with the same time (`build --timestamp`: reproducible layers). */
+async function* withMtime(entries: AsyncIterable<TarEntry>, mtime: number) {
+  for await (const e of entries) yield { header: { ...e.header, mtime }, body: e.body };
 }
 
 /** The image settings a container's spec stands for. */

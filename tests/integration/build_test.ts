@@ -522,3 +522,37 @@ Deno.test(
     }
   },
 );
+
+Deno.test("build: --timestamp makes the same image from the same inputs", opts, async () => {
+  const env = await setUp(false);
+  const { sb, ctx } = env;
+  try {
+    Deno.writeTextFileSync(`${ctx}/f`, "f\n");
+    Deno.writeTextFileSync(
+      `${ctx}/Containerfile`,
+      "FROM localhost/bb\nCOPY f /f\nRUN echo hi > /r; mkdir /d\nENV A=1\n",
+    );
+    const build = async (extra: string[], env?: Record<string, string>) => {
+      const r = await sb.berth(["build", "-q", "--no-cache", ...extra, ctx], { env });
+      assertEquals(r.code, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    const a = await build(["--timestamp", "1700000000"]);
+    Deno.utimeSync(`${ctx}/f`, 1, 1); // a different time of the source changes nothing either
+    const b = await build(["--timestamp", "1700000000"]);
+    const c = await build([], { SOURCE_DATE_EPOCH: "1700000000" });
+    assertEquals([b, c], [a, a]);
+    assert(a !== await build([]), "without --timestamp the creation time differs");
+    const inspect = await sb.berth(["image", "inspect", "--format", "{{.Created}}", a]);
+    assertEquals(inspect.stdout, "2023-11-14T22:13:20.000Z\n");
+    const m = await sb.berth(["image", "mount", a]);
+    try {
+      assertEquals(Deno.lstatSync(`${m.stdout.trim()}/f`).mtime?.getTime(), 1700000000_000);
+      assertEquals(Deno.lstatSync(`${m.stdout.trim()}/d`).mtime?.getTime(), 1700000000_000);
+    } finally {
+      await sb.berth(["image", "unmount", a]);
+    }
+  } finally {
+    await tearDown(env);
+  }
+});

@@ -156,6 +156,12 @@ export const buildCommand: Command = {
       value: "OS/ARCH",
       help: "The platform to build for: only the host's is supported",
     },
+    timestamp: {
+      type: "string",
+      value: "SECONDS",
+      help:
+        "Give the image's creation time, history and every layer file this time (seconds since the epoch): the same inputs then make the same image ID (default: $SOURCE_DATE_EPOCH when set)",
+    },
     network: {
       type: "string",
       value: "mode",
@@ -213,6 +219,11 @@ async function build(
     throw new UsageError(`invalid --network "${network}" for build: use host or none`);
   }
   const quiet = bool(p, "quiet");
+  const ts = str(p, "timestamp") ?? Deno.env.get("SOURCE_DATE_EPOCH");
+  if (ts !== undefined && !/^\d+$/.test(ts)) {
+    throw new UsageError(`invalid --timestamp "${ts}": use seconds since the epoch`);
+  }
+  const timestamp = ts === undefined ? undefined : Number(ts);
   const containerfile = fromStdin
     ? await new Response(Deno.stdin.readable).text()
     : await readContainerfile(p, context);
@@ -244,6 +255,7 @@ async function build(
       network,
       onEvent: printer(quiet),
       signal: abort.signal,
+      ...(timestamp !== undefined ? { timestamp } : {}),
     });
   } finally {
     stopListening();

@@ -36,11 +36,12 @@ import {
   stageVars,
 } from "../../build/instructions.ts";
 import { storeImage } from "../../image/commit.ts";
-import { imageConfig, lowerDirs } from "../../image/store.ts";
+import { imageConfig, type ImageCtx, lowerDirs } from "../../image/store.ts";
 import { isImageMounted, mountImage, unmountImage } from "../../image/mount.ts";
 import { tagImage } from "../../image/remove.ts";
 import { tmpPath } from "../../image/paths.ts";
 import { localName } from "../../image/reference.ts";
+import { digestHex } from "../../image/digest.ts";
 import { resolveUser } from "../../image/user.ts";
 import { readFromLayers } from "../../image/user.ts";
 import type { PullOptions } from "../../image/pull.ts";
@@ -110,6 +111,11 @@ export interface BuildOptions {
   /** The network of `RUN` steps. */
   network?: "host" | "none";
   onEvent?: (e: BuildEvent) => void | Promise<void>;
+  /**
+   * `--timestamp SECONDS`: the time of every image's `created`, history entry and layer
+   * entry, so that the same inputs give the same image ID.
+   */
+  timestamp?: number;
   /** Aborted: the running step's process is killed, its container removed, the build fails. */
   signal?: AbortSignal;
 }
@@ -184,7 +190,7 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
     const isLast = n === plan.needed.length - 1;
     const stageNo = { stage: multi ? n + 1 : 0, stages: multi ? plan.needed.length : 0 };
     // The base's ONBUILD triggers become steps of this stage: counted once they are known.
-    const cur = await fromStage(engine, stage, built, plan, opts, cf.escape);
+    const cur = await fromStage(engine, stage, built, opts, cf.escape);
     const steps = stage.instructions.length + 1;
     await emit({ kind: "step", ...stageNo, step: 1, steps, text: stage.from.text });
     for (const [i, ins] of stage.instructions.entries()) {
@@ -206,7 +212,7 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
     if (!cur.row) {
       // A stage that is only a FROM: its image is the base (scratch has none to give).
       if (isLast) {
-        cur.row = await emptyStep(engine, cur, stage);
+        cur.row = await emptyStep(engine, cur, stage, opts);
       }
     }
     built.set(index, { row: cur.row, state: cur.state });
@@ -224,9 +230,20 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
   return getImage(engine.store, final.id) ?? final;
 }
 
+/** The image context of the build: its clock stopped at `--timestamp`, when given. */
+function buildCtx(engine: Engine, opts: BuildOptions): ImageCtx {
+  const ctx = imageCtx(engine);
+  return opts.timestamp === undefined ? ctx : { ...ctx, now: () => opts.timestamp! * 1000 };
+}
+
 /** An image for a final stage of only `FROM` (scratch: an empty image). */
-async function emptyStep(engine: Engine, cur: Current, stage: Stage): Promise<ImageRow> {
-  return await storeImage(imageCtx(engine), {
+async function emptyStep(
+  engine: Engine,
+  cur: Current,
+  stage: Stage,
+  opts: BuildOptions,
+): Promise<ImageRow> {
+  return await storeImage(buildCtx(engine, opts), {
     parent: undefined,
     config: { ...cur.top, config: cur.state.config as ImageConfig["config"] },
     history: { created_by: createdBy(stage.from, cur.state) },
@@ -260,7 +277,6 @@ async function fromStage(
   engine: Engine,
   stage: Stage,
   built: Map<number, Built>,
-  plan: BuildPlan,
   opts: BuildOptions,
   escape: string,
 ): Promise<Current> {
@@ -308,7 +324,6 @@ async function fromStage(
     }));
     stage.instructions.unshift(...parsed);
   }
-  void plan;
   return { state, row, top };
 }
 
@@ -344,13 +359,13 @@ async function runStep(
         copy = await copyRequest(engine, ins, cur, sc);
         const digest = await copyDigest(copy.req, copy.src);
         keyParts.push(digest, copy.req);
-        detail = `${ins.keyword} ${digest.replace(":", ":")} in ${copy.req.dest}`;
+        detail = `${ins.keyword} file:${digestHex(digest)} in ${copy.req.dest}`; // buildah's words
       }
     } else {
       applyConfigInstruction(ins, state, sc.opts.buildArgs, sc.plan.metaArgs);
       if (ins.keyword === "ARG") keyParts.push([...state.args]);
     }
-    keyParts.push(sc.opts.format ?? "oci");
+    keyParts.push(sc.opts.format ?? "oci", sc.opts.timestamp ?? null);
     keyParts.push(state.config);
     const key = stepKey(keyParts);
     if (!sc.opts.noCache && sc.opts.layers) {
@@ -366,7 +381,7 @@ async function runStep(
       ...(state.author ? { author: state.author } : {}),
       config: await storedConfig(state.config, sc),
     };
-    const ctx = imageCtx(engine);
+    const ctx = buildCtx(engine, sc.opts);
     let row: ImageRow;
     if (!FS_STEPS.has(ins.keyword)) {
       row = await storeImage(ctx, { parent: cur.row, config, history, names: [] });
@@ -404,7 +419,7 @@ async function runStep(
         } else {
           await withStepRoot(engine, ctr, (merged) => copyInto(copy!.req, copy!.src, merged));
         }
-        await stepLayerTar(engine, ctr, tar);
+        await stepLayerTar(engine, ctr, tar, sc.opts.timestamp);
         row = await storeImage(ctx, { parent: cur.row, config, layerTar: tar, history, names: [] });
       } finally {
         await discardStepContainer(engine, ctr);
@@ -534,7 +549,7 @@ async function copyRequest(
   const id = row.id;
   req.sources = req.sources.map((s) => posix.resolve("/", s));
   return {
-    req: { ...req, fromImage: id } as CopyRequest,
+    req: { ...req, fromImage: id },
     src: { view: { root, rootReadOnly: true, mounts: [] }, isContext: false, ignore: [] },
     release: async () => {
       if (!wasMounted) await unmountImage(ctx, id);

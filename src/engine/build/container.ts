@@ -143,8 +143,13 @@ export async function withStepRoot<T>(
  */
 const MOUNT_STUBS = ["run/.containerenv"];
 
-/** Write the step's diff (the overlay's upper directory) as a layer tar at `tar`. */
-export async function stepLayerTar(engine: Engine, row: ContainerRow, tar: string): Promise<void> {
+/** Write the step's diff (the overlay's upper directory) as a layer tar at `tar` (`mtime`: every entry's time). */
+export async function stepLayerTar(
+  engine: Engine,
+  row: ContainerRow,
+  tar: string,
+  mtime?: number,
+): Promise<void> {
   const upper = containerPaths(engine.paths, row.id).upper;
   const lowers = row.spec.rootfs.kind === "overlay" ? row.spec.rootfs.lowers : [];
   for (const rel of MOUNT_STUBS) {
@@ -153,7 +158,7 @@ export async function stepLayerTar(engine: Engine, row: ContainerRow, tar: strin
     if (lowers.some((l) => lstatOrNull(join(l, rel)) !== null)) continue;
     Deno.removeSync(join(upper, rel));
   }
-  await writeUpperTar(upper, tar);
+  await writeUpperTar(upper, tar, mtime);
 }
 
 /** Remove a step's container and its files. */

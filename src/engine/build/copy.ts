@@ -40,6 +40,8 @@ export interface CopyRequest {
   gid: number;
   /** `--chmod` */
   mode?: number;
+  /** `--from`: the image read from (its ID, part of the step's cache key). */
+  fromImage?: string;
   /** The sources are downloads (ADD URL): never extracted, 0600 unless `--chmod`. */
   downloaded?: boolean;
 }
