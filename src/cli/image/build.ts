@@ -138,7 +138,8 @@ export const buildCommand: Command = {
     format: {
       type: "string",
       value: "format",
-      help: "The image format: oci (berth stores OCI images; docker is accepted and stored so)",
+      help:
+        "The config's format: oci, or docker to keep SHELL, HEALTHCHECK and ONBUILD in it (podman's rule; the manifest is OCI either way)",
       defaultText: '"oci"',
     },
     layers: {
@@ -228,6 +229,9 @@ async function build(
     ? await new Response(Deno.stdin.readable).text()
     : await readContainerfile(p, context);
   const creds = str(p, "creds");
+  // The engine reads credentials for each base image's registry from the auth file.
+  const authfile = str(p, "authfile");
+  if (authfile !== undefined) Deno.env.set("REGISTRY_AUTH_FILE", authfile);
   const pullOptions: Partial<PullOptions> = {
     ...(p.values["tls-verify"] !== undefined ? { tlsVerify: bool(p, "tls-verify") } : {}),
     ...(str(p, "cert-dir") ? { certDir: str(p, "cert-dir") } : {}),
