@@ -29,8 +29,15 @@ export const INSTRUCTIONS = new Set([
   "MAINTAINER",
 ]);
 
-/** Instructions whose leading `--name[=value]` words are flags. */
-const TAKES_FLAGS = new Set(["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"]);
+/** Instructions whose leading `--name[=value]` words are flags, and the flags berth carries out. */
+const FLAGS: Record<string, Set<string>> = {
+  FROM: new Set(["platform"]),
+  RUN: new Set(),
+  COPY: new Set(["from", "chown", "chmod", "link"]),
+  ADD: new Set(["chown", "chmod", "link"]),
+  HEALTHCHECK: new Set(["interval", "timeout", "start-period", "start-interval", "retries"]),
+};
+const TAKES_FLAGS = new Set(Object.keys(FLAGS));
 
 /** One instruction as written. */
 export interface Instruction {
@@ -90,7 +97,12 @@ function splitFlags(rest: string, line: number, keyword: string) {
   for (;;) {
     const m = /^--([a-zA-Z][a-zA-Z0-9-]*)(?:=(\S*))?(?:\s+|$)/.exec(s);
     if (!m) break;
-    if (m[2] === undefined && keyword !== "RUN" && m[1] !== "link") {
+    if (!FLAGS[keyword].has(m[1])) {
+      // RUN --mount/--network/--security are BuildKit's; refused rather than ignored, since a
+      // step run without its mount would build something else.
+      throw new BuildError(`line ${line}: ${keyword} --${m[1]} is not supported by berth`);
+    }
+    if (m[2] === undefined && m[1] !== "link") {
       throw new BuildError(`line ${line}: ${keyword} flag --${m[1]} needs a value`);
     }
     flags[m[1]] = m[2] ?? "true";

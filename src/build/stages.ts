@@ -84,6 +84,13 @@ export function planBuild(
       if (words.length !== 1 && !(words.length === 3 && words[1].toLowerCase() === "as")) {
         throw new BuildError(`line ${ins.line}: FROM requires one image, optionally "AS name"`);
       }
+      const platform = ins.flags.platform && expandWord(ins.flags.platform, metaVars, cf.escape);
+      const host = predefined.get("TARGETPLATFORM");
+      if (platform && host && platform !== host) {
+        throw new BuildError(
+          `line ${ins.line}: FROM --platform=${platform}: berth builds only for ${host}`,
+        );
+      }
       const base = expandWord(words[0], metaVars, cf.escape);
       if (base === "") throw new BuildError(`line ${ins.line}: FROM names no image`);
       const index = stages.length;

@@ -48,3 +48,15 @@ Deno.test("parse: an unknown instruction is an error naming its line", () => {
   const e = assertThrows(() => parseContainerfile("FROM x\n\nFOO bar\n"), BuildError);
   assertEquals(e.message, "line 3: unknown instruction: FOO");
 });
+
+Deno.test("parse: flags berth does not carry out are refused at their line", () => {
+  const e = assertThrows(
+    () => parseContainerfile("FROM x\nRUN --mount=type=cache,target=/c make\n"),
+    BuildError,
+  );
+  assertEquals(e.message, "line 2: RUN --mount is not supported by berth");
+  assertThrows(() => parseContainerfile("FROM x\nCOPY --parents a /b\n"), BuildError);
+  assertEquals(parseContainerfile("FROM x\nCOPY --link a /b\n").instructions[1].flags, {
+    link: "true",
+  });
+});

@@ -92,3 +92,20 @@ Deno.test("config instructions: WORKDIR, ENTRYPOINT/CMD forms, EXPOSE, VOLUME, L
   assertEquals(parseDuration("500ms", 1), 5e8);
   assertThrows(() => apply(s, "SHELL sh -c\n"), BuildError);
 });
+
+Deno.test("planBuild: FROM --platform must be the host's (platform ARGs expand in it)", () => {
+  const pre = new Map([["TARGETPLATFORM", "linux/amd64"], ["BUILDPLATFORM", "linux/amd64"]]);
+  const ok = planBuild(
+    parseContainerfile("FROM --platform=$BUILDPLATFORM x\n"),
+    new Map(),
+    undefined,
+    pre,
+  );
+  assertEquals(ok.stages[0].base, "x");
+  const e = assertThrows(
+    () =>
+      planBuild(parseContainerfile("FROM --platform=linux/s390x x\n"), new Map(), undefined, pre),
+    BuildError,
+  );
+  assertEquals(e.message, "line 1: FROM --platform=linux/s390x: berth builds only for linux/amd64");
+});
