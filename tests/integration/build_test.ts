@@ -190,6 +190,8 @@ Deno.test("build: config and files as podman build makes them", opts, async () =
     // The image runs as its config says.
     const r = await env.sb.berth(["run", "--rm", "img", "echo $APP_VER"]);
     assertEquals([r.code, r.stdout], [0, "2.5\n"], r.stderr);
+    // From scratch: the first layer is the COPY's.
+    await compareWithPodman(env, 'FROM scratch\nCOPY src/one.txt /\nCMD ["/one.txt"]\n');
     // A FROM alone names the base image itself, as podman does.
     Deno.writeTextFileSync(`${env.ctx}/Only`, "FROM localhost/bb\n");
     const only = await env.sb.berth([

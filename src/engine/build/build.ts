@@ -155,6 +155,7 @@ function readIgnore(dir: string): IgnoreRule[] {
  */
 export async function buildImage(engine: Engine, opts: BuildOptions): Promise<ImageRow> {
   const emit = async (e: BuildEvent) => await opts.onEvent?.(e);
+  const names = opts.tags.map(localName); // a bad name stops the build before it starts
   const cf = parseContainerfile(opts.containerfile);
   const predefined = platformArgs("linux", goArch());
   const plan = planBuild(cf, opts.buildArgs, opts.target, predefined);
@@ -209,23 +210,18 @@ export async function buildImage(engine: Engine, opts: BuildOptions): Promise<Im
       cur.row = row;
       if (!lastStep) await emit({ kind: "stepDone", id: row.id });
     }
-    if (!cur.row) {
-      // A stage that is only a FROM: its image is the base (scratch has none to give).
-      if (isLast) {
-        cur.row = await emptyStep(engine, cur, stage, opts);
-      }
-    }
+    // A stage of only a FROM is its base image; scratch has none, so it gets an empty one.
+    if (!cur.row && isLast) cur.row = await emptyStep(engine, cur, stage, opts);
     built.set(index, { row: cur.row, state: cur.state });
     if (isLast) final = cur.row;
     else if (cur.row) await emit({ kind: "stepDone", id: cur.row.id });
   }
   if (!final) throw new BuildError("the build made no image");
-  const names = opts.tags;
-  await emit({ kind: "commit", names });
+  await emit({ kind: "commit", names: opts.tags });
   await emit({ kind: "stepDone", id: final.id });
   if (names.length) {
     tagImage(ctx, final.id, names);
-    for (const name of names) await emit({ kind: "tagged", name: localName(name) });
+    for (const name of names) await emit({ kind: "tagged", name });
   }
   return getImage(engine.store, final.id) ?? final;
 }
@@ -251,6 +247,7 @@ async function emptyStep(
   });
 }
 
+/** podman's warning for `--build-arg`s that no ARG of the needed stages declares. */
 async function warnUnusedArgs(
   plan: BuildPlan,
   opts: BuildOptions,
