@@ -215,6 +215,19 @@ export class NoSuchExecError extends BerthError {
   }
 }
 
+/** A Containerfile that cannot be built as written (exit status 125; the message names its line). */
+export class BuildError extends BerthError {
+  override httpStatus = 400;
+}
+
+/** A `RUN` instruction that failed: the build exits with the command's own status, as podman's. */
+export class BuildRunError extends BerthError {
+  constructor(message: string, readonly status: number) {
+    super(message);
+    this.exitCode = status > 0 && status < 256 ? status : 125;
+  }
+}
+
 /** Too many symlinks while resolving a path in a container's root (the kernel's limit is 40 too). */
 export class SymlinkLoopError extends BerthError {
   constructor(path: string) {

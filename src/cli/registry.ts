@@ -364,6 +364,21 @@ const SPECS: Spec[] = [
     load: async () => (await import("./network.ts")).networkPruneCommand,
   },
   {
+    name: "build",
+    aliases: ["image build"],
+    summary: "Build an image from a Containerfile",
+    usage:
+      "berth build [-t NAME]... [-f FILE|-] [--build-arg KEY=VALUE]... [--target STAGE] [--no-cache] [--pull=always|missing|never] [--label KEY=VALUE]... [--format oci|docker] [--timestamp SECONDS] [-q] [CONTEXT|-]",
+    description:
+      "Builds an image from the instructions of a Containerfile (CONTEXT/Containerfile, else CONTEXT/Dockerfile, or -f) with the files of the context directory (default: the working directory; .containerignore or .dockerignore leave files out), as podman build does. RUN steps run in build containers through berth's own conmon and runtime; a failing RUN fails the build with its exit status. Each step's image is kept as a cache: a rebuild reuses every step whose instruction, inputs and parent are unchanged (--no-cache: none). Only the stages the target (the last stage, or --target) needs are built. Prints podman's progress, then the image's ID.",
+    examples: [
+      "berth build -t localhost/app:1 .",
+      "berth build -f ci/Containerfile --build-arg V=2 --target test -t app:t .",
+      "berth build -q --no-cache -t app .",
+    ],
+    load: async () => (await import("./image/build.ts")).buildCommand,
+  },
+  {
     name: "pull",
     aliases: ["image pull"],
     summary: "Pull an image from a registry",

@@ -16,7 +16,7 @@ import { containerPaths } from "./paths.ts";
 import { walkEntries, writeTar } from "./copy_tree.ts";
 import { imageCtx } from "./image.ts";
 import type { TarEntry } from "../archive/tar_reader.ts";
-import { lgetxattr } from "../archive/libc.ts";
+import { lgetxattr, llistxattr } from "../archive/libc.ts";
 import { commitLayer, type CommitRunConfig } from "../image/commit.ts";
 import { tmpPath } from "../image/paths.ts";
 import { getImage, type ImageRow } from "../store/images.ts";
@@ -35,6 +35,20 @@ export interface CommitOptions {
 
 const empty = async function* (): AsyncGenerator<Uint8Array> {};
 
+/**
+ * The extended attributes a layer keeps for one of its entries (file capabilities, ACLs,
+ * `user.*`): all but overlayfs's own `trusted.overlay.*`.
+ */
+function layerXattrs(path: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const name of llistxattr(path)) {
+    if (name.startsWith("trusted.overlay.")) continue;
+    const v = lgetxattr(path, name);
+    if (v) out.set(name, v);
+  }
+  return out;
+}
+
 /** Overlay's form of a layer's entries turned into OCI's: whiteout devices, opaque dirs. */
 async function* ociEntries(upper: string, entries: AsyncIterable<TarEntry>) {
   for await (const e of entries) {
@@ -46,7 +60,7 @@ async function* ociEntries(upper: string, entries: AsyncIterable<TarEntry>) {
       yield { header: { ...h, name, type: "file" as const, mode: 0, size: 0 }, body: empty };
       continue;
     }
-    yield e;
+    yield { header: { ...h, xattrs: layerXattrs(join(upper, h.name)) }, body: e.body };
     if (h.type === "dir") {
       const v = lgetxattr(join(upper, h.name), "trusted.overlay.opaque");
       if (v?.length === 1 && v[0] === 0x79) { // "y"
@@ -55,6 +69,33 @@ async function* ociEntries(upper: string, entries: AsyncIterable<TarEntry>) {
       }
     }
   }
+}
+
+/**
+ * Write an overlay upper directory as a layer tar in OCI format at `tar` (a new file); an
+ * upper that does not exist (a container never started) is an empty layer. Shared with
+ * `build`, whose every step is such a diff; `mtime` (seconds) gives every entry that time.
+ */
+export async function writeUpperTar(upper: string, tar: string, mtime?: number): Promise<void> {
+  const f = await Deno.open(tar, { createNew: true, write: true, mode: 0o600 });
+  try {
+    const write = async (b: Uint8Array) => {
+      let off = 0;
+      while (off < b.length) off += await f.write(b.subarray(off));
+    };
+    const entries = lstatOrNull(upper)?.isDirectory
+      ? walkEntries({ root: upper, rootReadOnly: true, mounts: [] }, "/", "")
+      : (async function* () {})();
+    const oci = ociEntries(upper, entries);
+    await writeTar(mtime === undefined ? oci : withMtime(oci, mtime), write);
+  } finally {
+    f.close();
+  }
+}
+
+/** Every entry with the same time (`build --timestamp`: reproducible layers). */
+async function* withMtime(entries: AsyncIterable<TarEntry>, mtime: number) {
+  for await (const e of entries) yield { header: { ...e.header, mtime }, body: e.body };
 }
 
 /** The image settings a container's spec stands for. */
@@ -92,21 +133,7 @@ export async function commitContainer(
   const tar = tmpPath(ctx.paths, "commit");
   try {
     await withContainerLock(engine, row.id, async () => {
-      const upper = containerPaths(engine.paths, row.id).upper;
-      const f = await Deno.open(tar, { createNew: true, write: true, mode: 0o600 });
-      try {
-        const write = async (b: Uint8Array) => {
-          let off = 0;
-          while (off < b.length) off += await f.write(b.subarray(off));
-        };
-        // A container never started has no upper yet: an empty layer.
-        const entries = lstatOrNull(upper)?.isDirectory
-          ? walkEntries({ root: upper, rootReadOnly: true, mounts: [] }, "/", "")
-          : (async function* () {})();
-        await writeTar(ociEntries(upper, entries), write);
-      } finally {
-        f.close();
-      }
+      await writeUpperTar(containerPaths(engine.paths, row.id).upper, tar);
     });
     return await commitLayer(ctx, {
       parent,

@@ -226,6 +226,7 @@ export async function writeTar(
         linkname: h.linkname,
         devmajor: h.devmajor,
         devminor: h.devminor,
+        ...(h.xattrs.size ? { xattrs: Object.fromEntries(h.xattrs) } : {}),
       }));
       if (h.type === "file") {
         for await (const chunk of e.body()) await write(chunk);

@@ -50,21 +50,58 @@ export async function commitLayer(ctx: ImageCtx, req: CommitRequest): Promise<Im
   const parent = imageConfig(req.parent);
   const runConfig: CommitRunConfig = { ...(parent.config ?? {}), ...req.runConfig };
   for (const c of req.changes) applyChange(runConfig, c);
-  return await withGcLock(ctx, false, async () => {
-    const layer = await adoptBlobFile(ctx.paths, req.layerTar, undefined, true);
-    const created = new Date(ctx.now()).toISOString();
-    const config: ImageConfig & { author?: string } = {
-      ...parent,
-      created,
+  return await storeImage(ctx, {
+    parent: req.parent,
+    config: { ...parent, ...(req.author ? { author: req.author } : {}), config: runConfig },
+    layerTar: req.layerTar,
+    history: {
+      created_by: req.createdBy,
       ...(req.author ? { author: req.author } : {}),
-      config: runConfig,
+      ...(req.message ? { comment: req.message } : {}),
+    },
+    names,
+  });
+}
+
+/** What {@linkcode storeImage} makes an image of. */
+export interface StoreRequest {
+  /** The image built on; none for an image from scratch. */
+  parent?: ImageRow;
+  /** The new config (its `created`, `rootfs` and `history` are filled in here). */
+  config: Omit<ImageConfig, "rootfs"> & { author?: string };
+  /** An uncompressed tar of one more layer (moved into the store); none adds no layer. */
+  layerTar?: string;
+  /** The new history entry (`created` is added; `empty_layer` when no layer is added). */
+  history: Record<string, unknown>;
+  /** Normalised names to point at the image. */
+  names: string[];
+}
+
+/**
+ * Store an image made of a parent's layers plus at most one more, with the given config and
+ * one more history entry (`commit`, and each step of `build`).
+ *
+ * @throws {ImageError} when a parent blob is missing or corrupt
+ */
+export async function storeImage(ctx: ImageCtx, req: StoreRequest): Promise<ImageRow> {
+  const parent = req.parent ? imageConfig(req.parent) : undefined;
+  return await withGcLock(ctx, false, async () => {
+    const layer = req.layerTar
+      ? await adoptBlobFile(ctx.paths, req.layerTar, undefined, true)
+      : undefined;
+    const created = new Date(ctx.now()).toISOString();
+    const config: ImageConfig = {
+      ...req.config,
+      created,
       // An uncompressed layer: its blob digest is its diff_id.
-      rootfs: { type: "layers", diff_ids: [...parent.rootfs.diff_ids, layer.digest] },
-      history: [...(parent.history ?? []), {
+      rootfs: {
+        type: "layers",
+        diff_ids: [...(parent?.rootfs.diff_ids ?? []), ...(layer ? [layer.digest] : [])],
+      },
+      history: [...(parent?.history ?? []), {
         created,
-        created_by: req.createdBy,
-        ...(req.author ? { author: req.author } : {}),
-        ...(req.message ? { comment: req.message } : {}),
+        ...req.history,
+        ...(layer ? {} : { empty_layer: true }),
       }],
     };
     const configBytes = new TextEncoder().encode(JSON.stringify(config));
@@ -74,16 +111,16 @@ export async function commitLayer(ctx: ImageCtx, req: CommitRequest): Promise<Im
       mediaType: MEDIA.ociManifest,
       config: { mediaType: MEDIA.ociConfig, digest: configDigest, size: configBytes.length },
       layers: [
-        ...req.parent.layers.map((l) => ({
+        ...(req.parent?.layers ?? []).map((l) => ({
           mediaType: ociLayerType(l.mediaType),
           digest: l.digest,
           size: l.size,
         })),
-        { mediaType: MEDIA.ociLayer, digest: layer.digest, size: layer.size },
+        ...(layer ? [{ mediaType: MEDIA.ociLayer, digest: layer.digest, size: layer.size }] : []),
       ],
     };
     const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));
     await putBlobBytes(ctx.paths, manifestBytes);
-    return await commitImage(ctx, manifestBytes, names);
+    return await commitImage(ctx, manifestBytes, req.names);
   });
 }

@@ -67,8 +67,9 @@ export function inspectImageView(
     Comment: "",
     Created: new Date(created(cfg, row)).toISOString(),
     Config: cfg.config ?? {},
+    ...(cfgHealthcheck(cfg) ? { HealthCheck: cfgHealthcheck(cfg) } : {}),
     Version: "",
-    Author: "",
+    Author: (cfg as { author?: string }).author ?? "",
     Architecture: cfg.architecture ?? "",
     Os: cfg.os ?? "",
     ...(cfg.variant ? { Variant: cfg.variant } : {}),
@@ -86,4 +87,9 @@ export function inspectImageView(
     History: cfg.history ?? [],
     NamesHistory: names,
   };
+}
+
+/** A docker-format image's HEALTHCHECK, which podman's inspect shows as `HealthCheck`. */
+function cfgHealthcheck(cfg: ImageConfig): unknown {
+  return (cfg.config as { Healthcheck?: unknown } | undefined)?.Healthcheck;
 }

@@ -8,6 +8,7 @@ import { type Command, out } from "../command.ts";
 import { alignTabs, humanDuration, renderTable } from "../../format/table.ts";
 import { compileTemplate, tableHeader } from "../../format/template/mod.ts";
 import { containersUsingImage, imageNames, listImages } from "../../store/images.ts";
+import { intermediateIds } from "../../image/intermediate.ts";
 import { UsageError } from "../../errors.ts";
 import { compileImageFilters, podmanSize } from "../../image/image_filter.ts";
 import { listView, splitName } from "../../image/views.ts";
@@ -24,7 +25,7 @@ export const imagesCommand: Command = {
     all: {
       type: "boolean",
       short: "a",
-      help: "Accepted for podman compatibility; berth stores no intermediate images to add",
+      help: "Show intermediate images too (unnamed images another is built on: build's cache)",
     },
     format: {
       type: "string",
@@ -54,8 +55,13 @@ export const imagesCommand: Command = {
       p.positionals.length ? [`reference=${p.positionals[0]}`] : filters,
     );
     const ctx = await openImages(global);
-    const views = listImages(ctx.store)
-      .map((row) => ({ row, names: imageNames(ctx.store, row.id) }))
+    const listed = listImages(ctx.store).map((row) => ({
+      row,
+      names: imageNames(ctx.store, row.id),
+    }));
+    const hidden = bool(p, "all") ? new Set<string>() : intermediateIds(listed);
+    const views = listed
+      .filter((i) => !hidden.has(i.row.id))
       .filter(keep)
       .map(({ row, names }) =>
         listView(row, names, containersUsingImage(ctx.store, row.id).length)
