@@ -94,3 +94,22 @@ export async function unmountRootfs(engine: Engine, row: ContainerRow): Promise<
     await new Deno.Command("umount", { args: ["-l", merged], stderr: "null" }).output();
   }
 }
+
+/**
+ * Give an overlay root filesystem the `/etc/mtab → /proc/mounts` link that podman adds when the
+ * image has none, so `mount` and `df` work inside. Only a real `/etc` directory is touched: a
+ * symlinked `/etc` from a hostile image would lead out of the root, and a `--rootfs DIR` without
+ * `:O` is the user's directory, left as it is. A missing `/etc` is made (0755), as podman makes
+ * it; both land in the container's upper layer.
+ */
+export function linkMtab(rootfsPath: string): void {
+  const etc = lstatOrNull(`${rootfsPath}/etc`);
+  if (etc === null) Deno.mkdirSync(`${rootfsPath}/etc`, { mode: 0o755 }); // as podman makes it
+  else if (!etc.isDirectory) return;
+  if (lstatOrNull(`${rootfsPath}/etc/mtab`) !== null) return;
+  try {
+    Deno.symlinkSync("/proc/mounts", `${rootfsPath}/etc/mtab`);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+  }
+}

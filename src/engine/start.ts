@@ -17,7 +17,7 @@ import { isInitialized } from "./states.ts";
 import { decideStart } from "./decide/start.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
-import { mountRootfs, unmountRootfs } from "./rootfs.ts";
+import { linkMtab, mountRootfs, unmountRootfs } from "./rootfs.ts";
 import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
@@ -106,6 +106,7 @@ export async function startLocked(
   let bridged;
   try {
     checkWorkdir(row, rootfsPath);
+    if (row.spec.rootfs.kind !== "dir") linkMtab(rootfsPath);
     // Before the runtime creates the container: it joins a namespace that is already wired.
     bridged = isBridged(row.spec) ? await setUpNetwork(engine, row) : undefined;
   } catch (err) {

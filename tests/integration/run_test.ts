@@ -645,3 +645,40 @@ Deno.test("--runtime crun works through the hybrid-cgroup wrapper", opts, async 
     await sb.cleanup();
   }
 });
+
+Deno.test(
+  "an image without /etc/mtab gets podman's /etc/mtab -> /proc/mounts; a symlinked /etc is left alone",
+  opts,
+  async () => {
+    const sb = sandbox();
+    const rootfs = await busyboxRootfs();
+    try {
+      const plain = `${sb.dir}/plain`;
+      const hostile = `${sb.dir}/hostile`;
+      for (const d of [plain, hostile]) {
+        const cp = await new Deno.Command("cp", { args: ["-a", rootfs, d] }).output();
+        assertEquals(cp.code, 0); // the test rootfs has no /etc/mtab
+      }
+      // An /etc that leads out of the root: berth must not follow it to the host's /tmp.
+      const outside = Deno.makeTempDirSync({ prefix: "berth-mtab-outside-" });
+      Deno.removeSync(`${hostile}/etc`, { recursive: true });
+      Deno.symlinkSync(outside, `${hostile}/etc`);
+      for (const [d, name] of [[plain, "plain"], [hostile, "hostile"]]) {
+        const tar = `${sb.dir}/${name}.tar`;
+        const t = await new Deno.Command("tar", { args: ["-C", d, "-cf", tar, "."] }).output();
+        assertEquals(t.code, 0);
+        assertEquals((await sb.berth(["import", "-q", tar, name])).code, 0);
+      }
+      const r = await sb.berth(["run", "--rm", "plain", "stat", "-c", "%N", "/etc/mtab"]);
+      assertEquals([r.code, r.stdout.replace(/[‘’]/g, "'")], [
+        0,
+        "'/etc/mtab' -> '/proc/mounts'\n",
+      ]);
+      assertEquals((await sb.berth(["run", "--rm", "hostile", "true"])).code, 0);
+      assertEquals([...Deno.readDirSync(outside)], []);
+      Deno.removeSync(outside, { recursive: true });
+    } finally {
+      await sb.cleanup();
+    }
+  },
+);

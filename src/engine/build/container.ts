@@ -143,6 +143,9 @@ export async function withStepRoot<T>(
  */
 const MOUNT_STUBS = ["run/.containerenv"];
 
+/** The link rootfs.ts (linkMtab) gives every started overlay root. */
+const MTAB_LINK = "etc/mtab";
+
 /** Write the step's diff (the overlay's upper directory) as a layer tar at `tar` (`mtime`: every entry's time). */
 export async function stepLayerTar(
   engine: Engine,
@@ -152,12 +155,18 @@ export async function stepLayerTar(
 ): Promise<void> {
   const upper = containerPaths(engine.paths, row.id).upper;
   const lowers = row.spec.rootfs.kind === "overlay" ? row.spec.rootfs.lowers : [];
+  const absentBelow = (rel: string) => !lowers.some((l) => lstatOrNull(join(l, rel)) !== null);
   for (const rel of MOUNT_STUBS) {
     const st = lstatOrNull(join(upper, rel));
-    if (!st?.isFile || st.size !== 0) continue;
-    if (lowers.some((l) => lstatOrNull(join(l, rel)) !== null)) continue;
+    if (!st?.isFile || st.size !== 0 || !absentBelow(rel)) continue;
     Deno.removeSync(join(upper, rel));
   }
+  // start's /etc/mtab link (podman's, for running containers): buildah's layers do not carry it.
+  const mtab = join(upper, MTAB_LINK);
+  if (
+    lstatOrNull(mtab)?.isSymlink && Deno.readLinkSync(mtab) === "/proc/mounts" &&
+    absentBelow(MTAB_LINK)
+  ) Deno.removeSync(mtab);
   await writeUpperTar(upper, tar, mtime);
 }
 
