@@ -223,7 +223,8 @@ Deno.test("wait: never-ran is 0; conditions; bad input is 125", opts, async () =
   try {
     await sb.berth(["create", "--name", "fresh", "--rootfs", rootfs, "true"]);
     assertEquals((await sb.berth(["wait", "fresh"])).stdout, "0\n");
-    const id = (await sb.berth(["run", "-d", "--rootfs", rootfs, "sleep", "0.5"])).stdout.trim();
+    // Long enough to be running still when the next berth process starts on a loaded machine.
+    const id = (await sb.berth(["run", "-d", "--rootfs", rootfs, "sleep", "3"])).stdout.trim();
     const running = await sb.berth(["wait", "--condition", "running,exited", id]);
     assertEquals(running.stdout, "-1\n");
     assertEquals((await sb.berth(["wait", "--condition", "stopped", id])).stdout, "0\n");

@@ -22,8 +22,9 @@ Deno.test("logs -f of two containers interleaves their lines in arrival order", 
         script,
       ]))
         .stdout.trim().slice(0, 12);
-    const c1 = await runD("c1", "echo a; sleep 2; echo d; sleep 1");
-    const c2 = await runD("c2", "sleep 1; echo b >&2; sleep 0.5; echo c; sleep 1");
+    // Margins of seconds: c2's own start may take a second on a loaded machine.
+    const c1 = await runD("c1", "echo a; sleep 6; echo d; sleep 1");
+    const c2 = await runD("c2", "sleep 1; echo b >&2; sleep 1; echo c; sleep 1");
     const followed = await sb.berth(["logs", "-f", "c1", "c2"], { timeoutMs: 20_000 });
     assertEquals(followed.code, 0, followed.stderr);
     assertEquals(followed.stdout, `${c1} a\n${c2} c\n${c1} d\n`);
