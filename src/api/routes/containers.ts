@@ -294,7 +294,7 @@ async function remove(req: ApiRequest, res: ApiResponder, engine: Engine) {
   }
   await removeContainer(engine, row.id, { force });
   // `v=1`: the container's anonymous volumes go with it (named ones stay), as in Docker.
-  if (queryBool(req.query, "v")) await removeAnonymousVolumes(engine, row.spec.volumes);
+  if (queryBool(req.query, "v")) await removeAnonymousVolumes(engine, row);
   await res.empty(204);
 }
 
