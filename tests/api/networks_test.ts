@@ -200,6 +200,36 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
       "for i in $(seq 50); do wget -qO- http://cache:8080/index.html && exit 0; sleep 0.1; done; exit 1",
     ]);
     assertEquals([client.code, client.stdout], [0, "hello-alias\n"], client.stderr);
+    // network connect --alias: a second network, and another name on it.
+    assertEquals(
+      (await svc.docker(["network", "create", "--subnet", "10.198.3.0/24", "side"])).code,
+      0,
+    );
+    const conn = await svc.docker(["network", "connect", "--alias", "sidecache", "side", "srv"]);
+    assertEquals(conn.code, 0, conn.stderr);
+    const nets = await svc.docker([
+      "inspect",
+      "-f",
+      "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}",
+      "srv",
+    ]);
+    assert(/^jobnet=10\.198\.2\.\d+ side=10\.198\.3\.\d+ \n$/.test(nets.stdout), nets.stdout);
+    const viaSide = await svc.docker([
+      "run",
+      "--rm",
+      "--network",
+      "side",
+      "bb",
+      "wget",
+      "-qO-",
+      "http://sidecache:8080/index.html",
+    ]);
+    assertEquals([viaSide.code, viaSide.stdout], [0, "hello-alias\n"], viaSide.stderr);
+    const disc = await svc.docker(["network", "disconnect", "side", "srv"]);
+    assertEquals(disc.code, 0, disc.stderr);
+    const members = JSON.parse((await svc.request("GET", "/networks/side")).text).Containers;
+    assertEquals(Object.keys(members), []);
+    assertEquals((await svc.docker(["network", "rm", "side"])).code, 0);
     const inUse = await svc.docker(["network", "rm", "jobnet"]);
     assert(inUse.code !== 0, "a network in use was removed");
     assertEquals((await svc.docker(["rm", "-f", "srv"])).code, 0);
@@ -235,13 +265,37 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
       }
     }
     assertEquals(body, "published\n");
-    const members = JSON.parse((await svc.request("GET", "/networks/default")).text);
-    assertEquals(members.Name, "bridge");
-    assert(web.stdout.trim() in members.Containers, JSON.stringify(members.Containers));
+    const bridge = JSON.parse((await svc.request("GET", "/networks/default")).text);
+    assertEquals(bridge.Name, "bridge");
+    assert(web.stdout.trim() in bridge.Containers, JSON.stringify(bridge.Containers));
     const ps = await svc.docker(["ps", "--format", "{{.Ports}}"]);
     assert(ps.stdout.includes(`127.0.0.1:${m[1]}->8080/tcp`), ps.stdout);
+    // -P with --expose: every exposed port on a free host port (fetched on the loopback).
+    const all = await svc.docker([
+      "run",
+      "-d",
+      "--name",
+      "all",
+      "-P",
+      "--expose",
+      "8080",
+      "bb",
+      ...SERVE("published-all"),
+    ]);
+    assertEquals(all.code, 0, all.stderr);
+    const allPort = /:(\d+)\n$/.exec((await svc.docker(["port", "all", "8080/tcp"])).stdout);
+    assert(allPort, "no port for -P");
+    let allBody = "";
+    for (let i = 0; i < 50 && !allBody; i++) {
+      try {
+        allBody = await (await fetch(`http://127.0.0.1:${allPort[1]}/index.html`)).text();
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    assertEquals(allBody, "published-all\n");
   } finally {
-    await svc.sb.berth(["rm", "-f", "-t", "0", "srv", "web"]);
+    await svc.sb.berth(["rm", "-f", "-t", "0", "srv", "web", "all"]);
     await svc.stop();
   }
 });
