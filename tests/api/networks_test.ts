@@ -4,13 +4,14 @@
  * alias, then the runner's cleanup; the docker CLI's `network create/ls/inspect/rm` and
  * `run --network N --network-alias A`; Docker's default network (`bridge`, `default`, an empty
  * NetworkMode) as berth's default bridge, with `-p` published on the loopback. Every subnet
- * is chosen here (10.198.x.0/24); traffic goes only between the test's containers and to
- * 127.0.0.1.
+ * is chosen here (10.198.x.0/24), the default bridge's too (made before its first use, so
+ * berth does not take one from its pool); traffic goes only between the test's containers
+ * and to 127.0.0.1.
  *
  * @module
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { importBusybox, startService } from "./service.ts";
+import { importBusybox, type Service, startService } from "./service.ts";
 import { stage } from "./gitlab_stage.ts";
 
 /** A busybox httpd serving `text` at `/index.html` on port 8080. */
@@ -20,10 +21,17 @@ const SERVE = (text: string) => [
   `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 8080 -h /www`,
 ];
 
+/** berth's default bridge (Docker's `bridge`) on `subnet`, made before anything uses it. */
+async function defaultBridgeOn(svc: Service, subnet: string) {
+  const made = await svc.sb.berth(["network", "create", "--subnet", subnet, "berth"]);
+  assertEquals(made.code, 0, made.stderr);
+}
+
 Deno.test("api networks: GitLab's per-build network, a service reached by its alias, the cleanup", async () => {
   const svc = await startService();
   try {
     await importBusybox(svc);
+    await defaultBridgeOn(svc, "10.198.4.0/24");
     // Step 4: the build network.
     const made = await svc.request("POST", "/v1.44/networks/create", {
       Name: "runner-abc-project-1-concurrent-0-job-1-network",
@@ -139,6 +147,7 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
   const svc = await startService();
   try {
     await importBusybox(svc);
+    await defaultBridgeOn(svc, "10.198.5.0/24");
     const made = await svc.docker([
       "network",
       "create",
@@ -266,7 +275,7 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
     }
     assertEquals(body, "published\n");
     const bridge = JSON.parse((await svc.request("GET", "/networks/default")).text);
-    assertEquals(bridge.Name, "bridge");
+    assertEquals([bridge.Name, bridge.IPAM.Config[0].Subnet], ["bridge", "10.198.5.0/24"]);
     assert(web.stdout.trim() in bridge.Containers, JSON.stringify(bridge.Containers));
     const ps = await svc.docker(["ps", "--format", "{{.Ports}}"]);
     assert(ps.stdout.includes(`127.0.0.1:${m[1]}->8080/tcp`), ps.stdout);
