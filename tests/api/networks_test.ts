@@ -2,8 +2,8 @@
  * Networks through the API, on real netavark bridges: GitLab Runner's per-build network
  * (`FF_NETWORK_PER_BUILD`) where the build container fetches from a service container by its
  * alias, then the runner's cleanup; the docker CLI's `network create/ls/inspect/rm` and
- * `run --network N --network-alias A`; Docker's default network (`bridge`, `default`, an empty
- * NetworkMode) as berth's default bridge, with `-p` published on the loopback. Every subnet
+ * `run --network N --network-alias A`, `network connect --alias`/`disconnect`; Docker's
+ * `bridge` network as berth's default bridge, with `-p` and `-P` published on the loopback. Every subnet
  * is chosen here (10.198.x.0/24), the default bridge's too (made before its first use, so
  * berth does not take one from its pool); traffic goes only between the test's containers
  * and to 127.0.0.1.
@@ -104,14 +104,14 @@ Deno.test("api networks: GitLab's per-build network, a service reached by its al
     const second = await stage(svc, buildId, "wget -qO- http://web-svc:8080/index.html\n");
     assertEquals([second.stdout, second.code], ["from-the-service\n", 0], second.stderr);
 
-    // A container on Docker's default network cannot reach the service (another network).
+    // A container on Docker's default bridge cannot reach the service (another network).
     const outside = await svc.request("POST", "/v1.44/containers/create?name=outside", {
       Image: "bb",
       Cmd: ["sh"],
       OpenStdin: true,
       StdinOnce: true,
-      HostConfig: { NetworkMode: "" },
-      NetworkingConfig: { EndpointsConfig: { default: { MacAddress: "" } } },
+      HostConfig: { NetworkMode: "bridge" },
+      NetworkingConfig: { EndpointsConfig: { bridge: { MacAddress: "" } } },
     });
     assertEquals(outside.status, 201, outside.text);
     const outsideId = JSON.parse(outside.text).Id;
@@ -247,13 +247,14 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
     const gone = await svc.docker(["network", "inspect", "jobnet"]);
     assert(gone.code !== 0, "jobnet still there");
 
-    // Docker's default network: `docker run` without --network is on berth's bridge, and
-    // -p 127.0.0.1::8080 publishes on a free loopback port, as docker port shows.
+    // Docker's default bridge (berth's), and -p 127.0.0.1::8080 on a free loopback port.
     const web = await svc.docker([
       "run",
       "-d",
       "--name",
       "web",
+      "--network",
+      "bridge",
       "-p",
       "127.0.0.1::8080",
       "bb",
@@ -262,6 +263,10 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
     assertEquals(web.code, 0, web.stderr);
     const mode = await svc.docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", "web"]);
     assertEquals(mode.stdout, "bridge\n");
+    // Without --network (Docker's "default"): berth's default mode, host, as berth run's.
+    assertEquals((await svc.docker(["create", "--name", "plain", "bb"])).code, 0);
+    const plain = await svc.docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", "plain"]);
+    assertEquals(plain.stdout, "host\n");
     const port = await svc.docker(["port", "web", "8080"]);
     const m = /^127\.0\.0\.1:(\d+)\n$/.exec(port.stdout);
     assert(m, port.stdout + port.stderr);
@@ -285,6 +290,8 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
       "-d",
       "--name",
       "all",
+      "--network",
+      "bridge",
       "-P",
       "--expose",
       "8080",
@@ -304,7 +311,7 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
     }
     assertEquals(allBody, "published-all\n");
   } finally {
-    await svc.sb.berth(["rm", "-f", "-t", "0", "srv", "web", "all"]);
+    await svc.sb.berth(["rm", "-f", "-t", "0", "srv", "web", "all", "plain"]);
     await svc.stop();
   }
 });

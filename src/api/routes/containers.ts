@@ -99,7 +99,7 @@ async function create(req: ApiRequest, res: ApiResponder, engine: Engine) {
   if (name && tryFindContainer(engine, name)?.name === name) {
     throw new NameInUseError(name);
   }
-  const request = dockerCreateRequest(body);
+  const request = dockerCreateRequest(body, engine.opts.config);
   const root = await resolveRoot(engine, request);
   const spec = buildContainerSpec(request, root, { runtime: engine.opts.runtime });
   const row = createContainer(engine, spec, name);

@@ -177,11 +177,15 @@ export function anonymousVolumes(
 
 /**
  * Translate a create body. `Entrypoint: [""]` (GitLab's default) clears the image's
- * entrypoint, as in Docker; a `null` one keeps it.
+ * entrypoint, as in Docker; a `null` one keeps it. `defaults.network` is berth.conf's
+ * `[containers] network`, the mode Docker's default one stands for (else `host`).
  *
  * @throws {UsageError} (400) when the image is missing or a field cannot be honoured
  */
-export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
+export function dockerCreateRequest(
+  body: DockerCreateBody,
+  defaults: { network?: string } = {},
+): CreateRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new UsageError("the create body must be a JSON object");
   }
@@ -225,7 +229,7 @@ export function dockerCreateRequest(body: DockerCreateBody): CreateRequest {
       PortBindings: hc.PortBindings,
       PublishAllPorts: hc.PublishAllPorts,
       ExposedPorts: body.ExposedPorts,
-    }),
+    }, defaults.network),
     hostname: body.Hostname || undefined,
     timeout: 0,
     readOnly: hc.ReadonlyRootfs === true,
