@@ -19,6 +19,13 @@ export const commitCommand: Command = {
       help: "Accepted for podman compatibility: berth prints only the image ID anyway",
     },
     author: { type: "string", short: "a", help: "The image's author" },
+    pause: {
+      type: "boolean",
+      short: "p",
+      help:
+        "Accepted for podman compatibility (its default is false too): berth has no pause, a running container is committed as it runs",
+    },
+    iidfile: { type: "string", help: "Also write the new image's ID to this file", value: "FILE" },
     message: {
       type: "string",
       short: "m",
@@ -47,6 +54,8 @@ export const commitCommand: Command = {
       author: str(p, "author"),
       message: str(p, "message"),
     });
+    const iidfile = str(p, "iidfile");
+    if (iidfile) Deno.writeTextFileSync(iidfile, row.id); // podman: the bare hex, no newline
     await out(`${row.id}\n`);
     return 0;
   },

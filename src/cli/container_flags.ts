@@ -23,7 +23,6 @@ import { parseEntrypointFlag } from "../image/combine.ts";
 import { applyCapabilityFlags } from "../engine/capabilities.ts";
 import { pathExists } from "../fs.ts";
 import type { PullPolicy } from "../image/types.ts";
-import type { Rlimit } from "../oci/limits.ts";
 import {
   checkTimezone,
   parseAddHost,
@@ -35,7 +34,7 @@ import {
   parseSecurityOpts,
   parseTmpfs,
 } from "./run_options.ts";
-import { parseUlimit } from "../engine/ulimits.ts";
+import { parseUlimit, withDefaultUlimits } from "../engine/ulimits.ts";
 import { log } from "../log.ts";
 import { parseNetworkArg } from "./network_mode.ts";
 import { parsePublish } from "../network/ports.ts";
@@ -627,15 +626,6 @@ export function parseCreateRequest(p: Parsed, defaults: ContainerDefaults = {}):
     logSizeMax: logOpts.maxSize,
     systemd: systemd as SystemdMode,
   };
-}
-
-/**
- * The `--ulimit`s given, after the defaults (`NAME=SOFT[:HARD]` texts) for the limits they do
- * not set: a flag replaces the default of its own limit only.
- */
-export function withDefaultUlimits(given: Rlimit[], defaults: string[]): Rlimit[] {
-  const set = new Set(given.map((u) => u.type));
-  return [...defaults.map(parseUlimit).filter((u) => !set.has(u.type)), ...given];
 }
 
 /**

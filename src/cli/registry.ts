@@ -379,6 +379,22 @@ const SPECS: Spec[] = [
     load: async () => (await import("./image/pull.ts")).pullCommand,
   },
   {
+    name: "push",
+    aliases: ["image push"],
+    summary: "Push an image to a registry, an OCI layout or an archive",
+    usage:
+      "berth push [--creds USER:PASS] [--tls-verify=false] [--cert-dir DIR] [--authfile FILE] [--format oci|docker] [--digestfile FILE] [-q] IMAGE [DESTINATION]",
+    description:
+      "Copies a stored image to DESTINATION: docker://REFERENCE or a plain reference (a registry), oci:DIR[:TAG] (an OCI layout directory), docker-archive:FILE or oci-archive:FILE. Without DESTINATION the image's own name says where. Blobs the registry has are not sent again, blobs in another repository of the same registry are mounted from there, uncompressed layers are sent gzip-compressed (as podman sends them), and the manifest is written last. Credentials come from --creds or the auth file (see berth login).",
+    examples: [
+      "berth push localhost:5000/app:1",
+      "berth push --tls-verify=false app:1 docker://127.0.0.1:5000/team/app:1",
+      "berth push --format docker --digestfile app.digest app:1 example.com/app:1",
+      "berth push app:1 oci:/tmp/app-layout:1",
+    ],
+    load: async () => (await import("./image/push.ts")).pushCommand,
+  },
+  {
     name: "load",
     aliases: ["image load"],
     summary: "Load images from an archive or OCI layout",
@@ -448,6 +464,39 @@ const SPECS: Spec[] = [
     description: "Adds one or more names to a local image.",
     examples: ["berth tag docker.io/library/alpine localhost:5000/alpine:ci"],
     load: async () => (await import("./image/tag.ts")).tagCommand,
+  },
+  {
+    name: "export",
+    aliases: container("export"),
+    summary: "Export a container's root filesystem as a tar archive",
+    usage: "berth export [-o FILE] CONTAINER",
+    description:
+      "Writes the container's root filesystem (its image with its changes, without the volumes mounted into it) as a tar archive, on stdout or in --output. It refuses to write to a terminal.",
+    examples: ["berth export -o job.tar job", "berth export job | tar -t"],
+    load: async () => (await import("./export.ts")).exportCommand,
+  },
+  {
+    name: "diff",
+    aliases: [...container("diff"), "image diff"],
+    summary: "List the files a container or image changed",
+    usage: "berth diff [--format json] CONTAINER|IMAGE",
+    description:
+      "Lists the paths a container added (A), changed (C) and deleted (D) against its image, or that an image's top layer changed against the layers below it, sorted by path. The files berth mounts into every container (/etc/hosts, /dev, /proc, …) are left out.",
+    examples: ["berth diff job", "berth diff --format json localhost/job:1"],
+    load: async () => (await import("./diff.ts")).diffCommand,
+  },
+  {
+    name: "history",
+    aliases: ["image history"],
+    summary: "Show the history of an image",
+    usage: "berth history [--no-trunc] [-q] [--human=false] [--format json|TEMPLATE] IMAGE",
+    description:
+      "Lists the steps an image was made of, newest first: the ID of the stored image each layer tops (<missing> when none is stored), when and by what command it was created, the size of the layer it added, and its comment.",
+    examples: [
+      "berth history docker.io/library/alpine",
+      "berth history --no-trunc --format '{{.ID}} {{.Size}}' localhost/job:1",
+    ],
+    load: async () => (await import("./image/history.ts")).historyCommand,
   },
   {
     name: "commit",

@@ -41,10 +41,12 @@ function configDir(engine: Engine): string {
   return `${engine.paths.runroot}/networks`;
 }
 
-/** Serialises netavark runs of one store (its firewall and DNS updates are not atomic). */
-function networkLock(engine: Engine): string {
-  return `${engine.paths.runroot}/networks.lock`;
-}
+/**
+ * Serialises netavark runs on this host. One lock for every store, not one per runroot: the
+ * firewall chains netavark makes (NETAVARK_FORWARD, …) are the host's, and two first set-ups from
+ * two stores at once fail with iptables' "Chain already exists" (podman locks for the same reason).
+ */
+const NETAVARK_LOCK = "/run/berth-netavark.lock";
 
 /** The path of container `id`'s namespace file. */
 function netnsPath(engine: Engine, id: string): string {
@@ -121,7 +123,7 @@ export async function setUpNetwork(engine: Engine, row: ContainerRow): Promise<N
     Deno.mkdirSync(configDir(engine), { recursive: true, mode: 0o700 });
     await createNetns(path);
     const status = await withFileLock(
-      networkLock(engine),
+      NETAVARK_LOCK,
       () => netavarkSetup(configDir(engine), path, record.options),
     );
     const done = { ...record, status };
@@ -144,7 +146,7 @@ export async function tearDownNetwork(engine: Engine, id: string): Promise<void>
   if (isNetns(rec.netns)) {
     try {
       await withFileLock(
-        networkLock(engine),
+        NETAVARK_LOCK,
         () => netavarkTeardown(configDir(engine), rec.netns, rec.options),
       );
     } catch (err) {
@@ -206,7 +208,7 @@ export async function connectRunning(
     return next;
   });
   const status = await withFileLock(
-    networkLock(engine),
+    NETAVARK_LOCK,
     () => netavarkSetup(configDir(engine), rec.netns, onlyNetwork(grown, net.name)),
   );
   grown.status = { ...grown.status, ...status };
@@ -226,7 +228,7 @@ export async function disconnectRunning(
   if (!rec || !rec.options.networks[net.name]) return;
   if (isNetns(rec.netns)) {
     await withFileLock(
-      networkLock(engine),
+      NETAVARK_LOCK,
       () => netavarkTeardown(configDir(engine), rec.netns, onlyNetwork(rec, net.name)),
     );
   }

@@ -47,3 +47,12 @@ export function parseUlimit(arg: string): Rlimit {
   if (soft > hard) throw new UsageError(`invalid ulimit "${arg}": soft limit above hard limit`);
   return { type, soft, hard };
 }
+
+/**
+ * The ulimits a container asks for (`--ulimit`, the API's `Ulimits`), after the defaults (`NAME=SOFT[:HARD]` texts) for the limits they do
+ * not set: one asked for replaces the default of its own limit only.
+ */
+export function withDefaultUlimits(given: Rlimit[], defaults: string[]): Rlimit[] {
+  const set = new Set(given.map((u) => u.type));
+  return [...defaults.map(parseUlimit).filter((u) => !set.has(u.type)), ...given];
+}

@@ -21,7 +21,7 @@ export function alignTabs(lines: string[]): string {
   return renderTable(lines.map((l) => l.split("\t")));
 }
 
-/** "3 seconds", "About a minute", "2 hours": docker's human durations. */
+/** "3 seconds", "About a minute", "2 hours", "3 weeks": docker's human durations. */
 export function humanDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 1) return "Less than a second";
@@ -33,5 +33,9 @@ export function humanDuration(ms: number): string {
   const h = Math.round(m / 60);
   if (h === 1) return "About an hour";
   if (h < 48) return `${h} hours`;
-  return `${Math.round(h / 24)} days`;
+  // go-units' HumanDuration, as podman prints it: days, weeks, months, then years.
+  if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
+  if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
+  if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
 }

@@ -223,7 +223,9 @@ async function fetchToken(
   }
   const url = trustedRealm(s, params.realm);
   if (params.service) url.searchParams.set("service", params.service);
-  if (scope) url.searchParams.set("scope", scope);
+  // A push that mounts asks for two repositories at once: one `scope` parameter each, as
+  // docker and containers/image send them.
+  for (const one of scope.split(" ").filter((x) => x)) url.searchParams.append("scope", one);
   const r = await getFromRealm(s, url);
   if (!r.ok) {
     await r.body?.cancel();
@@ -251,8 +253,36 @@ async function fetchToken(
   tokens.set(tokenKey(s, scope), { token, expires: Date.now() + (ttl - 5) * 1000 });
 }
 
+/** What {@linkcode registryFetch} sends besides the path. */
+export interface RegistryRequest {
+  accept?: string;
+  method?: string;
+  /** Extra headers (Content-Type, Content-Range of uploads). */
+  headers?: Record<string, string>;
+  /** The body, made afresh for each attempt (the first may be answered by a challenge). */
+  body?: () => BodyInit | null;
+}
+
 /**
- * GET (or HEAD) `path` on the registry, answering one auth challenge if needed.
+ * The URL of `path` on the session's registry: a path (`/v2/…`), or an absolute URL that a
+ * registry's `Location` header gave. An absolute URL on another origin is refused: the
+ * request carries the session's credentials, which must not go to a host the registry names.
+ *
+ * @throws {RegistryError} for a URL on another origin
+ */
+export function registryUrl(s: Session, path: string): string {
+  const url = new URL(path, s.base);
+  if (url.origin !== new URL(s.base).origin) {
+    throw new RegistryError(
+      `registry ${s.registry}: refusing to send a request to ${url.origin} (not the registry)`,
+    );
+  }
+  return url.href;
+}
+
+/**
+ * Send a request for `path` (see {@linkcode registryUrl}) to the registry, answering one
+ * auth challenge if needed; GET unless `init.method` says otherwise.
  *
  * @throws {RegistryError} on a network error or when authentication fails
  */
@@ -260,22 +290,24 @@ export async function registryFetch(
   s: Session,
   path: string,
   scope: string,
-  init: { accept?: string; method?: string } = {},
+  init: RegistryRequest = {},
 ): Promise<Response> {
+  const url = registryUrl(s, path);
   for (let attempt = 0;; attempt++) {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...init.headers };
     if (init.accept) headers.Accept = init.accept;
     const auth = authHeader(s, scope);
     if (auth) headers.Authorization = auth;
     let r: Response;
     try {
-      r = await fetch(`${s.base}${path}`, {
+      r = await fetch(url, {
         method: init.method ?? "GET",
         headers,
+        body: init.body?.() ?? null,
         client: s.client,
       });
     } catch (err) {
-      throw new RegistryError(`${s.registry}${path}: ${describe(err)}`);
+      throw new RegistryError(`${s.registry}${new URL(url).pathname}: ${describe(err)}`);
     }
     if (r.status !== 401 || attempt > 0) return r;
     await r.body?.cancel();

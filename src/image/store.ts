@@ -103,7 +103,8 @@ export async function commitImage(
   return getImage(ctx.store, row.id)!;
 }
 
-function layerSize(p: ImagePaths, diffId: string): number {
+/** The uncompressed size of an extracted layer, as its completion marker records it. */
+export function layerSize(p: ImagePaths, diffId: string): number {
   try {
     return Number(JSON.parse(Deno.readTextFileSync(layerMarker(p, diffId))).size) || 0;
   } catch {

@@ -261,3 +261,14 @@ Deno.test("api frames: header is stream, three zeros, big-endian length", () => 
   assertEquals(frames.map((x) => [x.stream, x.payload.length]), [[2, 4], [1, 300]]);
   assertEquals(rest.length, 1);
 });
+
+Deno.test("berth.conf's default ulimits apply to the limits a body does not set", () => {
+  const req = dockerCreateRequest(
+    { Image: "bb", HostConfig: { Ulimits: [{ Name: "nofile", Soft: 100, Hard: 200 }] } },
+    { ulimits: ["nofile=1024:2048", "nproc=50:60"] },
+  );
+  assertEquals(
+    req.ulimits?.map((u) => `${u.type}=${u.soft}:${u.hard}`).sort(),
+    ["RLIMIT_NOFILE=100:200", "RLIMIT_NPROC=50:60"],
+  );
+});

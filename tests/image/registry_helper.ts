@@ -73,13 +73,13 @@ export async function startRegistry(
   const config = join(dir, `registry-${port}.yml`);
   Deno.writeTextFileSync(config, lines.join("\n") + "\n");
   const logFile = join(dir, `registry-${port}.log`);
-  const logFd = Deno.openSync(logFile, { create: true, write: true, truncate: true });
-  const child = new Deno.Command("docker-registry", {
-    args: ["serve", config],
+  // The registry writes its log (the access log on stdout, the rest on stderr) straight to
+  // the file, so log() sees each request as soon as it is answered.
+  const child = new Deno.Command("sh", {
+    args: ["-c", 'exec docker-registry serve "$1" >"$2" 2>&1', "sh", config, logFile],
     stdout: "null",
-    stderr: "piped",
+    stderr: "null",
   }).spawn();
-  const pump = child.stderr.pipeTo(logFd.writable).catch(() => {});
   const scheme = opts.tls ? "https" : "http";
   const host = `127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
@@ -108,7 +108,6 @@ export async function startRegistry(
         child.kill("SIGKILL");
       } catch { /* gone */ }
       await child.status;
-      await pump;
     },
   };
 }

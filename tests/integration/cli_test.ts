@@ -440,7 +440,7 @@ Deno.test("bad input: one Error line, status 125, nothing created", opts, async 
       ["run", "-v", "/no/such/host:/x", "--rootfs", rootfs, "true"],
       ["run", "--env-file", `${sb.dir}/bad.env`, "--rootfs", rootfs, "true"],
       ["run", "--timeout", "-1", "--rootfs", rootfs, "true"],
-      ["run", "--network", "bridge", "--rootfs", rootfs, "true"],
+      ["run", "--network", "nosuchnet", "--rootfs", rootfs, "true"],
       ["run", "--rootfs", rootfs],
       ["kill", "-s", "SIGFOO", "x"],
       ["stop", "-t", "-3", "x"],

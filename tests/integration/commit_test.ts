@@ -128,3 +128,20 @@ Deno.test(
     }
   },
 );
+
+Deno.test("commit --iidfile writes the bare ID as podman does; -p is accepted", opts, async () => {
+  const sb = sandbox();
+  const rootfs = await busyboxRootfs();
+  try {
+    await importTree(sb, rootfs, "base");
+    const run = await sb.berth(["run", "--name", "c", "base", "sh", "-c", "echo x > /x"]);
+    assertEquals(run.code, 0, run.stderr);
+    const iid = `${sb.dir}/iid`;
+    const commit = await sb.berth(["commit", "-p", "--iidfile", iid, "c", "withx"]);
+    assertEquals(commit.code, 0, commit.stderr);
+    assertEquals(Deno.readTextFileSync(iid), commit.stdout.trim());
+    assert(/^[0-9a-f]{64}$/.test(Deno.readTextFileSync(iid)));
+  } finally {
+    await sb.cleanup();
+  }
+});

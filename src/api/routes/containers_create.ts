@@ -13,7 +13,7 @@ import type { CreateRequest } from "../../engine/spec_builder.ts";
 import type { TmpfsSpec, VolumeSpec } from "../../spec.ts";
 import { parseSignal } from "../../signals.ts";
 import { applyCapabilityFlags } from "../../engine/capabilities.ts";
-import { parseUlimit } from "../../engine/ulimits.ts";
+import { parseUlimit, withDefaultUlimits } from "../../engine/ulimits.ts";
 import {
   type DockerEndpoint,
   dockerNetworking,
@@ -177,14 +177,15 @@ export function anonymousVolumes(
 
 /**
  * Translate a create body. `Entrypoint: [""]` (GitLab's default) clears the image's
- * entrypoint, as in Docker; a `null` one keeps it. `defaults.network` is berth.conf's
- * `[containers] network`, the mode Docker's default one stands for (else `host`).
+ * entrypoint, as in Docker; a `null` one keeps it. `defaults` are berth.conf's `[containers]`
+ * keys: `network` is the mode Docker's default one stands for (else `host`), and `ulimits`
+ * apply to the limits the body's `Ulimits` do not set, as on the CLI.
  *
  * @throws {UsageError} (400) when the image is missing or a field cannot be honoured
  */
 export function dockerCreateRequest(
   body: DockerCreateBody,
-  defaults: { network?: string } = {},
+  defaults: { network?: string; ulimits?: string[] } = {},
 ): CreateRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new UsageError("the create body must be a JSON object");
@@ -242,7 +243,10 @@ export function dockerCreateRequest(
     tty: body.Tty === true,
     capabilities: caps,
     sigProxy: false,
-    ulimits: (hc.Ulimits ?? []).map((u) => parseUlimit(`${u.Name}=${u.Soft}:${u.Hard}`)),
+    ulimits: withDefaultUlimits(
+      (hc.Ulimits ?? []).map((u) => parseUlimit(`${u.Name}=${u.Soft}:${u.Hard}`)),
+      defaults.ulimits ?? [],
+    ),
     resources: Object.keys(resources).length ? resources : undefined,
     labels: body.Labels ?? {},
     addHosts: list(hc.ExtraHosts),

@@ -5,6 +5,7 @@
  * @module
  */
 import type { PullEvent } from "../../image/pull.ts";
+import type { PushEvent } from "../../image/push.ts";
 
 const enc = new TextEncoder();
 
@@ -53,5 +54,30 @@ export function pullProgress(tty: boolean, quiet = false): (e: PullEvent) => voi
         current = "";
       }
     } else if (e.phase === "done") write(`Extracted layer ${e.diffId.slice(7, 19)}\n`);
+  };
+}
+
+/**
+ * A push event handler writing to stderr: nothing when `quiet`; containers/image's report
+ * lines (`Copying blob sha256:…`) always, as podman prints them; bytes sent per blob, and
+ * how a blob got there without an upload, only on a terminal.
+ */
+export function pushProgress(tty: boolean, quiet = false): (e: PushEvent) => void {
+  if (quiet) return () => {};
+  let lastDraw = 0;
+  const write = (s: string) => Deno.stderr.writeSync(enc.encode(s));
+  return (e) => {
+    if (e.kind === "report") return write(`${e.line}\n`);
+    if (!tty) return;
+    const now = performance.now();
+    const finished = e.done >= e.size;
+    if (!finished && now - lastDraw < 100) return;
+    lastDraw = now;
+    const state = e.outcome === "exists"
+      ? "skipped: already exists"
+      : e.outcome === "mounted"
+      ? "mounted"
+      : `${humanSize(e.done)} / ${humanSize(e.size)}${finished ? " done" : ""}`;
+    write(`\r\x1b[K  ${e.digest.slice(7, 19)} ${state}${finished ? "\n" : ""}`);
   };
 }

@@ -29,6 +29,12 @@ export const saveCommand: Command = {
       short: "q",
       help: "Accepted for podman compatibility; berth prints no progress",
     },
+    "multi-image-archive": {
+      type: "boolean",
+      short: "m",
+      help:
+        "Accepted for podman compatibility: berth always writes each IMAGE as an image of its own",
+    },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
