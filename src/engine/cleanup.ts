@@ -21,7 +21,7 @@ import { startLocked } from "./start.ts";
 import { syncContainer } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { syncAndCheck } from "./monitor_check.ts";
-import { releaseRuntimeLocked, removeLocked } from "./teardown.ts";
+import { autoRemoveLocked, releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 
 export type { CleanupOptions };
@@ -49,7 +49,7 @@ export async function cleanupContainer(
     }
     if (plan.remove) {
       const current = syncContainer(engine, id);
-      if (current) await removeLocked(engine, current);
+      if (current) await autoRemoveLocked(engine, current);
     }
   });
   prune(engine);

@@ -18,8 +18,10 @@ import { tearDownNetwork } from "./network_attach.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { notifyChange } from "./notify.ts";
 import { log } from "../log.ts";
+import { errorMessage } from "../errors.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
 import { removeIfPresent } from "../fs.ts";
+import { removeAnonymousVolumes } from "./volumes.ts";
 
 /**
  * Delete the runtime container, release mounts and transient files, and record the state
@@ -79,6 +81,21 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
 }
 
 /**
+ * The removal `--rm` asks for: the container, and its anonymous volumes first (as Docker's
+ * `--rm` does), so that whoever waits for the removal finds them gone too. Caller holds the
+ * lock.
+ */
+export async function autoRemoveLocked(engine: Engine, row: ContainerRow): Promise<void> {
+  try {
+    await removeAnonymousVolumes(engine, row);
+  } catch (err) {
+    // A volume that cannot go must not keep the container: it stays, for volume rm.
+    log("warn", `--rm of ${row.id.slice(0, 12)}: its anonymous volumes: ${errorMessage(err)}`);
+  }
+  await removeLocked(engine, row);
+}
+
+/**
  * Finish the removal of `--rm` container `id` if it is still due (re-checked under the
  * lock: a live cleanup process holding it removes the container first). Gone is success.
  */
@@ -87,7 +104,7 @@ export async function finishAutoRemove(engine: Engine, id: string): Promise<void
     const row = syncAndCheck(engine, id);
     if (row && removalMissed(row)) {
       log("debug", `finishing the --rm removal of ${id.slice(0, 12)}`);
-      await removeLocked(engine, row);
+      await autoRemoveLocked(engine, row);
     }
   });
 }

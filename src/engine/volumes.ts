@@ -139,17 +139,23 @@ export function volumeUsers(engine: Engine, v: Volume): string[] {
 
 /**
  * Remove volume `name` and its data. With `force` a missing volume is not an error (as
- * Docker); a volume a container mounts is never removed.
+ * Docker); a volume a container mounts is never removed (but by container `owner`, whose
+ * removal takes it along).
  *
  * @throws {NoSuchVolumeError} / {ConflictError} (in use)
  */
-export async function removeVolume(engine: Engine, name: string, force: boolean): Promise<void> {
+export async function removeVolume(
+  engine: Engine,
+  name: string,
+  force: boolean,
+  owner?: string,
+): Promise<void> {
   const v = getVolume(engine, name);
   if (!v) {
     if (force) return;
     throw new NoSuchVolumeError(name);
   }
-  const users = volumeUsers(engine, v);
+  const users = volumeUsers(engine, v).filter((id) => id !== owner);
   if (users.length) {
     throw new ConflictError(`remove ${name}: volume is in use - [${users.join(", ")}]`);
   }
@@ -186,19 +192,21 @@ function volumeNameOf(engine: Engine, source: string): string | undefined {
 }
 
 /**
- * Remove the anonymous volumes among `volumes` (a removed container's mounts) that no other
- * container mounts, as Docker's `rm -v` does; named volumes stay. Returns the names removed.
+ * Remove the anonymous volumes of container `owner` (being removed, or removed) that no
+ * other container mounts, as Docker's `rm -v` and `--rm` do; named volumes stay. Returns the
+ * names removed.
  */
 export async function removeAnonymousVolumes(
   engine: Engine,
-  volumes: VolumeSpec[],
+  owner: { id: string; spec: { volumes: VolumeSpec[] } },
 ): Promise<string[]> {
   const removed: string[] = [];
-  for (const m of volumes) {
+  for (const m of owner.spec.volumes) {
     const name = m.anonymous ? volumeNameOf(engine, m.source) : undefined;
     const v = name ? getVolume(engine, name) : undefined;
-    if (!v || !isAnonymous(v) || volumeUsers(engine, v).length) continue;
-    await removeVolume(engine, v.name, true);
+    if (!v || !isAnonymous(v)) continue;
+    if (volumeUsers(engine, v).some((id) => id !== owner.id)) continue;
+    await removeVolume(engine, v.name, true, owner.id);
     removed.push(v.name);
   }
   return removed;

@@ -58,8 +58,10 @@ Deno.test('api create: a GitLab body translates; Entrypoint [""] clears the imag
   assertEquals(req.env, ["A=1"]);
   assertEquals(req.interactive, true);
   assertEquals(req.tty, false);
-  // Docker's default network (an empty NetworkMode, endpoint "default") is berth's bridge.
-  assertEquals([req.network, req.networks], ["bridge", ["berth"]]);
+  // Docker's default network (an empty NetworkMode, endpoint "default") is berth's default.
+  assertEquals([req.network, req.networks], ["host", undefined]);
+  const onBridge = dockerCreateRequest(GITLAB_BODY as never, { network: "bridge" });
+  assertEquals([onBridge.network, onBridge.networks], ["bridge", ["berth"]]);
   assertEquals(req.pull, "never");
   assertEquals(req.volumes, [
     { source: "/tmp/cache", destination: "/cache", readOnly: false },
@@ -137,12 +139,25 @@ Deno.test("api create: what cannot be honoured is refused (400)", () => {
 });
 
 Deno.test("api create: NetworkMode, EndpointsConfig with Aliases, PortBindings", () => {
-  for (const mode of [undefined, "", "default", "bridge"]) {
-    assertEquals(dockerNetworking({ NetworkMode: mode }), {
+  // Docker's default mode is berth's: host, or berth.conf's [containers] network.
+  for (const mode of [undefined, "", "default"]) {
+    assertEquals(dockerNetworking({ NetworkMode: mode }), { network: "host" });
+    assertEquals(dockerNetworking({ NetworkMode: mode }, "bridge"), {
       network: "bridge",
       networks: ["berth"],
     });
+    assertEquals(
+      dockerNetworking({ NetworkMode: mode, EndpointsConfig: { default: {} } }, "a,b"),
+      { network: "bridge", networks: ["a", "b"] },
+    );
   }
+  assertEquals(dockerNetworking({ NetworkMode: "bridge" }), {
+    network: "bridge",
+    networks: ["berth"],
+  });
+  assertEquals(dockerNetworking({ NetworkMode: "", EndpointsConfig: { default: {} } }), {
+    network: "host",
+  });
   assertEquals(dockerNetworking({ NetworkMode: "host", PortBindings: { "80/tcp": [{}] } }), {
     network: "host",
   });
@@ -250,7 +265,7 @@ Deno.test("api frames: header is stream, three zeros, big-endian length", () => 
 Deno.test("berth.conf's default ulimits apply to the limits a body does not set", () => {
   const req = dockerCreateRequest(
     { Image: "bb", HostConfig: { Ulimits: [{ Name: "nofile", Soft: 100, Hard: 200 }] } },
-    ["nofile=1024:2048", "nproc=50:60"],
+    { ulimits: ["nofile=1024:2048", "nproc=50:60"] },
   );
   assertEquals(
     req.ulimits?.map((u) => `${u.type}=${u.soft}:${u.hard}`).sort(),

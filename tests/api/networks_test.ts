@@ -2,15 +2,16 @@
  * Networks through the API, on real netavark bridges: GitLab Runner's per-build network
  * (`FF_NETWORK_PER_BUILD`) where the build container fetches from a service container by its
  * alias, then the runner's cleanup; the docker CLI's `network create/ls/inspect/rm` and
- * `run --network N --network-alias A`; Docker's default network (`bridge`, `default`, an empty
- * NetworkMode) as berth's default bridge, with `-p` published on the loopback. Every subnet
- * is chosen here (10.198.x.0/24); traffic goes only between the test's containers and to
- * 127.0.0.1.
+ * `run --network N --network-alias A`, `network connect --alias`/`disconnect`; Docker's
+ * `bridge` network as berth's default bridge, with `-p` and `-P` published on the loopback. Every subnet
+ * is chosen here (10.198.x.0/24), the default bridge's too (made before its first use, so
+ * berth does not take one from its pool); traffic goes only between the test's containers
+ * and to 127.0.0.1.
  *
  * @module
  */
 import { assert, assertEquals } from "../unit/assert.ts";
-import { importBusybox, startService } from "./service.ts";
+import { importBusybox, type Service, startService } from "./service.ts";
 import { stage } from "./gitlab_stage.ts";
 
 /** A busybox httpd serving `text` at `/index.html` on port 8080. */
@@ -20,10 +21,17 @@ const SERVE = (text: string) => [
   `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 8080 -h /www`,
 ];
 
+/** berth's default bridge (Docker's `bridge`) on `subnet`, made before anything uses it. */
+async function defaultBridgeOn(svc: Service, subnet: string) {
+  const made = await svc.sb.berth(["network", "create", "--subnet", subnet, "berth"]);
+  assertEquals(made.code, 0, made.stderr);
+}
+
 Deno.test("api networks: GitLab's per-build network, a service reached by its alias, the cleanup", async () => {
   const svc = await startService();
   try {
     await importBusybox(svc);
+    await defaultBridgeOn(svc, "10.198.4.0/24");
     // Step 4: the build network.
     const made = await svc.request("POST", "/v1.44/networks/create", {
       Name: "runner-abc-project-1-concurrent-0-job-1-network",
@@ -96,14 +104,14 @@ Deno.test("api networks: GitLab's per-build network, a service reached by its al
     const second = await stage(svc, buildId, "wget -qO- http://web-svc:8080/index.html\n");
     assertEquals([second.stdout, second.code], ["from-the-service\n", 0], second.stderr);
 
-    // A container on Docker's default network cannot reach the service (another network).
+    // A container on Docker's default bridge cannot reach the service (another network).
     const outside = await svc.request("POST", "/v1.44/containers/create?name=outside", {
       Image: "bb",
       Cmd: ["sh"],
       OpenStdin: true,
       StdinOnce: true,
-      HostConfig: { NetworkMode: "" },
-      NetworkingConfig: { EndpointsConfig: { default: { MacAddress: "" } } },
+      HostConfig: { NetworkMode: "bridge" },
+      NetworkingConfig: { EndpointsConfig: { bridge: { MacAddress: "" } } },
     });
     assertEquals(outside.status, 201, outside.text);
     const outsideId = JSON.parse(outside.text).Id;
@@ -139,6 +147,7 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
   const svc = await startService();
   try {
     await importBusybox(svc);
+    await defaultBridgeOn(svc, "10.198.5.0/24");
     const made = await svc.docker([
       "network",
       "create",
@@ -200,6 +209,36 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
       "for i in $(seq 50); do wget -qO- http://cache:8080/index.html && exit 0; sleep 0.1; done; exit 1",
     ]);
     assertEquals([client.code, client.stdout], [0, "hello-alias\n"], client.stderr);
+    // network connect --alias: a second network, and another name on it.
+    assertEquals(
+      (await svc.docker(["network", "create", "--subnet", "10.198.3.0/24", "side"])).code,
+      0,
+    );
+    const conn = await svc.docker(["network", "connect", "--alias", "sidecache", "side", "srv"]);
+    assertEquals(conn.code, 0, conn.stderr);
+    const nets = await svc.docker([
+      "inspect",
+      "-f",
+      "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}",
+      "srv",
+    ]);
+    assert(/^jobnet=10\.198\.2\.\d+ side=10\.198\.3\.\d+ \n$/.test(nets.stdout), nets.stdout);
+    const viaSide = await svc.docker([
+      "run",
+      "--rm",
+      "--network",
+      "side",
+      "bb",
+      "wget",
+      "-qO-",
+      "http://sidecache:8080/index.html",
+    ]);
+    assertEquals([viaSide.code, viaSide.stdout], [0, "hello-alias\n"], viaSide.stderr);
+    const disc = await svc.docker(["network", "disconnect", "side", "srv"]);
+    assertEquals(disc.code, 0, disc.stderr);
+    const members = JSON.parse((await svc.request("GET", "/networks/side")).text).Containers;
+    assertEquals(Object.keys(members), []);
+    assertEquals((await svc.docker(["network", "rm", "side"])).code, 0);
     const inUse = await svc.docker(["network", "rm", "jobnet"]);
     assert(inUse.code !== 0, "a network in use was removed");
     assertEquals((await svc.docker(["rm", "-f", "srv"])).code, 0);
@@ -208,13 +247,14 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
     const gone = await svc.docker(["network", "inspect", "jobnet"]);
     assert(gone.code !== 0, "jobnet still there");
 
-    // Docker's default network: `docker run` without --network is on berth's bridge, and
-    // -p 127.0.0.1::8080 publishes on a free loopback port, as docker port shows.
+    // Docker's default bridge (berth's), and -p 127.0.0.1::8080 on a free loopback port.
     const web = await svc.docker([
       "run",
       "-d",
       "--name",
       "web",
+      "--network",
+      "bridge",
       "-p",
       "127.0.0.1::8080",
       "bb",
@@ -223,6 +263,10 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
     assertEquals(web.code, 0, web.stderr);
     const mode = await svc.docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", "web"]);
     assertEquals(mode.stdout, "bridge\n");
+    // Without --network (Docker's "default"): berth's default mode, host, as berth run's.
+    assertEquals((await svc.docker(["create", "--name", "plain", "bb"])).code, 0);
+    const plain = await svc.docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", "plain"]);
+    assertEquals(plain.stdout, "host\n");
     const port = await svc.docker(["port", "web", "8080"]);
     const m = /^127\.0\.0\.1:(\d+)\n$/.exec(port.stdout);
     assert(m, port.stdout + port.stderr);
@@ -235,13 +279,39 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
       }
     }
     assertEquals(body, "published\n");
-    const members = JSON.parse((await svc.request("GET", "/networks/default")).text);
-    assertEquals(members.Name, "bridge");
-    assert(web.stdout.trim() in members.Containers, JSON.stringify(members.Containers));
+    const bridge = JSON.parse((await svc.request("GET", "/networks/default")).text);
+    assertEquals([bridge.Name, bridge.IPAM.Config[0].Subnet], ["bridge", "10.198.5.0/24"]);
+    assert(web.stdout.trim() in bridge.Containers, JSON.stringify(bridge.Containers));
     const ps = await svc.docker(["ps", "--format", "{{.Ports}}"]);
     assert(ps.stdout.includes(`127.0.0.1:${m[1]}->8080/tcp`), ps.stdout);
+    // -P with --expose: every exposed port on a free host port (fetched on the loopback).
+    const all = await svc.docker([
+      "run",
+      "-d",
+      "--name",
+      "all",
+      "--network",
+      "bridge",
+      "-P",
+      "--expose",
+      "8080",
+      "bb",
+      ...SERVE("published-all"),
+    ]);
+    assertEquals(all.code, 0, all.stderr);
+    const allPort = /:(\d+)\n$/.exec((await svc.docker(["port", "all", "8080/tcp"])).stdout);
+    assert(allPort, "no port for -P");
+    let allBody = "";
+    for (let i = 0; i < 50 && !allBody; i++) {
+      try {
+        allBody = await (await fetch(`http://127.0.0.1:${allPort[1]}/index.html`)).text();
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    assertEquals(allBody, "published-all\n");
   } finally {
-    await svc.sb.berth(["rm", "-f", "-t", "0", "srv", "web"]);
+    await svc.sb.berth(["rm", "-f", "-t", "0", "srv", "web", "all", "plain"]);
     await svc.stop();
   }
 });

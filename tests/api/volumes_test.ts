@@ -151,6 +151,20 @@ Deno.test("api volumes: DELETE ?v=1 removes the container's anonymous volumes, n
     const after = await vols();
     assertEquals(after.filter((n) => anon.includes(n)), []);
     assert(after.includes("named"), after.join(" "));
+    // --rm (AutoRemove) takes the anonymous volumes along too, as Docker's does.
+    const left = await vols();
+    const rm1 = await svc.docker([
+      "run",
+      "--rm",
+      "-v",
+      "/tmp-anon",
+      "-v",
+      "named:/n",
+      "bb",
+      "true",
+    ]);
+    assertEquals(rm1.code, 0, rm1.stderr);
+    assertEquals(await vols(), left);
   } finally {
     await svc.sb.berth(["rm", "-f", "-t", "0", "a", "b"]);
     await svc.stop();

@@ -99,7 +99,7 @@ async function create(req: ApiRequest, res: ApiResponder, engine: Engine) {
   if (name && tryFindContainer(engine, name)?.name === name) {
     throw new NameInUseError(name);
   }
-  const request = dockerCreateRequest(body, engine.opts.config?.ulimits);
+  const request = dockerCreateRequest(body, engine.opts.config);
   const root = await resolveRoot(engine, request);
   const spec = buildContainerSpec(request, root, { runtime: engine.opts.runtime });
   const row = createContainer(engine, spec, name);
@@ -294,7 +294,7 @@ async function remove(req: ApiRequest, res: ApiResponder, engine: Engine) {
   }
   await removeContainer(engine, row.id, { force });
   // `v=1`: the container's anonymous volumes go with it (named ones stay), as in Docker.
-  if (queryBool(req.query, "v")) await removeAnonymousVolumes(engine, row.spec.volumes);
+  if (queryBool(req.query, "v")) await removeAnonymousVolumes(engine, row);
   await res.empty(204);
 }
 

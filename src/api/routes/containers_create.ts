@@ -177,14 +177,15 @@ export function anonymousVolumes(
 
 /**
  * Translate a create body. `Entrypoint: [""]` (GitLab's default) clears the image's
- * entrypoint, as in Docker; a `null` one keeps it. `defaultUlimits` (berth.conf's
- * `[containers] ulimits`) apply to the limits the body's `Ulimits` do not set, as on the CLI.
+ * entrypoint, as in Docker; a `null` one keeps it. `defaults` are berth.conf's `[containers]`
+ * keys: `network` is the mode Docker's default one stands for (else `host`), and `ulimits`
+ * apply to the limits the body's `Ulimits` do not set, as on the CLI.
  *
  * @throws {UsageError} (400) when the image is missing or a field cannot be honoured
  */
 export function dockerCreateRequest(
   body: DockerCreateBody,
-  defaultUlimits: string[] = [],
+  defaults: { network?: string; ulimits?: string[] } = {},
 ): CreateRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new UsageError("the create body must be a JSON object");
@@ -229,7 +230,7 @@ export function dockerCreateRequest(
       PortBindings: hc.PortBindings,
       PublishAllPorts: hc.PublishAllPorts,
       ExposedPorts: body.ExposedPorts,
-    }),
+    }, defaults.network),
     hostname: body.Hostname || undefined,
     timeout: 0,
     readOnly: hc.ReadonlyRootfs === true,
@@ -244,7 +245,7 @@ export function dockerCreateRequest(
     sigProxy: false,
     ulimits: withDefaultUlimits(
       (hc.Ulimits ?? []).map((u) => parseUlimit(`${u.Name}=${u.Soft}:${u.Hard}`)),
-      defaultUlimits,
+      defaults.ulimits ?? [],
     ),
     resources: Object.keys(resources).length ? resources : undefined,
     labels: body.Labels ?? {},

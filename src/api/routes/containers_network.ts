@@ -2,8 +2,11 @@
  * The network part of Docker's create body → the engine's request: `HostConfig.NetworkMode`,
  * `NetworkingConfig.EndpointsConfig` (more networks, `Aliases`, `IPAMConfig.IPv4Address`,
  * `MacAddress`), `HostConfig.PortBindings`, `PublishAllPorts` and `ExposedPorts`. Docker's
- * default network (`""`, `default`, `bridge`) is berth's default bridge; `host`, `none` and
- * `container:X` are berth's modes of those names; anything else names a bridge network. Pure.
+ * default network mode (`""`, `default`) is berth's default, as for `berth run`: `host`, or
+ * berth.conf's `[containers] network` (a bridge costs 35–130 ms per container and every store
+ * on the host would share netavark's chains for the one default bridge name). `bridge` is
+ * berth's default bridge, `host`, `none` and `container:X` berth's modes of those names, and
+ * anything else names a bridge network. Pure.
  *
  * @module
  */
@@ -38,12 +41,9 @@ export interface DockerNetworkFields {
   ExposedPorts?: Record<string, unknown> | null;
 }
 
-/** The network names Docker uses for its default network. */
-const DOCKER_DEFAULT = ["", "default", "bridge"];
-
-/** berth's name for a network Docker names `name` (its default network is berth's). */
+/** berth's name for a network Docker names `name` (Docker's default bridge is berth's). */
 export function berthNetworkName(name: string): string {
-  return DOCKER_DEFAULT.includes(name) ? DEFAULT_NETWORK : name;
+  return name === "bridge" || name === "default" ? DEFAULT_NETWORK : name;
 }
 
 /** Docker's name for berth's network `name` (berth's default bridge is Docker's `bridge`). */
@@ -88,8 +88,10 @@ export function portMappings(bindings: DockerPortBindings | null | undefined): P
  * @throws {UsageError} for `container:` without a name, several addresses, or an address or
  * MAC asked for on more than one network
  */
-export function dockerNetworking(f: DockerNetworkFields): NetworkPart {
-  const mode = f.NetworkMode ?? "";
+export function dockerNetworking(f: DockerNetworkFields, defaultMode = "host"): NetworkPart {
+  // Docker's "default" mode is berth's default mode (a --network value).
+  const resolve = (m: string) => m === "" || m === "default" ? defaultMode || "host" : m;
+  const mode = resolve(f.NetworkMode ?? "");
   if (mode === "host" || mode === "none") return { network: mode };
   if (mode.startsWith("container:")) {
     const from = mode.slice("container:".length);
@@ -97,9 +99,12 @@ export function dockerNetworking(f: DockerNetworkFields): NetworkPart {
     return { network: "container", networkFrom: from };
   }
   const endpoints = Object.entries(f.EndpointsConfig ?? {})
-    .filter(([name]) => name !== "host" && name !== "none");
+    .filter(([name]) => !["host", "none"].includes(resolve(name)));
   const networks = [
-    ...new Set([berthNetworkName(mode), ...endpoints.map(([n]) => berthNetworkName(n))]),
+    ...new Set(
+      [mode, ...endpoints.map(([n]) => resolve(n))].flatMap((n) => n.split(","))
+        .map(berthNetworkName),
+    ),
   ];
   // berth's aliases are the container's on each of its networks.
   const aliases = [...new Set(endpoints.flatMap(([, e]) => e?.Aliases ?? []))];
