@@ -227,13 +227,13 @@ async function main(): Promise<number> {
       if (B) {
         variants.push({
           name: "berth",
-          label: "berth run --rm",
+          label: "berth run --rm --network none",
           argv: () => runArgv(s, "berth", { rm: true }, cmd),
           expectCode: 0,
           env,
         }, {
           name: "berth-debug",
-          label: "berth --log-level debug run --rm",
+          label: "berth --log-level debug run --rm --network none",
           argv: () => runArgv(s, "berth", { rm: true, debug: true }, cmd),
           expectCode: 0,
           traced: true,
@@ -243,15 +243,15 @@ async function main(): Promise<number> {
       if (P) {
         variants.push({
           name: "podman",
-          label: "podman run --rm",
+          label: "podman run --rm --network none",
           argv: () => runArgv(s, "podman", { rm: true }, cmd),
           expectCode: 0,
         });
         if (cfg.extras) {
           variants.push({
             name: "podman-nonet",
-            label: "podman run --rm --network none",
-            argv: () => runArgv(s, "podman", { rm: true, network: "none" }, cmd),
+            label: "podman run --rm (bridge, its default)",
+            argv: () => runArgv(s, "podman", { rm: true, network: "default" }, cmd),
             expectCode: 0,
           });
         }
