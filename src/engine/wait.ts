@@ -28,6 +28,7 @@ import { cleanupContainer } from "./cleanup.ts";
 import { finishAutoRemove } from "./teardown.ts";
 import { removalMissed } from "./decide/after_exit.ts";
 import { watchContainer } from "./notify.ts";
+import { claimCleanup } from "./claim.ts";
 import { cleanupMissed } from "./observe.ts";
 import { log } from "../log.ts";
 import { shouldRestart } from "./restart_policy.ts";
@@ -92,7 +93,10 @@ export interface WaitOptions {
   onTick?: (row: ContainerRow | undefined) => Promise<void>;
   /** Extra directories whose events should wake the waiter (e.g. the log's). */
   extraWatch?: string[];
-  /** Clean up as soon as the exit is seen, instead of waiting for conmon's cleanup process. */
+  /**
+   * Clean up as soon as the exit is seen, instead of waiting for conmon's cleanup process;
+   * the wait claims the cleanup meanwhile (`claim.ts`), so that process never starts berth.
+   */
   cleanupAtOnce?: boolean;
 }
 
@@ -109,6 +113,8 @@ export async function waitForContainer(
 ): Promise<WaitResult> {
   const wantExit = opts.conditions.has("exited") || opts.conditions.has("stopped");
   const waker = watchContainer(engine, id, opts.extraWatch);
+  // After the watch starts and before the first check: an exit from now on finds the claim.
+  const claim = wantExit && opts.cleanupAtOnce ? claimCleanup(engine, id) : undefined;
   let stoppedSince = 0;
   let waitedRun: number | undefined; // the incarnation whose exit this wait is for
   try {
@@ -153,6 +159,7 @@ export async function waitForContainer(
       await waker.next(awaitsCleanup(row.state) ? Math.min(opts.intervalMs, 50) : opts.intervalMs);
     }
   } finally {
+    claim?.release();
     waker.close();
   }
 }

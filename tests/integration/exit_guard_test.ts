@@ -45,7 +45,7 @@ function watchBerthCleanups(sb: Sandbox): { stop(): Promise<string[][]> } {
 }
 
 Deno.test(
-  "foreground run --rm cleans up itself: conmon's exit command starts no berth",
+  "foreground run --rm and wait clean up themselves: conmon's exit command starts no berth",
   opts,
   async () => {
     const sb = sandbox();
@@ -56,6 +56,13 @@ Deno.test(
       try {
         const r = await sb.berth(["run", "--rm", "--rootfs", rootfs, "sh", "-c", "exit 4"]);
         assertEquals([r.code, r.stderr], [4, ""]);
+        const d = await sb.berth(["run", "-d", "--rootfs", rootfs, "sh", "-c", "sleep 1; exit 5"]);
+        assertEquals(d.code, 0, d.stderr);
+        const id = d.stdout.trim();
+        const w = await sb.berth(["wait", id]);
+        assertEquals([w.code, w.stdout, w.stderr], [0, "5\n", ""]);
+        const st = await sb.berth(["inspect", "-f", "{{.State.Status}}", id]);
+        assertEquals(st.stdout, "exited\n");
         await new Promise((r) => setTimeout(r, 300)); // a late exit command would show now
       } finally {
         seen = await watch.stop();
