@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
 
 /** How this berth process was started. */
 export interface SelfInvocation {
@@ -46,8 +45,15 @@ export function exitCommand(
 ): string[] {
   const launcher = isCompiled(self)
     ? [self.execPath]
-    : [self.execPath, "run", "-A", "--no-config", fileURLToPath(self.mainModule)];
+    : [self.execPath, "run", "-A", "--no-config", filePath(self.mainModule)];
   return [...launcher, ...globalArgs, "container", "cleanup", ...(autoRemove ? ["--rm"] : []), id];
+}
+
+/** The path of a `file:` URL (node:url's fileURLToPath, without loading node:url on start). */
+export function filePath(url: string): string {
+  const u = new URL(url);
+  if (u.protocol !== "file:") throw new TypeError(`not a file URL: ${url}`);
+  return decodeURIComponent(u.pathname);
 }
 
 /** This process's own invocation. */
