@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "./path.ts";
 import { type BerthConfig, checkConfig, mergeConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Engine } from "../engine/context.ts";
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { waitForContainer } from "../engine/wait.ts";
 import { claimCleanup } from "../engine/claim.ts";

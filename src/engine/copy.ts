@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "../path.ts";
 import { CopyError, NoSuchContainerError, StateError, SymlinkLoopError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";

@@ -14,7 +14,7 @@
  * @module
  */
 import { LibcError, SymlinkLoopError } from "../errors.ts";
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import {
   AT_FDCWD,
