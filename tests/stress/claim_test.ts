@@ -59,7 +59,7 @@ function exists(path: string): boolean {
 }
 
 Deno.test({
-  name: "stress 11: the claimer (run, wait) SIGKILLed while the exit command waits on its claim",
+  name: "stress 13: the claimer (run, wait) SIGKILLed while the exit command waits on its claim",
   ...SPAWNS,
   async fn(t) {
     const rootfs = await busyboxRootfs();
