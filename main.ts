@@ -6,7 +6,7 @@
  */
 import { BerthError, errorMessage, UsageError } from "./src/errors.ts";
 import type { GlobalOptions } from "./src/engine/context.ts";
-import { resolve } from "node:path";
+import { resolve } from "./src/path.ts";
 import { containerPaths, layout } from "./src/engine/paths.ts";
 import { isAlive, readPidFile } from "./src/monitor/proc.ts";
 import { pathExists } from "./src/fs.ts";

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 
 /** The scenarios that can be skipped. */
-export const SCENARIOS = ["latency", "wait", "throughput"] as const;
+export const SCENARIOS = ["latency", "wait", "throughput", "store"] as const;
 
 /** One of {@linkcode SCENARIOS}. */
 export type Scenario = typeof SCENARIOS[number];

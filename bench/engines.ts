@@ -36,7 +36,10 @@ export interface RunOptions {
   detach?: boolean;
   /** berth: print the phase trace on stderr. */
   debug?: boolean;
-  /** podman: `--network` value; its default (bridge) when absent. */
+  /**
+   * `--network` value for both engines: `none` when absent (the issue compares equal network
+   * modes); `default` gives no flag, i.e. each engine's default (berth: host, podman: bridge).
+   */
   network?: string;
 }
 
@@ -81,10 +84,11 @@ export const PODMAN_ULIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "npro
 /** `ENGINE run [opts] --rootfs R CMD…` for berth or podman. */
 export function runArgv(s: EngineSetup, engine: "berth" | "podman", o: RunOptions, cmd: string[]) {
   const flags = [...(o.rm ? ["--rm"] : []), ...(o.detach ? ["-d"] : [])];
+  const network = o.network ?? "none";
+  const net = network === "default" ? [] : ["--network", network];
   if (engine === "berth") {
-    return berthArgv(s, ["run", ...flags, "--rootfs", s.rootfs, ...cmd], o.debug);
+    return berthArgv(s, ["run", ...flags, ...net, "--rootfs", s.rootfs, ...cmd], o.debug);
   }
-  const net = o.network ? ["--network", o.network] : [];
   return podmanArgv(s, ["run", ...flags, ...PODMAN_ULIMITS, ...net, "--rootfs", s.rootfs, ...cmd]);
 }
 

@@ -26,8 +26,8 @@ const S: EngineSetup = {
 Deno.test("berth run puts globals before the command", () => {
   assert.deepEqual(runArgv(S, "berth", { rm: true, debug: true }, ["/bin/true"]), [
     ...["/usr/bin/deno", "run", "-A", "/repo/main.ts", "--root", "/t/br", "--runroot", "/t/brr"],
-    ...["--runtime", "runc", "--log-level", "debug", "run", "--rm", "--rootfs", "/t/rootfs"],
-    "/bin/true",
+    ...["--runtime", "runc", "--log-level", "debug", "run", "--rm", "--network", "none"],
+    ...["--rootfs", "/t/rootfs", "/bin/true"],
   ]);
   assert.deepEqual(berthArgv(S, ["wait", "x"]).slice(-3), ["runc", "wait", "x"]);
 });
@@ -39,7 +39,8 @@ Deno.test("podman run has private storage, runc, the ulimits and an optional net
     ...["--runtime", "runc", "run", "-d", "--ulimit", "nofile=1024:1024", "--ulimit"],
     ...["nproc=1024:1024", "--network", "none", "--rootfs", "/t/rootfs", "/bin/sleep", "9"],
   ]);
-  assert.ok(!runArgv(S, "podman", {}, ["/bin/true"]).includes("--network"));
+  assert.ok(runArgv(S, "podman", {}, ["/bin/true"]).includes("none"), "none by default");
+  assert.ok(!runArgv(S, "podman", { network: "default" }, ["/bin/true"]).includes("--network"));
 });
 
 Deno.test("runc run uses a private state root", () => {

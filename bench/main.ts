@@ -46,6 +46,7 @@ import {
 } from "./throughput.ts";
 import { type PhaseRow, phaseTable } from "./trace.ts";
 import { runWaitScenario, type WaitResult } from "./wait.ts";
+import { runStoreScenario, type StoreResult } from "./store.ts";
 import type { WatchReply, WatchRequest } from "./watch_worker.ts";
 
 /** Whether an engine could be measured, and why not. */
@@ -70,11 +71,16 @@ export interface BenchResults {
   phases: PhaseRow[];
   wait: WaitResult[];
   throughput: ThroughputResult[];
+  /** `ps -a` and `inspect` with 1 and {@linkcode STORE_N} containers; `null` if skipped. */
+  store?: StoreResult | null;
   targets: Target[];
   notes: string[];
 }
 
 const log = (msg: string) => console.error(msg);
+
+/** Containers in the database for the store scenario (issue #13: ≤ 2 × the time with 1). */
+const STORE_N = 1000;
 
 /** Medians by variant name. */
 function latencyMedian(lat: VariantResult[], name: string): number | null {
@@ -227,13 +233,13 @@ async function main(): Promise<number> {
       if (B) {
         variants.push({
           name: "berth",
-          label: "berth run --rm",
+          label: "berth run --rm --network none",
           argv: () => runArgv(s, "berth", { rm: true }, cmd),
           expectCode: 0,
           env,
         }, {
           name: "berth-debug",
-          label: "berth --log-level debug run --rm",
+          label: "berth --log-level debug run --rm --network none",
           argv: () => runArgv(s, "berth", { rm: true, debug: true }, cmd),
           expectCode: 0,
           traced: true,
@@ -243,15 +249,15 @@ async function main(): Promise<number> {
       if (P) {
         variants.push({
           name: "podman",
-          label: "podman run --rm",
+          label: "podman run --rm --network none",
           argv: () => runArgv(s, "podman", { rm: true }, cmd),
           expectCode: 0,
         });
         if (cfg.extras) {
           variants.push({
             name: "podman-nonet",
-            label: "podman run --rm --network none",
-            argv: () => runArgv(s, "podman", { rm: true, network: "none" }, cmd),
+            label: "podman run --rm (bridge, its default)",
+            argv: () => runArgv(s, "podman", { rm: true, network: "default" }, cmd),
             expectCode: 0,
           });
         }
@@ -359,6 +365,11 @@ async function main(): Promise<number> {
       throughput = await runThroughput(engs, cfg.ns, cfg.rounds, cfg.timeoutMs, log);
     }
 
+    let store: StoreResult | null = null;
+    if (!cfg.skip.includes("store") && !interrupted && B) {
+      store = await runStoreScenario(s, env, STORE_N, cfg.quick ? 3 : 10, cfg.timeoutMs, log);
+    }
+
     const topN = Math.max(...cfg.ns);
     const rps = (name: string) =>
       throughput.find((t) => t.name === name && t.n === topN)?.medianRunsPerSec ?? null;
@@ -391,6 +402,7 @@ async function main(): Promise<number> {
       phases,
       wait,
       throughput,
+      store,
       targets,
       notes,
     };
@@ -528,6 +540,24 @@ export function renderReport(r: BenchResults): string {
         "drain ms: how long the engine's processes (exit commands) outlived the last command",
       ].join("\n"),
     );
+  }
+  if (r.store?.rows.length) {
+    parts.push(
+      `\n## store: berth commands with 1 and ${r.store.n} containers, wall ms (median / p90)`,
+    );
+    const mp = (x: { median: number; p90: number } | null) =>
+      x ? `${fmt(x.median)} / ${fmt(x.p90)}` : "—";
+    parts.push(renderTable(
+      ["command", "1 container", `${r.store.n} containers`, "ratio", "≤ 2 ×", "failures"],
+      r.store.rows.map((row) => [
+        row.command,
+        mp(row.one),
+        mp(row.many),
+        fmt(row.ratio, 2),
+        row.ratio === null ? "n/a" : verdict(row.ratio <= 2),
+        String(r.store!.failures.count),
+      ]),
+    ));
   }
   parts.push(`\n## targets`);
   parts.push(renderTable(

@@ -5,7 +5,7 @@
  */
 import { ratio } from "./stats.ts";
 
-/** The medians the targets of issue #5 are judged on; `null` where not measured. */
+/** The medians the targets of issue #13 are judged on; `null` where not measured. */
 export interface TargetInputs {
   berthRunMs: number | null;
   podmanRunMs: number | null;
@@ -33,7 +33,7 @@ export function fmt(x: number | null | undefined, digits = 1): string {
   return x == null || !Number.isFinite(x) ? "—" : x.toFixed(digits);
 }
 
-/** Judge the four targets of issue #5. */
+/** Judge the four targets of issue #13 (`--network none` on both sides). */
 export function evaluateTargets(x: TargetInputs): Target[] {
   const judge = (value: number | null, ok: (v: number) => boolean) =>
     value === null ? null : ok(value);
@@ -44,17 +44,17 @@ export function evaluateTargets(x: TargetInputs): Target[] {
   return [
     {
       id: "run-vs-podman",
-      goal: "berth run --rm ≤ 0.25 × podman",
+      goal: "berth run --rm ≤ 0.5 × podman",
       value: vsPodman,
       measured: vsPodman === null ? "not measured" : `${fmt(vsPodman, 2)} ×`,
-      met: judge(vsPodman, (v) => v <= 0.25),
+      met: judge(vsPodman, (v) => v <= 0.5),
     },
     {
       id: "run-vs-runc",
-      goal: "berth run --rm ≤ 2.5 × raw runc",
+      goal: "berth run --rm ≤ 2.0 × raw runc",
       value: vsRunc,
       measured: vsRunc === null ? "not measured" : `${fmt(vsRunc, 2)} ×`,
-      met: judge(vsRunc, (v) => v <= 2.5),
+      met: judge(vsRunc, (v) => v <= 2.0),
     },
     {
       id: "wait-after-cleanup",
@@ -65,10 +65,10 @@ export function evaluateTargets(x: TargetInputs): Target[] {
     },
     {
       id: "throughput",
-      goal: `throughput at N=${x.n ?? 50} ≥ 3 × podman`,
+      goal: `throughput at N=${x.n ?? 50} ≥ 2 × podman`,
       value: tput,
       measured: tput === null ? "not measured" : `${fmt(tput, 2)} ×`,
-      met: judge(tput, (v) => v >= 3),
+      met: judge(tput, (v) => v >= 2),
     },
   ];
 }

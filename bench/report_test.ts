@@ -5,7 +5,7 @@ Deno.test("evaluateTargets judges each target against its threshold", () => {
   const t = evaluateTargets({
     berthRunMs: 120,
     podmanRunMs: 600,
-    runcRunMs: 50,
+    runcRunMs: 60,
     berthCleanupToWaitMs: 5,
     berthRps: 20,
     podmanRps: 5,
@@ -19,7 +19,7 @@ Deno.test("evaluateTargets judges each target against its threshold", () => {
   ]);
   assert.equal(t[0].value, 0.2);
   assert.equal(t[0].measured, "0.20 ×");
-  assert.equal(t[3].goal, "throughput at N=50 ≥ 3 × podman");
+  assert.equal(t[3].goal, "throughput at N=50 ≥ 2 × podman");
 });
 
 Deno.test("evaluateTargets: misses and missing measurements", () => {
@@ -28,7 +28,7 @@ Deno.test("evaluateTargets: misses and missing measurements", () => {
     podmanRunMs: null,
     runcRunMs: 50,
     berthCleanupToWaitMs: 25,
-    berthRps: 10,
+    berthRps: 9,
     podmanRps: 5,
     n: 10,
   });

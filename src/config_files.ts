@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "./path.ts";
 import { type BerthConfig, checkConfig, mergeConfig, type ValueChecks } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 

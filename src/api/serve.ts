@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import type { Engine } from "../engine/engine.ts";
 import {
   BerthError,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import * as posix from "../path.ts";
 import { BuildError } from "../errors.ts";
 import { expandWord, namedValues, splitWords, type Vars } from "./expand.ts";
 import type { Instruction } from "./parse.ts";

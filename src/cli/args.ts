@@ -1,11 +1,10 @@
 /**
- * Command-line parsing on top of `node:util` `parseArgs`: podman-style errors, boolean flags
- * that accept `=true`/`=false`, and an option to stop at the first positional argument (so
- * `run IMG sh -c 'exit 1'` leaves `-c` to the container's command).
+ * Command-line parsing (what `node:util` `parseArgs` did, without loading it): podman-style
+ * errors, boolean flags that accept `=true`/`=false`, and an option to stop at the first
+ * positional argument (so `run IMG sh -c 'exit 1'` leaves `-c` to the container's command).
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -118,17 +117,31 @@ export function parseFlags(args: string[], flags: FlagTable, stopAtPositional = 
       break;
     }
   }
-  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {};
-  for (const [name, spec] of Object.entries(flags)) {
-    options[name] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
-  }
-  const { values } = parseArgs({ args: flagArgs, options, strict: true, allowPositionals: false });
-  const out: Parsed["values"] = { ...values } as Parsed["values"];
+  const out = collectValues(flagArgs, flags);
   for (const name of forcedFalse) out[name] = false;
   for (const [name, spec] of Object.entries(flags)) {
     if (out[name] === undefined && spec.default !== undefined) out[name] = spec.default;
   }
   return { values: out, positionals };
+}
+
+/**
+ * The values of normalised flags (`--name` for a boolean, `--name=value` otherwise, every name
+ * in `flags`): what node:util's `parseArgs` made of them, without loading node:util (with
+ * node:path it costs every berth process ~15 ms of CPU to initialise Deno's Node layer).
+ */
+function collectValues(flagArgs: string[], flags: FlagTable): Parsed["values"] {
+  const out: Parsed["values"] = {};
+  for (const arg of flagArgs) {
+    const eq = arg.indexOf("=");
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    const value = flags[name].type === "boolean" ? true : arg.slice(eq + 1);
+    if (flags[name].multiple) {
+      const prev = out[name];
+      out[name] = [...(Array.isArray(prev) ? prev : []), value] as string[];
+    } else out[name] = value;
+  }
+  return out;
 }
 
 /** A string flag's value (the last one if repeated). */

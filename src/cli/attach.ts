@@ -8,9 +8,10 @@
  * @module
  */
 import type { Engine } from "../engine/context.ts";
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { waitForContainer } from "../engine/wait.ts";
+import { claimCleanup } from "../engine/claim.ts";
 import { removeContainer } from "../engine/remove.ts";
 import { startContainer, type StartOptions } from "../engine/start.ts";
 import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
@@ -28,7 +29,7 @@ export interface Attachment {
   pump: ReturnType<typeof openLogPump>;
   /** Tells conmon's cleanup process that this process will clean up (see main.ts). */
   attachPid: string;
-  /** Close the log and withdraw the claim to clean up. */
+  /** Close the log and withdraw the claims to clean up (the pidfile and `claim.ts`'s lock). */
   close(): void;
 }
 
@@ -58,6 +59,8 @@ export function prepareAttach(
   const attachPid = containerPaths(engine.paths, row.id).attachPidFile;
   Deno.mkdirSync(dirname(attachPid), { recursive: true });
   Deno.writeTextFileSync(attachPid, `${Deno.pid}\n`);
+  // Held until this process is done: conmon's exit command starts no second berth meanwhile.
+  const claim = claimCleanup(engine, row.id, true);
   const pump = openLogPump(log, streams ? onlyStreams(streams) : toStdio, offset);
   return {
     pump,
@@ -65,6 +68,7 @@ export function prepareAttach(
     close() {
       pump.close();
       removeIfPresent(attachPid);
+      claim.release(); // last: the exit command's guard decides only after this
     },
   };
 }

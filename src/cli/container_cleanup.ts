@@ -11,7 +11,7 @@ import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
 import { cleanupContainer } from "../engine/cleanup.ts";
 import { layout } from "../engine/paths.ts";
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 
 /**
  * `container cleanup [--rm] ID...`: run by conmon when a container exits. Lost races are

@@ -6,7 +6,7 @@
  * @module
  */
 import { REGISTRY_FLAGS } from "./image/registry_flags.ts";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "../path.ts";
 import { UsageError } from "../errors.ts";
 import type { ContainerSpec, RootfsSpec, VolumeSpec } from "../spec.ts";
 import type { Engine } from "../engine/context.ts";

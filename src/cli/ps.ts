@@ -91,7 +91,7 @@ export const psCommand: Command = {
     const engine = await openEngine(global);
     const observed = [];
     for (const r of listContainers(engine.store)) {
-      const row = await observeContainer(engine, r.id);
+      const row = await observeContainer(engine, r.id, r); // r was read just now
       if (row) observed.push(row);
     }
     // Oldest first, as podman 4 lists them. --latest and --last N pick the newest of any

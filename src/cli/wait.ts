@@ -47,7 +47,12 @@ export const waitCommand: Command = {
       throw new NoSuchContainerError(arg);
     });
     return await forEachTarget(ids, async (id) => {
-      const r = await waitForContainer(engine, id, { conditions, intervalMs });
+      const r = await waitForContainer(engine, id, {
+        conditions,
+        intervalMs,
+        // The waiter finishes the cleanup itself: no second process to boot first.
+        cleanupAtOnce: true,
+      });
       await out(`${r.code}\n`);
       if (r.warning) await errOut(`Error: ${r.warning}\n`);
     });

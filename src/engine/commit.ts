@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { NoSuchImageError, UsageError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 import { findContainer } from "./lookup.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { openStore } from "../store/db.ts";
 import { listContainers } from "../store/containers.ts";
 import { allImageNames } from "../store/images.ts";

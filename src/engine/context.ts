@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { DatabaseError } from "../errors.ts";
 import { openStore } from "../store/db.ts";
 import { refreshIfRebooted } from "./refresh.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "../path.ts";
 import {
   CopyError,
   NoSuchContainerError,
@@ -15,7 +15,6 @@ import {
   StateError,
   SymlinkLoopError,
 } from "../errors.ts";
-import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { hasProcess, isRemoving } from "./states.ts";
@@ -24,6 +23,7 @@ import { isMountPoint, mountRootfs, unmountRootfs } from "./rootfs.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import {
   cleanContainerPath,
+  containerView,
   hostView,
   type Resolved,
   resolveInView,
@@ -32,19 +32,6 @@ import {
 import { putEntries, type PutOptions, walkEntries, writeTar } from "./copy_tree.ts";
 import { readTar } from "../archive/tar_reader.ts";
 import { decompress } from "../archive/decompress.ts";
-
-/** The view of a container whose root filesystem is at `root`. */
-export function containerView(row: ContainerRow, root: string): RootView {
-  return {
-    root,
-    rootReadOnly: row.spec.readOnly,
-    mounts: row.spec.volumes.map((v) => ({
-      destination: cleanContainerPath(v.destination),
-      source: v.source,
-      readOnly: v.readOnly,
-    })),
-  };
-}
 
 /**
  * Run `fn` with the view of container `id`, holding its lock; an overlay root that is not

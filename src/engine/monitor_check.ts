@@ -41,9 +41,13 @@ export function checkMonitor(engine: Engine, row: ContainerRow): ContainerRow | 
 
 /**
  * Sync container `id` (fold in its exit file), then notice a dead monitor: the row every
- * operation starts from. Undefined if the container is gone.
+ * operation starts from. Undefined if the container is gone. `known`: see syncContainer.
  */
-export function syncAndCheck(engine: Engine, id: string): ContainerRow | undefined {
-  const row = syncContainer(engine, id);
+export function syncAndCheck(
+  engine: Engine,
+  id: string,
+  known?: ContainerRow,
+): ContainerRow | undefined {
+  const row = syncContainer(engine, id, known);
   return row && checkMonitor(engine, row);
 }

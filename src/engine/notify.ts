@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename } from "node:path";
+import { basename } from "../path.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 

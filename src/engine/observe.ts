@@ -23,12 +23,16 @@ export function cleanupMissed(row: ContainerRow): boolean {
   return awaitsCleanup(row.state) && procState(row.conmonPid) !== "alive";
 }
 
-/** The container's current row (undefined if gone), with any missed cleanup finished. */
+/**
+ * The container's current row (undefined if gone), with any missed cleanup finished.
+ * `known`: the row just read by the caller (a listing), re-read only if it may be stale.
+ */
 export async function observeContainer(
   engine: Engine,
   id: string,
+  known?: ContainerRow,
 ): Promise<ContainerRow | undefined> {
-  const row = syncAndCheck(engine, id);
+  const row = syncAndCheck(engine, id, known);
   if (!row || !(cleanupMissed(row) || removalMissed(row))) return row;
   try {
     if (cleanupMissed(row)) await cleanupContainer(engine, id, { remove: row.spec.autoRemove });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 
 /** The absolute paths of one store. */
 export interface Layout {
@@ -58,6 +58,11 @@ export interface ContainerPaths {
   conmonPidFile: string;
   /** The PID of a foreground `run`/`start -a` that will clean up this container itself. */
   attachPidFile: string;
+  /**
+   * Locked (shared) by each berth process that will finish this container's cleanup itself;
+   * conmon's exit command waits for it to be free before it decides to start berth.
+   */
+  claimFile: string;
   runtimeLog: string;
   /** conmon's sync messages (`{"data": PID}`, or -1 and the runtime's stderr on a failed create). */
   syncFile: string;
@@ -84,6 +89,7 @@ export function containerPaths(l: Layout, id: string): ContainerPaths {
     pidFile: join(runDir, "pidfile"),
     conmonPidFile: join(runDir, "conmon.pid"),
     attachPidFile: join(runDir, "attach.pid"),
+    claimFile: join(runDir, "claim"),
     runtimeLog: join(runDir, "oci-log"),
     syncFile: join(runDir, "conmon-sync"),
     exitFile: join(l.exitsDir, id),

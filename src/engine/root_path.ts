@@ -14,7 +14,8 @@
  * @module
  */
 import { LibcError, SymlinkLoopError } from "../errors.ts";
-import { join } from "node:path";
+import { join } from "../path.ts";
+import type { ContainerRow } from "../store/containers.ts";
 import {
   AT_FDCWD,
   closeFd,
@@ -50,6 +51,19 @@ export interface RootView {
 export interface HostLocation {
   host: string;
   readOnly: boolean;
+}
+
+/** The view of a container whose root filesystem is at `root`. */
+export function containerView(row: ContainerRow, root: string): RootView {
+  return {
+    root,
+    rootReadOnly: row.spec.readOnly,
+    mounts: row.spec.volumes.map((v) => ({
+      destination: cleanContainerPath(v.destination),
+      source: v.source,
+      readOnly: v.readOnly,
+    })),
+  };
 }
 
 /** The view of the host itself (`/`, no mounts). */

@@ -12,7 +12,6 @@ import { containerPaths } from "./paths.ts";
 import { log } from "../log.ts";
 import { isMountPoint, parseMountPoints } from "../mounts.ts";
 import { lstatOrNull } from "../fs.ts";
-import { lchownSync } from "node:fs";
 
 /**
  * Overlay mount options for `lowers` (topmost first). `,` separates mount options and `:`
@@ -41,7 +40,9 @@ export { isMountPoint, parseMountPoints };
  */
 function takeRootOf(upper: string, lower: string): void {
   const st = Deno.statSync(lower);
-  lchownSync(upper, st.uid ?? 0, st.gid ?? 0);
+  // Deno.chownSync follows symlinks, but `upper` is the directory just made; node:fs's lchown
+  // would initialise node:fs on every start (~20 ms of CPU).
+  Deno.chownSync(upper, st.uid ?? 0, st.gid ?? 0);
   Deno.chmodSync(upper, (st.mode ?? 0o755) & 0o7777);
 }
 

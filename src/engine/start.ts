@@ -36,7 +36,7 @@ import {
   runtimeStart,
 } from "../oci/runtime.ts";
 import { conmonArgs, resolveConmon, spawnConmon, syncFailure } from "../monitor/conmon.ts";
-import { currentInvocation, exitCommand } from "../monitor/exit_command.ts";
+import { currentInvocation, exitCommand, guardedExitCommand } from "../monitor/exit_command.ts";
 import { procState, readPidFile, runningExitCommand } from "../monitor/proc.ts";
 import { removeIfPresent } from "../fs.ts";
 
@@ -121,6 +121,8 @@ export async function startLocked(
   Deno.mkdirSync(rt.stateRoot, { recursive: true });
   // A stale pidfile or exit file would be read as this run's.
   removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.syncFile, p.exitFile);
+  // Before conmon exists: a waiter can claim the cleanup (claim.ts) by locking this file.
+  Deno.writeFileSync(p.claimFile, new Uint8Array(), { append: true });
   const config = ociConfig({
     id,
     spec: row.spec,
@@ -162,11 +164,9 @@ export async function startLocked(
         terminal: row.spec.tty === true,
         logSizeMax: row.spec.logSizeMax,
         preserveFds: opts.preserveFds,
-        exitCommand: exitCommand(
-          currentInvocation(),
-          engine.opts.rawArgs,
-          id,
-          row.spec.autoRemove,
+        exitCommand: guardedExitCommand(
+          { claim: p.claimFile, exitFile: p.exitFile, conmonPidFile: p.conmonPidFile },
+          exitCommand(currentInvocation(), engine.opts.rawArgs, id, row.spec.autoRemove),
         ),
       }),
       { syncFile: p.syncFile, preserveFds: opts.preserveFds },

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import { UnsafeDirectoryError } from "../errors.ts";
 import { splitPath } from "./root_path.ts";
 

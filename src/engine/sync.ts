@@ -84,10 +84,16 @@ export function applyExit(
 /**
  * Reload container `id` and fold in its exit file. Returns undefined if it no longer
  * exists. One short `BEGIN IMMEDIATE` transaction; waiters are notified if it changed.
+ * `known`: the row as the caller has just read it (`ps` over every container), so that a
+ * container without a process is not read twice.
  */
-export function syncContainer(engine: Engine, id: string): ContainerRow | undefined {
+export function syncContainer(
+  engine: Engine,
+  id: string,
+  known?: ContainerRow,
+): ContainerRow | undefined {
   // Fast path, no write lock: nothing to fold in unless a process state meets an exit file.
-  const seen = getContainer(engine.store, id);
+  const seen = known ?? getContainer(engine.store, id);
   if (!seen || !hasProcess(seen.state)) return seen;
   if (!readExitFile(containerPaths(engine.paths, id).exitFile)) return seen;
   return mutate(engine, id, () => false);

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ConflictError, NoSuchVolumeError, UsageError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 import type { VolumeSpec } from "../spec.ts";

@@ -28,6 +28,7 @@ import { cleanupContainer } from "./cleanup.ts";
 import { finishAutoRemove } from "./teardown.ts";
 import { removalMissed } from "./decide/after_exit.ts";
 import { watchContainer } from "./notify.ts";
+import { claimCleanup } from "./claim.ts";
 import { cleanupMissed } from "./observe.ts";
 import { log } from "../log.ts";
 import { shouldRestart } from "./restart_policy.ts";
@@ -92,7 +93,10 @@ export interface WaitOptions {
   onTick?: (row: ContainerRow | undefined) => Promise<void>;
   /** Extra directories whose events should wake the waiter (e.g. the log's). */
   extraWatch?: string[];
-  /** Clean up as soon as the exit is seen, instead of waiting for conmon's cleanup process. */
+  /**
+   * Clean up as soon as the exit is seen, instead of waiting for conmon's cleanup process;
+   * the wait claims the cleanup meanwhile (`claim.ts`), so that process never starts berth.
+   */
   cleanupAtOnce?: boolean;
   /** Ends the wait early (an API client that went away): the wait throws its reason. */
   signal?: AbortSignal;
@@ -129,6 +133,8 @@ export async function waitForContainer(
 ): Promise<WaitResult> {
   const wantExit = opts.conditions.has("exited") || opts.conditions.has("stopped");
   const waker = watchContainer(engine, id, opts.extraWatch);
+  // After the watch starts and before the first check: an exit from now on finds the claim.
+  const claim = wantExit && opts.cleanupAtOnce ? claimCleanup(engine, id) : undefined;
   let stoppedSince = 0;
   let waitedRun: number | undefined; // the incarnation whose exit this wait is for
   try {
@@ -175,6 +181,7 @@ export async function waitForContainer(
       await nextOrAbort(waker, ms, opts.signal);
     }
   } finally {
+    claim?.release();
     waker.close();
   }
 }

@@ -8,8 +8,7 @@
  */
 import { CommandNotInvokableError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
-import { cleanContainerPath, closeHandle, openInView } from "./root_path.ts";
-import { containerView } from "./copy.ts";
+import { cleanContainerPath, closeHandle, containerView, openInView } from "./root_path.ts";
 
 /** Whether `dir` is `dest` or one of its parents (both clean and absolute). */
 export function isMountOrParent(dir: string, dest: string): boolean {

@@ -7,7 +7,7 @@
  * @module
  */
 import { ImageError } from "../errors.ts";
-import { dirname, join, posix } from "node:path";
+import { dirname, join } from "../path.ts";
 import { decompress } from "../archive/decompress.ts";
 import { cleanEntryPath } from "../archive/entry_path.ts";
 import { readTar } from "../archive/tar_reader.ts";
@@ -66,7 +66,7 @@ export async function unpackArchive(
     } else if (e.header.type === "symlink" || e.header.type === "hardlink") {
       const target = e.header.type === "hardlink"
         ? e.header.linkname
-        : posix.join(posix.dirname(rel), e.header.linkname);
+        : join(dirname(rel), e.header.linkname);
       links.set(rel, cleanEntryPath(target).join("/"));
     }
   }

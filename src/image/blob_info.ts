@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import { withFileLock } from "../file_lock.ts";
 import type { ImagePaths } from "./paths.ts";
 

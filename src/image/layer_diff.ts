@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { lgetxattr } from "../archive/libc.ts";
 
 /** One change. */

@@ -13,7 +13,7 @@
  */
 import { ImageError, LibcError } from "../errors.ts";
 import { lchownSync, lutimesSync } from "node:fs";
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { cleanEntryPath } from "../archive/entry_path.ts";
 import {
   lgetxattr,

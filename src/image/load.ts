@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ImageError, UsageError } from "../errors.ts";
 import { adoptBlobFile, putBlobBytes, readBlob } from "./blobs.ts";
 import { sniffCompression } from "../archive/decompress.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ImageError } from "../errors.ts";
 import { isMountPoint } from "../mounts.ts";
 import { ensureLayers, type ImageCtx, lowerDirs, withGcLock } from "./store.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { digestHex } from "./digest.ts";
 
 /** Absolute paths of one image store. */

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ImageError, NoSuchImageError, RegistryError, UsageError } from "../errors.ts";
 import { blobLocations, gzipForm, recordBlobLocations, recordGzipForm } from "./blob_info.ts";
 import { gzipBlob } from "./gzip_blob.ts";

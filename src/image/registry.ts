@@ -6,7 +6,7 @@
  * @module
  */
 import { RegistryError } from "../errors.ts";
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { Credentials } from "./auth_file.ts";
 import { checkRealm, parseChallenges } from "./challenge.ts";
 import { registryHost } from "./reference.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { splitDev } from "../archive/libc.ts";
 
 /** An entry of the OCI config's `linux.devices`. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { basename, join, resolve } from "node:path";
+import { basename, join, resolve } from "../path.ts";
 import { RuntimeError, UsageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { isDirectory, pathExists } from "../fs.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Store } from "./db.ts";
+import { prepared, type Store } from "./db.ts";
 import type { State } from "../spec.ts";
 import type { ContainerSpec } from "../spec.ts";
 
@@ -93,7 +93,7 @@ export function newContainerRow(
 
 /** The row for a full ID, or undefined. */
 export function getContainer(store: Store, id: string): ContainerRow | undefined {
-  const r = store.db.prepare("SELECT * FROM containers WHERE id = ?").get(id) as
+  const r = prepared(store, "SELECT * FROM containers WHERE id = ?").get(id) as
     | RawRow
     | undefined;
   return r ? decode(r) : undefined;
@@ -101,7 +101,7 @@ export function getContainer(store: Store, id: string): ContainerRow | undefined
 
 /** The row with this exact name, or undefined. */
 export function getContainerByName(store: Store, name: string): ContainerRow | undefined {
-  const r = store.db.prepare("SELECT * FROM containers WHERE name = ?").get(name) as
+  const r = prepared(store, "SELECT * FROM containers WHERE name = ?").get(name) as
     | RawRow
     | undefined;
   return r ? decode(r) : undefined;
@@ -109,22 +109,25 @@ export function getContainerByName(store: Store, name: string): ContainerRow | u
 
 /** IDs starting with `prefix` (at most `limit`). */
 export function idsWithPrefix(store: Store, prefix: string, limit = 2): string[] {
-  const rows = store.db.prepare(
-    "SELECT id FROM containers WHERE substr(id, 1, ?) = ? LIMIT ?",
-  ).all(prefix.length, prefix, limit) as { id: string }[];
+  // IDs are lowercase hex, so nothing else can match; and a GLOB pattern of hex digits and one
+  // trailing `*` is a range search on the primary key, not a scan of every row.
+  if (!/^[0-9a-f]*$/.test(prefix)) return [];
+  const rows = prepared(store, "SELECT id FROM containers WHERE id GLOB ? LIMIT ?")
+    .all(`${prefix}*`, limit) as { id: string }[];
   return rows.map((r) => r.id);
 }
 
 /** Every container, oldest first. */
 export function listContainers(store: Store): ContainerRow[] {
-  const rows = store.db.prepare("SELECT * FROM containers ORDER BY created_at, id")
+  const rows = prepared(store, "SELECT * FROM containers ORDER BY created_at, id")
     .all() as unknown as RawRow[];
   return rows.map(decode);
 }
 
 /** The IDs of the containers that join `id`'s network namespace (`--network container:`). */
 export function dependentIds(store: Store, id: string): string[] {
-  const rows = store.db.prepare(
+  const rows = prepared(
+    store,
     `SELECT id FROM containers WHERE json_extract(spec, '$.networkFrom') = ?
      ORDER BY created_at, id`,
   ).all(id) as { id: string }[];
@@ -152,7 +155,8 @@ function lifeColumns(row: ContainerRow): (number | string | null)[] {
 
 /** Insert a new container. Throws SQLite's constraint error on a duplicate name or ID. */
 export function insertContainer(store: Store, row: ContainerRow): void {
-  store.db.prepare(
+  prepared(
+    store,
     `INSERT INTO containers (id, name, state, spec, created_at, incarnation, pid, conmon_pid,
        started_at, finished_at, exit_code, error, state_since, restart_count, stopped_by_user)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -168,7 +172,8 @@ export function insertContainer(store: Store, row: ContainerRow): void {
 
 /** Write back the mutable columns of a row. */
 export function updateContainer(store: Store, row: ContainerRow): void {
-  store.db.prepare(
+  prepared(
+    store,
     `UPDATE containers SET state = ?, incarnation = ?, pid = ?, conmon_pid = ?, started_at = ?,
        finished_at = ?, exit_code = ?, error = ?, state_since = ?, restart_count = ?,
        stopped_by_user = ? WHERE id = ?`,
@@ -181,10 +186,10 @@ export function updateContainer(store: Store, row: ContainerRow): void {
 
 /** Replace a container's spec (`network connect`/`disconnect` change its networks). */
 export function updateSpec(store: Store, id: string, spec: ContainerSpec): void {
-  store.db.prepare("UPDATE containers SET spec = ? WHERE id = ?").run(JSON.stringify(spec), id);
+  prepared(store, "UPDATE containers SET spec = ? WHERE id = ?").run(JSON.stringify(spec), id);
 }
 
 /** Delete a container's row (its exit code row stays). */
 export function deleteContainer(store: Store, id: string): void {
-  store.db.prepare("DELETE FROM containers WHERE id = ?").run(id);
+  prepared(store, "DELETE FROM containers WHERE id = ?").run(id);
 }

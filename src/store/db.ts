@@ -15,6 +15,22 @@ export interface Store {
   /** The connection; any error from it or its statements names {@linkcode Store.path}. */
   db: DatabaseSync;
   path: string;
+  /** Statements compiled on this connection, by SQL text (see {@linkcode prepared}). */
+  statements?: Map<string, StatementSync>;
+}
+
+/**
+ * The statement for `sql`, compiled once per connection and reused: `ps` over 1,000
+ * containers would otherwise compile the same SELECT 1,000 times.
+ */
+export function prepared(store: Store, sql: string): StatementSync {
+  const cache = store.statements ??= new Map();
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = store.db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
 }
 
 /** A SQLite error re-raised with the database's path (a {@linkcode DatabaseError} as is). */
@@ -64,7 +80,7 @@ export function openStore(path: string): Store {
   } catch (err) {
     throw new DatabaseError(`cannot open database ${path}: ${describe(err)}`, { cause: err });
   }
-  const store = { db, path };
+  const store: Store = { db, path, statements: new Map() };
   try {
     // journal_mode needs the file readable as a database: garbage fails here.
     db.exec("PRAGMA journal_mode=WAL");

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Store } from "./db.ts";
+import { prepared, type Store } from "./db.ts";
 
 /** A recorded exit code. */
 export interface ExitCodeRow {
@@ -23,7 +23,8 @@ export const EXIT_CODE_TTL_MS = 5 * 60 * 1000;
  * wins; a later incarnation (a restart) replaces the row. Returns true if this call wrote it.
  */
 export function recordExitCode(store: Store, row: ExitCodeRow): boolean {
-  const result = store.db.prepare(
+  const result = prepared(
+    store,
     `INSERT INTO exit_codes (id, name, incarnation, code, recorded_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET name = excluded.name, incarnation = excluded.incarnation,
        code = excluded.code, recorded_at = excluded.recorded_at
@@ -34,7 +35,7 @@ export function recordExitCode(store: Store, row: ExitCodeRow): boolean {
 
 /** The recorded code for a full container ID, or undefined. */
 export function getExitCode(store: Store, id: string): ExitCodeRow | undefined {
-  const r = store.db.prepare("SELECT * FROM exit_codes WHERE id = ?").get(id) as
+  const r = prepared(store, "SELECT * FROM exit_codes WHERE id = ?").get(id) as
     | Record<string, unknown>
     | undefined;
   return r ? fromRaw(r) : undefined;
@@ -42,7 +43,8 @@ export function getExitCode(store: Store, id: string): ExitCodeRow | undefined {
 
 /** Recorded codes whose ID starts with `prefix`, or whose name is `prefix`, newest first. */
 export function findExitCodes(store: Store, prefix: string): ExitCodeRow[] {
-  const rows = store.db.prepare(
+  const rows = prepared(
+    store,
     `SELECT * FROM exit_codes WHERE substr(id, 1, ?) = ? OR name = ?
      ORDER BY recorded_at DESC LIMIT 10`,
   ).all(prefix.length, prefix, prefix) as Record<string, unknown>[];
@@ -51,7 +53,8 @@ export function findExitCodes(store: Store, prefix: string): ExitCodeRow[] {
 
 /** Delete rows older than the TTL whose container no longer exists. Returns how many. */
 export function pruneExitCodes(store: Store, now: number): number {
-  const result = store.db.prepare(
+  const result = prepared(
+    store,
     `DELETE FROM exit_codes WHERE recorded_at <= ?
      AND id NOT IN (SELECT id FROM containers)`,
   ).run(now - EXIT_CODE_TTL_MS);

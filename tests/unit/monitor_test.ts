@@ -1,5 +1,10 @@
 import { assert, assertEquals } from "./assert.ts";
-import { currentInvocation, exitCommand, isCompiled } from "../../src/monitor/exit_command.ts";
+import {
+  currentInvocation,
+  exitCommand,
+  filePath,
+  isCompiled,
+} from "../../src/monitor/exit_command.ts";
 import { conmonArgs } from "../../src/monitor/conmon.ts";
 import { terminalEndOfInput } from "../../src/monitor/attach_socket.ts";
 import { parseProcStat } from "../../src/monitor/proc.ts";
@@ -172,6 +177,17 @@ Deno.test("sockaddr_un: family 1, path, NUL; too long is refused", async () => {
   let threw = false;
   try {
     sockaddrUn("/" + "x".repeat(120));
+  } catch {
+    threw = true;
+  }
+  assert(threw);
+});
+
+Deno.test("filePath: a file URL's path, percent-decoded; other URLs refused", () => {
+  assertEquals(filePath("file:///src/my%20berth/main.ts"), "/src/my berth/main.ts");
+  let threw = false;
+  try {
+    filePath("https://example.com/main.ts");
   } catch {
     threw = true;
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import * as posix from "../../path.ts";
 import { bool, list, type Parsed, str } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import { UsageError } from "../../errors.ts";

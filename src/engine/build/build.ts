@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import * as posix from "../../path.ts";
 import { BuildError, BuildRunError, NoSuchImageError } from "../../errors.ts";
 import type { Engine } from "../engine.ts";
 import { imageCtx, resolveImageForContainer } from "../image.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import type { Engine } from "../engine.ts";
 import { digestHex, sha256 } from "../../image/digest.ts";
 import { getImage, type ImageRow } from "../../store/images.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "../../path.ts";
 import type { Engine } from "../engine.ts";
 import { createContainer, newContainerId } from "../create.ts";
 import { startContainer } from "../start.ts";

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { basename, posix } from "node:path";
+import * as posix from "../../path.ts";
+import { basename } from "../../path.ts";
 import { BuildError } from "../../errors.ts";
 import { globMatch, hasGlob, type IgnoreRule, isExcluded } from "../../build/ignore.ts";
 import { putEntries, walkEntries } from "../copy_tree.ts";
