@@ -259,6 +259,11 @@ async function main(): Promise<number> {
             label: "podman run --rm (bridge, its default)",
             argv: () => runArgv(s, "podman", { rm: true, network: "default" }, cmd),
             expectCode: 0,
+          }, {
+            name: "podman-host",
+            label: "podman run --rm --network host",
+            argv: () => runArgv(s, "podman", { rm: true, network: "host" }, cmd),
+            expectCode: 0,
           });
         }
       }
@@ -268,6 +273,23 @@ async function main(): Promise<number> {
           label: "runc run (prepared bundle)",
           argv: (i) => runcRunArgv(s, bundleTrue, `bench-lat-${i + cfg.warmup}`),
           expectCode: 0,
+        });
+      }
+      if (cfg.extras && B) {
+        // The networks issue's rows: berth's own bridge (netavark, its default network "berth")
+        // and the host network, beside podman's bridge and host rows above.
+        variants.push({
+          name: "berth-bridge",
+          label: "berth run --rm --network bridge",
+          argv: () => runArgv(s, "berth", { rm: true, network: "bridge" }, cmd),
+          expectCode: 0,
+          env,
+        }, {
+          name: "berth-host",
+          label: "berth run --rm --network host (its default)",
+          argv: () => runArgv(s, "berth", { rm: true, network: "host" }, cmd),
+          expectCode: 0,
+          env,
         });
       }
       if (cfg.extras && B) {
