@@ -11,7 +11,7 @@ import type { Engine } from "./context.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { findContainer } from "./lookup.ts";
 import { isUp } from "./states.ts";
-import { type ProcInfo, processTree, readProc } from "./proc.ts";
+import { processTree, type ProcInfo, readProc } from "./proc.ts";
 import { parseDescriptors, type TopContext } from "./top_descriptors.ts";
 import { closeHandle, openInView, type RootView } from "./root_path.ts";
 
@@ -35,8 +35,7 @@ function readInView(view: RootView, path: string): string {
     return Deno.readTextFileSync(`/proc/self/fd/${opened.handle.fd}`);
   } catch {
     return "";
-  }
-  finally {
+  } finally {
     closeHandle(opened.handle);
   }
 }
@@ -85,7 +84,8 @@ function topContext(root: number, procs: ProcInfo[]): TopContext {
   const btime = /^btime (\d+)$/m.exec(readOr("/proc/stat"))?.[1];
   const selinux = readOr("/sys/fs/selinux/enforce") !== "";
   return {
-    now: Date.now(),
+    // To the microsecond, as podman's nanoseconds look.
+    now: performance.timeOrigin + performance.now(),
     bootMs: Number(btime ?? 0) * 1000,
     nsPids: new Map(procs.map((p) => [p.pid, p.nsPid])),
     user: (uid) => users.get(uid) ?? String(uid),

@@ -11,7 +11,7 @@ import type { ProcInfo } from "./proc.ts";
 
 /** What every row of one table shares. */
 export interface TopContext {
-  /** Milliseconds since the epoch, once per table. */
+  /** Milliseconds since the epoch (with a fraction), once per table. */
   now: number;
   /** Boot time, ms since the epoch (`/proc/stat`'s `btime`). */
   bootMs: number;
@@ -114,7 +114,12 @@ const SECCOMP = ["disabled", "strict", "filter"];
 
 /** Every descriptor, in psgo's order. */
 export const DESCRIPTORS: Descriptor[] = [
-  { name: "args", code: "%a", title: "COMMAND", value: (p) => p.argv.length ? p.argv.join(" ") : `[${p.comm}]` },
+  {
+    name: "args",
+    code: "%a",
+    title: "COMMAND",
+    value: (p) => p.argv.length ? p.argv.join(" ") : `[${p.comm}]`,
+  },
   { name: "capamb", title: "AMBIENT CAPS", value: (p, c) => capNames(p.caps.amb, c.lastCap) },
   { name: "capbnd", title: "BOUNDING CAPS", value: (p, c) => capNames(p.caps.bnd, c.lastCap) },
   { name: "capeff", title: "EFFECTIVE CAPS", value: (p, c) => capNames(p.caps.eff, c.lastCap) },
