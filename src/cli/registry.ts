@@ -193,6 +193,20 @@ const SPECS: Spec[] = [
     load: async () => (await import("./info.ts")).infoCommand,
   },
   {
+    name: "top",
+    aliases: container("top"),
+    summary: "Display the running processes of a container",
+    usage: "berth top [-l] CONTAINER [DESCRIPTOR...]",
+    description:
+      "Lists the container's first process and every descendant as podman's top does, read from the host's /proc: nothing from the container is run. DESCRIPTORs (one per argument, or comma-separated) pick the columns: args, capamb, capbnd, capeff, capinh, capprm, comm, etime, gid, group, groups, hgroup, hgroups, hpid, huser, label, nice, pcpu, pgid, pid, ppid, rgroup, rss, ruser, seccomp, state, stime, time, tty, uid, user, vsz, or the AIX codes %C %G %P %U %a %c %g %n %p %r %t %u %x %y %z; the default is user,pid,ppid,pcpu,etime,tty,time,args. user and group are names from the container's /etc/passwd and /etc/group, huser and hgroup the host's; PIDs are the container's (hpid: the host's). ps(1) options such as -ef are refused, since berth never runs ps in the container.",
+    examples: [
+      "berth top web",
+      "berth top web pid,user,args",
+      "berth top web hpid huser seccomp capeff",
+    ],
+    load: async () => (await import("./top.ts")).topCommand,
+  },
+  {
     name: "port",
     aliases: container("port"),
     summary: "List a container's published ports",
