@@ -1,6 +1,6 @@
 /**
  * The host-wide registry of the subnets berth's bridge networks use: one file per subnet
- * under `/run/berth/subnets/` (named `10.90.3.0-24`), holding the claiming store's
+ * under `/run/berth-subnets/` (named `10.90.3.0-24`), holding the claiming store's
  * database path and network ID. Every store on the host (another `--root`, another CI job)
  * reads it before picking a subnet, so two stores never pick the same one: netavark would
  * install the same firewall rules for both, and one store's teardown would remove rules the
@@ -14,8 +14,11 @@
 import { type Cidr, formatCidr, overlaps, parseCidr } from "./ipv4.ts";
 import { pathExists } from "../fs.ts";
 
-/** Where the claims live (transient: a reboot empties `/run`). */
-export const CLAIMS_DIR = "/run/berth/subnets";
+/**
+ * Where the claims live (transient: a reboot empties `/run`). Beside the netavark lock, not
+ * under `/run/berth`, which is the default store's runroot.
+ */
+export const CLAIMS_DIR = "/run/berth-subnets";
 
 /** One claim: `subnet` belongs to network `network` of the store whose database is `db`. */
 export interface SubnetClaim {

@@ -8,7 +8,7 @@
 import { assert, assertEquals, assertMatch } from "../unit/assert.ts";
 import { busyboxRootfs, type Sandbox, sandbox } from "../helpers.ts";
 
-const CLAIMS = "/run/berth/subnets";
+const CLAIMS = "/run/berth-subnets";
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
 async function ok(sb: Sandbox, args: string[]): Promise<string> {
