@@ -41,11 +41,17 @@ function probe(engine: Engine): NetworkProbe {
       : storeHasNetwork(db, id);
 }
 
-/** The subnets live claims of other stores (or other networks) hold. */
+/**
+ * The subnets live claims of other stores (or other networks) hold. Stale claims found on
+ * the way are removed, so that deleted stores leave no files behind for long. Caller holds
+ * the lock.
+ */
 export function claimedByOthers(engine: Engine, id: string): Cidr[] {
   const p = probe(engine);
   const who = claimant(engine, id);
-  return readClaims().filter((c) => !isOwn(c, who) && !isStale(c, p)).map((c) => c.subnet);
+  const others = readClaims().filter((c) => !isOwn(c, who));
+  removeClaims(others.filter((c) => isStale(c, p)));
+  return others.filter((c) => !isStale(c, p)).map((c) => c.subnet);
 }
 
 /** The live claim, not network `id`'s, that overlaps `subnet`, if any. */

@@ -85,10 +85,17 @@ Deno.test(
         `${CLAIMS}/10.197.2.0-24`,
         JSON.stringify({ db: `${b.root}/berth.db`, network: "f".repeat(64) }),
       );
+      // A claim of a store that is gone entirely, on a subnet nobody asks for: removed by
+      // the next network create anywhere on the host.
+      Deno.writeTextFileSync(
+        `${CLAIMS}/10.197.9.0-24`,
+        JSON.stringify({ db: `${a.root}/berth.db`, network: "e".repeat(64) }),
+      );
       const c = sandbox();
       try {
         await ok(c, ["network", "create", "--subnet", "10.197.2.0/24", "again"]);
         assertEquals(claimOf("10.197.2.0/24")?.db, `${c.root}/berth.db`);
+        assertEquals(claimOf("10.197.9.0/24"), undefined, "a stale claim is cleared");
         await ok(c, ["network", "rm", "again"]);
       } finally {
         await c.cleanup();
