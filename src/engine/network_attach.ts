@@ -29,6 +29,7 @@ import { netavarkSetup, netavarkTeardown } from "../network/netavark.ts";
 import { createNetns, isNetns, removeNetns } from "../network/netns.ts";
 import { withFileLock } from "../file_lock.ts";
 import type { Engine } from "./engine.ts";
+import { ensureClaim } from "./subnet_claim.ts";
 import { log } from "../log.ts";
 
 /** Whether the container has namespaces of its own on bridge networks. */
@@ -95,6 +96,13 @@ function leaseAddress(
  */
 export async function setUpNetwork(engine: Engine, row: ContainerRow): Promise<NetnsRow> {
   await tearDownNetwork(engine, row.id);
+  // Before anything is made, and outside a transaction (the claims' lock is taken before the
+  // store's everywhere): a subnet another store holds now (after a reboot) is an error here
+  // rather than that store's firewall rules broken at our teardown.
+  for (const name of row.spec.networks ?? []) {
+    const net = getNetworkByName(engine.store, name);
+    if (net) ensureClaim(engine, net);
+  }
   const path = netnsPath(engine, row.id);
   const record = immediate(engine.store, () => {
     const options: NetavarkOptions = {
@@ -195,6 +203,7 @@ export async function connectRunning(
   const used = Object.values(rec.options.networks).map((n) => n.interface_name);
   let k = 0;
   while (used.includes(`eth${k}`)) k++;
+  ensureClaim(engine, net);
   const grown = immediate(engine.store, () => {
     const next: NetnsRow = structuredClone(rec);
     next.options.network_info[net.name] = net;

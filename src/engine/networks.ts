@@ -25,8 +25,10 @@ import {
   parseIp,
   parseProcRoutes,
 } from "../network/ipv4.ts";
+import { firstFreeInPool } from "../network/subnet_claims.ts";
 import type { Engine } from "./engine.ts";
 import { removeContainer } from "./remove.ts";
+import { claimedByOthers, claimSubnet, releaseClaim, withClaimsLock } from "./subnet_claim.ts";
 
 /** What `network create` asks for. */
 export interface NetworkRequest {
@@ -60,22 +62,26 @@ function hostRoutes(): Cidr[] {
   }
 }
 
-/** The subnets in use: every berth network's and every host route's. */
-function usedSubnets(engine: Engine): Cidr[] {
+/**
+ * The subnets in use for new network `id`: every berth network's of this store, every host
+ * route's, and every subnet another live store has claimed on this host.
+ */
+function usedSubnets(engine: Engine, id: string): Cidr[] {
   return [
     ...listNetworks(engine.store).flatMap((n) => n.subnets.map((s) => parseCidr(s.subnet))),
     ...hostRoutes(),
+    ...claimedByOthers(engine, id),
   ];
 }
 
 /**
- * The subnet of a new network: the one asked for, if free, else the first free /24 of the
- * pool.
+ * The subnet of new network `id`: the one asked for, if free, else the first free /24 of
+ * the pool. Caller holds the claims' lock.
  *
  * @throws {ConflictError} (podman's words) when the asked-for one is in use
  */
-function chooseSubnet(engine: Engine, asked: Cidr | undefined): Cidr {
-  const used = usedSubnets(engine);
+function chooseSubnet(engine: Engine, asked: Cidr | undefined, id: string): Cidr {
+  const used = usedSubnets(engine, id);
   if (asked) {
     if (used.some((u) => overlaps(u, asked))) {
       throw new ConflictError(
@@ -84,10 +90,8 @@ function chooseSubnet(engine: Engine, asked: Cidr | undefined): Cidr {
     }
     return asked;
   }
-  for (let i = 0; i < POOL_SIZE; i++) {
-    const c = { base: POOL_BASE + i * 256, bits: 24 };
-    if (!used.some((u) => overlaps(u, c))) return c;
-  }
+  const free = firstFreeInPool(used, POOL_BASE, POOL_SIZE);
+  if (free) return free;
   throw new ConflictError("could not find a free subnet: every /24 of 10.90.0.0/16 is in use");
 }
 
@@ -123,36 +127,43 @@ export function createNetwork(engine: Engine, req: NetworkRequest): NetworkConfi
       throw new UsageError(`gateway ${req.gateway} not in subnet ${formatCidr(asked)}`);
     }
   }
-  return immediate(engine.store, () => {
-    if (getNetworkByName(engine.store, req.name)) {
-      throw new ConflictError(
-        `network name ${req.name} already used: network already exists`,
-      );
-    }
-    const subnet = chooseSubnet(engine, asked);
-    const id = Array.from(
-      crypto.getRandomValues(new Uint8Array(32)),
-      (b) => b.toString(16).padStart(2, "0"),
-    ).join("");
-    const net: NetworkConfig = {
-      name: req.name,
-      id,
-      driver: "bridge",
-      network_interface: `br-${id.slice(0, 12)}`,
-      created: new Date(engine.now()).toISOString(),
-      subnets: [{ subnet: formatCidr(subnet), gateway: formatIp(gatewayIp ?? subnet.base + 1) }],
-      ipv6_enabled: false,
-      internal: req.internal,
-      dns_enabled: req.dnsEnabled,
-      ...(Object.keys(req.labels).length ? { labels: req.labels } : {}),
-      // As docker's user-defined networks: no traffic between two of them (netavark drops
-      // what goes from one isolated bridge to another); the outside world stays reachable.
-      options: { isolate: "true" },
-      ipam_options: { driver: "host-local" },
-    };
-    insertNetwork(engine.store, net);
-    return net;
-  });
+  const id = Array.from(
+    crypto.getRandomValues(new Uint8Array(32)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  // The claims' lock around the transaction: no other store picks a subnet between this
+  // one's choice and its claim.
+  return withClaimsLock(() =>
+    immediate(engine.store, () => {
+      if (getNetworkByName(engine.store, req.name)) {
+        throw new ConflictError(
+          `network name ${req.name} already used: network already exists`,
+        );
+      }
+      const subnet = chooseSubnet(engine, asked, id);
+      const net: NetworkConfig = {
+        name: req.name,
+        id,
+        driver: "bridge",
+        network_interface: `br-${id.slice(0, 12)}`,
+        created: new Date(engine.now()).toISOString(),
+        subnets: [{ subnet: formatCidr(subnet), gateway: formatIp(gatewayIp ?? subnet.base + 1) }],
+        ipv6_enabled: false,
+        internal: req.internal,
+        dns_enabled: req.dnsEnabled,
+        ...(Object.keys(req.labels).length ? { labels: req.labels } : {}),
+        // As docker's user-defined networks: no traffic between two of them (netavark drops
+        // what goes from one isolated bridge to another); the outside world stays reachable.
+        options: { isolate: "true" },
+        ipam_options: { driver: "host-local" },
+      };
+      insertNetwork(engine.store, net);
+      // Claimed inside the transaction: if the commit fails, the claim names a network this
+      // store does not have, which is a stale claim.
+      claimSubnet(engine, subnet, id);
+      return net;
+    })
+  );
 }
 
 /** The default network, created now if it does not exist yet. */
@@ -248,6 +259,7 @@ export async function removeNetwork(
     if (networkUsers(engine, net.name).length) throw new NetworkInUseError(net.name);
     deleteNetwork(engine.store, net.id);
   });
+  releaseClaim(engine, net);
   return net.name;
 }
 
@@ -259,14 +271,16 @@ export function pruneNetworks(
   engine: Engine,
   keep: (n: NetworkConfig) => boolean = () => true,
 ): string[] {
-  return immediate(engine.store, () => {
-    const pruned: string[] = [];
+  const pruned = immediate(engine.store, () => {
+    const pruned: NetworkConfig[] = [];
     for (const net of listNetworks(engine.store)) {
       if (net.name === DEFAULT_NETWORK || !keep(net)) continue;
       if (networkUsers(engine, net.name).length) continue;
       deleteNetwork(engine.store, net.id);
-      pruned.push(net.name);
+      pruned.push(net);
     }
     return pruned;
   });
+  for (const net of pruned) releaseClaim(engine, net);
+  return pruned.map((n) => n.name);
 }

@@ -58,10 +58,11 @@ Deno.test('api create: a GitLab body translates; Entrypoint [""] clears the imag
   assertEquals(req.env, ["A=1"]);
   assertEquals(req.interactive, true);
   assertEquals(req.tty, false);
-  // Docker's default network (an empty NetworkMode, endpoint "default") is berth's default.
-  assertEquals([req.network, req.networks], ["host", undefined]);
-  const onBridge = dockerCreateRequest(GITLAB_BODY as never, { network: "bridge" });
-  assertEquals([onBridge.network, onBridge.networks], ["bridge", ["berth"]]);
+  // Docker's default network (an empty NetworkMode, endpoint "default") is the default
+  // bridge, as Docker's; berth.conf's [containers] network wins when set.
+  assertEquals([req.network, req.networks], ["bridge", ["berth"]]);
+  const onHost = dockerCreateRequest(GITLAB_BODY as never, { network: "host" });
+  assertEquals([onHost.network, onHost.networks], ["host", undefined]);
   assertEquals(req.pull, "never");
   assertEquals(req.volumes, [
     { source: "/tmp/cache", destination: "/cache", readOnly: false },
@@ -139,9 +140,14 @@ Deno.test("api create: what cannot be honoured is refused (400)", () => {
 });
 
 Deno.test("api create: NetworkMode, EndpointsConfig with Aliases, PortBindings", () => {
-  // Docker's default mode is berth's: host, or berth.conf's [containers] network.
+  // Docker's default mode is Docker's default bridge (berth's `berth`), or berth.conf's
+  // [containers] network when set.
   for (const mode of [undefined, "", "default"]) {
-    assertEquals(dockerNetworking({ NetworkMode: mode }), { network: "host" });
+    assertEquals(dockerNetworking({ NetworkMode: mode }), {
+      network: "bridge",
+      networks: ["berth"],
+    });
+    assertEquals(dockerNetworking({ NetworkMode: mode }, "host"), { network: "host" });
     assertEquals(dockerNetworking({ NetworkMode: mode }, "bridge"), {
       network: "bridge",
       networks: ["berth"],
@@ -156,8 +162,13 @@ Deno.test("api create: NetworkMode, EndpointsConfig with Aliases, PortBindings",
     networks: ["berth"],
   });
   assertEquals(dockerNetworking({ NetworkMode: "", EndpointsConfig: { default: {} } }), {
-    network: "host",
+    network: "bridge",
+    networks: ["berth"],
   });
+  assertEquals(
+    dockerNetworking({ NetworkMode: "", EndpointsConfig: { default: {} } }, "host"),
+    { network: "host" },
+  );
   assertEquals(dockerNetworking({ NetworkMode: "host", PortBindings: { "80/tcp": [{}] } }), {
     network: "host",
   });

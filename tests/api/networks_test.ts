@@ -263,10 +263,10 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
     assertEquals(web.code, 0, web.stderr);
     const mode = await svc.docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", "web"]);
     assertEquals(mode.stdout, "bridge\n");
-    // Without --network (Docker's "default"): berth's default mode, host, as berth run's.
+    // Without --network (Docker's "default"): Docker's default bridge, as in Docker.
     assertEquals((await svc.docker(["create", "--name", "plain", "bb"])).code, 0);
     const plain = await svc.docker(["inspect", "-f", "{{.HostConfig.NetworkMode}}", "plain"]);
-    assertEquals(plain.stdout, "host\n");
+    assertEquals(plain.stdout, "bridge\n");
     const port = await svc.docker(["port", "web", "8080"]);
     const m = /^127\.0\.0\.1:(\d+)\n$/.exec(port.stdout);
     assert(m, port.stdout + port.stderr);
@@ -312,6 +312,46 @@ Deno.test("api networks: docker network create/ls/inspect/rm, run --network --ne
     assertEquals(allBody, "published-all\n");
   } finally {
     await svc.sb.berth(["rm", "-f", "-t", "0", "srv", "web", "all", "plain"]);
+    await svc.stop();
+  }
+});
+
+Deno.test("api networks: docker run -d -p 127.0.0.1::80 with no --network gets a random port on the default bridge (Testcontainers)", async () => {
+  const svc = await startService();
+  try {
+    await importBusybox(svc);
+    // No --network and no berth.conf: Docker's default bridge, made from the pool on first use.
+    const run = await svc.docker([
+      "run",
+      "-d",
+      "--name",
+      "tc",
+      "-p",
+      "127.0.0.1::80",
+      "bb",
+      "sh",
+      "-c",
+      "mkdir -p /www && echo testcontainers > /www/index.html && exec httpd -f -p 80 -h /www",
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    const inspect = JSON.parse((await svc.request("GET", "/containers/tc/json")).text);
+    assertEquals(inspect.HostConfig.NetworkMode, "bridge");
+    const bound = inspect.NetworkSettings.Ports["80/tcp"];
+    assertEquals(bound?.length, 1, JSON.stringify(inspect.NetworkSettings.Ports));
+    assertEquals(bound[0].HostIp, "127.0.0.1");
+    assert(/^\d+$/.test(bound[0].HostPort) && bound[0].HostPort !== "0", bound[0].HostPort);
+    assert(inspect.NetworkSettings.Networks.bridge?.IPAddress, "an address on the bridge");
+    let body = "";
+    for (let i = 0; i < 50 && !body; i++) {
+      try {
+        body = await (await fetch(`http://127.0.0.1:${bound[0].HostPort}/index.html`)).text();
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    assertEquals(body, "testcontainers\n");
+  } finally {
+    await svc.sb.berth(["rm", "-f", "-t", "0", "tc"]);
     await svc.stop();
   }
 });

@@ -178,7 +178,7 @@ export function anonymousVolumes(
 /**
  * Translate a create body. `Entrypoint: [""]` (GitLab's default) clears the image's
  * entrypoint, as in Docker; a `null` one keeps it. `defaults` are berth.conf's `[containers]`
- * keys: `network` is the mode Docker's default one stands for (else `host`), and `ulimits`
+ * keys: `network` is the mode Docker's default one stands for (else the default bridge), and `ulimits`
  * apply to the limits the body's `Ulimits` do not set, as on the CLI.
  *
  * @throws {UsageError} (400) when the image is missing or a field cannot be honoured

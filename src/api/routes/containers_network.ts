@@ -2,11 +2,11 @@
  * The network part of Docker's create body → the engine's request: `HostConfig.NetworkMode`,
  * `NetworkingConfig.EndpointsConfig` (more networks, `Aliases`, `IPAMConfig.IPv4Address`,
  * `MacAddress`), `HostConfig.PortBindings`, `PublishAllPorts` and `ExposedPorts`. Docker's
- * default network mode (`""`, `default`) is berth's default, as for `berth run`: `host`, or
- * berth.conf's `[containers] network` (a bridge costs 35–130 ms per container and every store
- * on the host would share netavark's chains for the one default bridge name). `bridge` is
- * berth's default bridge, `host`, `none` and `container:X` berth's modes of those names, and
- * anything else names a bridge network. Pure.
+ * default network mode (`""`, `default`) is Docker's default, berth's default bridge `berth`
+ * (as podman's compat API: GitLab's service containers and Testcontainers' published ports
+ * need a private network), unless berth.conf's `[containers] network` says otherwise; the
+ * CLI's own default stays `host`. `bridge` is berth's default bridge, `host`, `none` and
+ * `container:X` berth's modes of those names, and anything else names a bridge network. Pure.
  *
  * @module
  */
@@ -88,9 +88,9 @@ export function portMappings(bindings: DockerPortBindings | null | undefined): P
  * @throws {UsageError} for `container:` without a name, several addresses, or an address or
  * MAC asked for on more than one network
  */
-export function dockerNetworking(f: DockerNetworkFields, defaultMode = "host"): NetworkPart {
-  // Docker's "default" mode is berth's default mode (a --network value).
-  const resolve = (m: string) => m === "" || m === "default" ? defaultMode || "host" : m;
+export function dockerNetworking(f: DockerNetworkFields, defaultMode?: string): NetworkPart {
+  // Docker's "default" mode: berth.conf's --network if set, else Docker's default bridge.
+  const resolve = (m: string) => m === "" || m === "default" ? defaultMode || "bridge" : m;
   const mode = resolve(f.NetworkMode ?? "");
   if (mode === "host" || mode === "none") return { network: mode };
   if (mode.startsWith("container:")) {
