@@ -6,22 +6,20 @@
  * @module
  */
 import { join } from "node:path";
-import {
-  busyboxRootfs,
-  eventually,
-  type Result,
-  type Sandbox,
-  sandbox,
-  withDb,
-} from "../helpers.ts";
+import { busyboxRootfs, eventually, type Sandbox, sandbox, withDb } from "../helpers.ts";
 import {
   alive,
   assert,
   assertClean,
   assertEquals,
   assertMatch,
+  chattr,
+  cleanupKiller,
   cleanupPids,
   cmdline,
+  collect,
+  fakeBootId,
+  frozenPaths,
   inspect,
   killPid,
   leftoverCgroups,
@@ -75,18 +73,6 @@ async function exitFileSeen(sb: Sandbox, id: string, ms = 30_000): Promise<numbe
   throw new Error(`exit file ${path} never appeared (${JSON.stringify(facts)})`);
 }
 
-/** Run a child to completion, as a Result. */
-async function collect(child: Deno.ChildProcess): Promise<Result> {
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-    stdoutBytes: out.stdout,
-  };
-}
-
 /**
  * A conmon wrapper (given with the global `--conmon` flag) that replaces berth's exit command
  * with `/bin/false`: the cleanup process "runs" and fails without doing anything.
@@ -114,35 +100,6 @@ exec ${conmon} "$@" --exit-command /bin/false
   );
   Deno.chmodSync(path, 0o755);
   return path;
-}
-
-/** Kill every cleanup process of `sb` as soon as it appears, until `stop()` is called. */
-function cleanupKiller(sb: Sandbox, delayMs = 0): { stop(): Promise<number> } {
-  let running = true;
-  let killed = 0;
-  const loop = (async () => {
-    const seen = new Set<number>();
-    while (running) {
-      for (const pid of cleanupPids(sb)) {
-        if (seen.has(pid)) continue;
-        seen.add(pid);
-        if (delayMs) {
-          setTimeout(() => {
-            if (cmdline(pid).join(" ").includes(sb.dir) && killPid(pid)) killed++;
-          }, delayMs);
-        } else if (killPid(pid)) killed++;
-      }
-      await sleep(2);
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      await sleep(delayMs + 10);
-      return killed;
-    },
-  };
 }
 
 Deno.test({
@@ -680,9 +637,7 @@ Deno.test({
 
           await crash(sb, c2);
           if (how === "boot id") {
-            await withDb(sb, (db) => {
-              db.prepare("UPDATE meta SET value = 'not-this-boot' WHERE key = 'boot_id'").run();
-            });
+            await fakeBootId(sb);
           } else {
             Deno.removeSync(sb.runroot, { recursive: true });
           }
@@ -737,19 +692,6 @@ async function tmpfsRoot(sb: Sandbox, size: string): Promise<void> {
   assertEquals(r.code, 0, "mount tmpfs");
 }
 
-/** `chattr MODE` on those of `paths` that exist. */
-async function chattr(mode: "+i" | "-i", paths: string[]): Promise<void> {
-  for (const p of paths) {
-    try {
-      Deno.statSync(p);
-    } catch {
-      continue;
-    }
-    const r = await new Deno.Command("chattr", { args: [mode, p], stderr: "piped" }).output();
-    assertEquals(r.code, 0, `chattr ${mode} ${p}: ${new TextDecoder().decode(r.stderr)}`);
-  }
-}
-
 /** Undo {@link tmpfsRoot} and remove the sandbox. */
 async function cleanupTmpfs(sb: Sandbox): Promise<void> {
   await sb.berth(["rm", "-af", "-t", "0"]);
@@ -769,7 +711,7 @@ Deno.test({
       // root is made unwritable the way a read-only file system looks to SQLite: immutable
       // database files in an immutable directory (no journal/WAL can be created either).
       const sb = sandbox("berth-stress10a-");
-      const frozen = [sb.root, ...["", "-wal", "-shm"].map((s) => join(sb.root, `berth.db${s}`))];
+      const frozen = frozenPaths(sb);
       try {
         const d = await sb.berth(["run", "-d", "--rootfs", rootfs, "sh", "-c", "sleep 2; exit 33"]);
         assertEquals(d.code, 0, d.stderr);
