@@ -58,11 +58,18 @@ export interface WaitResult {
   warning?: string;
 }
 
-/** The code for a container that is gone: from `exit_codes`, else "no such exit code". */
+/**
+ * The code for a container that is gone: from `exit_codes`, else "no such exit code". A -1 is
+ * never the container's own (its monitor died): the row that said why went with the container,
+ * so say it here, or a `--rm` container's lost code would pass silently.
+ */
 export function codeOfRemoved(engine: Engine, id: string): WaitResult {
   const row = getExitCode(engine.store, id);
   if (!row) throw new NoSuchExitCodeError(id);
-  return { code: row.code };
+  return {
+    code: row.code,
+    warning: row.code === -1 ? `container ${id}: ${MONITOR_DIED}` : undefined,
+  };
 }
 
 function codeOfDone(engine: Engine, row: ContainerRow): WaitResult {

@@ -498,6 +498,40 @@ Deno.test({
         await assertClean(sb, ids);
       });
 
+      await t.step(
+        "detached --rm + wait: a -1 comes with its Error: line (soak, #15)",
+        async () => {
+          // The waiter records -1, removes the --rm container, and then finds only exit_codes:
+          // the reason went with the row, and -1 used to be printed with no Error: line.
+          const d = await sb.berth([
+            "run",
+            "-d",
+            "--rm",
+            "--rootfs",
+            `${rootfs}:O`,
+            "sh",
+            "-c",
+            "sleep 2; exit 4",
+          ]);
+          assertEquals(d.code, 0, d.stderr);
+          const id = d.stdout.trim();
+          ids.push(id);
+          const pid = containerPid(Number(await inspect(sb, id, ".State.Pid")), id);
+          const wait = sb.berth(["wait", id], { timeoutMs: 30_000 });
+          await sleep(300);
+          assert(killPid(await conmonPid(sb, id)), "conmon killed");
+          while (alive(pid)) await sleep(5);
+          const w = await wait;
+          assertEquals([w.code, w.stdout], [0, "-1\n"], w.stderr);
+          assertMatch(w.stderr, /^Error: .*conmon/m, "a clear message");
+          assertEquals((await sb.berth(["container", "exists", id])).code, 1, "removed");
+          const again = await sb.berth(["wait", id]);
+          assertEquals([again.code, again.stdout], [0, "-1\n"], again.stderr);
+          assertMatch(again.stderr, /^Error: .*conmon/m, "and on every later wait");
+          await assertClean(sb, ids);
+        },
+      );
+
       await t.step("foreground run", async () => {
         const cid = join(sb.dir, "cid-fg");
         const run = sb.berth([
