@@ -1,0 +1,153 @@
+/**
+ * What one soak iteration does, decided from its seed alone (pure): the workload, how many
+ * containers run it at once, each container's exit code and timing, and which fault strikes
+ * when.
+ *
+ * @module
+ */
+import { iterationSeed, rng } from "./prng.ts";
+
+/** The workloads of issue #15. */
+export const WORKLOADS = [
+  "run-rm",
+  "run-d-rm-wait",
+  "run-d-stop",
+  "run-d-kill",
+  "run-d-rmf",
+  "exec",
+  "stdin",
+  "big-output",
+] as const;
+
+/** One of {@linkcode WORKLOADS}. */
+export type Workload = typeof WORKLOADS[number];
+
+/** The faults of issue #15 (`none` included). */
+export const FAULTS = [
+  "none",
+  "kill-foreground",
+  "kill-cleanup",
+  "kill-conmon",
+  "kill-waiter",
+  "concurrent-rm",
+  "concurrent-stop",
+  "concurrent-kill",
+  "reboot",
+  "root-unwritable",
+] as const;
+
+/** One of {@linkcode FAULTS}. */
+export type Fault = typeof FAULTS[number];
+
+/** The engines the soak drives. */
+export type EngineName = "berth" | "podman";
+
+/** Signals a container is killed with; all but KILL reach a `trap` that exits 128+N. */
+export const SIGNALS: Record<string, number> = {
+  KILL: 9,
+  TERM: 15,
+  INT: 2,
+  HUP: 1,
+  USR1: 10,
+  USR2: 12,
+};
+
+/** One container of an iteration. */
+export interface UnitPlan {
+  /** The code its command exits with (0–255). */
+  code: number;
+  /** How long it runs before exiting, ms. */
+  sleepMs: number;
+  /** For run-d-kill: the signal sent; for run-d-stop: KILL (no trap) or TERM (trapped). */
+  signal: string;
+  /** A word it prints (output checks). */
+  token: string;
+  /** Bytes of stdin for the stdin workload. */
+  stdinBytes: number;
+}
+
+/** One iteration. */
+export interface Plan {
+  iteration: number;
+  /** The iteration's own seed (from the run's seed and the iteration number). */
+  seed: number;
+  workload: Workload;
+  fault: Fault;
+  concurrency: number;
+  /** When the fault strikes, ms after the containers were launched. */
+  faultAtMs: number;
+  /** Which unit a per-container fault targets. */
+  target: number;
+  /** How long the root stays unwritable, ms. */
+  freezeMs: number;
+  /** Delay between a cleanup process appearing and its SIGKILL, ms. */
+  cleanupDelayMs: number;
+  units: UnitPlan[];
+}
+
+/** Options that shape plans. */
+export interface PlanOptions {
+  engine: EngineName;
+  concurrencyMax: number;
+}
+
+/** True if `fault` makes sense for `workload` on `engine`. */
+export function faultApplies(engine: EngineName, fault: Fault, workload: Workload): boolean {
+  switch (fault) {
+    case "kill-foreground":
+      return ["run-rm", "stdin", "big-output", "exec"].includes(workload);
+    case "kill-waiter":
+      return ["run-d-rm-wait", "run-d-stop", "run-d-kill", "run-d-rmf", "big-output"].includes(
+        workload,
+      );
+    // Both fake berth's own state (its database's boot id, its root's immutability).
+    case "reboot":
+    case "root-unwritable":
+      return engine === "berth";
+    default:
+      return true;
+  }
+}
+
+/** Concurrency 1–max, mostly small: the machine is shared, the big bursts are rarer. */
+function concurrency(r: ReturnType<typeof rng>, max: number): number {
+  const x = r.next();
+  if (x < 0.6 || max === 1) return 1;
+  if (x < 0.9) return r.int(2, Math.min(5, max));
+  return r.int(1, max);
+}
+
+/** The plan of iteration `i` of a run seeded with `seed`. */
+export function planIteration(seed: number, i: number, o: PlanOptions): Plan {
+  const s = iterationSeed(seed, i);
+  const r = rng(s);
+  const workload = r.pick(WORKLOADS);
+  const applicable = FAULTS.filter((f) => f !== "none" && faultApplies(o.engine, f, workload));
+  const fault: Fault = r.chance(0.25) ? "none" : r.pick(applicable);
+  const c = concurrency(r, o.concurrencyMax);
+  const units: UnitPlan[] = [];
+  for (let u = 0; u < c; u++) {
+    const signal = workload === "run-d-stop"
+      ? r.pick(["KILL", "TERM"])
+      : r.pick(Object.keys(SIGNALS));
+    units.push({
+      code: r.chance(0.15) ? 0 : r.int(0, 255),
+      sleepMs: r.int(800, 1600),
+      signal,
+      token: `t${r.int(0, 1e9).toString(36)}`,
+      stdinBytes: r.int(1, 256 * 1024),
+    });
+  }
+  return {
+    iteration: i,
+    seed: s,
+    workload,
+    fault,
+    concurrency: c,
+    faultAtMs: r.int(0, 2000),
+    target: r.int(0, c - 1),
+    freezeMs: r.int(200, 1500),
+    cleanupDelayMs: r.pick([0, 0, 50, 150, 300, 600]),
+    units,
+  };
+}
