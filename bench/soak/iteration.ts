@@ -461,7 +461,7 @@ export class Iteration {
         if (!id) return;
         const w = waiter(id, [code], false);
         await sleep(p.sleepMs);
-        await this.#housekeep(u, "stop", ["stop", "-t", trapped ? "10" : "1", id]);
+        await this.#housekeep(u, "stop", ["stop", "-t", trapped ? "10" : "0", id]);
         await w;
         await this.#housekeep(u, "rm", ["rm", "-f", "-t", "0", id]);
         return;

@@ -132,7 +132,7 @@ export function planIteration(seed: number, i: number, o: PlanOptions): Plan {
       : r.pick(Object.keys(SIGNALS));
     units.push({
       code: r.chance(0.15) ? 0 : r.int(0, 255),
-      sleepMs: r.int(800, 1600),
+      sleepMs: r.int(400, 1000),
       signal,
       token: `t${r.int(0, 1e9).toString(36)}`,
       stdinBytes: r.int(1, 256 * 1024),
