@@ -114,16 +114,25 @@ export async function startContainer(engine: Engine, id: string): Promise<Contai
         await unmountRootfs(engine, row);
         throw runtimeStartError(msg);
       }
-      row = mutate(engine, id, (r) => {
-        transition(r, "initialized", engine.now());
-        r.incarnation += 1;
-        r.pid = created.pid;
-        r.conmonPid = created.conmonPid;
-        r.error = "";
-        r.exitCode = null;
-        r.finishedAt = 0;
-        return true;
-      })!;
+      try {
+        row = mutate(engine, id, (r) => {
+          transition(r, "initialized", engine.now());
+          r.incarnation += 1;
+          r.pid = created.pid;
+          r.conmonPid = created.conmonPid;
+          r.error = "";
+          r.exitCode = null;
+          r.finishedAt = 0;
+          return true;
+        })!;
+      } catch (err) {
+        // The database refused the record (read-only, full): nothing would know of this
+        // runtime container, its conmon, mounts and cgroups, so take them back down, as a
+        // failed create does. Found by the soak (#15): they were left behind for good.
+        await runtimeDelete(rt, id).catch(() => {});
+        await unmountRootfs(engine, row).catch(() => {});
+        throw err;
+      }
       log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
       if (row.spec.conmonPidFile) {
         Deno.writeTextFileSync(row.spec.conmonPidFile, `${created.conmonPid}\n`);
@@ -149,12 +158,20 @@ async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {
     await runtimeDelete(rt, id).catch(() => {});
     throw runtimeStartError(msg);
   }
-  const started = mutate(engine, id, (r) => {
-    r.startedAt = engine.now();
-    // The exit may already have been seen (a very short command): keep `stopped`.
-    if (isInitialized(r.state)) transition(r, "running", engine.now());
-    return true;
-  });
+  let started: ContainerRow | undefined;
+  try {
+    started = mutate(engine, id, (r) => {
+      r.startedAt = engine.now();
+      // The exit may already have been seen (a very short command): keep `stopped`.
+      if (isInitialized(r.state)) transition(r, "running", engine.now());
+      return true;
+    });
+  } catch (err) {
+    // Refused by the database: the command fails, so the container must not run on. Killed,
+    // it exits like any other; conmon and the next berth process record and clean that up.
+    await runtimeDelete(rt, id).catch(() => {});
+    throw err;
+  }
   log("debug", `phase started ${id.slice(0, 12)}`);
   return started ?? row;
 }

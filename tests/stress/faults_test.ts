@@ -18,6 +18,7 @@ import {
   cleanupPids,
   cmdline,
   collect,
+  conmonPids,
   fakeBootId,
   frozenPaths,
   inspect,
@@ -769,6 +770,43 @@ Deno.test({
         await sb.cleanup();
       }
     });
+
+    await t.step(
+      "read-only root at start: one Error line, nothing left running (#15)",
+      async () => {
+        // Found by the soak: `start` ran `runtime create` (conmon, mounts, cgroups, the process
+        // waiting in `runc init`), then the database refused the move to `initialized`, and all
+        // of it stayed behind with the row still `created` (pid 0): nothing ever cleaned it up.
+        const sb = sandbox("berth-stress10c-");
+        const frozen = frozenPaths(sb);
+        try {
+          const c = await sb.berth(["create", "--rootfs", `${rootfs}:O`, "sleep", "600"]);
+          assertEquals(c.code, 0, c.stderr);
+          const id = c.stdout.trim();
+          await chattr("+i", frozen);
+          const st = await sb.berth(["start", id], { timeoutMs: 30_000 });
+          assertEquals(st.code, 125, st.stderr);
+          assertMatch(
+            st.stderr,
+            /^Error: database .*berth\.db/,
+            "a clear error naming the database",
+          );
+          assertEquals(st.stderr.trim().split("\n").length, 1, st.stderr);
+          assertEquals(await runtimeIds(sb), [], "no runtime container");
+          assertEquals(sandboxMounts(sb), [], "no overlay mount");
+          await eventually(() => conmonPids(sb, id).length === 0, 10_000).catch(() => {});
+          assertEquals(conmonPids(sb, id), [], "no conmon");
+          await chattr("-i", frozen);
+          assertEquals(await inspect(sb, id, ".State.Status"), "created", "the row is unchanged");
+          const rm = await sb.berth(["rm", id]);
+          assertEquals(rm.code, 0, rm.stderr);
+          await assertClean(sb, [id]);
+        } finally {
+          await chattr("-i", frozen);
+          await sb.cleanup();
+        }
+      },
+    );
 
     await t.step("full root (ENOSPC)", async () => {
       const sb = sandbox("berth-stress10b-");
