@@ -70,6 +70,10 @@ interface UnitState {
   hit: boolean;
   /** Its `run` failed with an `Error:` line: the container never ran. */
   neverRan?: boolean;
+  /** Its foreground `run` was killed before the container's process started. */
+  killedBeforeStart?: boolean;
+  /** The status its foreground `run` exited with. */
+  fgCode?: number;
   /** Its process was seen started (past `runc init`), or the watch gave up. */
   started?: boolean;
 }
@@ -194,6 +198,7 @@ export class Iteration {
       timedOut,
       killed: st.killed.has(child),
     };
+    if (opts.role === "fg") st.fgCode = rec.code;
     if (/^run/.test(what) && rec.code >= 125 && /^Error: /m.test(rec.stderr)) st.neverRan = true;
     this.calls.push({ rec, unit: u, expect });
     return rec;
@@ -262,6 +267,9 @@ export class Iteration {
       const all = f === "reboot" || f === "root-unwritable";
       if (!st.hit && !all) return base;
       switch (f) {
+        case "kill-foreground":
+          // Killed between create and start: the container never ran (0 for wait, as podman).
+          return st.killedBeforeStart ? { ...base, codes: [...codes, 0], stdout: undefined } : base;
         case "reboot":
           return { ...base, loose: true };
         case "root-unwritable":
@@ -439,9 +447,11 @@ export class Iteration {
         await w;
         await this.#call(u, "logs", ["logs", id], () => {
           const e = this.#main(u, [0], { stdout: expected })();
-          return this.units[u].hit && this.plan.fault === "kill-conmon"
-            ? { ...e, stdout: undefined }
-            : e;
+          // All of the output is there only if the container ended by itself.
+          const st = this.units[u];
+          const whole = !st.hit || st.fgCode === K ||
+            (this.plan.fault === "kill-foreground" && !st.killedBeforeStart);
+          return whole ? e : { ...e, stdout: undefined };
         });
         await this.#housekeep(u, "rm", ["rm", "-f", "-t", "0", id]);
         return;
@@ -534,6 +544,7 @@ export class Iteration {
     };
     switch (f) {
       case "kill-foreground":
+        st.killedBeforeStart = !st.started;
         this.faultHit = strike(st.fg);
         st.hit = this.faultHit;
         return;
