@@ -652,17 +652,20 @@ export class Iteration {
     }
     if (found["leftover-container"]?.length && this.eng.sqlite) {
       // Say in which state each was left (and why), for the report.
-      found["leftover-container"] = await withDb(
-        sb,
-        (db) =>
-          found["leftover-container"].map((id) => {
-            const r = db.prepare(
-              "SELECT state, error, exit_code, pid, conmon_pid FROM containers WHERE id = ?",
-            )
-              .get(id) as Record<string, unknown> | undefined;
-            return `${id} ${JSON.stringify(r ?? null)}`;
-          }),
-      );
+      const rows = await withDb(sb, (db) =>
+        found["leftover-container"].map((id) => {
+          const r = db.prepare(
+            "SELECT state, error, exit_code, pid, conmon_pid FROM containers WHERE id = ?",
+          ).get(id) as Record<string, unknown> | undefined;
+          return { id, r, text: `${id} ${JSON.stringify(r ?? null)}` };
+        }));
+      const kept = (x: (typeof rows)[number]) =>
+        this.plan.fault === "reboot" && x.r?.state === "created";
+      found["leftover-container"] = rows.filter((x) => !kept(x)).map((x) => x.text);
+      const notes = rows.filter(kept).map((x) => x.text);
+      if (notes.length) {
+        this.violations.push({ kind: "kept-after-reboot", detail: notes.join("; ") });
+      }
     }
     for (const [kind, what] of Object.entries(found)) {
       if (what.length === 0) continue;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ViolationKind, VIOLATIONS } from "./check.ts";
+import { NOTES, type ViolationKind, VIOLATIONS } from "./check.ts";
 import type { IterationResult } from "./iteration.ts";
 import { FAULTS, WORKLOADS } from "./plan.ts";
 
@@ -63,7 +63,7 @@ export function summarize(
   const workloads = zeros(WORKLOADS);
   const faults = zeros(FAULTS);
   const faultsHit = zeros(FAULTS);
-  const violations = zeros(VIOLATIONS);
+  const violations = zeros<ViolationKind>([...VIOLATIONS, ...NOTES]);
   const lat: number[] = [];
   const examples: SoakSummary["examples"] = [];
   let calls = 0;
@@ -144,7 +144,10 @@ export function renderSummary(ss: SoakSummary[]): string {
   );
   const violations = table(
     ["violation", ...ss.map((s) => s.engine)],
-    VIOLATIONS.map((v) => [v, ...ss.map((s) => s.violations[v])]),
+    [
+      ...VIOLATIONS.map((v) => [v, ...ss.map((s) => s.violations[v] ?? 0)]),
+      ...NOTES.map((v) => [`(not a violation) ${v}`, ...ss.map((s) => s.violations[v] ?? 0)]),
+    ],
   );
   return [general, workloads, faults, violations].join("\n\n");
 }
