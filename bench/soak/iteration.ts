@@ -436,7 +436,8 @@ export class Iteration {
           ["sh", "-c", `sleep ${sleepS}; yes ${p.token} | head -c 1048576; exit ${K}`],
           this.#main(u, [K], { stdout: expected, timed: true }),
         );
-        const id = await this.#idOf(u);
+        // A foreground killed before it wrote the cidfile leaves no ID to wait for.
+        const id = await Promise.race([this.#idOf(u), fg.then(() => this.units[u].id)]);
         if (!id) return void await fg;
         // A `wait` on a container not started yet gives 0 at once (podman 4.3 does the same).
         let fgDone = false;
