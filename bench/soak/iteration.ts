@@ -672,7 +672,8 @@ export class Iteration {
       if (what.length === 0) continue;
       this.violations.push({ kind: kind as Violation["kind"], detail: what.join("; ") });
     }
-    if (Object.values(found).some((v) => v.length)) await this.#reap(ids);
+    const kept = this.violations.some((v) => v.kind === "kept-after-reboot");
+    if (kept || Object.values(found).some((v) => v.length)) await this.#reap(ids);
   }
 
   /** Remove what was counted as left over, so the next iteration starts clean. */
