@@ -13,21 +13,32 @@ import { pathExists } from "./src/fs.ts";
 import { LOG_LEVELS, type LogLevel, setLogLevel, setLogSink } from "./src/log.ts";
 import { installEngineEvents } from "./src/engine/events.ts";
 import { CLI_EVENTS } from "./src/cli/events.ts";
-import { errOut, out, runCommand } from "./src/cli/command.ts";
-import { COMMANDS, listedNames, REGISTRY } from "./src/cli/registry.ts";
-
-const GLOBAL_VALUE_FLAGS = ["root", "runroot", "runtime", "conmon", "log-level"];
+import { errOut, helpWidth, out, runCommand } from "./src/cli/command.ts";
+import { GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS } from "./src/cli/global_flags.ts";
+import { mainHelp } from "./src/cli/help.ts";
+import { COMMANDS, listedNames, VISIBLE } from "./src/cli/registry.ts";
+import { didYouMean } from "./src/cli/suggest.ts";
+import type { BerthConfig } from "./src/config.ts";
+import { loadConfig, type LoadedConfig } from "./src/config_files.ts";
+import { discardFd } from "./src/archive/libc.ts";
 
 /** Split argv into global options, the command's name, and its arguments. */
-export function parseGlobal(argv: string[]): {
+export function parseGlobal(
+  argv: string[],
+  loaded: LoadedConfig = { config: {}, files: [] },
+): {
   global: GlobalOptions;
   command?: string;
   args: string[];
   help: boolean;
+  /** `--noout`: the command's stdout goes nowhere (its errors and exit status stay). */
+  noout: boolean;
 } {
   const values: Record<string, string> = {};
   const rawArgs: string[] = [];
+  const runtimeFlags: string[] = []; // --runtime-flag may repeat
   let help = false;
+  let noout = false;
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i];
@@ -36,17 +47,26 @@ export function parseGlobal(argv: string[]): {
       help = true;
       continue;
     }
+    if (arg === "--noout") {
+      // Not in rawArgs: the cleanup process conmon starts prints nothing anyway.
+      noout = true;
+      continue;
+    }
     if (arg === "--version" || arg === "-v") {
       return {
-        global: defaults(values, []),
+        global: defaults(values, [], { config: {}, files: [] }),
         command: "version",
         args: ["--format", "berth version {{.Client.Version}}"],
         help,
+        noout,
       };
     }
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : "";
-    if (!GLOBAL_VALUE_FLAGS.includes(name)) throw new UsageError(`unknown flag: ${arg}`);
+    if (!GLOBAL_VALUE_FLAGS.includes(name)) {
+      const hint = name ? didYouMean(name, Object.keys(GLOBAL_FLAGS), (n) => `--${n}`) : "";
+      throw new UsageError(`unknown flag: ${arg}${hint}`);
+    }
     if (eq !== -1) {
       values[name] = arg.slice(eq + 1);
       rawArgs.push(arg);
@@ -54,6 +74,10 @@ export function parseGlobal(argv: string[]): {
       if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: --${name}`);
       values[name] = argv[++i];
       rawArgs.push(arg, argv[i]);
+    }
+    if (name === "runtime-flag") {
+      if (values[name] === "") throw new UsageError("--runtime-flag must not be empty");
+      runtimeFlags.push(values[name]);
     }
   }
   const rest = argv.slice(i);
@@ -71,15 +95,63 @@ export function parseGlobal(argv: string[]): {
     }
   }
   if (!command && rest.length) {
-    throw new UsageError(`unrecognized command \`berth ${rest.slice(0, 2).join(" ")}\``);
+    throw new UsageError(
+      `unrecognized command \`berth ${rest.slice(0, 2).join(" ")}\`${commandHint(rest)}`,
+    );
   }
-  return { global: defaults(values, rawArgs), command, args: rest, help };
+  // The cleanup process gets every setting as a flag (see defaults) and never reads the
+  // files: a file edited or broken since the container started must not lose its exit code.
+  const applied = command === "container cleanup" ? { config: {}, files: [] } : loaded;
+  return {
+    global: { ...defaults(values, rawArgs, applied), runtimeFlags },
+    command,
+    args: rest,
+    help,
+    noout,
+  };
 }
 
-function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOptions {
+/**
+ * The "did you mean" tail for an unknown command: a group's subcommands when the first word is
+ * a group (`berth container rmm`), otherwise the top-level commands.
+ */
+function commandHint(rest: string[]): string {
+  const names = VISIBLE.flatMap((e) => [e.name, ...e.aliases]);
+  const group = names.filter((n) => n.startsWith(`${rest[0]} `));
+  if (group.length > 0 && rest.length > 1) {
+    return didYouMean(rest[1], group.map((n) => n.slice(rest[0].length + 1)));
+  }
+  return didYouMean(rest[0], names.filter((n) => !n.includes(" ")));
+}
+
+/** The settings of the configuration file, by global flag. */
+function configValues(config: BerthConfig): Record<string, string | undefined> {
+  return {
+    root: config.root,
+    runroot: config.runroot,
+    runtime: config.runtime,
+    conmon: config.conmon,
+    "log-level": config.logLevel,
+  };
+}
+
+function defaults(
+  given: Record<string, string>,
+  givenArgs: string[],
+  loaded: LoadedConfig,
+): GlobalOptions {
+  // A setting from the file becomes a flag of the cleanup process too, so that it finds the
+  // same store and runtime whatever happens to the file later.
+  const values = { ...given };
+  const rawArgs = [...givenArgs];
+  for (const [name, value] of Object.entries(configValues(loaded.config))) {
+    if (value === undefined || values[name] !== undefined) continue;
+    values[name] = value;
+    rawArgs.push(`--${name}`, value);
+  }
   // podman's spellings too: trace is berth's most verbose level, warning is warn.
-  const given = values["log-level"] ?? "warn";
-  const logLevel = given === "trace" ? "debug" : given === "warning" ? "warn" : given;
+  const level = values["log-level"] ?? "warn";
+  const logLevel = level === "trace" ? "debug" : level === "warning" ? "warn" : level;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`invalid log level "${logLevel}": use one of ${LOG_LEVELS.join(", ")}`);
   }
@@ -93,26 +165,22 @@ function defaults(values: Record<string, string>, rawArgs: string[]): GlobalOpti
     conmon: values.conmon,
     logLevel,
     rawArgs,
+    config: loaded.config,
+    configFiles: loaded.files,
   };
 }
 
-/** `berth --help`: the global flags, then every command the registry lists, with its summary. */
-export function usage(): string {
-  const lines = REGISTRY.flatMap((entry) =>
-    listedNames(entry).map((name) => `  ${name.padEnd(20)} ${entry.summary}`)
+/** `berth --help`: the usage, every command the registry lists with its summary, the global flags. */
+export function usage(width = 80): string {
+  return mainHelp(
+    {
+      summary: "Run containers without a daemon: a podman-compatible engine for CI steps",
+      usage: "berth [options] COMMAND [flags] [args]",
+      flags: GLOBAL_FLAGS,
+    },
+    VISIBLE.map((entry) => ({ names: listedNames(entry), summary: entry.summary })),
+    width,
   );
-  return `Usage: berth [global flags] COMMAND [flags] [args]
-
-Global flags:
-  --root DIR          persistent state: database, bundles, logs (default /var/lib/berth)
-  --runroot DIR       transient state: exit files, locks, runtime state (default /run/berth)
-  --runtime NAME|PATH OCI runtime: runc (default) or crun
-  --conmon PATH       conmon binary (default: found on PATH)
-  --log-level LEVEL   debug, info, warn (default), error
-
-Commands:
-${lines.join("\n")}
-`;
 }
 
 /**
@@ -146,10 +214,17 @@ export async function main(argv: string[]): Promise<number> {
   setLogSink(stderrLine);
   installEngineEvents(CLI_EVENTS);
   try {
-    const { global, command, args, help } = parseGlobal(argv);
+    let parsed = parseGlobal(argv);
+    if (parsed.command !== "container cleanup") {
+      const loaded = await loadConfig();
+      if (loaded.files.length) parsed = parseGlobal(argv, loaded);
+    }
+    const { global, command, args, help, noout } = parsed;
     setLogLevel(global.logLevel as LogLevel);
+    // As podman, which swaps its stdout for /dev/null: a container's attached output too.
+    if (noout) discardFd(1);
     if (!command) {
-      await out(usage());
+      await out(usage(helpWidth()));
       return help ? 0 : 125;
     }
     if (command === "container cleanup" && await cleanupAlreadyDone(global, args)) return 0;

@@ -7,16 +7,19 @@ set -euo pipefail
 DENO_VERSION=2.9.6
 export DEBIAN_FRONTEND=noninteractive
 
-apt_packages=(conmon runc crun busybox-static util-linux mount)
-commands=(conmon runc crun busybox mount umount)
+# Bridge networks (`berth network`): podman's own stack, netavark (namespaces, bridges,
+# veths, NAT and port forwarding through iptables) and aardvark-dns (container names);
+# unshare (util-linux) makes the namespace files, ip (iproute2) is what the tests inspect with.
+apt_packages=(conmon runc crun busybox-static util-linux mount netavark aardvark-dns iptables iproute2)
+commands=(conmon runc crun busybox mount umount unshare iptables ip)
 if [ "${1:-}" = "--with-test-tools" ]; then
   # Who runs what: tests/image/registry_*: docker-registry, openssl, python3 (htpasswd hash);
   # extract_test: umoci; podman_compat_test and bench/: podman; stress faults/input: chattr
   # (e2fsprogs); tests/image/cli_helper: sh, timeout (coreutils); cli/cp/podman_compat: tar;
-  # bench/main.ts: git; scripts/podman-system-tests.sh: bats. skopeo is what images-facts.md
+  # bench/main.ts: git; scripts/podman-system-tests.sh: bats; completion_test: zsh, fish. skopeo is what images-facts.md
   # was measured with.
-  apt_packages+=(docker-registry umoci skopeo openssl python3 podman e2fsprogs coreutils tar git bats)
-  commands+=(docker-registry umoci skopeo openssl python3 podman chattr timeout tar sh git bats)
+  apt_packages+=(docker-registry umoci skopeo openssl python3 podman e2fsprogs coreutils tar git bats zsh fish)
+  commands+=(docker-registry umoci skopeo openssl python3 podman chattr timeout tar sh git bats zsh fish)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -35,6 +38,14 @@ fi
 deno --version | head -1 >&2
 absent=()
 for c in "${commands[@]}"; do command -v "$c" >/dev/null 2>&1 || absent+=("$c"); done
+# Debian puts netavark and aardvark-dns under /usr/lib/podman, off PATH (berth looks there).
+for c in netavark aardvark-dns; do
+  found=""
+  for d in /usr/lib/podman /usr/libexec/podman /usr/local/libexec/podman; do
+    [ -x "$d/$c" ] && found="$d/$c"
+  done
+  [ -n "$found" ] || command -v "$c" >/dev/null 2>&1 || absent+=("$c")
+done
 if [ ${#absent[@]} -gt 0 ]; then
   echo "still missing after the install: ${absent[*]}" >&2
   exit 1

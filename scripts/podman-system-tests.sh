@@ -155,6 +155,21 @@ while :; do
 done
 EOF
 chmod 755 "$rootfs/home/podman/pause"
+# Debian's busybox-static has no printenv applet; Alpine's busybox has /bin/printenv.
+cat >"$rootfs/bin/printenv" <<'EOF2'
+#!/bin/sh
+# printenv as Alpine's busybox has it: the environment this script was started with, read from
+# /proc (ash itself exports a default PATH when none was given).
+if [ $# -eq 0 ]; then /usr/bin/tr '\0' '\n' </proc/$$/environ; exit 0; fi
+rc=0
+for n in "$@"; do
+  v=$(/usr/bin/tr '\0' '\n' </proc/$$/environ | /bin/grep "^$n=") || { rc=1; continue; }
+  printf '%s\n' "${v#*=}"
+done
+exit $rc
+EOF2
+chmod 755 "$rootfs/bin/printenv"
+ln -s ../proc/mounts "$rootfs/etc/mtab"
 tarball="$work/testimage.tar"
 tar -C "$rootfs" --numeric-owner -cf "$tarball" .
 
@@ -210,7 +225,7 @@ for f in "${files[@]}"; do
 done
 tap="$work/tap.txt"
 PODMAN="$work/bin/podman" PODMAN_TIMEOUT=${PODMAN_TIMEOUT:-120} \
-  bats --tap "${paths[@]}" | tee "$tap" || true
+  bats --tap ${BATS_FILTER:+--filter "$BATS_FILTER"} "${paths[@]}" | tee "$tap" || true
 skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$tap" || true)
 ok=$(grep -cE '^ok [0-9]+' "$tap" || true)
 failed=$(grep -cE '^not ok [0-9]+' "$tap" || true)

@@ -26,11 +26,28 @@ export class UsageError extends BerthError {
   override httpStatus = 400;
 }
 
+/** A configuration file that cannot be read or says something berth cannot use. */
+export class ConfigError extends BerthError {}
+
+/**
+ * A `--ulimit` (or a Docker `HostConfig.Ulimits` entry) above the host's hard limit: the
+ * runtime could not raise it, so the container is refused at create (exit 125, HTTP 400).
+ */
+export class UlimitAboveHostError extends UsageError {}
+
 /** No container with that name or ID (podman's wording). */
 export class NoSuchContainerError extends BerthError {
   override httpStatus = 404;
   constructor(readonly nameOrId: string) {
     super(`no container with name or ID "${nameOrId}" found: no such container`);
+  }
+}
+
+/** No pod with that name or ID: berth has no pods, so every pod lookup ends here (podman's wording). */
+export class NoSuchPodError extends BerthError {
+  override httpStatus = 404;
+  constructor(readonly nameOrId: string) {
+    super(`no pod with name or ID ${nameOrId} found: no such pod`);
   }
 }
 
@@ -51,12 +68,11 @@ export class StateError extends BerthError {
 }
 
 /**
- * A running container refused by `rm` without `-f`. `rm`'s status rule (`rmStatus`) maps it
- * to podman's exit 2 by its class; any other path that meets it exits 2 as well.
+ * A running container refused by `rm` without `-f`. Its own status is podman's for any
+ * error of a bad container state, 125; `rm`'s rule (`rmStatus`) maps it to 2 by its class,
+ * and prune passes over it by its class, as podman's commands do.
  */
-export class ContainerRunningError extends StateError {
-  override exitCode = 2;
-}
+export class ContainerRunningError extends StateError {}
 
 /** A name or ID that is already taken, or an ID prefix matching several containers. */
 export class ConflictError extends BerthError {
@@ -98,6 +114,24 @@ export class NoSuchImageError extends BerthError {
   }
 }
 
+/** No network by that name or ID (`network rm` exits 1 for it, as podman). */
+export class NoSuchNetworkError extends BerthError {
+  override httpStatus = 404;
+  constructor(readonly nameOrId: string) {
+    super(`unable to find network with name or ID ${nameOrId}: network not found`);
+  }
+}
+
+/** A network that containers use, removed without `-f` (podman exits 2). */
+export class NetworkInUseError extends ConflictError {
+  override exitCode = 2;
+  constructor(name: string) {
+    super(
+      `"${name}" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used`,
+    );
+  }
+}
+
 /** A registry answered with an error, refused access, or could not be reached. */
 export class RegistryError extends BerthError {}
 
@@ -108,6 +142,14 @@ export class ImageInUseError extends ConflictError {
     super(
       `image used by ${containerId}: image is in use by a container: consider listing external containers and force-removing image`,
     );
+  }
+}
+
+/** An image removed without force while `image mount` shows it (podman exits 2: in use). */
+export class ImageMountedError extends ConflictError {
+  override exitCode = 2;
+  constructor(imageId: string) {
+    super(`image ${imageId} is mounted: unmount it first (berth image unmount) or force removal`);
   }
 }
 
@@ -176,8 +218,12 @@ export function runtimeStartError(message: string): BerthError {
   return new RuntimeError(message);
 }
 
-/** Render any thrown value as the one-line message shown after `Error: `. */
+/**
+ * Render any thrown value as the one-line message shown after `Error: `. Line breaks (and the
+ * blanks around them) are folded into one space and dropped at either end; other blanks are the
+ * message's own, so `invalid signal: ` keeps its trailing space as podman prints it.
+ */
 export function errorMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\s*\n\s*/g, " ").trim();
+  return text.replace(/^\s*\n\s*|\s*\n\s*$/g, "").replace(/\s*\n\s*/g, " ");
 }

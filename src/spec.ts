@@ -39,12 +39,44 @@ export interface DnsSpec {
   options: string[];
 }
 
+/** A published port (`-p`), in netavark's `port_mappings` shape. */
+export interface PortMapping {
+  /** `""`: every address of the host. */
+  host_ip: string;
+  container_port: number;
+  host_port: number;
+  /** Consecutive ports mapped, starting at both ports (1: just those). */
+  range: number;
+  protocol: "tcp" | "udp";
+}
+
+/** `--device-cgroup-rule`: one more entry of the device cgroup's allow list. */
+export interface DeviceRule {
+  /** `a` (all), `b` (block) or `c` (char) */
+  type: "a" | "b" | "c";
+  /** undefined = any (`*`) */
+  major?: number;
+  minor?: number;
+  /** some of `rwm` */
+  access: string;
+}
+
 /** The container's root filesystem. */
 export type RootfsSpec =
   /** a directory used in place (`--rootfs DIR`) */
   | { kind: "dir"; path: string }
   /** an overlay over read-only lower dirs, topmost first (`--rootfs DIR:O`, or image layers) */
   | { kind: "overlay"; lowers: string[] };
+
+/** podman's restart policy names (`--restart`); `no` was given explicitly. */
+export type RestartPolicyName = "no" | "always" | "on-failure" | "unless-stopped";
+
+/** `--restart NAME[:N]`: what the cleanup does when the container exits on its own. */
+export interface RestartPolicy {
+  name: RestartPolicyName;
+  /** `on-failure:N`: at most N restarts; 0 = no limit. */
+  maxRetries: number;
+}
 
 /** The stored settings of one container. */
 export interface ContainerSpec {
@@ -55,11 +87,31 @@ export interface ContainerSpec {
   imageName: string;
   /** The image ID when created from an image. */
   imageId?: string;
+  /** The digest of that image's manifest (`sha256:…`), as it was at create. */
+  imageDigest?: string;
   env: string[];
   workdir: string;
+  /** The user named the workdir (`--workdir`): it must exist; an image's is created. */
+  workdirMustExist?: boolean;
   user: { uid: number; gid: number };
   volumes: VolumeSpec[];
-  network: "host" | "none";
+  /**
+   * `container`: it joins the network namespace of container {@linkcode networkFrom};
+   * `bridge`: a namespace of its own on the bridge networks {@linkcode networks}.
+   */
+  network: "host" | "none" | "container" | "bridge";
+  /** `--network NAME[,NAME]`: the networks' names (bridge only). */
+  networks?: string[];
+  /** `--network-alias`: more names the network's DNS answers with this container. */
+  networkAliases?: string[];
+  /** `--ip`: the address asked for on its (one) network. */
+  staticIp?: string;
+  /** `--mac-address`: the MAC address of its interface on its (one) network. */
+  staticMac?: string;
+  /** `-p/--publish`: host ports forwarded to the container (bridge only). */
+  ports?: PortMapping[];
+  /** `--network container:X`: X's full ID (resolved at create). */
+  networkFrom?: string;
   hostname: string;
   /** `--timeout`: seconds before conmon kills the container; 0 = none. */
   timeout: number;
@@ -101,6 +153,16 @@ export interface ContainerSpec {
   noNewPrivileges?: boolean;
   /** `--group-add`: supplementary group IDs. */
   groupAdd?: number[];
+  /** `--restart`; absent when not given (podman's policy `""`, filter `restart-policy=none`). */
+  restartPolicy?: RestartPolicy;
+  /** `--tz`: a zone under /usr/share/zoneinfo, or `local` (the host's /etc/localtime at start). */
+  timezone?: string;
+  /** `--device-cgroup-rule`: devices the container may use besides the default ones. */
+  deviceRules?: DeviceRule[];
+  /** `--log-opt max-size`: bytes after which conmon rotates the log. */
+  logSizeMax?: number;
+  /** podman's systemd mode (`--systemd`, decided at create from the mode and the command). */
+  systemd?: boolean;
 }
 
 /** All states, in lifecycle order (see lifecycle.md); the table and predicates are in `engine/states.ts`. */
@@ -125,4 +187,8 @@ export interface EtcFiles {
   /** A copy of the image's passwd/group with an entry for a `--user` it does not list. */
   passwd?: string;
   group?: string;
+  /** A copy of the `--tz` zone file, bound at `/etc/localtime`. */
+  localtime?: string;
+  /** `/run/.containerenv`: empty, or with `--privileged` what the container is. */
+  containerenv?: string;
 }

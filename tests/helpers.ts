@@ -21,11 +21,20 @@ export interface Result {
 
 let rootfsPromise: Promise<string> | undefined;
 
-/** A shared busybox root filesystem (built once per test process). */
+/**
+ * A shared busybox root filesystem, built once per test module and removed when the module
+ * ends (its `unload` event: every test file runs in an isolate of its own).
+ */
 export function busyboxRootfs(): Promise<string> {
-  rootfsPromise ??= buildBusyboxRootfs(
-    join(Deno.makeTempDirSync({ prefix: "berth-bb-" }), "rootfs"),
-  );
+  if (!rootfsPromise) {
+    const tmp = Deno.makeTempDirSync({ prefix: "berth-bb-" });
+    globalThis.addEventListener("unload", () => {
+      try {
+        Deno.removeSync(tmp, { recursive: true });
+      } catch { /* already gone */ }
+    });
+    rootfsPromise = buildBusyboxRootfs(join(tmp, "rootfs"));
+  }
   return rootfsPromise;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The few libc calls Deno has no API for (`mknod`, `lsetxattr`, `lgetxattr`), reached through
+ * The few libc calls Deno has no API for (`mknod`, `lsetxattr`, `lgetxattr`, `dup2`), reached through
  * `Deno.dlopen`. The library is opened on first use.
  *
  * @module
@@ -16,6 +16,7 @@ const SYMBOLS = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   syncfs: { parameters: ["i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  dup2: { parameters: ["i32", "i32"], result: "i32" },
 } as const;
 
 let lib: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
@@ -139,4 +140,20 @@ export function llistxattr(path: string): string[] {
   const got = Number(libc().llistxattr(p, buf, BigInt(size)));
   if (got < 0) throw new LibcError("llistxattr", path, errno());
   return new TextDecoder().decode(buf.subarray(0, got)).split("\0").filter((s) => s !== "");
+}
+
+/**
+ * Point descriptor `fd` of this process at `/dev/null` for writing (`open` + `dup2`): every
+ * later write to it, by berth or by a child that inherits it, is discarded.
+ *
+ * @throws {LibcError} when `/dev/null` cannot be opened or `dup2` fails
+ */
+export function discardFd(fd: number): void {
+  const nul = libc().open(cstr("/dev/null"), 1 /* O_WRONLY */);
+  if (nul < 0) throw new LibcError("open", "/dev/null", errno());
+  try {
+    if (libc().dup2(nul, fd) < 0) throw new LibcError("dup2", "/dev/null", errno());
+  } finally {
+    if (nul !== fd) libc().close(nul);
+  }
 }

@@ -7,13 +7,29 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import { didYouMean } from "./suggest.ts";
 
-/** One flag: its type, short alias, and whether it may repeat. */
+/**
+ * One flag: its type, short alias, whether it may repeat, and what `--help` and the manual
+ * (src/cli/help.ts, src/cli/manual.ts) say about it.
+ */
 export interface FlagSpec {
   type: "string" | "boolean";
   short?: string;
   multiple?: boolean;
+  /** The value the parser fills in when the flag is not given (`--help` shows it). */
   default?: string | boolean | string[];
+  /** What the flag does, as `--help` prints it; required for every visible flag. */
+  help?: string;
+  /** The value's name in `--help` (cobra's `string`, `uint`, …); else `string`/`stringArray`. */
+  value?: string;
+  /**
+   * The default `--help` shows when the command applies it itself (not through `default`),
+   * written as cobra prints it: `"host"` for a string, `10` for a number.
+   */
+  defaultText?: string;
+  /** Accepted but left out of `--help` and the manual (an alias kept for compatibility). */
+  hidden?: boolean;
 }
 
 /** Flags of one command, by long name. */
@@ -62,7 +78,10 @@ export function parseFlags(args: string[], flags: FlagTable, stopAtPositional = 
       const eq = arg.indexOf("=");
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const spec = flags[name];
-      if (!spec) throw new UsageError(`unknown flag: --${name}`);
+      if (!spec) {
+        const hint = didYouMean(name, Object.keys(flags), (n) => `--${n}`);
+        throw new UsageError(`unknown flag: --${name}${hint}`);
+      }
       if (spec.type === "boolean") {
         if (eq === -1) flagArgs.push(arg);
         else {

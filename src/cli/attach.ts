@@ -12,8 +12,8 @@ import { dirname } from "node:path";
 import { containerPaths } from "../engine/paths.ts";
 import { waitForContainer } from "../engine/wait.ts";
 import { removeContainer } from "../engine/remove.ts";
-import { startContainer } from "../engine/start.ts";
-import { openLogPump } from "../logs/pump.ts";
+import { startContainer, type StartOptions } from "../engine/start.ts";
+import { openLogPump, type RecordSink, toStdio } from "../logs/pump.ts";
 import { errOut } from "./command.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 import type { ContainerRow } from "../store/containers.ts";
@@ -32,11 +32,24 @@ export interface Attachment {
   close(): void;
 }
 
+/** An output stream of the container that a foreground berth can relay. */
+export type OutputStream = "stdout" | "stderr";
+
+/** A sink that relays only the records of `streams` (`run -a STREAM`). */
+export function onlyStreams(streams: ReadonlySet<OutputStream>): RecordSink {
+  return (records) => toStdio(records.filter((r) => streams.has(r.stream)));
+}
+
 /**
  * Open the container's log (creating it) before the container starts, so that no output can
- * be missed and a cleanup process removing the container cannot take the log away.
+ * be missed and a cleanup process removing the container cannot take the log away. With
+ * `streams`, only those are relayed (the log keeps everything).
  */
-export function prepareAttach(engine: Engine, row: ContainerRow): Attachment {
+export function prepareAttach(
+  engine: Engine,
+  row: ContainerRow,
+  streams?: ReadonlySet<OutputStream>,
+): Attachment {
   const log = containerPaths(engine.paths, row.id).log;
   let offset = 0;
   try {
@@ -45,7 +58,7 @@ export function prepareAttach(engine: Engine, row: ContainerRow): Attachment {
   const attachPid = containerPaths(engine.paths, row.id).attachPidFile;
   Deno.mkdirSync(dirname(attachPid), { recursive: true });
   Deno.writeTextFileSync(attachPid, `${Deno.pid}\n`);
-  const pump = openLogPump(log, undefined, offset);
+  const pump = openLogPump(log, streams ? onlyStreams(streams) : toStdio, offset);
   return {
     pump,
     attachPid,
@@ -82,7 +95,7 @@ export async function attachUntilExit(
     }
   }
   const stopForwarding = row.spec.sigProxy === false ? () => {} : forwardSignals((sig) => {
-    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
     runtimeKill(rt, row.id, SIGNALS[sig.slice(3)]).catch(() => {});
   });
   try {
@@ -115,9 +128,10 @@ export async function startOrDiscard(
   engine: Engine,
   row: ContainerRow,
   attachment?: Attachment,
+  opts: StartOptions = {},
 ): Promise<void> {
   try {
-    await startContainer(engine, row.id);
+    await startContainer(engine, row.id, opts);
   } catch (err) {
     attachment?.close();
     if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });

@@ -13,14 +13,21 @@ import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { syncContainer } from "../engine/sync.ts";
 import { attachUntilExit, prepareAttach } from "./attach.ts";
-import { targetsOrLatest } from "./targets.ts";
+import { LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** `attach` */
 export const attachCommand: Command = {
   flags: {
-    "no-stdin": { type: "boolean" },
-    "sig-proxy": { type: "boolean", default: true },
-    latest: { type: "boolean", short: "l" },
+    "no-stdin": {
+      type: "boolean",
+      help: "Do not attach stdin, even if the container keeps it open",
+    },
+    "sig-proxy": {
+      type: "boolean",
+      default: true,
+      help: "Forward the signals berth receives to the container's process",
+    },
+    latest: LATEST_FLAG,
   },
   async run(global, p) {
     if (p.positionals.length > 1) throw new UsageError("attach takes exactly one container");

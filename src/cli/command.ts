@@ -1,13 +1,14 @@
 /**
  * What a command module is, and the one way every command runs: its flags parsed (with
- * `--help` added to each table), `--help` printed from the registry's usage, else the
- * handler called with what was parsed. Output helpers for stdout and stderr.
+ * `--help` added to each table), `--help` printed from the registry entry and the flag table,
+ * else the handler called with what was parsed. Output helpers for stdout and stderr.
  *
  * @module
  */
 import type { GlobalOptions } from "../engine/context.ts";
 import { bool, type FlagTable, type Parsed, parseFlags } from "./args.ts";
 import { writeAll } from "../io.ts";
+import { commandHelp, MIN_WIDTH } from "./help.ts";
 
 /** One command's module: its flags and its handler. Summary and usage live in the registry. */
 export interface Command {
@@ -15,8 +16,6 @@ export interface Command {
   flags: FlagTable;
   /** Stop reading flags at the first positional argument (`run IMG sh -c …`). */
   stopAtPositional?: boolean;
-  /** Text `--help` prints after the usage line. */
-  notes?: string;
   /**
    * Run the command; returns the process exit status. Throws typed errors, whose status
    * `main` uses.
@@ -32,20 +31,20 @@ export async function out(text: string): Promise<void> {
   await writeAll(Deno.stdout, new TextEncoder().encode(text));
 }
 
-/** Print a usage line (and any notes after it) and return 0. */
-export async function printUsage(usage: string, notes = ""): Promise<number> {
-  await out(`Usage: ${usage}\n${notes ? `\n${notes}` : ""}`);
-  return 0;
-}
-
 /** Write text to stderr (all of it). */
 export async function errOut(text: string): Promise<void> {
   await writeAll(Deno.stderr, new TextEncoder().encode(text));
 }
 
-/** A command's `--help`: its usage line(s), then any notes. */
-export function helpText(entry: Entry, notes = ""): string {
-  return `Usage: ${entry.usage}\n${notes ? `\n${notes}` : ""}`;
+/**
+ * The columns help is wrapped to: the terminal's when stdout is one, else 80 (so piped and
+ * generated help is the same everywhere).
+ */
+export function helpWidth(): number {
+  try {
+    if (Deno.stdout.isTerminal()) return Math.max(Deno.consoleSize().columns, MIN_WIDTH);
+  } catch { /* no console size: the default */ }
+  return 80;
 }
 
 /**
@@ -65,7 +64,7 @@ export async function runCommand(
   const given = help ? ["--help", ...args] : args;
   const p = parseFlags(given, { help: { type: "boolean" }, ...cmd.flags }, cmd.stopAtPositional);
   if (bool(p, "help")) {
-    await out(helpText(entry, cmd.notes));
+    await out(commandHelp(entry, cmd.flags, helpWidth()));
     return 0;
   }
   return await cmd.run(global, p, args);
@@ -83,6 +82,12 @@ export interface Entry {
   summary: string;
   /** The usage line(s) after `Usage: `, e.g. `berth wait [flags] CONTAINER...`. */
   usage: string;
+  /** What `--help` says under `Description:`: what the command does, in a few sentences. */
+  description?: string;
+  /** Command lines `--help` shows under `Examples:`. */
+  examples?: string[];
   /** Its module: the flag table and the handler. */
   load: () => Promise<Command>;
+  /** Left out of `berth --help`, suggestions and completion (`__complete`). */
+  hidden?: boolean;
 }

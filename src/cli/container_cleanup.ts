@@ -19,7 +19,7 @@ import { resolve } from "node:path";
  * to clean.
  */
 export const cleanupCommand: Command = {
-  flags: { rm: { type: "boolean" } },
+  flags: { rm: { type: "boolean", help: "Remove the container after cleaning it up" } },
   async run(global, p) {
     if (p.positionals.length === 0) throw new UsageError("cleanup requires a container");
     try {

@@ -39,8 +39,17 @@ export function parseCpArg(arg: string): CpArg {
 /** `cp` */
 export const cpCommand: Command = {
   flags: {
-    archive: { type: "boolean", short: "a", default: true },
-    overwrite: { type: "boolean" },
+    archive: {
+      type: "boolean",
+      short: "a",
+      default: true,
+      help:
+        "Keep the files' ownership and permissions (berth copies as root and keeps them either way)",
+    },
+    overwrite: {
+      type: "boolean",
+      help: "Replace a directory by a file or a file by a directory at the destination",
+    },
   },
   async run(global, p) {
     if (p.positionals.length !== 2) {

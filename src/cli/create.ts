@@ -6,7 +6,7 @@
 import type { Command } from "./command.ts";
 import { out } from "./command.ts";
 import { type Parsed, str } from "./args.ts";
-import { buildSpec, CREATE_FLAGS, ISOLATION_HELP } from "./container_flags.ts";
+import { buildSpec, CREATE_FLAGS } from "./container_flags.ts";
 import { type Engine, type GlobalOptions, openEngine } from "../engine/context.ts";
 import { createContainer } from "../engine/create.ts";
 import { removeContainer } from "../engine/remove.ts";
@@ -49,7 +49,6 @@ export async function createFromRequest(
 export const createCommand: Command = {
   flags: CREATE_FLAGS,
   stopAtPositional: true,
-  notes: ISOLATION_HELP,
   async run(global, p) {
     const engine = await openEngine(global);
     const row = await createFromRequest(engine, global, p);

@@ -13,21 +13,45 @@ import { findContainer } from "../engine/lookup.ts";
 import { execInContainer } from "../engine/exec.ts";
 import { parseEnvArg, parseEnvFile } from "./container_flags.ts";
 import { parseImageUser } from "../image/user.ts";
-import { targetsOrLatest } from "./targets.ts";
+import { LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 import { forwardSignals } from "./forward_signals.ts";
 import { writeAll } from "../io.ts";
 
 /** `exec` */
 export const execCommand: Command = {
   flags: {
-    interactive: { type: "boolean", short: "i" },
-    tty: { type: "boolean", short: "t" },
-    detach: { type: "boolean", short: "d" },
-    env: { type: "string", short: "e", multiple: true },
-    "env-file": { type: "string", multiple: true },
-    workdir: { type: "string", short: "w" },
-    user: { type: "string", short: "u" },
-    latest: { type: "boolean", short: "l" },
+    interactive: { type: "boolean", short: "i", help: "Keep stdin open and feed it berth's stdin" },
+    tty: { type: "boolean", short: "t", help: "Allocate a pseudo-terminal for the command" },
+    detach: {
+      type: "boolean",
+      short: "d",
+      help: "Run the command in the background, without its output, and exit 0 at once",
+    },
+    env: {
+      type: "string",
+      short: "e",
+      multiple: true,
+      help:
+        "Set an environment variable for the command: KEY=VALUE, or KEY alone to pass berth's own value",
+    },
+    "env-file": {
+      type: "string",
+      multiple: true,
+      help:
+        "Read environment variables from a file: KEY=VALUE lines, KEY alone for berth's own value, # comments",
+    },
+    workdir: {
+      type: "string",
+      short: "w",
+      help: "Working directory for the command (default: the container's)",
+    },
+    user: {
+      type: "string",
+      short: "u",
+      help:
+        "User to run the command as: NAME or UID, with an optional :GROUP or :GID (default: the container's)",
+    },
+    latest: LATEST_FLAG,
   },
   stopAtPositional: true,
   async run(global, p) {

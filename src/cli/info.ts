@@ -13,6 +13,7 @@ import { openEngine } from "../engine/context.ts";
 import { listContainers } from "../store/containers.ts";
 import { resolveRuntime } from "../oci/runtime.ts";
 import { resolveConmon } from "../monitor/conmon.ts";
+import { findNetworkBinary } from "../network/netavark.ts";
 import { compileTemplate } from "../format/template/mod.ts";
 import { VERSION } from "./version.ts";
 
@@ -28,11 +29,16 @@ async function firstLine(path: string, args: string[]): Promise<string> {
 /** `info` */
 export const infoCommand: Command = {
   flags: {
-    format: { type: "string", short: "f" },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Print as json or through a Go template, e.g. {{.Host.OCIRuntime.Name}}",
+      value: "json|TEMPLATE",
+    },
   },
   async run(global, p) {
     const engine = await openEngine(global);
-    const rt = resolveRuntime(global.runtime, engine.paths.runroot);
+    const rt = resolveRuntime(global.runtime, engine.paths.runroot, global.runtimeFlags);
     const conmon = resolveConmon(global.conmon);
     const rows = listContainers(engine.store);
     const count = (pred: (s: State) => boolean) => rows.filter((r) => pred(r.state)).length;
@@ -49,6 +55,17 @@ export const infoCommand: Command = {
           Version: await firstLine(rt.path, ["--version"]),
         },
         Conmon: { Path: conmon, Version: await firstLine(conmon, ["--version"]) },
+        ConfigFiles: global.configFiles ?? [],
+        // conmon writes every container's log in the k8s-file format; berth keeps no event log.
+        LogDriver: "k8s-file",
+        EventLogger: "none",
+        // podman's field: the stack bridge networks go through (src/network/netavark.ts).
+        NetworkBackend: "netavark",
+        NetworkBackendInfo: {
+          Backend: "netavark",
+          Path: findNetworkBinary("netavark") ?? "",
+          DNS: { Path: findNetworkBinary("aardvark-dns") ?? "" },
+        },
       },
       Store: {
         GraphRoot: engine.paths.root,

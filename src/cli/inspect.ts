@@ -9,21 +9,37 @@ import { bool, parseFlags, str } from "./args.ts";
 import { errorMessage, NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { tryFindContainer } from "../engine/lookup.ts";
-import { forEachTarget, targetsOrLatest } from "./targets.ts";
+import { forEachTarget, LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 import type { Engine } from "../engine/context.ts";
 import { pathExists } from "../fs.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { containerPaths } from "../engine/paths.ts";
 import { inspectView } from "./views.ts";
+import { networkRecord } from "../engine/network_attach.ts";
 import { compileTemplate } from "../format/template/mod.ts";
 
 /** `inspect` */
 export const inspectCommand: Command = {
   flags: {
-    format: { type: "string", short: "f" },
-    type: { type: "string", short: "t" },
-    latest: { type: "boolean", short: "l" },
-    size: { type: "boolean", short: "s" },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Print as json (the default) or through a Go template, e.g. {{.State.Status}}",
+      value: "json|TEMPLATE",
+    },
+    type: {
+      type: "string",
+      short: "t",
+      help: "What to inspect: container, image, or all (a container, else an image of that name)",
+      value: "type",
+      defaultText: '"all"',
+    },
+    latest: LATEST_FLAG,
+    size: {
+      type: "boolean",
+      short: "s",
+      help: "Accepted for podman compatibility; berth reports no sizes",
+    },
   },
   async run(global, p, args) {
     const type = str(p, "type") ?? "all";
@@ -52,7 +68,9 @@ export const inspectCommand: Command = {
       if (!found) throw new NoSuchContainerError(arg);
       const row = await observeContainer(engine, found.id);
       if (!row) throw new NoSuchContainerError(arg);
-      views.push(inspectView(row, containerPaths(engine.paths, row.id)));
+      views.push(
+        inspectView(row, containerPaths(engine.paths, row.id), networkRecord(engine, row.id)),
+      );
     }, {
       message: (err, arg) =>
         err instanceof NoSuchContainerError ? `no such object: "${arg}"` : errorMessage(err),

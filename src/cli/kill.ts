@@ -10,14 +10,19 @@ import { findContainer } from "../engine/lookup.ts";
 import { killContainer } from "../engine/kill.ts";
 import { canKill } from "../engine/states.ts";
 import { parseSignal } from "../signals.ts";
-import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+import { allOrTargets, forEachTarget, LATEST_FLAG, requireTargets } from "./targets.ts";
 
 /** `kill` */
 export const killCommand: Command = {
   flags: {
-    signal: { type: "string", short: "s" },
-    all: { type: "boolean", short: "a" },
-    latest: { type: "boolean", short: "l" },
+    signal: {
+      type: "string",
+      short: "s",
+      help: "Signal to send: a name (KILL, SIGTERM, …) or a number",
+      defaultText: '"KILL"',
+    },
+    all: { type: "boolean", short: "a", help: "Signal every running container" },
+    latest: LATEST_FLAG,
   },
   async run(global, p) {
     const signal = parseSignal(str(p, "signal") ?? "KILL");

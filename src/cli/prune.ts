@@ -8,7 +8,8 @@
 import type { Command } from "./command.ts";
 import { errOut, out } from "./command.ts";
 import { bool } from "./args.ts";
-import { BerthError, errorMessage, UsageError } from "../errors.ts";
+import { ContainerRunningError, NoSuchContainerError, UsageError } from "../errors.ts";
+import { forEachTarget } from "./targets.ts";
 import { openEngine } from "../engine/context.ts";
 import type { Engine } from "../engine/context.ts";
 import { removeContainer } from "../engine/remove.ts";
@@ -17,7 +18,7 @@ import { listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
 
 /** Ask `question` and read one answer line from stdin; true for y/yes. */
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   await errOut(`${question} [y/N] `);
   const buf = new Uint8Array(256);
   const n = await Deno.stdin.read(buf).catch(() => null);
@@ -25,32 +26,38 @@ async function confirm(question: string): Promise<boolean> {
   return answer === "y" || answer === "yes";
 }
 
-/** Remove every container without a process; returns the removed IDs and the first error. */
-async function pruneContainers(engine: Engine): Promise<{ ids: string[]; error?: unknown }> {
-  const ids: string[] = [];
-  let error: unknown;
-  for (const listed of listContainers(engine.store)) {
-    const row = await observeContainer(engine, listed.id);
-    if (!row || hasProcess(row.state)) continue;
-    try {
-      await removeContainer(engine, row.id, { force: false });
-      ids.push(row.id);
-    } catch (err) {
-      error ??= err; // a container that started meanwhile stays; others go on
-    }
-  }
-  return { ids, error };
-}
-
-function failure(err: unknown): number {
-  return err instanceof BerthError ? err.exitCode : 125;
+/**
+ * Remove every container without a process, printing each removed ID; one `Error:` line per
+ * failure, the status by {@linkcode forEachTarget}'s rule. A container that started (or was
+ * removed) meanwhile is passed over, as podman's prune leaves running containers alone: the
+ * error's class says so, not its exit status. `beforeErrors` runs once every container was
+ * tried, before the `Error:` lines (system prune's images).
+ */
+async function pruneContainers(
+  engine: Engine,
+  beforeErrors?: () => Promise<void>,
+): Promise<number> {
+  const ids = listContainers(engine.store).map((r) => r.id);
+  return await forEachTarget(ids, async (id) => {
+    const row = await observeContainer(engine, id);
+    if (!row || hasProcess(row.state)) return;
+    await removeContainer(engine, row.id, { force: false });
+    return `${row.id}\n`;
+  }, {
+    skip: (err) => err instanceof ContainerRunningError || err instanceof NoSuchContainerError,
+    beforeErrors,
+  });
 }
 
 /** `container prune` */
 export const containerPruneCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    filter: { type: "string", multiple: true },
+    force: { type: "boolean", short: "f", help: "Do not ask for confirmation" },
+    filter: {
+      type: "string",
+      multiple: true,
+      help: "Not supported by berth: refused with an error",
+    },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError("container prune takes no arguments");
@@ -61,21 +68,23 @@ export const containerPruneCommand: Command = {
         "WARNING! This will remove all non running containers.\nAre you sure you want to continue?",
       )
     ) return 0;
-    const engine = await openEngine(global);
-    const { ids, error } = await pruneContainers(engine);
-    await out(ids.map((id) => `${id}\n`).join(""));
-    if (error === undefined) return 0;
-    await errOut(`Error: ${errorMessage(error)}\n`);
-    return failure(error);
+    return await pruneContainers(await openEngine(global));
   },
 };
 
 /** `system prune` */
 export const systemPruneCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    force: { type: "boolean", short: "f" },
-    volumes: { type: "boolean" },
+    all: {
+      type: "boolean",
+      short: "a",
+      help: "Remove every image no container uses, not only dangling ones",
+    },
+    force: { type: "boolean", short: "f", help: "Do not ask for confirmation" },
+    volumes: {
+      type: "boolean",
+      help: "Accepted for podman compatibility; berth has no volumes to prune",
+    },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError("system prune takes no arguments");
@@ -89,16 +98,12 @@ export const systemPruneCommand: Command = {
       )
     ) return 0;
     const engine = await openEngine(global);
-    const { ids, error } = await pruneContainers(engine);
-    const { openImages } = await import("./image/common.ts");
-    const { pruneImages } = await import("../image/remove.ts");
-    const images = await pruneImages(await openImages(global), bool(p, "all"));
-    await out(
-      `Deleted Containers\n${ids.map((id) => `${id}\n`).join("")}` +
-        `Deleted Images\n${images.map((id) => `${id}\n`).join("")}`,
-    );
-    if (error === undefined) return 0;
-    await errOut(`Error: ${errorMessage(error)}\n`);
-    return failure(error);
+    await out("Deleted Containers\n");
+    return await pruneContainers(engine, async () => {
+      const { openImages } = await import("./image/common.ts");
+      const { pruneImages } = await import("../image/remove.ts");
+      const images = await pruneImages(await openImages(global), bool(p, "all"));
+      await out(`Deleted Images\n${images.map((id) => `${id}\n`).join("")}`);
+    });
   },
 };

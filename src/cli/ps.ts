@@ -1,5 +1,5 @@
 /**
- * `berth ps [-a] [-q] [--no-trunc] [--filter K=V] [--format F]`
+ * `berth ps [-a] [-q] [--no-trunc] [--noheading] [--filter K=V] [--format F]`
  *
  * @module
  */
@@ -11,59 +11,10 @@ import { openEngine } from "../engine/context.ts";
 import { type ContainerRow, listContainers } from "../store/containers.ts";
 import { observeContainer } from "../engine/observe.ts";
 import { psJson, psView } from "./views.ts";
-import { hasExited, isUp, STATES } from "../engine/states.ts";
+import { isUp } from "../engine/states.ts";
+import { containerFilter } from "./container_filter.ts";
 import { compileTemplate, tableHeader } from "../format/template/mod.ts";
 import { alignTabs, renderTable } from "../format/table.ts";
-
-/** The states `--filter status=` accepts: berth's, and podman's that berth never has. */
-const PS_STATUSES = [...STATES, "paused", "unknown"] as string[];
-
-/**
- * Build a predicate from `--filter` values (`id=`, `name=`, `status=`, `exited=`).
- *
- * @throws {UsageError} for an unknown filter
- */
-export function psFilter(filters: string[]): (row: ContainerRow) => boolean {
-  const tests = filters.map((f) => {
-    const eq = f.indexOf("=");
-    if (eq === -1) throw new UsageError(`invalid filter "${f}": expected KEY=VALUE`);
-    const key = f.slice(0, eq);
-    const value = f.slice(eq + 1);
-    switch (key) {
-      case "id":
-        return (r: ContainerRow) => r.id.startsWith(value);
-      case "name": {
-        let re: RegExp;
-        try {
-          re = new RegExp(value);
-        } catch {
-          throw new UsageError(`invalid filter "${f}": bad regular expression`);
-        }
-        return (r: ContainerRow) => re.test(r.name);
-      }
-      case "status":
-        if (!PS_STATUSES.includes(value)) {
-          throw new UsageError(`unknown container state: ${value}`);
-        }
-        return (r: ContainerRow) => r.state === value;
-      case "label": {
-        const eq2 = value.indexOf("=");
-        const k = eq2 === -1 ? value : value.slice(0, eq2);
-        return (r: ContainerRow) => {
-          const labels = r.spec.labels ?? {};
-          return k in labels && (eq2 === -1 || labels[k] === value.slice(eq2 + 1));
-        };
-      }
-      case "exited":
-        return (r: ContainerRow) => hasExited(r.state) && String(r.exitCode) === value;
-      default:
-        throw new UsageError(
-          `invalid filter "${key}": supported: id, name, status, exited, label`,
-        );
-    }
-  });
-  return (row) => tests.every((t) => t(row));
-}
 
 /** `--last N`: any integer; podman's default -1 (and 0) mean no limit. */
 function parseLast(text: string): number {
@@ -74,16 +25,51 @@ function parseLast(text: string): number {
 /** `ps` */
 export const psCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    quiet: { type: "boolean", short: "q" },
-    "no-trunc": { type: "boolean" },
-    filter: { type: "string", short: "f", multiple: true },
-    format: { type: "string" },
-    latest: { type: "boolean", short: "l" },
-    last: { type: "string", short: "n" },
+    all: {
+      type: "boolean",
+      short: "a",
+      help: "Show all the containers, not only the running ones",
+    },
+    quiet: { type: "boolean", short: "q", help: "Print only the containers' IDs" },
+    "no-trunc": { type: "boolean", help: "Print full IDs and commands" },
+    filter: {
+      type: "string",
+      short: "f",
+      multiple: true,
+      help:
+        "Show only the containers that match: id=, name=, status=, exited=, label=KEY[=VALUE], restart-policy= (values of one key are alternatives; different keys must all match)",
+      value: "KEY=VALUE",
+    },
+    format: {
+      type: "string",
+      help:
+        "Print as json, a Go template such as {{.ID}} {{.Names}}, or table TEMPLATE (with a header)",
+      value: "json|TEMPLATE",
+    },
+    latest: {
+      type: "boolean",
+      short: "l",
+      help: "Show only the container created last, in any state",
+    },
+    last: {
+      type: "string",
+      short: "n",
+      help: "Show only the N containers created last, in any state (-1: all)",
+      value: "int",
+      defaultText: "-1",
+    },
     // podman's flag for containers of other tools in the same storage: berth has none.
-    external: { type: "boolean" },
-    sort: { type: "string" },
+    external: {
+      type: "boolean",
+      help: "Accepted for podman compatibility; berth has no external containers to show",
+    },
+    sort: {
+      type: "string",
+      help: "Sort by: command, created, id, image, names or status",
+      value: "choice",
+      defaultText: '"created"',
+    },
+    noheading: { type: "boolean", help: "Do not print the header line" },
   },
   async run(global, p) {
     if (p.positionals.length) throw new UsageError(`ps takes no arguments: ${p.positionals[0]}`);
@@ -93,7 +79,9 @@ export const psCommand: Command = {
         `invalid --sort "${sort}": use created, names, id, status, command or image`,
       );
     }
-    const filter = psFilter(list(p, "filter"));
+    const filter = containerFilter(list(p, "filter"));
+    // As podman (and docker): a status filter chooses among every container.
+    const all = bool(p, "all") || filter.keys.has("status");
     const lastText = str(p, "last");
     const lastCount = lastText === undefined ? undefined : parseLast(lastText);
     const format = str(p, "format");
@@ -109,8 +97,8 @@ export const psCommand: Command = {
     // Oldest first, as podman 4 lists them. --latest and --last N pick the newest of any
     // state, as podman's do (they imply --all).
     const last = bool(p, "latest") ? 1 : lastCount;
-    let rows = observed.filter((r) => bool(p, "all") || last !== undefined || isUp(r.state)).filter(
-      filter,
+    let rows = observed.filter((r) => all || last !== undefined || isUp(r.state)).filter(
+      filter.test,
     );
     if (last !== undefined) rows = last <= 0 ? rows : rows.slice(-last);
     const key: Record<string, (r: ContainerRow) => string> = {
@@ -136,10 +124,12 @@ export const psCommand: Command = {
     } else if (template) {
       const lines = views.map((v) => template(v));
       if (format!.startsWith("table")) {
-        await out(alignTabs([tableHeader(format!.replace(/^table\s+/, "")), ...lines]));
+        const header = bool(p, "noheading") ? [] : [tableHeader(format!.replace(/^table\s+/, ""))];
+        await out(alignTabs([...header, ...lines]));
       } else await out(lines.map((l) => `${l}\n`).join(""));
     } else {
-      const table = [["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]];
+      const header = ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"];
+      const table = bool(p, "noheading") ? [] : [header];
       for (const v of views) {
         const cmd = String(v.Command);
         table.push([
@@ -148,7 +138,7 @@ export const psCommand: Command = {
           bool(p, "no-trunc") || cmd.length <= 20 ? cmd : cmd.slice(0, 17) + "...",
           String(v.CreatedHuman),
           String(v.Status),
-          "",
+          String(v.Ports),
           String(v.Names),
         ]);
       }

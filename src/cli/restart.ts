@@ -11,15 +11,24 @@ import { findContainer } from "../engine/lookup.ts";
 import { stopContainer } from "../engine/stop.ts";
 import { startContainer } from "../engine/start.ts";
 import { hasProcess } from "../engine/states.ts";
-import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+import { allOrTargets, forEachTarget, LATEST_FLAG, requireTargets } from "./targets.ts";
 
 /** `restart` */
 export const restartCommand: Command = {
   flags: {
-    time: { type: "string", short: "t" },
-    all: { type: "boolean", short: "a" },
-    running: { type: "boolean" },
-    latest: { type: "boolean", short: "l" },
+    time: {
+      type: "string",
+      short: "t",
+      help:
+        "Seconds to wait for each container to stop before killing it (default: the container's --stop-timeout)",
+      value: "uint",
+    },
+    all: { type: "boolean", short: "a", help: "Restart every container" },
+    running: {
+      type: "boolean",
+      help: "Restart only the running containers (with --all, or instead of it)",
+    },
+    latest: LATEST_FLAG,
   },
   async run(global, p) {
     const t = str(p, "time");

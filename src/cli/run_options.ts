@@ -7,8 +7,8 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import type { ResourceSpec, TmpfsSpec, VolumeSpec } from "../spec.ts";
-import { parseProcLimits, RLIM_INFINITY, type Rlimit } from "../oci/limits.ts";
+import type { DeviceRule, ResourceSpec, TmpfsSpec, VolumeSpec } from "../spec.ts";
+import { RLIM_INFINITY, type Rlimit } from "../oci/limits.ts";
 
 export { RLIM_INFINITY };
 
@@ -54,29 +54,6 @@ export function parseUlimit(arg: string): Rlimit {
   return { type, soft, hard };
 }
 
-/** The host's hard limit for each rlimit, from `/proc/self/limits` text. */
-export function hostHardLimits(text: string): Record<string, number> {
-  return Object.fromEntries(parseProcLimits(text).map((r) => [r.type, r.hard]));
-}
-
-/**
- * Refuse an rlimit above the host's hard limit: the runtime could not raise it, and the
- * container would fail to start with a less helpful message.
- *
- * @throws {UsageError} naming the limit
- */
-export function checkUlimit(limit: Rlimit, hostHard: Record<string, number>): void {
-  const max = hostHard[limit.type];
-  if (max !== undefined && limit.hard > max) {
-    const name = limit.type.slice("RLIMIT_".length).toLowerCase();
-    throw new UsageError(
-      `ulimit ${name}: hard limit ${
-        limit.hard === RLIM_INFINITY ? "unlimited" : limit.hard
-      } exceeds the host's ${max === RLIM_INFINITY ? "unlimited" : max}`,
-    );
-  }
-}
-
 /**
  * A size with an optional unit (`b`, `k`, `m`, `g`, `t`, optionally followed by `b`;
  * binary multiples, as podman), e.g. `512m`.
@@ -109,8 +86,10 @@ export interface ResourceFlags {
  */
 export function parseResources(f: ResourceFlags): ResourceSpec | undefined {
   const r: ResourceSpec = {};
-  if (f.memory !== undefined) {
-    r.memory = parseBytes(f.memory, "--memory");
+  // 0 is podman's "no limit", as if the flag were not given.
+  const memory = f.memory === undefined ? 0 : parseBytes(f.memory, "--memory");
+  if (memory > 0) {
+    r.memory = memory;
     if (r.memory < 6 * 2 ** 20) throw new UsageError("--memory: the minimum is 6MB");
   }
   if (f.memorySwap !== undefined) {
@@ -278,4 +257,105 @@ export function parseSecurityOpts(opts: string[]): SecurityOptions {
     }
   }
   return out;
+}
+
+/**
+ * `--device-cgroup-rule "TYPE MAJOR:MINOR ACCESS"` (`c 7:* rmw`, `a 7 rmw`; `*` = any), with
+ * podman's messages, which its system tests check word for word.
+ *
+ * @throws {UsageError} for a malformed rule
+ */
+export function parseDeviceRule(rule: string): DeviceRule {
+  const fields = rule.split(" ");
+  if (fields.length !== 3) {
+    throw new UsageError(
+      `invalid device cgroup rule requires type, major:Minor, and access rules: ${
+        JSON.stringify(rule)
+      }`,
+    );
+  }
+  const [type, numbers, access] = fields;
+  if (type !== "a" && type !== "b" && type !== "c") {
+    throw new UsageError(`invalid device type in device-access-add: ${type}`);
+  }
+  const [major, minor] = numbers.split(":", 2).concat(numbers.includes(":") ? [] : ["*"]);
+  for (const c of access) {
+    if (!"rwm".includes(c)) {
+      throw new UsageError(`invalid device access in device-access-add: ${c}`);
+    }
+  }
+  const number = (n: string) => {
+    if (n === "*") return undefined;
+    // Go's strconv wording: podman passes its error through as it is.
+    if (!/^\d+$/.test(n)) throw new UsageError(`strconv.ParseUint: parsing "${n}": invalid syntax`);
+    return Number(n);
+  };
+  return { type, major: number(major), minor: number(minor), access };
+}
+
+const DECIMAL_UNITS: Record<string, number> = { "": 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 };
+
+/**
+ * A size in decimal units as go-units' `FromHumanSize` reads it (podman's `--log-opt
+ * max-size`): `1.085m` = 1 085 000 bytes; `k`, `m`, `g`, `t`, `p`, optionally `b`/`ib`.
+ *
+ * @throws {UsageError} for anything else
+ */
+export function parseDecimalSize(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)*) ?([kmgtp])?i?b?$/i.exec(text);
+  if (!m) throw new UsageError(`invalid size "${text}" for ${flag}: e.g. 10m or 1.5g`);
+  return Math.floor(Number(m[1]) * DECIMAL_UNITS[(m[2] ?? "").toLowerCase()]);
+}
+
+/**
+ * `--log-opt KEY=VALUE` entries: berth applies `max-size` (conmon rotates the log there).
+ *
+ * @throws {UsageError} for a malformed entry or an option berth cannot apply
+ */
+export function parseLogOpts(opts: string[]): { maxSize?: number } {
+  const out: { maxSize?: number } = {};
+  for (const o of opts) {
+    const eq = o.indexOf("=");
+    if (eq <= 0) throw new UsageError(`invalid log option "${o}": expected KEY=VALUE`);
+    const key = o.slice(0, eq).toLowerCase();
+    if (key !== "max-size") {
+      throw new UsageError(`unsupported log option "${o}": berth applies max-size only`);
+    }
+    out.maxSize = parseDecimalSize(o.slice(eq + 1), "--log-opt max-size");
+  }
+  return out;
+}
+
+/**
+ * go-units' `HumanSizeWithPrecision(n, 4)`, podman's text for a log size in `inspect`: four
+ * significant digits, decimal units (`1.085MB`, `500kB`, `0B`).
+ */
+export function humanSizeDecimal(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB", "PB"];
+  let n = bytes;
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  // %g drops trailing zeros.
+  const digits = Number(n.toPrecision(4)).toString();
+  return `${digits}${units[i]}`;
+}
+
+/**
+ * `--tz`: `local`, or a zone that exists under /usr/share/zoneinfo (as Go's LoadLocation).
+ *
+ * @throws {UsageError} for an unknown zone
+ */
+export function checkTimezone(tz: string, zoneinfo = "/usr/share/zoneinfo"): string {
+  if (tz === "local") return tz;
+  let ok = false;
+  if (tz && !tz.startsWith("/") && !tz.split("/").includes("..")) {
+    try {
+      ok = Deno.statSync(`${zoneinfo}/${tz}`).isFile;
+    } catch { /* unknown */ }
+  }
+  if (!ok) throw new UsageError(`finding timezone: unknown time zone ${tz}`);
+  return tz;
 }

@@ -9,16 +9,26 @@ import { NoSuchContainerError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findContainer } from "../engine/lookup.ts";
 import { stopContainer } from "../engine/stop.ts";
-import { allOrTargets, forEachTarget, requireTargets } from "./targets.ts";
+import { allOrTargets, forEachTarget, LATEST_FLAG, requireTargets } from "./targets.ts";
 
 /** `stop` */
 export const stopCommand: Command = {
   flags: {
-    time: { type: "string", short: "t" },
-    timeout: { type: "string" },
-    all: { type: "boolean", short: "a" },
-    latest: { type: "boolean", short: "l" },
-    ignore: { type: "boolean", short: "i" },
+    time: {
+      type: "string",
+      short: "t",
+      help:
+        "Seconds to wait after the stop signal before killing the container (default: the container's --stop-timeout)",
+      value: "uint",
+    },
+    timeout: { type: "string", help: "Same as --time", hidden: true },
+    all: { type: "boolean", short: "a", help: "Stop every running container" },
+    latest: LATEST_FLAG,
+    ignore: {
+      type: "boolean",
+      short: "i",
+      help: "Ignore errors when a named container does not exist",
+    },
   },
   async run(global, p) {
     const t = str(p, "time") ?? str(p, "timeout");

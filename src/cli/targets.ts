@@ -10,6 +10,14 @@ import { errorMessage, UsageError } from "../errors.ts";
 import type { Engine } from "../engine/context.ts";
 import { type ContainerRow, listContainers } from "../store/containers.ts";
 import { errOut, out } from "./command.ts";
+import type { FlagSpec } from "./args.ts";
+
+/** `-l/--latest`: the newest container stands for the target ({@linkcode targetsOrLatest}). */
+export const LATEST_FLAG: FlagSpec = {
+  type: "boolean",
+  short: "l",
+  help: "Act on the container created last (instead of naming one)",
+};
 
 /**
  * The containers a command acts on: `args`, or with `latest` the newest container's ID.

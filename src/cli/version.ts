@@ -9,13 +9,19 @@ import { str } from "./args.ts";
 import { compileTemplate } from "../format/template/mod.ts";
 import { goArch } from "../platform.ts";
 
-/** berth's version. */
-export const VERSION = "0.1.0";
+import { VERSION } from "../version.ts";
+
+export { VERSION };
 
 /** `version [--format json]` */
 export const versionCommand: Command = {
   flags: {
-    format: { type: "string", short: "f" },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Print as json or through a Go template, e.g. {{.Client.Version}}",
+      value: "json|TEMPLATE",
+    },
   },
   async run(_global, p) {
     const format = str(p, "format");

@@ -7,7 +7,12 @@
 import type { ContainerRow } from "../store/containers.ts";
 import type { ContainerPaths } from "../engine/paths.ts";
 import { hasExited, isRunning, isUp, psStatusWord } from "../engine/states.ts";
+import { restartPolicyName } from "../engine/restart_policy.ts";
 import { humanDuration } from "../format/table.ts";
+import { networkSettingsView } from "./network_views.ts";
+import { portsText } from "../network/ports.ts";
+import type { NetnsRow } from "../store/networks.ts";
+import { humanSizeDecimal } from "./run_options.ts";
 
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 
@@ -28,7 +33,11 @@ export function goTime(ms: number): string {
 const GO_ZERO_UNIX = -62135596800;
 
 /** `inspect` data for one container. */
-export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string, unknown> {
+export function inspectView(
+  row: ContainerRow,
+  p: ContainerPaths,
+  net?: NetnsRow,
+): Record<string, unknown> {
   const s = row.spec;
   const running = isUp(row.state);
   return {
@@ -53,13 +62,14 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
       Health: { Status: "", FailingStreak: 0, Log: null },
     },
     Image: s.imageId ?? "",
+    ImageDigest: s.imageDigest ?? "",
     ImageName: s.imageName,
     Rootfs: s.rootfs.kind === "dir" ? s.rootfs.path : "",
     Name: row.name,
-    RestartCount: 0,
+    RestartCount: row.restartCount,
     Driver: s.rootfs.kind === "overlay" ? "overlay" : "",
     OCIRuntime: s.runtime,
-    ResolvConfPath: s.network === "host" ? `${p.dir}/resolv.conf` : "",
+    ResolvConfPath: s.network === "none" ? "" : `${p.dir}/resolv.conf`,
     HostnamePath: `${p.dir}/hostname`,
     HostsPath: `${p.dir}/hosts`,
     ConmonPidFile: p.conmonPidFile,
@@ -90,21 +100,21 @@ export function inspectView(row: ContainerRow, p: ContainerPaths): Record<string
       StopSignal: s.stopSignal,
       StopTimeout: s.stopTimeout,
       Timeout: s.timeout,
+      Timezone: s.timezone ?? "",
+      SystemdMode: s.systemd === true,
       Annotations: { "io.podman.annotations.autoremove": s.autoRemove ? "TRUE" : "FALSE" },
     },
-    NetworkSettings: {
-      IPAddress: "",
-      Gateway: "",
-      MacAddress: "",
-      Ports: {},
-      Networks: {},
-    },
+    NetworkSettings: networkSettingsView(row.id, s, net),
     HostConfig: {
       AutoRemove: s.autoRemove,
-      NetworkMode: s.network,
+      RestartPolicy: {
+        Name: restartPolicyName(s.restartPolicy),
+        MaximumRetryCount: s.restartPolicy?.maxRetries ?? 0,
+      },
+      NetworkMode: s.network === "container" ? `container:${s.networkFrom}` : s.network,
       ReadonlyRootfs: s.readOnly,
       Binds: s.volumes.map((v) => `${v.source}:${v.destination}${v.readOnly ? ":ro" : ""}`),
-      LogConfig: { Type: "k8s-file", Path: p.log },
+      LogConfig: { Type: "k8s-file", Path: p.log, Size: humanSizeDecimal(s.logSizeMax ?? 0) },
       Privileged: s.privileged === true,
       SecurityOpt: [
         ...(s.seccomp === "unconfined" ? ["seccomp=unconfined"] : []),
@@ -158,10 +168,10 @@ export function psView(row: ContainerRow, now: number): Record<string, unknown> 
     StartedAt: Math.floor(row.startedAt / 1000),
     Pid: row.pid,
     Names: row.name,
-    Ports: "",
+    Ports: portsText(row.spec.ports ?? []),
     Mounts: row.spec.volumes.map((v) => v.destination),
     Labels: row.spec.labels ?? {},
-    Networks: "",
+    Networks: (row.spec.networks ?? []).join(","),
     AutoRemove: row.spec.autoRemove,
   };
 }
@@ -184,11 +194,11 @@ export function psJson(row: ContainerRow, now: number): Record<string, unknown> 
     Mounts: row.spec.volumes.map((v) => v.destination),
     Names: [row.name],
     Namespaces: {},
-    Networks: [],
+    Networks: row.spec.networks ?? [],
     Pid: row.pid,
     Pod: "",
     PodName: "",
-    Ports: null,
+    Ports: row.spec.ports ?? null,
     Size: null,
     StartedAt: unix(row.startedAt),
     State: row.state,

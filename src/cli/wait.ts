@@ -12,14 +12,27 @@ import { NoSuchContainerError, UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { findRemovedExitCode, tryFindContainer } from "../engine/lookup.ts";
 import { parseConditions, waitForContainer } from "../engine/wait.ts";
-import { forEachTarget, targetsOrLatest } from "./targets.ts";
+import { forEachTarget, LATEST_FLAG, targetsOrLatest } from "./targets.ts";
 
 /** `wait` */
 export const waitCommand: Command = {
   flags: {
-    condition: { type: "string", multiple: true },
-    interval: { type: "string", short: "i" },
-    latest: { type: "boolean", short: "l" },
+    condition: {
+      type: "string",
+      multiple: true,
+      help:
+        "State to wait for (repeatable, or comma-separated; any of them ends the wait): created, initialized, running, stopping, stopped, exited or removing; stopped and exited both wait until the container has exited",
+      defaultText: '"exited"',
+    },
+    interval: {
+      type: "string",
+      short: "i",
+      help:
+        "How often to poll the state if no event wakes the wait sooner: a duration such as 250ms or 1s (a bare number is milliseconds)",
+      value: "duration",
+      defaultText: '"250ms"',
+    },
+    latest: LATEST_FLAG,
   },
   async run(global, p) {
     const conditions = parseConditions(list(p, "condition"));

@@ -1,40 +1,37 @@
 /**
  * create: record a new container (state `created`) and make its directory. Nothing touches
- * the runtime yet. A duplicate name is refused before anything is written.
+ * the runtime yet. What may be created is `decide/create.ts`'s call, made inside the
+ * transaction that inserts the row, so a duplicate name is refused before anything is
+ * written.
  *
  * @module
  */
 import { INITIAL_STATE } from "./states.ts";
 import { containerHostname } from "./etc_files.ts";
-import { ConflictError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { immediate } from "../store/db.ts";
 import {
   type ContainerRow,
   deleteContainer,
   getContainerByName,
   insertContainer,
+  newContainerRow,
 } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { overlayOptions } from "./rootfs.ts";
 import type { ContainerSpec } from "../spec.ts";
 import { notifyChange } from "./notify.ts";
+import { findContainer } from "./lookup.ts";
+import { checkStaticIp, DEFAULT_NETWORK, ensureDefaultNetwork, findNetwork } from "./networks.ts";
+import { assignHostPorts } from "../network/ports.ts";
+import { decideCreate } from "./decide/create.ts";
+import { hostHardLimits, readProcLimits } from "../oci/limits.ts";
 
 /** A fresh 64-hex container ID. */
 export function newContainerId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-/** @throws {UsageError} unless `name` is a valid container name (podman's rule) */
-export function validateName(name: string): void {
-  if (!NAME_RE.test(name)) {
-    throw new UsageError(
-      `invalid container name "${name}": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`,
-    );
-  }
 }
 
 const ADJECTIVES = [
@@ -71,6 +68,8 @@ export function randomName(): string {
 /**
  * Create a container from a validated spec.
  *
+ * @throws {UsageError} for an invalid name
+ * @throws {UlimitAboveHostError} for a `--ulimit` above the host's hard limit
  * @throws {ConflictError} if the name is taken
  */
 export function createContainer(
@@ -78,35 +77,42 @@ export function createContainer(
   spec: ContainerSpec,
   name: string | undefined,
 ): ContainerRow {
-  if (name !== undefined) validateName(name);
-  const id = newContainerId();
-  if (spec.rootfs.kind === "overlay") {
-    // Refused now rather than at every start: paths the overlay mount options cannot carry.
-    const p = containerPaths(engine.paths, id);
-    overlayOptions(spec.rootfs.lowers, p.upper, p.work);
+  if (spec.networkFrom !== undefined) {
+    // Named by its ID from now on: a later container of the same name is another container.
+    spec = { ...spec, networkFrom: findContainer(engine, spec.networkFrom).id };
   }
-  const now = engine.now();
-  const row: ContainerRow = {
+  if (spec.networks?.length) {
+    // Named as stored; an unknown network or a taken host port stops create here.
+    spec = {
+      ...spec,
+      networks: spec.networks.map((n) =>
+        checkStaticIp(
+          n === DEFAULT_NETWORK ? ensureDefaultNetwork(engine) : findNetwork(engine, n),
+          spec.staticIp,
+        )
+      ),
+      ...(spec.ports ? { ports: assignHostPorts(spec.ports) } : {}),
+    };
+  }
+  const id = newContainerId();
+  const row = newContainerRow({
     id,
     name: name ?? randomName(),
     state: INITIAL_STATE,
     spec: { ...spec, hostname: containerHostname(spec, id, Deno.hostname()) },
-    createdAt: now,
-    incarnation: 0,
-    pid: 0,
-    conmonPid: 0,
-    startedAt: 0,
-    finishedAt: 0,
-    exitCode: null,
-    error: "",
-    stateSince: now,
-  };
+  }, engine.now());
   immediate(engine.store, () => {
-    const clash = getContainerByName(engine.store, row.name);
-    if (clash) {
-      throw new ConflictError(
-        `the container name "${row.name}" is already in use by ${clash.id}. You have to remove that container to be able to reuse that name: that name is already in use`,
-      );
+    decideCreate(
+      { name: row.name, spec },
+      {
+        nameOwner: getContainerByName(engine.store, row.name)?.id,
+        hostHard: hostHardLimits(readProcLimits()),
+      },
+    );
+    if (spec.rootfs.kind === "overlay") {
+      // Refused now rather than at every start: paths the overlay mount options cannot carry.
+      const p = containerPaths(engine.paths, id);
+      overlayOptions(spec.rootfs.lowers, p.upper, p.work);
     }
     insertContainer(engine.store, row);
   });

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Store } from "../store/db.ts";
+import type { BerthConfig } from "../config.ts";
 import type { Layout } from "./paths.ts";
 import type { EngineEvents } from "./events.ts";
 
@@ -15,8 +16,17 @@ export interface GlobalOptions {
   runtime: string;
   conmon?: string;
   logLevel: string;
-  /** The global flags exactly as given on the command line (relative paths unchanged). */
+  /**
+   * The global flags exactly as given on the command line (relative paths unchanged), plus
+   * those the configuration file supplied: what the cleanup process is started with.
+   */
   rawArgs: string[];
+  /** The configuration file's settings (front ends apply the container and registry ones). */
+  config?: BerthConfig;
+  /** The configuration files that were read, in order (for `berth info`). */
+  configFiles?: string[];
+  /** `--runtime-flag` values (without their `--`), passed to every runtime call. */
+  runtimeFlags?: string[];
 }
 
 /** Everything an engine operation needs. */

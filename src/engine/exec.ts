@@ -91,7 +91,7 @@ export async function execInContainer(
   const processFile = `${p.runDir}/exec-${session}.json`;
   const logFile = `${p.runDir}/exec-${session}.log`;
   Deno.writeTextFileSync(processFile, JSON.stringify(process));
-  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
+  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
   const args = [
     "--root",
     rt.stateRoot,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isInsecureRegistry } from "../config.ts";
 import { NoSuchImageError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 import { imagePaths } from "../image/paths.ts";
@@ -20,6 +21,7 @@ import {
   lowerDirs,
 } from "../image/store.ts";
 import type { PullPolicy, ResolvedImage } from "../image/types.ts";
+import { loadArchiveRef, parseArchiveRef } from "../image/archive_transport.ts";
 
 /** The image context of an open engine: its database, image paths and clock. */
 export function imageCtx(engine: Engine): ImageCtx {
@@ -31,7 +33,8 @@ export function imageCtx(engine: Engine): ImageCtx {
  * when it is missing (`missing`), always (`always`), or never (`never`). Pull progress goes
  * to `pullOptions.onEvent` (none by default). Layers that were removed from disk are re-extracted.
  * `pullOptions` (e.g. from `--tls-verify`, `--creds`, `--platform` flags) override the
- * defaults: verified TLS, credentials from the auth file.
+ * defaults: verified TLS (unless berth.conf lists the registry as insecure), credentials from
+ * the auth file.
  *
  * @throws {NoSuchImageError} when the image is absent and the policy forbids pulling
  * @throws {RegistryError} / {ImageError} when the pull fails
@@ -43,14 +46,20 @@ export async function resolveImageForContainer(
   pullOptions: Partial<PullOptions> = {},
 ): Promise<ResolvedImage> {
   const ctx = imageCtx(engine);
-  const found = policy === "always" ? undefined : lookupImage(ctx, ref);
+  const archive = parseArchiveRef(ref);
+  // An archive is always read: what it holds may differ from what a name points at now.
+  const found = archive
+    ? await loadArchiveRef(ctx, archive, (line) => pullOptions.onEvent?.({ kind: "report", line }))
+    : policy === "always"
+    ? undefined
+    : lookupImage(ctx, ref);
   let row = found?.row;
   let name = found?.name;
   if (!row) {
     if (policy === "never") throw new NoSuchImageError(ref);
     const registry = parseReference(ref).registry;
     row = await pullImage(ctx, ref, {
-      tlsVerify: true,
+      tlsVerify: !isInsecureRegistry(engine.opts.config, registry),
       creds: getCreds(authFilePath(engine.paths.root), registry),
       onEvent: () => {},
       ...pullOptions,
@@ -63,6 +72,7 @@ export async function resolveImageForContainer(
   if (name === undefined || !names.includes(name)) name = names[0] ?? row.id;
   return {
     id: row.id,
+    digest: row.digest,
     name,
     lowerDirs: lowerDirs(ctx, row),
     config: {
@@ -72,6 +82,7 @@ export async function resolveImageForContainer(
       WorkingDir: cfg.WorkingDir ?? "",
       User: cfg.User ?? "",
       StopSignal: cfg.StopSignal,
+      ExposedPorts: cfg.ExposedPorts ?? null,
     },
   };
 }

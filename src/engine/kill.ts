@@ -22,5 +22,9 @@ export async function killContainer(engine: Engine, id: string, signal: number):
       `can only kill running containers. ${id} is in state ${row.state}: container state improper`,
     );
   }
-  await runtimeKill(resolveRuntime(row.spec.runtime, engine.paths.runroot), id, signal);
+  await runtimeKill(
+    resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags),
+    id,
+    signal,
+  );
 }

@@ -13,7 +13,8 @@ import type { Engine } from "./engine.ts";
 import { syncContainer } from "./sync.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
-import { finishAutoRemove, removalMissed } from "./teardown.ts";
+import { finishAutoRemove } from "./teardown.ts";
+import { removalMissed } from "./decide/after_exit.ts";
 import { procState } from "../monitor/proc.ts";
 import { log } from "../log.ts";
 

@@ -59,6 +59,8 @@ export interface ContainerPaths {
   /** The PID of a foreground `run`/`start -a` that will clean up this container itself. */
   attachPidFile: string;
   runtimeLog: string;
+  /** conmon's sync messages (`{"data": PID}`, or -1 and the runtime's stderr on a failed create). */
+  syncFile: string;
   exitFile: string;
   persistDir: string;
   notifyFile: string;
@@ -83,6 +85,7 @@ export function containerPaths(l: Layout, id: string): ContainerPaths {
     conmonPidFile: join(runDir, "conmon.pid"),
     attachPidFile: join(runDir, "attach.pid"),
     runtimeLog: join(runDir, "oci-log"),
+    syncFile: join(runDir, "conmon-sync"),
     exitFile: join(l.exitsDir, id),
     persistDir: join(l.persistDir, id),
     notifyFile: join(l.notifyDir, id),

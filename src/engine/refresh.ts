@@ -18,6 +18,7 @@ import { transition } from "./sync.ts";
 import { notifyChange } from "./notify.ts";
 import { resolveRuntime, runtimeDelete } from "../oci/runtime.ts";
 import { unmountRootfs } from "./rootfs.ts";
+import { tearDownAllNetworks } from "./network_attach.ts";
 import { log } from "../log.ts";
 import { removeIfPresent } from "../fs.ts";
 
@@ -69,10 +70,14 @@ export async function refresh(engine: Engine, bootId = currentBootId()): Promise
     return changed;
   });
   log("info", `refresh: reset ${reset.length} container(s), cleared exit codes`);
+  await tearDownAllNetworks(engine);
   for (const row of reset) {
     notifyChange(engine, row.id);
     try {
-      await runtimeDelete(resolveRuntime(row.spec.runtime, engine.paths.runroot), row.id);
+      await runtimeDelete(
+        resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags),
+        row.id,
+      );
     } catch { /* nothing left to delete */ }
     await unmountRootfs(engine, row).catch(() => {});
     const p = containerPaths(engine.paths, row.id);

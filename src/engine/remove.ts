@@ -2,58 +2,46 @@
  * rm: clean up if needed, mark `removing`, delete the container's files, delete its row.
  * Its exit code row stays. With force, a running container is stopped first as podman's
  * `rm -f` does (outside the lock: the stop signal, SIGKILL after the timeout), so a service
- * container gets its chance to shut down cleanly.
+ * container gets its chance to shut down cleanly. What each round does is
+ * `decide/remove.ts`'s call.
  *
  * @module
  */
-import { ContainerRunningError, NoSuchContainerError, StateError } from "../errors.ts";
+import { NoSuchContainerError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
-import { canRemoveWithoutForce } from "./states.ts";
+import { decideRemove, type RemoveOptions } from "./decide/remove.ts";
 import { withContainerLock } from "./lock.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { removeLocked } from "./teardown.ts";
 import { stopContainer } from "./stop.ts";
 import { log } from "../log.ts";
+import { checkNoDependents } from "./dependencies.ts";
 
-/** Options of `rm`. */
-export interface RemoveOptions {
-  force: boolean;
-  /** Seconds between the stop signal and SIGKILL (default: the container's stop timeout). */
-  timeout?: number;
-}
+export type { RemoveOptions };
 
 /**
  * Remove container `id`. A container already gone is success.
  *
  * @throws {ContainerRunningError} if it runs and `force` is false
+ * @throws {StateError} if it outlived every stop round
  */
 export async function removeContainer(
   engine: Engine,
   id: string,
   opts: RemoveOptions,
 ): Promise<void> {
-  for (let attempt = 0;; attempt++) {
+  for (let round = 0;; round++) {
     const outcome = await withContainerLock(engine, id, async () => {
       const row = syncAndCheck(engine, id);
-      if (!row) return "gone" as const;
-      if (!canRemoveWithoutForce(row.state)) {
-        if (!opts.force) {
-          throw new ContainerRunningError(
-            `cannot remove container ${id} as it is ${row.state} - running or paused containers cannot be removed without force: container state improper`,
-          );
-        }
-        return row;
-      }
-      await removeLocked(engine, row);
-      return "removed" as const;
+      if (!row) return { kind: "gone" } as const;
+      checkNoDependents(engine, id);
+      const decision = decideRemove(row, opts, round);
+      if (decision.kind === "delete") await removeLocked(engine, row);
+      return decision;
     });
-    if (outcome === "gone" || outcome === "removed") return;
-    if (attempt >= 3) {
-      throw new StateError(`container ${id} did not exit after SIGKILL; cannot remove it`);
-    }
+    if (outcome.kind !== "stopFirst") return;
     try {
-      // A second round (the container outlived the first) goes straight to SIGKILL.
-      await stopContainer(engine, id, attempt === 0 ? opts.timeout : 0);
+      await stopContainer(engine, id, outcome.timeout);
     } catch (err) {
       if (err instanceof NoSuchContainerError) return;
       // A dead monitor or a process that outlived SIGKILL: the next round decides.

@@ -37,6 +37,7 @@ export async function resolveRoot(
     rootfs: { kind: "overlay", lowers: image.lowerDirs },
     imageName: image.name,
     imageId: image.id,
+    imageDigest: image.digest,
     config: image.config,
     readFile: (rel) => readFromLayers(image.lowerDirs, rel),
   };

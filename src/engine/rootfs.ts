@@ -10,6 +10,9 @@ import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
 import { log } from "../log.ts";
+import { isMountPoint, parseMountPoints } from "../mounts.ts";
+import { lstatOrNull } from "../fs.ts";
+import { lchownSync } from "node:fs";
 
 /**
  * Overlay mount options for `lowers` (topmost first). `,` separates mount options and `:`
@@ -29,25 +32,17 @@ export function overlayOptions(lowers: string[], upper: string, work: string): s
   return `lowerdir=${lowers.join(":")},upperdir=${upper},workdir=${work}`;
 }
 
-/** True if `path` is a mount point in this mount namespace. */
-export function isMountPoint(path: string): boolean {
-  try {
-    return parseMountPoints(Deno.readTextFileSync("/proc/self/mountinfo")).has(path);
-  } catch {
-    return false;
-  }
-}
+export { isMountPoint, parseMountPoints };
 
-/** The mount points listed in a `/proc/self/mountinfo` text (octal escapes decoded). */
-export function parseMountPoints(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const line of text.split("\n")) {
-    const field = line.split(" ")[4];
-    if (field) {
-      out.add(field.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))));
-    }
-  }
-  return out;
+/**
+ * Give a new upper directory the owner and mode of the topmost lower's root: overlayfs shows
+ * the upper's as `/`, and containers/storage creates a container's layer so (an image's `/`
+ * is 0555, a `--rootfs DIR:O` shows DIR's own mode).
+ */
+function takeRootOf(upper: string, lower: string): void {
+  const st = Deno.statSync(lower);
+  lchownSync(upper, st.uid ?? 0, st.gid ?? 0);
+  Deno.chmodSync(upper, (st.mode ?? 0o755) & 0o7777);
 }
 
 /**
@@ -59,7 +54,11 @@ export async function mountRootfs(engine: Engine, row: ContainerRow): Promise<st
   const rootfs = row.spec.rootfs;
   if (rootfs.kind === "dir") return rootfs.path;
   const p = containerPaths(engine.paths, row.id);
-  for (const d of [p.upper, p.work, p.merged]) Deno.mkdirSync(d, { recursive: true });
+  if (lstatOrNull(p.upper) === null) {
+    Deno.mkdirSync(p.upper, { recursive: true });
+    takeRootOf(p.upper, rootfs.lowers[0]);
+  }
+  for (const d of [p.work, p.merged]) Deno.mkdirSync(d, { recursive: true });
   if (isMountPoint(p.merged)) return p.merged;
   const opts = overlayOptions(rootfs.lowers, p.upper, p.work);
   const r = await new Deno.Command("mount", {

@@ -2,15 +2,19 @@
  * start: `created`/`exited` → `initialized` → `running`. Mount the root filesystem, write
  * config.json, start conmon (which runs `runtime create`), wait for the container's pidfile,
  * then `runtime start`. A failed create leaves the container `created` with the runtime's
- * message recorded, and raises the error classified as 126/127.
+ * message recorded, and raises the error classified as 126/127. Whether to start at all is
+ * `decide/start.ts`'s call.
  *
  * @module
  */
-import { NoSuchContainerError, RuntimeError, runtimeStartError, StateError } from "../errors.ts";
-import type { ContainerRow } from "../store/containers.ts";
+import { NoSuchContainerError, RuntimeError, runtimeStartError } from "../errors.ts";
+import { type ContainerRow, getContainer } from "../store/containers.ts";
+import { networkToJoin } from "./dependencies.ts";
+import { isBridged, networkRecord, setUpNetwork, tearDownNetwork } from "./network_attach.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
-import { awaitsCleanup, canStart, hasProcess, isInitialized } from "./states.ts";
+import { isInitialized } from "./states.ts";
+import { decideStart } from "./decide/start.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { mountRootfs, unmountRootfs } from "./rootfs.ts";
@@ -18,16 +22,20 @@ import { watchFiles } from "./notify.ts";
 import { releaseRuntimeLocked } from "./teardown.ts";
 import { log } from "../log.ts";
 import { hostBoundingCaps, ociConfig } from "../oci/config.ts";
+import { hostDevices } from "../oci/devices.ts";
+import { readHostSystemdCgroup } from "../oci/systemd.ts";
 import { writeEtcFiles } from "./etc_files.ts";
+import { checkWorkdir } from "./workdir.ts";
 import { hostRlimits } from "../oci/limits.ts";
 import {
+  cleanRuntimeMessage,
   lastRuntimeError,
   resolveRuntime,
   type Runtime,
   runtimeDelete,
   runtimeStart,
 } from "../oci/runtime.ts";
-import { conmonArgs, resolveConmon, spawnConmon } from "../monitor/conmon.ts";
+import { conmonArgs, resolveConmon, spawnConmon, syncFailure } from "../monitor/conmon.ts";
 import { currentInvocation, exitCommand } from "../monitor/exit_command.ts";
 import { procState, readPidFile, runningExitCommand } from "../monitor/proc.ts";
 import { removeIfPresent } from "../fs.ts";
@@ -37,111 +45,180 @@ const CREATE_TIMEOUT_MS = 240_000;
 /** conmon writes its own pidfile right after forking, long before `runtime create` ends. */
 const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
 
+/** What one start passes on besides the container's spec. */
+export interface StartOptions {
+  /**
+   * `run --preserve-fds N`: the container gets the starting process's fds 3 … 2+N too. A
+   * property of this process (its open fds), so not part of the stored spec.
+   */
+  preserveFds?: number;
+}
+
 /**
  * Start container `id`. Returns the row after start; a container that is already running
  * is returned unchanged.
  *
  * @throws {CommandNotFoundError} / {CommandNotInvokableError} / {RuntimeError} on failure
  */
-export async function startContainer(engine: Engine, id: string): Promise<ContainerRow> {
-  return await withContainerLock(engine, id, async () => {
-    let row = syncContainer(engine, id);
-    if (!row) throw new NoSuchContainerError(id);
-    if (hasProcess(row.state)) return row;
-    if (!canStart(row.state)) {
-      throw new StateError(`container ${id} is in state ${row.state}: cannot start it`);
-    }
-    if (awaitsCleanup(row.state)) {
-      await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
-      row = syncContainer(engine, id)!;
-    }
-    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
-    const p = containerPaths(engine.paths, id);
-    const rootfsPath = await mountRootfs(engine, row);
-    Deno.mkdirSync(p.runDir, { recursive: true });
-    Deno.mkdirSync(rt.stateRoot, { recursive: true });
-    // A stale pidfile or exit file would be read as this run's.
-    removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.exitFile);
-    const config = ociConfig({
-      id,
-      spec: row.spec,
-      rootfsPath,
-      rlimits: hostRlimits(),
-      etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath),
-      hostCaps: hostBoundingCaps(),
-      kernel: Deno.osRelease(),
-    });
-    Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
+export async function startContainer(
+  engine: Engine,
+  id: string,
+  opts: StartOptions = {},
+): Promise<ContainerRow> {
+  // The container whose network it joins runs first, as podman starts dependencies.
+  const from = getContainer(engine.store, id)?.spec.networkFrom;
+  if (from) await startContainer(engine, from);
+  return await withContainerLock(engine, id, () => startLocked(engine, id, opts));
+}
 
-    const waker = watchFiles([p.runDir], ["pidfile", "conmon.pid"]);
-    try {
-      const status = await spawnConmon(
-        resolveConmon(engine.opts.conmon),
-        conmonArgs({
-          id,
-          name: row.name,
-          runtimePath: rt.conmonPath,
-          runtimeArgs: ["--root", rt.stateRoot, "--log", p.runtimeLog, "--log-format", "json"],
-          bundle: p.bundle,
-          pidFile: p.pidFile,
-          conmonPidFile: p.conmonPidFile,
-          exitDir: engine.paths.exitsDir,
-          logPath: p.log,
-          timeout: row.spec.timeout,
-          stdin: row.spec.interactive === true,
-          terminal: row.spec.tty === true,
-          exitCommand: exitCommand(
-            currentInvocation(),
-            engine.opts.rawArgs,
-            id,
-            row.spec.autoRemove,
-          ),
-        }),
-      );
-      log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
-      if (status !== 0) {
-        await unmountRootfs(engine, row);
-        throw new RuntimeError(`conmon failed to start (exit status ${status})`);
-      }
-      const created = await awaitCreated(engine, row, waker);
-      if (!created.ok) {
-        const msg = created.error;
-        mutate(engine, id, (r) => {
-          r.error = msg;
-          return true;
-        });
-        await runtimeDelete(rt, id).catch(() => {});
-        await unmountRootfs(engine, row);
-        throw runtimeStartError(msg);
-      }
-      try {
-        row = mutate(engine, id, (r) => {
-          transition(r, "initialized", engine.now());
-          r.incarnation += 1;
-          r.pid = created.pid;
-          r.conmonPid = created.conmonPid;
-          r.error = "";
-          r.exitCode = null;
-          r.finishedAt = 0;
-          return true;
-        })!;
-      } catch (err) {
-        // The database refused the record (read-only, full): nothing would know of this
-        // runtime container, its conmon, mounts and cgroups, so take them back down, as a
-        // failed create does. Found by the soak (#15): they were left behind for good.
-        await runtimeDelete(rt, id).catch(() => {});
-        await unmountRootfs(engine, row).catch(() => {});
-        throw err;
-      }
-      log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
-      if (row.spec.conmonPidFile) {
-        Deno.writeTextFileSync(row.spec.conmonPidFile, `${created.conmonPid}\n`);
-      }
-    } finally {
-      waker.close();
-    }
-    return await runAfterCreate(engine, rt, row);
+/** Who asked for a start. */
+export interface StartOptions {
+  /**
+   * The container's restart policy (the cleanup), not the user: the restart count goes up
+   * instead of back to 0.
+   */
+  byPolicy?: boolean;
+  /** `run --preserve-fds N`: this process's fds 3 … 2+N go to the container. */
+  preserveFds?: number;
+}
+
+/**
+ * {@linkcode startContainer} for a caller that holds the container's lock (the cleanup
+ * carrying out a restart policy).
+ */
+export async function startLocked(
+  engine: Engine,
+  id: string,
+  opts: StartOptions = {},
+): Promise<ContainerRow> {
+  let row = syncContainer(engine, id);
+  if (!row) throw new NoSuchContainerError(id);
+  const decision = decideStart(row);
+  if (decision.kind === "alreadyRunning") return row;
+  if (decision.finishCleanup) {
+    await releaseRuntimeLocked(engine, row); // finish the last run's cleanup first
+    row = syncContainer(engine, id)!;
+  }
+  const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
+  const p = containerPaths(engine.paths, id);
+  const joinedFrom = row.spec.networkFrom ? networkToJoin(engine, row.spec.networkFrom) : undefined;
+  const rootfsPath = await mountRootfs(engine, row);
+  let bridged;
+  try {
+    checkWorkdir(row, rootfsPath);
+    // Before the runtime creates the container: it joins a namespace that is already wired.
+    bridged = isBridged(row.spec) ? await setUpNetwork(engine, row) : undefined;
+  } catch (err) {
+    await unmountRootfs(engine, row);
+    throw err;
+  }
+  const joinNetwork = bridged ? { path: bridged.netns, own: true } : joinedFrom;
+  // `container:X` with X on a bridge: X's address and DNS server, as podman writes them.
+  const etcNetwork = bridged?.status ??
+    (row.spec.networkFrom ? networkRecord(engine, row.spec.networkFrom)?.status : undefined);
+  Deno.mkdirSync(p.runDir, { recursive: true });
+  Deno.mkdirSync(rt.stateRoot, { recursive: true });
+  // A stale pidfile or exit file would be read as this run's.
+  removeIfPresent(p.pidFile, p.conmonPidFile, p.runtimeLog, p.syncFile, p.exitFile);
+  const config = ociConfig({
+    id,
+    spec: row.spec,
+    rootfsPath,
+    rlimits: hostRlimits(),
+    etcFiles: writeEtcFiles(p.dir, row.name, row.spec, rootfsPath, id, etcNetwork),
+    hostCaps: hostBoundingCaps(),
+    kernel: Deno.osRelease(),
+    joinNetwork,
+    hostDevices: row.spec.privileged ? hostDevices() : undefined,
+    systemdCgroup: row.spec.systemd ? readHostSystemdCgroup() : undefined,
   });
+  Deno.writeTextFileSync(p.configJson, JSON.stringify(config));
+
+  const waker = watchFiles([p.runDir], ["pidfile", "conmon.pid"]);
+  try {
+    const status = await spawnConmon(
+      resolveConmon(engine.opts.conmon),
+      conmonArgs({
+        id,
+        name: row.name,
+        runtimePath: rt.conmonPath,
+        runtimeArgs: [
+          ...rt.flags,
+          "--root",
+          rt.stateRoot,
+          "--log",
+          p.runtimeLog,
+          "--log-format",
+          "json",
+        ],
+        bundle: p.bundle,
+        pidFile: p.pidFile,
+        conmonPidFile: p.conmonPidFile,
+        exitDir: engine.paths.exitsDir,
+        logPath: p.log,
+        timeout: row.spec.timeout,
+        stdin: row.spec.interactive === true,
+        terminal: row.spec.tty === true,
+        logSizeMax: row.spec.logSizeMax,
+        preserveFds: opts.preserveFds,
+        exitCommand: exitCommand(
+          currentInvocation(),
+          engine.opts.rawArgs,
+          id,
+          row.spec.autoRemove,
+        ),
+      }),
+      { syncFile: p.syncFile, preserveFds: opts.preserveFds },
+    );
+    log("debug", `phase conmon-spawned ${id.slice(0, 12)}`);
+    if (status !== 0) {
+      await tearDownNetwork(engine, id);
+      await unmountRootfs(engine, row);
+      throw new RuntimeError(`conmon failed to start (exit status ${status})`);
+    }
+    const created = await awaitCreated(engine, row, waker);
+    if (!created.ok) {
+      const msg = created.error;
+      mutate(engine, id, (r) => {
+        r.error = msg;
+        return true;
+      });
+      await runtimeDelete(rt, id).catch(() => {});
+      await tearDownNetwork(engine, id);
+      await unmountRootfs(engine, row);
+      throw runtimeStartError(msg);
+    }
+    try {
+      row = mutate(engine, id, (r) => {
+        transition(r, "initialized", engine.now());
+        r.incarnation += 1;
+        r.pid = created.pid;
+        r.conmonPid = created.conmonPid;
+        r.error = "";
+        r.exitCode = null;
+        r.finishedAt = 0;
+        // A new run: a stop asked for before it no longer applies (podman's StoppedByUser).
+        r.stoppedByUser = false;
+        r.restartCount = opts.byPolicy ? r.restartCount + 1 : 0;
+        return true;
+      })!;
+    } catch (err) {
+      // The database refused the record (read-only, full): nothing would know of this
+      // runtime container, its conmon, mounts, cgroups and network, so take them back down,
+      // as a failed create does. Found by the soak (#15): they were left behind for good.
+      await runtimeDelete(rt, id).catch(() => {});
+      await tearDownNetwork(engine, id).catch(() => {});
+      await unmountRootfs(engine, row).catch(() => {});
+      throw err;
+    }
+    log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
+    if (row.spec.conmonPidFile) {
+      Deno.writeTextFileSync(row.spec.conmonPidFile, `${created.conmonPid}\n`);
+    }
+  } finally {
+    waker.close();
+  }
+  return await runAfterCreate(engine, rt, row);
 }
 
 async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {
@@ -158,20 +235,12 @@ async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {
     await runtimeDelete(rt, id).catch(() => {});
     throw runtimeStartError(msg);
   }
-  let started: ContainerRow | undefined;
-  try {
-    started = mutate(engine, id, (r) => {
-      r.startedAt = engine.now();
-      // The exit may already have been seen (a very short command): keep `stopped`.
-      if (isInitialized(r.state)) transition(r, "running", engine.now());
-      return true;
-    });
-  } catch (err) {
-    // Refused by the database: the command fails, so the container must not run on. Killed,
-    // it exits like any other; conmon and the next berth process record and clean that up.
-    await runtimeDelete(rt, id).catch(() => {});
-    throw err;
-  }
+  const started = mutate(engine, id, (r) => {
+    r.startedAt = engine.now();
+    // The exit may already have been seen (a very short command): keep `stopped`.
+    if (isInitialized(r.state)) transition(r, "running", engine.now());
+    return true;
+  });
   log("debug", `phase started ${id.slice(0, 12)}`);
   return started ?? row;
 }
@@ -202,11 +271,26 @@ async function awaitCreated(
         : undefined);
     if (failed !== undefined) {
       if (readPidFile(p.pidFile)) continue; // written just before the check
-      return { ok: false, error: runtimeLogError(p.runtimeLog) ?? failed };
+      // The runtime's JSON log is the clearest; a runtime that failed before it opened its
+      // log (a bad global flag) said why only on stderr, which conmon passed on.
+      return {
+        ok: false,
+        error: runtimeLogError(p.runtimeLog) ?? syncError(p.syncFile) ?? failed,
+      };
     }
     await waker.next(conmonPid ? 20 : 5);
   }
   return { ok: false, error: "timed out waiting for the OCI runtime to create the container" };
+}
+
+/** The runtime's stderr after a failed create, as conmon wrote it to the sync file. */
+function syncError(syncFile: string): string | undefined {
+  try {
+    const message = syncFailure(Deno.readTextFileSync(syncFile));
+    return message === undefined ? undefined : cleanRuntimeMessage(message) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The runtime's error message, if its JSON log has one yet. */

@@ -109,6 +109,17 @@ export function psStatusWord(s: State): string {
   }
 }
 
+/**
+ * The status word podman's `--filter status=` compares with: its Configured and Created are
+ * both `created` (berth's `created`, `initialized`), its Stopped is `exited` (berth's
+ * `stopped`, `exited`); the rest by name.
+ */
+export function filterStatus(s: State): string {
+  if (s === "created" || s === "initialized") return "created";
+  if (s === "stopped" || s === "exited") return "exited";
+  return s;
+}
+
 /** The state a new container starts in. */
 export const INITIAL_STATE: State = "created";
 

@@ -1,19 +1,23 @@
 /**
  * stop: send the stop signal, wait up to the timeout (holding no lock, state `stopping`),
  * then SIGKILL and wait up to five more seconds; then clean up (and remove an `--rm`
- * container). Stopping a container that is not running is a no-op.
+ * container). Stopping a container that is not running is a no-op. What to send is
+ * `decide/stop.ts`'s call, what is due after the exit `decide/after_exit.ts`'s.
  *
  * @module
  */
 import { MonitorDiedError, NoSuchContainerError, StateError } from "../errors.ts";
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
-import { canStop, isRunning, needsCleanup } from "./states.ts";
+import { isRunning } from "./states.ts";
+import { decideStop, marksStopped, SIGKILL } from "./decide/stop.ts";
+import { decideAfterExit } from "./decide/after_exit.ts";
 import { mutate, syncContainer, transition } from "./sync.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
+import { withContainerLock } from "./lock.ts";
 import { awaitExit } from "./await_exit.ts";
 import { cleanupContainer } from "./cleanup.ts";
-import { finishAutoRemove, removalMissed } from "./teardown.ts";
+import { finishAutoRemove } from "./teardown.ts";
 import { log } from "../log.ts";
 import { resolveRuntime, runtimeKill } from "../oci/runtime.ts";
 import { signalName } from "../signals.ts";
@@ -32,29 +36,36 @@ export async function stopContainer(
 ): Promise<ContainerRow | undefined> {
   let row = syncAndCheck(engine, id);
   if (!row) throw new NoSuchContainerError(id);
-  const stopping = canStop(row.state);
+  if (marksStopped(row)) {
+    // Marked under the lock, before the signal: a cleanup carrying out a restart policy
+    // holds it, so it either sees the mark and does not restart, or has restarted already
+    // and this stop ends the new run. A container between runs is marked too.
+    row = await withContainerLock(engine, id, () =>
+      mutate(engine, id, (r) => {
+        r.stoppedByUser = true;
+        if (isRunning(r.state)) transition(r, "stopping", engine.now());
+        return true;
+      }));
+    if (!row) return undefined;
+  }
+  const plan = decideStop(row, { timeout: timeoutSec });
+  const stopping = plan.kind !== "nothing";
   if (stopping) {
-    row = mutate(engine, id, (r) => {
-      if (!isRunning(r.state)) return false;
-      transition(r, "stopping", engine.now());
-      return true;
-    }) ?? row;
-    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot);
-    const timeout = timeoutSec ?? row.spec.stopTimeout;
+    const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
     let done = false;
-    if (timeout > 0) {
-      await runtimeKill(rt, id, row.spec.stopSignal);
-      done = await awaitExit(engine, id, timeout * 1000);
+    if (plan.kind === "signal") {
+      await runtimeKill(rt, id, plan.signal);
+      done = await awaitExit(engine, id, plan.thenKillAfterSec * 1000);
       if (!done) {
         await engine.events.warning(
           `StopSignal ${
-            signalName(row.spec.stopSignal)
-          } failed to stop container ${row.name} in ${timeout} seconds, resorting to SIGKILL`,
+            signalName(plan.signal)
+          } failed to stop container ${row.name} in ${plan.thenKillAfterSec} seconds, resorting to SIGKILL`,
         );
       }
     }
     if (!done) {
-      await runtimeKill(rt, id, 9);
+      await runtimeKill(rt, id, SIGKILL);
       done = await awaitExit(engine, id, KILL_WAIT_MS);
     }
     if (!done) throw new StateError(`container ${id} did not exit after SIGKILL`);
@@ -62,10 +73,11 @@ export async function stopContainer(
   }
   row = syncContainer(engine, id);
   if (!row) return undefined;
-  if (needsCleanup(row.state)) {
-    await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+  const next = decideAfterExit(row);
+  if (next.kind === "cleanup") {
+    await cleanupContainer(engine, id, { remove: next.remove });
     row = syncContainer(engine, id);
-  } else if (removalMissed(row)) {
+  } else if (next.kind === "finishRemoval") {
     await finishAutoRemove(engine, id); // its cleanup process died before the removal
     row = syncContainer(engine, id);
   }

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { isRemoving, needsRuntimeRelease, runtimeReleased, stateAfterCleanup } from "./states.ts";
+import { isRemoving, needsRuntimeRelease, stateAfterCleanup } from "./states.ts";
+import { removalMissed } from "./decide/after_exit.ts";
 import { type ContainerRow, deleteContainer } from "../store/containers.ts";
 import { immediate } from "../store/db.ts";
 import type { Engine } from "./engine.ts";
@@ -13,6 +14,7 @@ import { containerPaths } from "./paths.ts";
 import { mutate, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { unmountRootfs } from "./rootfs.ts";
+import { tearDownNetwork } from "./network_attach.ts";
 import { syncAndCheck } from "./monitor_check.ts";
 import { notifyChange } from "./notify.ts";
 import { log } from "../log.ts";
@@ -26,10 +28,14 @@ import { removeIfPresent } from "../fs.ts";
 export async function releaseRuntimeLocked(engine: Engine, row: ContainerRow): Promise<void> {
   const id = row.id;
   try {
-    await runtimeDelete(resolveRuntime(row.spec.runtime, engine.paths.runroot), id);
+    await runtimeDelete(
+      resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags),
+      id,
+    );
   } catch (err) {
     log("warn", `cleanup ${id}: ${(err as Error).message}`);
   }
+  await tearDownNetwork(engine, id);
   await unmountRootfs(engine, row);
   mutate(engine, id, (r) => {
     const next = stateAfterCleanup(r.state);
@@ -55,6 +61,7 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
     transition(r, "removing", engine.now());
     return true;
   });
+  await tearDownNetwork(engine, id); // a start that died half-way left one
   await unmountRootfs(engine, row);
   const p = containerPaths(engine.paths, id);
   for (const dir of [p.dir, p.runDir, p.persistDir]) {
@@ -69,15 +76,6 @@ export async function removeLocked(engine: Engine, row: ContainerRow): Promise<v
   notifyChange(engine, id);
   removeIfPresent(p.notifyFile);
   log("debug", `phase removed ${id.slice(0, 12)}`);
-}
-
-/**
- * True if `row` is an `--rm` container that is cleaned up (or half removed) but still here:
- * the process that moved it to `exited` was to remove it next and died first (a SIGKILLed
- * cleanup process). Whoever finds it so removes it, as that process would have.
- */
-export function removalMissed(row: ContainerRow): boolean {
-  return row.spec.autoRemove && runtimeReleased(row.state);
 }
 
 /**

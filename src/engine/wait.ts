@@ -5,7 +5,8 @@
  * `interval` as the fallback poll. Never hangs on a dead monitor: a `stopped` container whose
  * conmon is gone is cleaned up by the waiter itself. An `--rm` container ends the wait only
  * when it is gone: one left `exited` (its cleanup process died before removing it) is
- * removed by the waiter.
+ * removed by the waiter. A container its restart policy starts again ends the wait with the
+ * code of the run that exited, as podman's wait does.
  *
  * @module
  */
@@ -24,10 +25,12 @@ import {
 } from "./states.ts";
 import { MONITOR_DIED, syncAndCheck } from "./monitor_check.ts";
 import { cleanupContainer } from "./cleanup.ts";
-import { finishAutoRemove, removalMissed } from "./teardown.ts";
+import { finishAutoRemove } from "./teardown.ts";
+import { removalMissed } from "./decide/after_exit.ts";
 import { watchContainer } from "./notify.ts";
 import { cleanupMissed } from "./observe.ts";
 import { log } from "../log.ts";
+import { shouldRestart } from "./restart_policy.ts";
 
 /** How long a `stopped` container may wait for its (live) cleanup process. */
 const CLEANUP_GRACE_MS = 5000;
@@ -81,6 +84,13 @@ function codeOfDone(engine: Engine, row: ContainerRow): WaitResult {
   return { code: stored.code, warning };
 }
 
+/** The code of a run its restart policy ends (or ended): the latest recorded one. */
+function codeOfRestarted(engine: Engine, row: ContainerRow): WaitResult {
+  const stored = getExitCode(engine.store, row.id);
+  if (!stored) throw new NoSuchExitCodeError(row.id, row.state);
+  return { code: stored.code };
+}
+
 /** Options of one wait. */
 export interface WaitOptions {
   conditions: Set<State>;
@@ -107,12 +117,18 @@ export async function waitForContainer(
   const wantExit = opts.conditions.has("exited") || opts.conditions.has("stopped");
   const waker = watchContainer(engine, id, opts.extraWatch);
   let stoppedSince = 0;
+  let waitedRun: number | undefined; // the incarnation whose exit this wait is for
   try {
     for (;;) {
       const row = syncAndCheck(engine, id);
       await opts.onTick?.(row);
       if (!row) return codeOfRemoved(engine, id);
       if (wantExit) {
+        waitedRun ??= row.incarnation;
+        if (row.incarnation > waitedRun) {
+          // Its restart policy started it again: the run this wait was for has exited.
+          return codeOfRestarted(engine, row);
+        }
         if (removalMissed(row)) {
           // `--rm`: the code is given only once the container is gone, whoever removes it.
           await finishAutoRemove(engine, id);
@@ -122,6 +138,11 @@ export async function waitForContainer(
           return codeOfDone(engine, row);
         }
         if (awaitsCleanup(row.state)) {
+          if (opts.cleanupAtOnce && shouldRestart(row)) {
+            // The policy starts it again: conmon's cleanup process does that once this
+            // attached process is gone, so what it showed is this run's output alone.
+            return codeOfRestarted(engine, row);
+          }
           stoppedSince ||= Date.now();
           const monitorDone = cleanupMissed(row);
           if (

@@ -50,6 +50,10 @@ function isWhiteoutDevice(st: Deno.FileInfo): boolean {
  * same directory has in `lowerDirs` (the layers below, topmost first), so the overlay's
  * merged view keeps them; without a lower one it is root-owned 0755.
  *
+ * The layer's root is not taken from the tar (its `./` entry is skipped, as containers/storage
+ * skips it): a base layer's root is root-owned 0555, a layer above has the root owner and mode
+ * of the layer below it. So an image's `/` is 0555 under podman and berth alike.
+ *
  * @throws {ImageError} on a hostile or unsupported entry; the directory is then partial and
  * must be discarded by the caller
  */
@@ -59,6 +63,9 @@ export async function writeLayer(
   lowerDirs: string[] = [],
 ): Promise<LayerStats> {
   const stats: LayerStats = { entries: 0, bytes: 0 };
+  const below = lowerDirs.length ? Deno.lstatSync(lowerDirs[0]) : undefined;
+  lchownSync(dest, below?.uid ?? 0, below?.gid ?? 0);
+  Deno.chmodSync(dest, below ? (below.mode ?? 0o555) & 0o7777 : 0o555);
   /** Directories known to be real directories in this layer (relative paths). */
   const dirs = new Set<string>([""]);
   const dirTimes: [string, number][] = [];
@@ -149,10 +156,8 @@ export async function writeLayer(
     const h = entry.header;
     stats.entries++;
     const parts = cleanEntryPath(h.name);
-    if (parts.length === 0) {
-      if (h.type === "dir") applyMeta(dest, h, true);
-      continue;
-    }
+    if (parts.length === 0) continue; // the root keeps the mode set above
+
     const base = parts[parts.length - 1];
     const parentRel = ensureParents(parts, h.name);
     const rel = parentRel ? `${parentRel}/${base}` : base;

@@ -84,7 +84,6 @@ export interface ImageConfig {
   variant?: string;
   config?: ImageRunConfig & {
     Labels?: Record<string, string> | null;
-    ExposedPorts?: Record<string, unknown>;
     Volumes?: Record<string, unknown>;
   };
   rootfs: { type: string; diff_ids: string[] };

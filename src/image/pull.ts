@@ -35,7 +35,9 @@ import { commitImage, type ImageCtx, withGcLock } from "./store.ts";
 export type PullEvent =
   | { kind: "resolved"; ref: string; digest: string }
   | { kind: "blob"; digest: string; size: number; done: number; skipped?: boolean }
-  | { kind: "extract"; diffId: string; phase: "start" | "done" };
+  | { kind: "extract"; diffId: string; phase: "start" | "done" }
+  /** A line of containers/image's copy report (`docker-archive:`), shown even off a terminal. */
+  | { kind: "report"; line: string };
 
 /** Options of {@linkcode pullImage}. */
 export interface PullOptions extends RegistryOptions {

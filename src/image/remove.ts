@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { BerthError, ImageInUseError, NoSuchImageError, UsageError } from "../errors.ts";
+import {
+  BerthError,
+  ImageInUseError,
+  ImageMountedError,
+  NoSuchImageError,
+  UsageError,
+} from "../errors.ts";
+import { isImageMounted, unmountImage } from "./mount.ts";
 import { immediate } from "../store/db.ts";
 import {
   containersUsingImage,
@@ -103,6 +110,11 @@ export async function removeImages(
           }]): please force removal`,
         );
       }
+      // A mounted view would lose its layers: unmount it when forced, else refuse.
+      if (before.deletes && isImageMounted(ctx, row.id)) {
+        if (!opts.force) throw new ImageMountedError(row.id);
+        await unmountImage(ctx, row.id);
+      }
       const users = containersUsingImage(ctx.store, row.id);
       if (before.deletes && users.length) {
         if (!opts.force) throw new ImageInUseError(users[0].id);
@@ -133,14 +145,14 @@ export async function removeImages(
 
 /**
  * Delete unused images: dangling ones (no name), or with `all` every image no container
- * was created from. Returns the deleted IDs.
+ * was created from and that is not mounted. Returns the deleted IDs.
  */
 export async function pruneImages(ctx: ImageCtx, all: boolean): Promise<string[]> {
   const deleted = immediate(ctx.store, () => {
     const used = imageIdsInUse(ctx.store);
     const gone: string[] = [];
     for (const row of listImages(ctx.store)) {
-      if (used.has(row.id)) continue;
+      if (used.has(row.id) || isImageMounted(ctx, row.id)) continue;
       const names = imageNames(ctx.store, row.id);
       if (names.length && !all) continue;
       deleteImage(ctx.store, row.id);

@@ -11,6 +11,13 @@ import type { Rlimit } from "./limits.ts";
 import type { EtcFiles } from "../spec.ts";
 import { compileSeccomp, type OciSeccomp, type SeccompProfile } from "./seccomp.ts";
 import { DEFAULT_SECCOMP_PROFILE } from "./seccomp_default.ts";
+import { type OciDevice, withoutTtys } from "./devices.ts";
+import {
+  SYSTEMD_TMPFS,
+  SYSTEMD_TMPFS_OPTIONS,
+  type SystemdCgroup,
+  withContainerUuid,
+} from "./systemd.ts";
 
 /** podman's default capabilities. */
 export const DEFAULT_CAPS = [
@@ -112,6 +119,12 @@ export interface ConfigInputs {
   kernel?: string;
   /** The host's architecture; `Deno.build.arch` when absent. */
   arch?: string;
+  /** `--network container:X`: X's network namespace, and whether it is not the host's. */
+  joinNetwork?: { path: string; own: boolean };
+  /** The host's devices (see devices.ts), which a `--privileged` container is given. */
+  hostDevices?: OciDevice[];
+  /** The host's systemd cgroup, for a container in systemd mode (see systemd.ts). */
+  systemdCgroup?: SystemdCgroup;
 }
 
 /**
@@ -148,12 +161,24 @@ const READ_ONLY_TMPFS: [string, string][] = [["/tmp", "1777"], ["/var/tmp", "177
 
 /** Build the OCI config object for one container. */
 export function ociConfig(
-  { id, spec, rootfsPath, rlimits, etcFiles, hostCaps, kernel, arch }: ConfigInputs,
+  {
+    id,
+    spec,
+    rootfsPath,
+    rlimits,
+    etcFiles,
+    hostCaps,
+    kernel,
+    arch,
+    hostDevices,
+    systemdCgroup,
+    joinNetwork,
+  }: ConfigInputs,
 ): Record<string, unknown> {
   // As podman: no more than berth's own bounding set, or the runtime cannot apply them.
   const caps = (spec.privileged ? ALL_CAPS : spec.capabilities ?? DEFAULT_CAPS)
     .filter((c) => !hostCaps || hostCaps.includes(c));
-  const namespaces: { type: string }[] = [
+  const namespaces: { type: string; path?: string }[] = [
     { type: "pid" },
     { type: "ipc" },
     { type: "uts" },
@@ -162,6 +187,9 @@ export function ociConfig(
     { type: "cgroup" },
   ];
   if (spec.network === "none") namespaces.push({ type: "network" });
+  // Joining the host's namespace is the host network: nothing to join.
+  else if (joinNetwork?.own) namespaces.push({ type: "network", path: joinNetwork.path });
+  const ownNetwork = spec.network === "none" || joinNetwork?.own === true;
   const mounts: Record<string, unknown>[] = [
     { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
     {
@@ -188,7 +216,7 @@ export function ociConfig(
       source: "mqueue",
       options: ["nosuid", "noexec", "nodev"],
     },
-    spec.network === "none"
+    ownNetwork
       ? {
         destination: "/sys",
         type: "sysfs",
@@ -216,15 +244,32 @@ export function ociConfig(
       destination: "/sys/fs/cgroup",
       type: "cgroup",
       source: "cgroup",
-      options: ["rprivate", "nosuid", "noexec", "nodev", "relatime", spec.privileged ? "rw" : "ro"],
+      options: [
+        "rprivate",
+        "nosuid",
+        "noexec",
+        "nodev",
+        "relatime",
+        spec.privileged || (spec.systemd && systemdCgroup?.kind === "unified") ? "rw" : "ro",
+      ],
     },
   ];
+  // systemd manages its own cgroup: on v1 it needs the host's name=systemd hierarchy.
+  if (spec.systemd && systemdCgroup?.kind === "v1") {
+    mounts.push({
+      destination: "/sys/fs/cgroup/systemd",
+      type: "bind",
+      source: "/sys/fs/cgroup/systemd",
+      options: systemdCgroup.options,
+    });
+  }
   const etc: [string, string | undefined][] = [
     ["/etc/resolv.conf", etcFiles?.resolvConf],
     ["/etc/hosts", etcFiles?.hosts],
     ["/etc/hostname", etcFiles?.hostname],
     ["/etc/passwd", etcFiles?.passwd],
     ["/etc/group", etcFiles?.group],
+    ["/etc/localtime", etcFiles?.localtime],
   ];
   for (const [destination, source] of etc) {
     if (source) mounts.push({ destination, type: "bind", source, options: ["rbind", "rprivate"] });
@@ -232,9 +277,19 @@ export function ociConfig(
   for (const t of spec.tmpfs ?? []) {
     mounts.push({ destination: t.destination, type: "tmpfs", source: "tmpfs", options: t.options });
   }
+  const userMounted = (destination: string) =>
+    spec.tmpfs?.some((t) => t.destination === destination) ||
+    spec.volumes.some((v) => v.destination.replace(/\/+$/, "") === destination);
+  if (spec.systemd) {
+    for (const destination of SYSTEMD_TMPFS) {
+      if (userMounted(destination)) continue;
+      mounts.push({ destination, type: "tmpfs", source: "tmpfs", options: SYSTEMD_TMPFS_OPTIONS });
+    }
+  }
   if (spec.readOnly) {
     for (const [destination, mode] of READ_ONLY_TMPFS) {
       if (spec.tmpfs?.some((t) => t.destination === destination)) continue;
+      if (spec.systemd && SYSTEMD_TMPFS.includes(destination)) continue;
       mounts.push({
         destination,
         type: "tmpfs",
@@ -242,6 +297,15 @@ export function ociConfig(
         options: ["rw", "rprivate", "nosuid", "nodev", `mode=${mode}`],
       });
     }
+  }
+  // Over a /run tmpfs (--read-only, --tmpfs /run), so the marker is there too.
+  if (etcFiles?.containerenv) {
+    mounts.push({
+      destination: "/run/.containerenv",
+      type: "bind",
+      source: etcFiles.containerenv,
+      options: ["rbind", "rprivate", "ro"],
+    });
   }
   // Volumes last: a user's bind over /etc or /tmp wins over the defaults above.
   for (const v of spec.volumes) {
@@ -265,10 +329,7 @@ export function ociConfig(
         ...(spec.groupAdd?.length ? { additionalGids: spec.groupAdd } : {}),
       },
       args: spec.command,
-      // podman tells the process its hostname, unless the user or the image did.
-      env: !spec.hostname || spec.env.some((e) => e.startsWith("HOSTNAME="))
-        ? spec.env
-        : [...spec.env, `HOSTNAME=${spec.hostname}`],
+      env: processEnv(spec, id),
       cwd: spec.workdir || "/",
       capabilities: {
         bounding: caps,
@@ -291,15 +352,44 @@ export function ociConfig(
     linux: {
       cgroupsPath: `/berth/${id}`,
       resources: {
-        devices: [{ allow: spec.privileged === true, access: "rwm" }],
+        devices: [
+          { allow: spec.privileged === true, access: "rwm" },
+          // After the deny-all: the runtime applies entries in order.
+          ...(spec.deviceRules ?? []).map((r) => ({
+            allow: true,
+            type: r.type,
+            ...(r.major !== undefined ? { major: r.major } : {}),
+            ...(r.minor !== undefined ? { minor: r.minor } : {}),
+            access: r.access,
+          })),
+        ],
         ...cgroupResources(spec.resources),
       },
       namespaces,
-      maskedPaths: spec.privileged ? [] : MASKED,
+      ...(spec.privileged && hostDevices?.length
+        ? { devices: spec.systemd ? withoutTtys(hostDevices) : hostDevices }
+        : {}),
+      maskedPaths: [
+        ...(spec.privileged ? [] : MASKED),
+        ...(spec.systemd && systemdCgroup?.kind === "v1"
+          ? ["/sys/fs/cgroup/systemd/release_agent"]
+          : []),
+      ],
       readonlyPaths: spec.privileged ? [] : READONLY,
       ...(seccomp ? { seccomp } : {}),
     },
   };
+}
+
+/**
+ * The process's environment: the spec's, plus `HOSTNAME` (podman tells the process its
+ * hostname unless the user or the image did) and systemd mode's `container_uuid`.
+ */
+function processEnv(spec: ContainerSpec, id: string): string[] {
+  const env = !spec.hostname || spec.env.some((e) => e.startsWith("HOSTNAME="))
+    ? spec.env
+    : [...spec.env, `HOSTNAME=${spec.hostname}`];
+  return spec.systemd ? withContainerUuid(env, id) : env;
 }
 
 /** The host's default rlimits with the container's `--ulimit`s in place of the same types. */

@@ -60,6 +60,11 @@ export function parseLimits(text: string): Rlimit[] {
   );
 }
 
+/** The hard limit of each rlimit type, from `/proc/PID/limits` text. */
+export function hostHardLimits(text: string): Record<string, number> {
+  return Object.fromEntries(parseProcLimits(text).map((r) => [r.type, r.hard]));
+}
+
 /** This process's `/proc/self/limits` ("" where there is none). */
 export function readProcLimits(): string {
   try {

@@ -20,6 +20,8 @@ export interface Runtime {
   conmonPath: string;
   /** `--root` of the runtime: berth's private runtime state. */
   stateRoot: string;
+  /** Global flags for every call of the runtime (`--runtime-flag X` is `--X`, as podman). */
+  flags: string[];
 }
 
 /** Find `name` on PATH (or return an existing path as given). */
@@ -45,18 +47,23 @@ export function which(name: string): string | undefined {
 }
 
 /**
- * Resolve the runtime named by `--runtime` (a name on PATH or a path).
+ * Resolve the runtime named by `--runtime` (a name on PATH or a path), with the global
+ * flags given by `--runtime-flag` (`debug` → `--debug`), which every call passes first.
  *
  * @throws {UsageError} when it cannot be found
  */
-export function resolveRuntime(spec: string, runroot: string): Runtime {
+export function resolveRuntime(
+  spec: string,
+  runroot: string,
+  runtimeFlags: readonly string[] = [],
+): Runtime {
   const path = which(spec);
   if (!path) throw new UsageError(`OCI runtime "${spec}" not found (looked on PATH)`);
   const name = basename(path);
   const stateRoot = join(runroot, "runtime", name);
   let conmonPath = path;
   if (name === "crun" && isHybridCgroupHost()) conmonPath = crunWrapper(path, runroot);
-  return { name, path, conmonPath, stateRoot };
+  return { name, path, conmonPath, stateRoot, flags: runtimeFlags.map((f) => `--${f}`) };
 }
 
 /** cgroup v1 controllers plus a cgroup2 mount at /sys/fs/cgroup/unified: crun refuses it. */
@@ -92,9 +99,9 @@ export interface RuntimeResult {
   stderr: string;
 }
 
-/** Run `runtime --root STATE <args>`. */
+/** Run `runtime [FLAGS] --root STATE <args>`. */
 export async function runtimeCall(rt: Runtime, args: string[]): Promise<RuntimeResult> {
-  const full = ["--root", rt.stateRoot, ...args];
+  const full = [...rt.flags, "--root", rt.stateRoot, ...args];
   log("debug", `runtime: ${rt.path} ${full.join(" ")}`);
   const out = await new Deno.Command(rt.path, {
     args: full,

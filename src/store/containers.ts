@@ -23,6 +23,10 @@ export interface ContainerRow {
   exitCode: number | null;
   error: string;
   stateSince: number;
+  /** Restarts by the restart policy since the user last started it (inspect `RestartCount`). */
+  restartCount: number;
+  /** `stop`/`kill` asked for this exit: no restart policy may undo it (podman's StoppedByUser). */
+  stoppedByUser: boolean;
 }
 
 interface RawRow {
@@ -39,6 +43,8 @@ interface RawRow {
   exit_code: number | null;
   error: string;
   state_since: number;
+  restart_count: number;
+  stopped_by_user: number;
 }
 
 function decode(r: RawRow): ContainerRow {
@@ -56,6 +62,32 @@ function decode(r: RawRow): ContainerRow {
     exitCode: r.exit_code === null ? null : Number(r.exit_code),
     error: r.error,
     stateSince: Number(r.state_since),
+    restartCount: Number(r.restart_count),
+    stoppedByUser: Number(r.stopped_by_user) !== 0,
+  };
+}
+
+/**
+ * The row of a container that has never run: what it is (`id`, `name`, `state`, `spec`)
+ * and since when; no process, no start, no exit yet.
+ */
+export function newContainerRow(
+  what: Pick<ContainerRow, "id" | "name" | "state" | "spec">,
+  now: number,
+): ContainerRow {
+  return {
+    ...what,
+    createdAt: now,
+    incarnation: 0,
+    pid: 0,
+    conmonPid: 0,
+    startedAt: 0,
+    finishedAt: 0,
+    exitCode: null,
+    error: "",
+    stateSince: now,
+    restartCount: 0,
+    stoppedByUser: false,
   };
 }
 
@@ -90,18 +122,21 @@ export function listContainers(store: Store): ContainerRow[] {
   return rows.map(decode);
 }
 
-/** Insert a new container. Throws SQLite's constraint error on a duplicate name or ID. */
-export function insertContainer(store: Store, row: ContainerRow): void {
-  store.db.prepare(
-    `INSERT INTO containers (id, name, state, spec, created_at, incarnation, pid, conmon_pid,
-       started_at, finished_at, exit_code, error, state_since)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    row.id,
-    row.name,
-    row.state,
-    JSON.stringify(row.spec),
-    row.createdAt,
+/** The IDs of the containers that join `id`'s network namespace (`--network container:`). */
+export function dependentIds(store: Store, id: string): string[] {
+  const rows = store.db.prepare(
+    `SELECT id FROM containers WHERE json_extract(spec, '$.networkFrom') = ?
+     ORDER BY created_at, id`,
+  ).all(id) as { id: string }[];
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The values of the columns a container's life changes (`incarnation` … `stopped_by_user`), in
+ * the order both the INSERT and the UPDATE name them.
+ */
+function lifeColumns(row: ContainerRow): (number | string | null)[] {
+  return [
     row.incarnation,
     row.pid,
     row.conmonPid,
@@ -110,6 +145,24 @@ export function insertContainer(store: Store, row: ContainerRow): void {
     row.exitCode,
     row.error,
     row.stateSince,
+    row.restartCount,
+    row.stoppedByUser ? 1 : 0,
+  ];
+}
+
+/** Insert a new container. Throws SQLite's constraint error on a duplicate name or ID. */
+export function insertContainer(store: Store, row: ContainerRow): void {
+  store.db.prepare(
+    `INSERT INTO containers (id, name, state, spec, created_at, incarnation, pid, conmon_pid,
+       started_at, finished_at, exit_code, error, state_since, restart_count, stopped_by_user)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    row.id,
+    row.name,
+    row.state,
+    JSON.stringify(row.spec),
+    row.createdAt,
+    ...lifeColumns(row),
   );
 }
 
@@ -117,19 +170,18 @@ export function insertContainer(store: Store, row: ContainerRow): void {
 export function updateContainer(store: Store, row: ContainerRow): void {
   store.db.prepare(
     `UPDATE containers SET state = ?, incarnation = ?, pid = ?, conmon_pid = ?, started_at = ?,
-       finished_at = ?, exit_code = ?, error = ?, state_since = ? WHERE id = ?`,
+       finished_at = ?, exit_code = ?, error = ?, state_since = ?, restart_count = ?,
+       stopped_by_user = ? WHERE id = ?`,
   ).run(
     row.state,
-    row.incarnation,
-    row.pid,
-    row.conmonPid,
-    row.startedAt,
-    row.finishedAt,
-    row.exitCode,
-    row.error,
-    row.stateSince,
+    ...lifeColumns(row),
     row.id,
   );
+}
+
+/** Replace a container's spec (`network connect`/`disconnect` change its networks). */
+export function updateSpec(store: Store, id: string, spec: ContainerSpec): void {
+  store.db.prepare("UPDATE containers SET spec = ? WHERE id = ?").run(JSON.stringify(spec), id);
 }
 
 /** Delete a container's row (its exit code row stays). */

@@ -102,29 +102,37 @@ export function imageIdsByDigest(store: Store, digest: string): string[] {
   return rows.map((r) => r.id);
 }
 
-/** Names of an image, sorted. */
+/**
+ * Names of an image, in the order they were given to it (podman lists c/storage's `Names` so:
+ * the name an image was pulled or loaded by comes first, later tags after it).
+ */
 export function imageNames(store: Store, id: string): string[] {
   const rows = store.db.prepare(
-    "SELECT name FROM image_names WHERE image_id = ? ORDER BY name",
+    "SELECT name FROM image_names WHERE image_id = ? ORDER BY rowid",
   ).all(id) as { name: string }[];
   return rows.map((r) => r.name);
 }
 
-/** Every name → image ID pair. */
+/** Every name → image ID pair, oldest name first. */
 export function allImageNames(store: Store): { name: string; imageId: string }[] {
-  const rows = store.db.prepare("SELECT name, image_id FROM image_names ORDER BY name").all() as {
+  const rows = store.db.prepare("SELECT name, image_id FROM image_names ORDER BY rowid").all() as {
     name: string;
     image_id: string;
   }[];
   return rows.map((r) => ({ name: r.name, imageId: r.image_id }));
 }
 
-/** Point `name` at image `id` (moving it from another image if needed). */
+/**
+ * Point `name` at image `id`. A name moved from another image is deleted and inserted again,
+ * so it becomes the newest name of `id` (as c/storage appends it); a name `id` already has
+ * keeps its place.
+ */
 export function setImageName(store: Store, name: string, id: string): void {
-  store.db.prepare(
-    `INSERT INTO image_names (name, image_id) VALUES (?, ?)
-     ON CONFLICT(name) DO UPDATE SET image_id = excluded.image_id`,
-  ).run(name, id);
+  store.db.prepare("DELETE FROM image_names WHERE name = ? AND image_id != ?").run(name, id);
+  store.db.prepare("INSERT OR IGNORE INTO image_names (name, image_id) VALUES (?, ?)").run(
+    name,
+    id,
+  );
 }
 
 /** Remove a name; true if it existed. */

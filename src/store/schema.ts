@@ -5,6 +5,7 @@
  * @module
  */
 import { IMAGES_MIGRATION } from "./images_schema.ts";
+import { NETWORKS_MIGRATION } from "./networks_schema.ts";
 
 /** Migration i brings the schema from version i to i+1. */
 export const MIGRATIONS: readonly string[] = [
@@ -35,4 +36,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX exit_codes_recorded_at ON exit_codes(recorded_at);
   `,
   IMAGES_MIGRATION,
+  // Restart policies: how often the policy restarted a container, and whether its last exit
+  // was asked for by `stop`/`kill` (then no policy restarts it).
+  `
+  ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE containers ADD COLUMN stopped_by_user INTEGER NOT NULL DEFAULT 0;
+  `,
+  NETWORKS_MIGRATION,
 ];

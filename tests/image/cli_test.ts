@@ -4,7 +4,7 @@ import { assert, assertEquals } from "../unit/assert.ts";
 import { buildImage, busyboxRootfs, dockerArchive, tarOfDir, writeOciLayout } from "./fixtures.ts";
 import { cli } from "./cli_helper.ts";
 import { openStore } from "../../src/store/db.ts";
-import { insertContainer } from "../../src/store/containers.ts";
+import { insertContainer, newContainerRow } from "../../src/store/containers.ts";
 
 function fixtures(dir: string) {
   const tar = busyboxRootfs();
@@ -41,7 +41,8 @@ Deno.test("CLI: load, images, tag, inspect, save, import, rmi, prune", async () 
     const list = JSON.parse(r.stdout);
     assertEquals(list.length, 1); // same config: one image, two names
     assertEquals(list[0].Id, id);
-    assertEquals(list[0].Names, ["localhost/busybox:docker", "localhost/busybox:oci"]);
+    // In the order the names were given (podman's c/storage Names), not sorted.
+    assertEquals(list[0].Names, ["localhost/busybox:oci", "localhost/busybox:docker"]);
 
     assertEquals((await berth(["tag", "busybox:docker", "localhost/more:1", "another"])).code, 0);
     r = await berth(["images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"]);
@@ -97,21 +98,15 @@ Deno.test("CLI: load, images, tag, inspect, save, import, rmi, prune", async () 
 
     // rmi: refused while a container uses the image, untag vs delete, -f.
     const store = openStore(join(dir, "root", "berth.db"));
-    insertContainer(store, {
-      id: "c".repeat(64),
-      name: "user1",
-      state: "created",
-      spec: { imageId: impId, rootfs: { kind: "overlay", lowers: [] } } as never,
-      createdAt: Date.now(),
-      incarnation: 0,
-      pid: 0,
-      conmonPid: 0,
-      startedAt: 0,
-      finishedAt: 0,
-      exitCode: null,
-      error: "",
-      stateSince: Date.now(),
-    });
+    insertContainer(
+      store,
+      newContainerRow({
+        id: "c".repeat(64),
+        name: "user1",
+        state: "created",
+        spec: { imageId: impId, rootfs: { kind: "overlay", lowers: [] } } as never,
+      }, Date.now()),
+    );
     store.db.close();
     r = await berth(["rmi", "localhost/imp:1"]);
     assertEquals(r.code, 2);

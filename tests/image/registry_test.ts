@@ -147,6 +147,19 @@ Deno.test("pull over plain HTTP: platforms, digests, no second download, CLI", a
     assertEquals(r.code, 0, r.stderr);
     assertEquals(r.stderr, "");
     assert(/^[0-9a-f]{64}\n$/.test(r.stdout), r.stdout);
+    // berth.conf's insecure list stands in for --tls-verify=false; an explicit flag still wins.
+    const conf = join(t.dir, "berth.conf");
+    Deno.writeTextFileSync(conf, `[registries]\ninsecure = ["${reg.host}"]\n`);
+    const byConfig = await berth(t.dir, ["pull", `${reg.host}/single:1`], { BERTH_CONFIG: conf });
+    assertEquals(byConfig.code, 0, byConfig.stderr);
+    const verified = await berth(t.dir, ["pull", "--tls-verify", `${reg.host}/single:1`], {
+      BERTH_CONFIG: conf,
+    });
+    assertEquals(verified.code, 125);
+    assert(verified.stderr.includes("tls-verify"), verified.stderr);
+    const plain = await berth(t.dir, ["pull", `${reg.host}/single:1`]);
+    assertEquals(plain.code, 125);
+    assert(plain.stderr.includes("tls-verify"), plain.stderr);
     const missing = await berth(t.dir, ["pull", "--tls-verify=false", `${reg.host}/nothere:1`]);
     assertEquals(missing.code, 125);
     assert(

@@ -262,7 +262,7 @@ Deno.test("container prune and system prune remove what is not running; help", o
     assertEquals(await names(), "");
     const help = await sb.berth(["help", "ps"]);
     assertEquals(help.code, 0);
-    assert(help.stdout.startsWith("Usage: berth ps"), help.stdout);
+    assert(help.stdout.startsWith("List containers\n\nDescription:\n"), help.stdout);
   } finally {
     await sb.cleanup();
   }

@@ -284,8 +284,9 @@ Deno.test("run --help and create --help state the default network", opts, async 
     for (const cmd of ["run", "create"]) {
       const r = await sb.berth([cmd, "--help"]);
       assertEquals(r.code, 0);
-      assert(/--network host\|none +host is the default/.test(r.stdout), r.stdout);
-      assert(/loopback services and abstract\s+unix sockets/.test(r.stdout), r.stdout);
+      assert(/--network mode +Network mode: host shares the host's network/.test(r.stdout));
+      assert(/loopback\s+services and abstract unix sockets/.test(r.stdout), r.stdout);
+      assert(/\(default\s+"host"\)/.test(r.stdout), r.stdout);
     }
   } finally {
     await sb.cleanup();

@@ -34,11 +34,12 @@ Deno.test("error statuses: podman's exit codes, the Docker API's HTTP codes", ()
   const want: Record<string, [number, number]> = {
     BerthError: [125, 500],
     UsageError: [125, 400],
+    UlimitAboveHostError: [125, 400],
     NoSuchContainerError: [125, 404],
     NoSuchImageError: [125, 404],
     ConflictError: [125, 409],
     StateError: [125, 409],
-    ContainerRunningError: [2, 409],
+    ContainerRunningError: [125, 409],
     ImageInUseError: [2, 409],
     RuntimeError: [126, 500],
     CommandNotInvokableError: [126, 500],

@@ -3,6 +3,7 @@ import { assertEquals, assertRejects } from "./assert.ts";
 import { readTar, type TarHeader } from "../../src/archive/tar_reader.ts";
 import {
   buildTar,
+  concat,
   extensionHeader,
   paxRecord,
   tarEnd,
@@ -143,16 +144,6 @@ Deno.test("tar reader: corrupt and truncated archives are errors", async () => {
   orphan.set(pax.subarray(0, pax.length - 512));
   await assertRejects(() => readAll(orphan), ImageError, "no entry");
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /** A PAX `x`/`g` header holding one xattr record of `size` value bytes. */
 function paxOf(flag: "x" | "g", key: string, size: number): Uint8Array {

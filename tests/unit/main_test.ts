@@ -24,3 +24,12 @@ Deno.test("podman's log level spellings; help and --version", () => {
   assertEquals([help.command, help.help], ["run", true]);
   assertEquals(parseGlobal(["--version"]).command, "version");
 });
+
+Deno.test("--noout is a boolean global flag, not handed on to the cleanup process", () => {
+  const g = parseGlobal(["--noout", "--root", "/r", "rm", "x"]);
+  assertEquals([g.noout, g.command, g.args, g.global.rawArgs], [true, "rm", ["x"], [
+    "--root",
+    "/r",
+  ]]);
+  assertEquals(parseGlobal(["ps"]).noout, false);
+});

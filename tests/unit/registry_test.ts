@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { COMMANDS, REGISTRY } from "../../src/cli/registry.ts";
-import { helpText, runCommand } from "../../src/cli/command.ts";
+import { runCommand } from "../../src/cli/command.ts";
+import { commandHelp } from "../../src/cli/help.ts";
 import { usage } from "../../main.ts";
 
 Deno.test("every registered command has a summary, a usage and a unique name", () => {
@@ -21,15 +22,19 @@ Deno.test("every command's module loads, and its help prints from the registry",
     const cmd = await entry.load();
     assertEquals(typeof cmd.run, "function", entry.name);
     assert(!("summary" in cmd) && !("usage" in cmd), `${entry.name} keeps its own usage`);
-    const text = helpText(entry, cmd.notes);
-    assert(text.startsWith(`Usage: ${entry.usage}\n`), entry.name);
+    const text = commandHelp(entry, cmd.flags, 1000);
+    assert(text.startsWith(`${entry.summary}\n`), entry.name);
+    assert(text.includes(`\nUsage:\n  ${entry.usage.split("\n")[0]}\n`), entry.name);
   }
 });
 
 Deno.test("berth --help lists each command once, with its registry summary", () => {
-  const text = usage();
+  const text = usage(1000);
+  const lines = text.split("\n");
   for (const entry of REGISTRY) {
-    assert(text.includes(`  ${entry.name.padEnd(20)} ${entry.summary}\n`), entry.name);
+    if (entry.hidden) continue;
+    const line = (l: string) => l.startsWith(`  ${entry.name} `) && l.endsWith(` ${entry.summary}`);
+    assertEquals(lines.filter(line).length, 1, entry.name);
   }
   assert(!text.includes("container ls"), "podman's container mirrors are not listed");
   assert(text.includes("  system info "), "system info is listed");

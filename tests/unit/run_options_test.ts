@@ -1,10 +1,13 @@
 import { assertEquals, assertThrows } from "./assert.ts";
 import {
-  checkUlimit,
-  hostHardLimits,
+  checkTimezone,
+  humanSizeDecimal,
   parseAddHost,
   parseBytes,
+  parseDecimalSize,
+  parseDeviceRule,
   parseLabels,
+  parseLogOpts,
   parseMount,
   parseResources,
   parseSecurityOpts,
@@ -16,23 +19,13 @@ import { capsFromMask, cgroupResources, withUlimits } from "../../src/oci/config
 import { resolvConfContent } from "../../src/engine/etc_files.ts";
 import { UsageError } from "../../src/errors.ts";
 
-Deno.test("--ulimit: NAME=SOFT[:HARD], -1 unlimited, never above the host's hard limit", () => {
+Deno.test("--ulimit: NAME=SOFT[:HARD], -1 unlimited", () => {
   assertEquals(parseUlimit("nofile=1024:2048"), { type: "RLIMIT_NOFILE", soft: 1024, hard: 2048 });
   assertEquals(parseUlimit("core=0"), { type: "RLIMIT_CORE", soft: 0, hard: 0 });
   assertEquals(parseUlimit("memlock=-1:-1").hard, RLIM_INFINITY);
   for (const bad of ["nofile", "bogus=1", "nofile=2:1", "nofile=-5", "nofile=a"]) {
     assertThrows(() => parseUlimit(bad), UsageError);
   }
-  const host = hostHardLimits(
-    "Limit                     Soft Limit           Hard Limit           Units\n" +
-      "Max open files            1024                 20000                files\n" +
-      "Max core file size        0                    unlimited            bytes\n",
-  );
-  assertEquals(host, { RLIMIT_NOFILE: 20000, RLIMIT_CORE: RLIM_INFINITY });
-  checkUlimit(parseUlimit("nofile=1024:20000"), host);
-  checkUlimit(parseUlimit("core=-1"), host);
-  const err = assertThrows(() => checkUlimit(parseUlimit("nofile=30000"), host), UsageError);
-  assertEquals(err.message, "ulimit nofile: hard limit 30000 exceeds the host's 20000");
   // a --ulimit replaces the host default of its type only
   assertEquals(
     withUlimits([{ type: "RLIMIT_NOFILE", soft: 1, hard: 2 }, {
@@ -115,4 +108,42 @@ Deno.test("labels, hosts, DNS, security options, capability masks", () => {
   assertEquals(capsFromMask("1"), ["CAP_CHOWN"]);
   assertEquals(capsFromMask("000001fffeffffff").includes("CAP_SYS_RESOURCE"), false);
   assertEquals(capsFromMask("000001fffeffffff").length, 40);
+});
+
+Deno.test("--memory=0 means no limit, as podman", () => {
+  assertEquals(parseResources({ memory: "0" }), undefined);
+});
+
+Deno.test("--device-cgroup-rule: type, major:minor (* = any), access", () => {
+  assertEquals(parseDeviceRule("b 7:* rmw"), {
+    type: "b",
+    major: 7,
+    minor: undefined,
+    access: "rmw",
+  });
+  assertEquals(parseDeviceRule("a 7 rw"), { type: "a", major: 7, minor: undefined, access: "rw" });
+  assertEquals(parseDeviceRule("c 1:3 r"), { type: "c", major: 1, minor: 3, access: "r" });
+  for (const bad of ["b 7:2", "x 7:* rmw", "b 7:* rmX", "a a:* rmw"]) {
+    assertThrows(() => parseDeviceRule(bad), UsageError);
+  }
+});
+
+Deno.test("--log-opt max-size in go-units' decimal sizes; inspect's four digits", () => {
+  assertEquals(parseLogOpts(["max-size=1.085m"]), { maxSize: 1_085_000 });
+  assertEquals(parseDecimalSize("10k", "x"), 10_000);
+  assertEquals(parseDecimalSize("2GB", "x"), 2e9);
+  assertThrows(() => parseLogOpts(["max-size"]), UsageError);
+  assertThrows(() => parseLogOpts(["tag=x"]), UsageError);
+  assertEquals(humanSizeDecimal(1_085_000), "1.085MB");
+  assertEquals(humanSizeDecimal(1_080_000), "1.08MB");
+  assertEquals(humanSizeDecimal(501_000), "501kB");
+  assertEquals(humanSizeDecimal(0), "0B");
+});
+
+Deno.test("--tz: local or a zone under zoneinfo, never a path out of it", () => {
+  assertEquals(checkTimezone("local"), "local");
+  assertEquals(checkTimezone("MST7MDT"), "MST7MDT");
+  for (const bad of ["Nowhere/Else", "../../etc/passwd", "/etc/localtime", ""]) {
+    assertThrows(() => checkTimezone(bad), UsageError);
+  }
 });

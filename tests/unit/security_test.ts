@@ -9,27 +9,10 @@ import {
 } from "../../src/oci/seccomp.ts";
 import { DEFAULT_SECCOMP_PROFILE } from "../../src/oci/seccomp_default.ts";
 import { parseSecurityOpts } from "../../src/cli/run_options.ts";
-import { ISOLATION_HELP } from "../../src/cli/container_flags.ts";
+import { CREATE_FLAGS } from "../../src/cli/container_flags.ts";
 import { UsageError } from "../../src/errors.ts";
 import type { ContainerSpec } from "../../src/spec.ts";
-
-const SPEC: ContainerSpec = {
-  command: ["sh"],
-  rootfs: { kind: "dir", path: "/r" },
-  imageName: "/r",
-  env: [],
-  workdir: "/",
-  user: { uid: 0, gid: 0 },
-  volumes: [],
-  network: "host",
-  hostname: "",
-  timeout: 0,
-  readOnly: false,
-  autoRemove: false,
-  stopSignal: 15,
-  stopTimeout: 10,
-  runtime: "runc",
-};
+import { SPEC } from "./fixtures.ts";
 
 interface Mount {
   destination: string;
@@ -272,5 +255,6 @@ Deno.test("seccomp profile files: JSON with an SCMP_ACT_ default and named rules
 });
 
 Deno.test("--help states the default network", () => {
-  assert(/host is the default/.test(ISOLATION_HELP));
+  assertEquals(CREATE_FLAGS.network.defaultText, '"host"');
+  assert(/abstract unix sockets/.test(CREATE_FLAGS.network.help ?? ""));
 });

@@ -92,7 +92,7 @@ Deno.test("an image with nothing to run and no command is refused", () => {
   throwsUsage(() => build(request(), image({})), "no command or entrypoint");
 });
 
-Deno.test("env: PATH default, host, TERM with -t, image, then the request's; later wins", () => {
+Deno.test("env: podman's defaults, host, image, then the request's; later wins", () => {
   const spec = build(
     request({
       tty: true,
@@ -101,11 +101,36 @@ Deno.test("env: PATH default, host, TERM with -t, image, then the request's; lat
     }),
     image({ Cmd: ["sh"], Env: ["PATH=/image/bin", "A=image", "TERM=vt100"] }),
   );
-  assertEquals(spec.env, ["PATH=/image/bin", "HOME=/host", "A=file", "TERM=vt100", "B=flag"]);
+  assertEquals(spec.env, [
+    "PATH=/image/bin",
+    "TERM=vt100",
+    "container=podman",
+    "HOME=/host",
+    "A=file",
+    "B=flag",
+  ]);
 });
 
-Deno.test("env: without an image Env the default PATH applies, and no TERM without -t", () => {
-  assertEquals(build(request(), image({ Cmd: ["sh"] })).env, [PATH]);
+Deno.test("env: without an image Env podman's defaults apply, TERM even without -t", () => {
+  assertEquals(build(request(), image({ Cmd: ["sh"] })).env, [
+    PATH,
+    "TERM=xterm",
+    "container=podman",
+  ]);
+});
+
+Deno.test("env: --unsetenv drops defaults and image entries, not the request's", () => {
+  const root = image({ Cmd: ["sh"], Env: ["A=image", "B=image"] });
+  assertEquals(build(request({ unsetEnv: ["TERM", "A", "C"], env: ["C=flag"] }), root).env, [
+    PATH,
+    "container=podman",
+    "B=image",
+    "C=flag",
+  ]);
+  assertEquals(
+    build(request({ unsetEnvAll: true, hostEnv: ["H=host"], env: ["TERM=abc"] }), root).env,
+    ["TERM=abc"],
+  );
 });
 
 Deno.test("workdir: the flag, else the image's WorkingDir, else /", () => {

@@ -19,11 +19,27 @@ import { openImages } from "./common.ts";
  */
 export const imagesCommand: Command = {
   flags: {
-    quiet: { type: "boolean", short: "q" },
-    "no-trunc": { type: "boolean" },
-    all: { type: "boolean", short: "a" },
-    format: { type: "string" },
-    filter: { type: "string", short: "f", multiple: true },
+    quiet: { type: "boolean", short: "q", help: "Print only the images' IDs" },
+    "no-trunc": { type: "boolean", help: "Print full image IDs" },
+    all: {
+      type: "boolean",
+      short: "a",
+      help: "Accepted for podman compatibility; berth stores no intermediate images to add",
+    },
+    format: {
+      type: "string",
+      help:
+        "Print as json, a Go template such as {{.Repository}}:{{.Tag}}, or table TEMPLATE (with a header)",
+      value: "json|TEMPLATE",
+    },
+    filter: {
+      type: "string",
+      short: "f",
+      multiple: true,
+      help:
+        "Show only the images that match: reference=PATTERN, dangling=true|false (values of one key are alternatives; different keys must all match)",
+      value: "KEY=VALUE",
+    },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {

@@ -12,9 +12,15 @@ import { openImages } from "./common.ts";
 /** `import`: a rootfs tarball as a one-layer image; prints its ID. */
 export const importCommand: Command = {
   flags: {
-    change: { type: "string", short: "c", multiple: true },
-    message: { type: "string", short: "m" },
-    quiet: { type: "boolean", short: "q" },
+    change: {
+      type: "string",
+      short: "c",
+      multiple: true,
+      help:
+        "Apply a Dockerfile instruction to the image's configuration: CMD, ENTRYPOINT, ENV, WORKDIR, USER or LABEL",
+    },
+    message: { type: "string", short: "m", help: "Set the image's commit message" },
+    quiet: { type: "boolean", short: "q", help: "Print the image's ID without the sha256: prefix" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {

@@ -15,7 +15,12 @@ import { openImages } from "./common.ts";
 /** `image inspect`: JSON details of images; exits 125 if any is unknown. */
 export const imageInspectCommand: Command = {
   flags: {
-    format: { type: "string", short: "f" },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Print as json (the default) or through a Go template, e.g. {{.Id}}",
+      value: "json|TEMPLATE",
+    },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {

@@ -12,8 +12,18 @@ import { openImages } from "./common.ts";
 /** `load`: images from an oci-archive, docker-archive or OCI layout directory. */
 export const loadCommand: Command = {
   flags: {
-    input: { type: "string", short: "i" },
-    quiet: { type: "boolean", short: "q" },
+    input: {
+      type: "string",
+      short: "i",
+      help:
+        "Read from this docker-archive or oci-archive file, or OCI layout directory, instead of stdin",
+      value: "FILE|DIR",
+    },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      help: "Accepted for podman compatibility; berth prints no progress either way",
+    },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {

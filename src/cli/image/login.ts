@@ -9,7 +9,7 @@ import { UsageError } from "../../errors.ts";
 import { setCreds } from "../../image/auth_file.ts";
 import { checkLogin, closeSession, openSession } from "../../image/registry.ts";
 import { parseReference } from "../../image/reference.ts";
-import { authFile } from "./common.ts";
+import { authFile, tlsVerify } from "./common.ts";
 
 async function readLine(): Promise<string> {
   const chunks: Uint8Array[] = [];
@@ -32,13 +32,29 @@ export function registryOf(arg: string): string {
 /** `login`: check credentials against a registry and store them. */
 export const loginCommand: Command = {
   flags: {
-    username: { type: "string", short: "u" },
-    password: { type: "string", short: "p" },
-    "password-stdin": { type: "boolean" },
-    "tls-verify": { type: "boolean", default: true },
-    "cert-dir": { type: "string" },
-    authfile: { type: "string" },
-    "get-login": { type: "boolean" },
+    username: { type: "string", short: "u", help: "User name for the registry" },
+    password: {
+      type: "string",
+      short: "p",
+      help:
+        "Password for the registry (insecure: it shows in the process list; prefer --password-stdin)",
+    },
+    "password-stdin": { type: "boolean", help: "Read the password from stdin" },
+    "tls-verify": {
+      type: "boolean",
+      help:
+        "Require HTTPS and verify certificates (default: true, unless berth.conf lists the registry as insecure)",
+    },
+    "cert-dir": {
+      type: "string",
+      help: "Directory of extra CA certificates (*.crt) for the registry",
+    },
+    authfile: {
+      type: "string",
+      help:
+        "Path of the authentication file to store the credentials in (default: $REGISTRY_AUTH_FILE, else auth.json under --root)",
+    },
+    "get-login": { type: "boolean", help: "Accepted for podman compatibility; ignored" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
@@ -57,7 +73,7 @@ export const loginCommand: Command = {
       await errOut("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n");
     }
     const s = await openSession(registry, {
-      tlsVerify: bool(p, "tls-verify"),
+      tlsVerify: tlsVerify(global, p, registry),
       certDir: str(p, "cert-dir"),
       creds: { username, password },
     });

@@ -13,8 +13,12 @@ import { registryOf } from "./login.ts";
 /** `logout`: forget stored credentials. */
 export const logoutCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    authfile: { type: "string" },
+    all: { type: "boolean", short: "a", help: "Remove the credentials of every registry" },
+    authfile: {
+      type: "string",
+      help:
+        "Path of the authentication file (default: $REGISTRY_AUTH_FILE, else auth.json under --root)",
+    },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {

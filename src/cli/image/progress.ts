@@ -20,14 +20,19 @@ export function humanSize(n: number): string {
   return `${i === 0 ? v : v.toFixed(v < 10 ? 2 : 1)}${units[i]}`;
 }
 
-/** A pull event handler writing progress to stderr, or a no-op when `tty` is false. */
-export function pullProgress(tty: boolean): (e: PullEvent) => void {
-  if (!tty) return () => {};
+/**
+ * A pull event handler writing progress to stderr: nothing when `quiet`; containers/image's
+ * copy report (`docker-archive:`) always, as podman prints it; the rest only on a terminal.
+ */
+export function pullProgress(tty: boolean, quiet = false): (e: PullEvent) => void {
+  if (quiet) return () => {};
   let lastDraw = 0;
   let current = "";
   const write = (s: string) => Deno.stderr.writeSync(enc.encode(s));
   return (e) => {
-    if (e.kind === "resolved") write(`Resolved ${e.ref} to ${e.digest}\n`);
+    if (e.kind === "report") write(`${e.line}\n`);
+    else if (!tty) return;
+    else if (e.kind === "resolved") write(`Resolved ${e.ref} to ${e.digest}\n`);
     else if (e.kind === "blob") {
       const short = e.digest.slice(7, 19);
       if (e.skipped) {

@@ -11,8 +11,16 @@ import { openImages } from "./common.ts";
 /** `image prune`: remove dangling (or, with `-a`, all unused) images and their layers. */
 export const imagePruneCommand: Command = {
   flags: {
-    all: { type: "boolean", short: "a" },
-    force: { type: "boolean", short: "f" },
+    all: {
+      type: "boolean",
+      short: "a",
+      help: "Remove every image no container uses, not only dangling ones",
+    },
+    force: {
+      type: "boolean",
+      short: "f",
+      help: "Accepted for podman compatibility; image prune does not ask",
+    },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {

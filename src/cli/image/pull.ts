@@ -16,8 +16,11 @@ import { openImages, REGISTRY_FLAGS, registryOptions } from "./common.ts";
 export const pullCommand: Command = {
   flags: {
     ...REGISTRY_FLAGS,
-    platform: { type: "string" },
-    quiet: { type: "boolean", short: "q" },
+    platform: {
+      type: "string",
+      help: "Pull the image for this OS/ARCH[/VARIANT] instead of the host's",
+    },
+    quiet: { type: "boolean", short: "q", help: "Print no progress, only the image's ID" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
@@ -29,7 +32,7 @@ export const pullCommand: Command = {
     const row = await pullImage(ctx, ref, {
       ...registryOptions(global, p, registry),
       platform: platform ? parsePlatform(platform) : undefined,
-      onEvent: pullProgress(!bool(p, "quiet") && Deno.stderr.isTerminal()),
+      onEvent: pullProgress(Deno.stderr.isTerminal(), bool(p, "quiet")),
     });
     await out(`${row.id}\n`);
     return 0;

@@ -6,9 +6,9 @@
 import { bool } from "../args.ts";
 import { type Command, errOut, out } from "../command.ts";
 import {
-  BerthError,
   errorMessage,
   ImageInUseError,
+  ImageMountedError,
   NoSuchImageError,
   UsageError,
 } from "../../errors.ts";
@@ -19,25 +19,36 @@ import { removeImages } from "../../image/remove.ts";
 import { imageCtx } from "../../engine/image.ts";
 
 /**
- * podman's exit status for an `rmi` failure: 1 for an unknown image, 2 for one in use by a
- * container, 125 otherwise.
+ * podman's exit status for `rmi`'s failures, taken together (its `ImageEngine.Remove`): 2 if
+ * any image is in use by a container (or mounted), 1 if every failure is an unknown image, else 125.
+ * Not `forEachTarget`'s lowest-status rule (targets.ts): podman's `rmi` reports all its
+ * failures as one error, and an image in use outranks an unknown one.
  */
-function rmiStatus(err: Error): number {
-  if (err instanceof NoSuchImageError) return 1;
-  if (err instanceof ImageInUseError) return 2;
-  return err instanceof BerthError ? err.exitCode : 125;
+export function rmiStatus(errors: readonly Error[]): number {
+  if (errors.some((e) => e instanceof ImageInUseError || e instanceof ImageMountedError)) return 2;
+  if (errors.every((e) => e instanceof NoSuchImageError)) return 1;
+  return 125;
 }
 
 /**
  * `rmi`: remove images. Every reference is tried and every failure reported (podman's
- * "N errors occurred"); the status is that of the last failure. `-f` removes the
+ * "N errors occurred", in one `Error:`); the status is {@linkcode rmiStatus}. `-f` removes the
  * containers using an image that is deleted, and ignores unknown images, as does `-i`.
  */
 export const rmiCommand: Command = {
   flags: {
-    force: { type: "boolean", short: "f" },
-    ignore: { type: "boolean", short: "i" },
-    all: { type: "boolean", short: "a" },
+    force: {
+      type: "boolean",
+      short: "f",
+      help:
+        "Remove the containers using the images too, delete an image with several names by its ID, and ignore missing images",
+    },
+    ignore: {
+      type: "boolean",
+      short: "i",
+      help: "Ignore errors when a named image does not exist",
+    },
+    all: { type: "boolean", short: "a", help: "Remove every image" },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
@@ -72,6 +83,6 @@ export const rmiCommand: Command = {
           errs.map((e) => `\t* ${errorMessage(e)}\n`).join("")
         }`,
     );
-    return rmiStatus(errs[errs.length - 1]);
+    return rmiStatus(errs);
   },
 };

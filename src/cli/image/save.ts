@@ -12,9 +12,23 @@ import { openImages } from "./common.ts";
 /** `save`: write images as a docker-archive (podman's default) or an oci-archive. */
 export const saveCommand: Command = {
   flags: {
-    output: { type: "string", short: "o" },
-    format: { type: "string" },
-    quiet: { type: "boolean", short: "q" },
+    output: {
+      type: "string",
+      short: "o",
+      help: "Write the archive to this file (default: stdout, if it is not a terminal)",
+      value: "FILE",
+    },
+    format: {
+      type: "string",
+      help: "Archive format: docker-archive or oci-archive",
+      value: "format",
+      defaultText: '"docker-archive"',
+    },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      help: "Accepted for podman compatibility; berth prints no progress",
+    },
     help: { type: "boolean", short: "h" },
   },
   async run(global, p) {
