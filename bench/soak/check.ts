@@ -22,6 +22,7 @@ export const VIOLATIONS = [
   "leftover-cgroup",
   "leftover-process",
   "leftover-exit-file",
+  "leftover-network",
   "integrity",
   "harness",
 ] as const;

@@ -24,6 +24,49 @@ export interface SoakEngine {
   cgroupDir(id: string): string;
   /** True if the engine keeps a SQLite database (integrity checks). */
   sqlite: boolean;
+  /** The soak's bridge network, once {@linkcode addBridge} made it. */
+  bridge?: Bridge;
+}
+
+/** A bridge network of the soak. */
+export interface Bridge {
+  name: string;
+  /** The host's bridge interface (where the containers' veths are enslaved). */
+  iface: string;
+}
+
+/** The soak's own test subnet (nothing else on this machine uses 10.213.0.0/16). */
+export const SOAK_SUBNET = "10.213.7.0/24";
+
+/**
+ * Create the soak's bridge network (no DNS: no aardvark-dns process outliving an iteration)
+ * on {@linkcode SOAK_SUBNET}, and note it in `eng.bridge`.
+ *
+ * @throws {Error} if the engine refuses
+ */
+export async function addBridge(eng: SoakEngine, name = "soak-net"): Promise<Bridge> {
+  const c = await eng.sb.berth([
+    "network",
+    "create",
+    "--disable-dns",
+    "--subnet",
+    SOAK_SUBNET,
+    name,
+  ]);
+  if (c.code !== 0) throw new Error(`network create: ${c.stderr}`);
+  const i = await eng.sb.berth(["network", "inspect", name]);
+  if (i.code !== 0) throw new Error(`network inspect: ${i.stderr}`);
+  const iface = JSON.parse(i.stdout)[0]?.network_interface;
+  if (typeof iface !== "string") throw new Error(`network inspect: no interface: ${i.stdout}`);
+  eng.bridge = { name, iface };
+  return eng.bridge;
+}
+
+/** Remove the soak's bridge network (the interface goes with its last container). */
+export async function removeBridge(eng: SoakEngine): Promise<void> {
+  if (!eng.bridge) return;
+  await eng.sb.berth(["network", "rm", "-f", eng.bridge.name]);
+  eng.bridge = undefined;
 }
 
 /** berth through the test harness's sandbox (a private `--root`/`--runroot`). */

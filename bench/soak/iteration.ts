@@ -98,6 +98,16 @@ function stdinPayload(plan: Plan, u: number): Uint8Array {
   return bytes(rng(plan.seed + u + 1), plan.units[u].stdinBytes);
 }
 
+/** The ID in a `--cidfile`, if it was written. */
+function readCidNow(path: string): string | undefined {
+  try {
+    const id = Deno.readTextFileSync(path).trim();
+    return /^[0-9a-f]{64}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A script that loops until signal `sig` arrives, then exits 128+N (PID 1 has no default). */
 function trapLoop(sig: string, code: number): string {
   return `trap 'exit ${code}' ${sig}; while :; do sleep 0.1; done`;
@@ -357,7 +367,8 @@ export class Iteration {
     const p = this.plan.units[u];
     const W = this.plan.workload;
     const rootfs = ["--rootfs", `${this.rootfs}:O`];
-    const run = ["run", ...this.eng.runFlags];
+    const bridge = this.plan.bridge && this.eng.bridge;
+    const run = ["run", ...this.eng.runFlags, ...(bridge ? ["--network", bridge.name] : [])];
     const K = p.code;
     const sleepS = (p.sleepMs / 1000).toFixed(2);
     const podman = this.eng.name === "podman";
@@ -365,11 +376,19 @@ export class Iteration {
       const r = await this.#call(
         u,
         "run -d",
-        [...run, "-d", ...flags, ...rootfs, ...cmd],
+        [...run, "-d", "--cidfile", cidfile, ...flags, ...rootfs, ...cmd],
         this.#chore(u),
       );
       const id = new TextDecoder().decode(r.stdout).trim();
       this.#setId(u, id);
+      if (!this.units[u].id && !flags.includes("--rm")) {
+        // A failed start keeps the container (as podman does): it is the workload's to remove.
+        // One with --rm must be gone, which the leftover count checks.
+        const created = readCidNow(cidfile);
+        if (created) {
+          await this.#housekeep(u, "rm (run -d failed)", ["rm", "-f", "-t", "0", created]);
+        }
+      }
       return this.units[u].id;
     };
     const foreground = (
@@ -637,6 +656,7 @@ export class Iteration {
         "leftover-cgroup": leftoverCgroups(ids, this.eng.cgroupDir),
         "leftover-process": pidsMatching(sb.dir).map((pid) => `${pid}: ${cmdline(pid).join(" ")}`),
         "leftover-exit-file": exits,
+        "leftover-network": await this.#networkLeft(),
       };
     };
     let found: Found = {};
@@ -676,6 +696,39 @@ export class Iteration {
     if (kept || Object.values(found).some((v) => v.length)) await this.#reap(ids);
   }
 
+  /**
+   * What is left of the containers on the soak's bridge network: veths still enslaved to its
+   * interface, namespace files, and the database's namespace records and address leases (every
+   * iteration ends with no container, so any is left over).
+   */
+  async #networkLeft(): Promise<string[]> {
+    const bridge = this.eng.bridge;
+    if (!bridge) return [];
+    const left: string[] = [];
+    const ip = await new Deno.Command("ip", {
+      args: ["-o", "link", "show", "master", bridge.iface],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    for (const line of new TextDecoder().decode(ip.stdout).split("\n").filter(Boolean)) {
+      left.push(`veth ${line.split(":")[1]?.trim()}`);
+    }
+    try {
+      for (const e of Deno.readDirSync(join(this.eng.sb.runroot, "netns"))) {
+        left.push(`netns file ${e.name}`);
+      }
+    } catch { /* none */ }
+    const rows = await withDb(this.eng.sb, (db) => [
+      ...(db.prepare("SELECT container_id AS c FROM container_netns").all() as { c: string }[])
+        .map((r) => `netns record ${r.c}`),
+      ...(db.prepare("SELECT ip, container_id AS c FROM network_leases").all() as {
+        ip: string;
+        c: string;
+      }[]).map((r) => `lease ${r.ip} ${r.c}`),
+    ]);
+    return [...left, ...rows];
+  }
+
   /** Remove what was counted as left over, so the next iteration starts clean. */
   async #reap(ids: string[]): Promise<void> {
     const sb = this.eng.sb;
@@ -701,6 +754,32 @@ export class Iteration {
         Deno.removeSync(join(this.eng.exitsDir, id));
       } catch { /* gone */ }
     }
+    await this.#reapNetwork();
+  }
+
+  /** Undo what {@linkcode Iteration.#networkLeft} finds. */
+  async #reapNetwork(): Promise<void> {
+    const bridge = this.eng.bridge;
+    if (!bridge) return;
+    for (const what of await this.#networkLeft()) {
+      const [kind, name] = what.split(" ");
+      if (kind === "veth") {
+        await new Deno.Command("ip", { args: ["link", "del", name.split("@")[0]], stderr: "null" })
+          .output();
+      }
+    }
+    const netns = join(this.eng.sb.runroot, "netns");
+    try {
+      for (const e of Deno.readDirSync(netns)) {
+        await new Deno.Command("umount", { args: ["-l", join(netns, e.name)], stderr: "null" })
+          .output();
+        Deno.removeSync(join(netns, e.name));
+      }
+    } catch { /* none */ }
+    await withDb(this.eng.sb, (db) => {
+      db.exec("DELETE FROM container_netns");
+      db.exec("DELETE FROM network_leases");
+    });
   }
 
   /** `PRAGMA integrity_check` on berth's database. */

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { busyboxRootfs } from "../../tests/helpers.ts";
-import { berthEngine, podmanEngine } from "./engine.ts";
+import { addBridge, berthEngine, podmanEngine, removeBridge, SOAK_SUBNET } from "./engine.ts";
 import { Iteration, type IterationResult } from "./iteration.ts";
 import { type EngineName, planIteration } from "./plan.ts";
 import { renderSummary, type SoakSummary, summarize } from "./report.ts";
@@ -25,6 +25,8 @@ export const USAGE = `Usage: deno task soak [options]
   --concurrency-max C  largest concurrency of an iteration (default 50)
   --timeout-ms MS      per-call timeout, then SIGKILL and a 'hang' (default 60000)
   --out PATH           JSON path (default bench/results/soak.json)
+  --no-bridge          no bridge network (berth: by default a share of the iterations run
+                       on one, made on ${SOAK_SUBNET} at the start and removed at the end)
   --break-invariant    self-test: expect wrong codes, so violations must be counted
   --quiet              no line per iteration`;
 
@@ -39,6 +41,7 @@ export interface SoakConfig {
   timeoutMs: number;
   out: string;
   breakCode: boolean;
+  bridge: boolean;
   quiet: boolean;
   help: boolean;
 }
@@ -57,6 +60,7 @@ export function parseSoakArgs(args: string[]): SoakConfig {
       "timeout-ms": { type: "string" },
       out: { type: "string" },
       "break-invariant": { type: "boolean" },
+      "no-bridge": { type: "boolean" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -83,6 +87,7 @@ export function parseSoakArgs(args: string[]): SoakConfig {
     timeoutMs: num(values["timeout-ms"], 60_000, "timeout-ms"),
     out: values.out ?? join(here, "..", "results", "soak.json"),
     breakCode: values["break-invariant"] ?? false,
+    bridge: !(values["no-bridge"] ?? false),
     quiet: values.quiet ?? false,
     help: values.help ?? false,
   };
@@ -114,6 +119,8 @@ export async function main(args: string[]): Promise<number> {
   }
   const rootfs = await busyboxRootfs();
   const eng = cfg.engine === "berth" ? berthEngine() : podmanEngine();
+  // podman's runs keep --network none (its default bridge would need its own leftover checks).
+  if (cfg.bridge && cfg.engine === "berth") await addBridge(eng);
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
   const results: IterationResult[] = [];
@@ -135,13 +142,16 @@ export async function main(args: string[]): Promise<number> {
       const plan = planIteration(cfg.seed, i, {
         engine: cfg.engine,
         concurrencyMax: cfg.concurrencyMax,
+        bridge: eng.bridge !== undefined,
       });
       const r = await new Iteration(eng, rootfs, plan, cfg).run();
       results.push(r);
       if (!cfg.quiet) {
         const v = r.violations.map((x) => x.kind).join(",") || "-";
         console.error(
-          `#${i} ${plan.workload} x${plan.concurrency} ${plan.fault}${
+          `#${i} ${plan.workload}${
+            plan.bridge ? "+bridge" : ""
+          } x${plan.concurrency} ${plan.fault}${
             r.faultHit || plan.fault === "none" ? "" : "(missed)"
           }` +
             ` ${r.ms} ms violations: ${v}`,
@@ -154,6 +164,7 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
+    await removeBridge(eng).catch(() => {});
     await eng.sb.cleanup().catch(() => {});
   }
   const s = summary();

@@ -82,6 +82,8 @@ export interface Plan {
   freezeMs: number;
   /** Delay between a cleanup process appearing and its SIGKILL, ms. */
   cleanupDelayMs: number;
+  /** The containers join the soak's bridge network (else the engine's default). */
+  bridge: boolean;
   units: UnitPlan[];
 }
 
@@ -89,7 +91,12 @@ export interface Plan {
 export interface PlanOptions {
   engine: EngineName;
   concurrencyMax: number;
+  /** The soak has a bridge network for some iterations to join. */
+  bridge?: boolean;
 }
+
+/** The share of iterations on the bridge network, when there is one. */
+const BRIDGE_SHARE = 0.2;
 
 /** True if `fault` makes sense for `workload` on `engine`. */
 export function faultApplies(engine: EngineName, fault: Fault, workload: Workload): boolean {
@@ -138,16 +145,25 @@ export function planIteration(seed: number, i: number, o: PlanOptions): Plan {
       stdinBytes: r.int(1, 256 * 1024),
     });
   }
+  const faultAtMs = r.int(0, 2000);
+  const target = r.int(0, c - 1);
+  const freezeMs = r.int(200, 1500);
+  const cleanupDelayMs = r.pick([0, 0, 50, 150, 300, 600]);
+  // Drawn last, so the rest of the plan is the same with and without a bridge network. A
+  // simulated reboot kills processes but keeps the kernel's namespaces and interfaces, which
+  // a real one would not: no bridge for it.
+  const bridge = o.bridge === true && fault !== "reboot" && r.chance(BRIDGE_SHARE);
   return {
     iteration: i,
     seed: s,
     workload,
     fault,
     concurrency: c,
-    faultAtMs: r.int(0, 2000),
-    target: r.int(0, c - 1),
-    freezeMs: r.int(200, 1500),
-    cleanupDelayMs: r.pick([0, 0, 50, 150, 300, 600]),
+    faultAtMs,
+    target,
+    freezeMs,
+    cleanupDelayMs,
+    bridge,
     units,
   };
 }

@@ -17,6 +17,8 @@ export interface SoakSummary {
   wallSeconds: number;
   concurrencyMax: number;
   workloads: Record<string, number>;
+  /** Iterations whose containers were on the soak's bridge network. */
+  bridged?: number;
   /** Faults planned, by kind. */
   faults: Record<string, number>;
   /** Faults that really struck (their target was there), by kind. */
@@ -67,8 +69,10 @@ export function summarize(
   const lat: number[] = [];
   const examples: SoakSummary["examples"] = [];
   let calls = 0;
+  let bridged = 0;
   for (const r of results) {
     workloads[r.plan.workload]++;
+    if (r.plan.bridge) bridged++;
     faults[r.plan.fault]++;
     if (r.faultHit || r.plan.fault === "none") faultsHit[r.plan.fault]++;
     calls += r.calls;
@@ -95,6 +99,7 @@ export function summarize(
     wallSeconds: Math.round(o.wallSeconds),
     concurrencyMax: o.concurrencyMax,
     workloads,
+    bridged,
     faults,
     faultsHit,
     violations,
@@ -140,7 +145,10 @@ export function renderSummary(ss: SoakSummary[]): string {
   );
   const workloads = table(
     ["workload", ...ss.map((s) => s.engine)],
-    WORKLOADS.map((w) => [w, ...ss.map((s) => s.workloads[w])]),
+    [
+      ...WORKLOADS.map((w) => [w, ...ss.map((s) => s.workloads[w])]),
+      ["(of all) on a bridge network", ...ss.map((s) => s.bridged ?? 0)],
+    ],
   );
   const violations = table(
     ["violation", ...ss.map((s) => s.engine)],

@@ -74,3 +74,16 @@ Deno.test("soak check: codes, lost monitors, errors, output, lateness, hangs, lo
   ]);
   assertEquals(kinds(call({ code: 9 }), exp({ loose: true })), []);
 });
+
+Deno.test("soak plan: a bridge network changes only the plan's bridge flag, never for a reboot", () => {
+  const o = { engine: "berth" as const, concurrencyMax: 10 };
+  let bridged = 0;
+  for (let i = 0; i < 300; i++) {
+    const plain = planIteration(7, i, o);
+    const withBridge = planIteration(7, i, { ...o, bridge: true });
+    assertEquals({ ...withBridge, bridge: false }, plain);
+    if (withBridge.bridge) bridged++;
+    assert(!(withBridge.bridge && withBridge.fault === "reboot"));
+  }
+  assert(bridged > 20 && bridged < 100, `${bridged} of 300 bridged`);
+});
