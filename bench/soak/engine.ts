@@ -26,6 +26,8 @@ export interface SoakEngine {
   sqlite: boolean;
   /** The soak's bridge network, once {@linkcode addBridge} made it. */
   bridge?: Bridge;
+  /** Containers already counted as left over (a later iteration does not count them again). */
+  counted: Set<string>;
 }
 
 /** A bridge network of the soak. */
@@ -80,6 +82,7 @@ export function berthEngine(): SoakEngine {
     exitsDir: join(sb.runroot, "exits"),
     cgroupDir: (id) => `berth/${id}`,
     sqlite: true,
+    counted: new Set(),
   };
 }
 
@@ -135,5 +138,6 @@ export function podmanEngine(): SoakEngine {
     exitsDir: join(tmpdir, "exits"),
     cgroupDir: (id) => `libpod_parent/libpod-${id}`,
     sqlite: false,
+    counted: new Set(),
   };
 }
