@@ -28,7 +28,8 @@ export const USAGE = `Usage: deno task soak [options]
   --no-bridge          no bridge network (berth: by default a share of the iterations run
                        on one, made on ${SOAK_SUBNET} at the start and removed at the end)
   --break-invariant    self-test: expect wrong codes, so violations must be counted
-  --quiet              no line per iteration`;
+  --quiet              no line per iteration
+  --report PATH        run nothing: print the tables of a soak JSON, its engines side by side`;
 
 /** Parsed options. */
 export interface SoakConfig {
@@ -43,6 +44,8 @@ export interface SoakConfig {
   breakCode: boolean;
   bridge: boolean;
   quiet: boolean;
+  /** Render this JSON file's tables instead of running. */
+  report?: string;
   help: boolean;
 }
 
@@ -62,6 +65,7 @@ export function parseSoakArgs(args: string[]): SoakConfig {
       "break-invariant": { type: "boolean" },
       "no-bridge": { type: "boolean" },
       quiet: { type: "boolean" },
+      report: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -89,6 +93,7 @@ export function parseSoakArgs(args: string[]): SoakConfig {
     breakCode: values["break-invariant"] ?? false,
     bridge: !(values["no-bridge"] ?? false),
     quiet: values.quiet ?? false,
+    report: values.report,
     help: values.help ?? false,
   };
 }
@@ -115,6 +120,12 @@ export async function main(args: string[]): Promise<number> {
   }
   if (cfg.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (cfg.report) {
+    const all: Record<string, SoakSummary> = JSON.parse(Deno.readTextFileSync(cfg.report));
+    const order = ["berth", "podman"].filter((e) => all[e]);
+    console.log(renderSummary(order.map((e) => all[e])));
     return 0;
   }
   const rootfs = await busyboxRootfs();
