@@ -37,24 +37,21 @@ export interface Bridge {
   iface: string;
 }
 
-/** The soak's own test subnet (nothing else on this machine uses 10.213.0.0/16). */
+/** The soak's default test subnet (nothing else on this machine uses 10.213.0.0/16). */
 export const SOAK_SUBNET = "10.213.7.0/24";
 
 /**
  * Create the soak's bridge network (no DNS: no aardvark-dns process outliving an iteration)
- * on {@linkcode SOAK_SUBNET}, and note it in `eng.bridge`.
+ * on `subnet`, and note it in `eng.bridge`. Two soaks at once need two subnets.
  *
  * @throws {Error} if the engine refuses
  */
-export async function addBridge(eng: SoakEngine, name = "soak-net"): Promise<Bridge> {
-  const c = await eng.sb.berth([
-    "network",
-    "create",
-    "--disable-dns",
-    "--subnet",
-    SOAK_SUBNET,
-    name,
-  ]);
+export async function addBridge(
+  eng: SoakEngine,
+  subnet = SOAK_SUBNET,
+  name = "soak-net",
+): Promise<Bridge> {
+  const c = await eng.sb.berth(["network", "create", "--disable-dns", "--subnet", subnet, name]);
   if (c.code !== 0) throw new Error(`network create: ${c.stderr}`);
   const i = await eng.sb.berth(["network", "inspect", name]);
   if (i.code !== 0) throw new Error(`network inspect: ${i.stderr}`);

@@ -26,7 +26,9 @@ export const USAGE = `Usage: deno task soak [options]
   --timeout-ms MS      per-call timeout, then SIGKILL and a 'hang' (default 60000)
   --out PATH           JSON path (default bench/results/soak.json)
   --no-bridge          no bridge network (berth: by default a share of the iterations run
-                       on one, made on ${SOAK_SUBNET} at the start and removed at the end)
+                       on one, made at the start and removed at the end)
+  --subnet CIDR        the bridge network's subnet (default ${SOAK_SUBNET}; another for a
+                       second soak at the same time)
   --break-invariant    self-test: expect wrong codes, so violations must be counted
   --quiet              no line per iteration
   --report PATH        run nothing: print the tables of a soak JSON, its engines side by side`;
@@ -43,6 +45,7 @@ export interface SoakConfig {
   out: string;
   breakCode: boolean;
   bridge: boolean;
+  subnet: string;
   quiet: boolean;
   /** Render this JSON file's tables instead of running. */
   report?: string;
@@ -64,6 +67,7 @@ export function parseSoakArgs(args: string[]): SoakConfig {
       out: { type: "string" },
       "break-invariant": { type: "boolean" },
       "no-bridge": { type: "boolean" },
+      subnet: { type: "string" },
       quiet: { type: "boolean" },
       report: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -92,6 +96,7 @@ export function parseSoakArgs(args: string[]): SoakConfig {
     out: values.out ?? join(here, "..", "results", "soak.json"),
     breakCode: values["break-invariant"] ?? false,
     bridge: !(values["no-bridge"] ?? false),
+    subnet: values.subnet ?? SOAK_SUBNET,
     quiet: values.quiet ?? false,
     report: values.report,
     help: values.help ?? false,
@@ -131,7 +136,7 @@ export async function main(args: string[]): Promise<number> {
   const rootfs = await busyboxRootfs();
   const eng = cfg.engine === "berth" ? berthEngine() : podmanEngine();
   // podman's runs keep --network none (its default bridge would need its own leftover checks).
-  if (cfg.bridge && cfg.engine === "berth") await addBridge(eng);
+  if (cfg.bridge && cfg.engine === "berth") await addBridge(eng, cfg.subnet);
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
   const results: IterationResult[] = [];

@@ -20,7 +20,19 @@ async function soak(args: string[]): Promise<{ s: SoakSummary; stdout: string }>
   const out = join(dir, "soak.json");
   try {
     const r = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-config", SOAK, "--out", out, "--quiet", ...args],
+      // A subnet of its own: a full soak may be running on the default one.
+      args: [
+        "run",
+        "-A",
+        "--no-config",
+        SOAK,
+        "--out",
+        out,
+        "--quiet",
+        "--subnet",
+        "10.213.9.0/24",
+        ...args,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();
