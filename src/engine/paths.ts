@@ -59,6 +59,11 @@ export interface ContainerPaths {
   /** The PID of a foreground `run`/`start -a` that will clean up this container itself. */
   attachPidFile: string;
   runtimeLog: string;
+  /**
+   * The PID of the berth process starting the container, from before its root filesystem is
+   * mounted until the start is over: a start whose process is gone was interrupted.
+   */
+  startingFile: string;
   /** conmon's sync messages (`{"data": PID}`, or -1 and the runtime's stderr on a failed create). */
   syncFile: string;
   exitFile: string;
@@ -86,6 +91,7 @@ export function containerPaths(l: Layout, id: string): ContainerPaths {
     attachPidFile: join(runDir, "attach.pid"),
     runtimeLog: join(runDir, "oci-log"),
     syncFile: join(runDir, "conmon-sync"),
+    startingFile: join(runDir, "starting"),
     exitFile: join(l.exitsDir, id),
     persistDir: join(l.persistDir, id),
     notifyFile: join(l.notifyDir, id),

@@ -91,6 +91,24 @@ export async function startLocked(
   id: string,
   opts: StartOptions = {},
 ): Promise<ContainerRow> {
+  // Who is starting it: if this process dies mid-start (SIGKILL), the next berth process to
+  // look at the container finds the start interrupted and undoes it (see interrupted.ts).
+  if (!getContainer(engine.store, id)) throw new NoSuchContainerError(id);
+  const { runDir, startingFile } = containerPaths(engine.paths, id);
+  Deno.mkdirSync(runDir, { recursive: true });
+  Deno.writeTextFileSync(startingFile, `${Deno.pid}\n`);
+  try {
+    return await startSteps(engine, id, opts);
+  } finally {
+    removeIfPresent(startingFile);
+  }
+}
+
+async function startSteps(
+  engine: Engine,
+  id: string,
+  opts: StartOptions,
+): Promise<ContainerRow> {
   let row = syncContainer(engine, id);
   if (!row) throw new NoSuchContainerError(id);
   const decision = decideStart(row);
