@@ -11,11 +11,11 @@
 import type { ContainerRow } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { containerPaths } from "./paths.ts";
-import { isCreated } from "./states.ts";
-import { syncContainer } from "./sync.ts";
+import { isCreated, isInitialized } from "./states.ts";
+import { mutate, syncContainer, transition } from "./sync.ts";
 import { withContainerLock } from "./lock.ts";
 import { releaseRuntimeLocked, removeLocked } from "./teardown.ts";
-import { procState } from "../monitor/proc.ts";
+import { isRuntimeInit, procState } from "../monitor/proc.ts";
 import { removeIfPresent } from "../fs.ts";
 import { log } from "../log.ts";
 
@@ -29,9 +29,14 @@ function starterPid(engine: Engine, id: string): number | undefined {
   }
 }
 
-/** True if `row` is `created` and the process that was starting it is gone. */
+/**
+ * True if the process that was starting `row` is gone, and the start had not yet let the
+ * container run: still `created`, or `initialized` with the runtime's init still waiting for
+ * `start` (which nobody will now send: a waiter would hang for good).
+ */
 export function startInterrupted(engine: Engine, row: ContainerRow): boolean {
-  if (!isCreated(row.state)) return false;
+  const notRun = isCreated(row.state) || (isInitialized(row.state) && isRuntimeInit(row.pid));
+  if (!notRun) return false;
   const pid = starterPid(engine, row.id);
   return pid !== undefined && pid !== Deno.pid && procState(pid) !== "alive";
 }
@@ -45,6 +50,16 @@ export async function undoInterruptedStart(engine: Engine, id: string): Promise<
     const row = syncContainer(engine, id);
     if (!row || !startInterrupted(engine, row)) return; // someone else did it, or restarted it
     log("debug", `start of ${id.slice(0, 12)} was interrupted: undoing it`);
+    if (isInitialized(row.state)) {
+      // Back to `created` first: the exit of the runtime's init, killed below, is no run's.
+      mutate(engine, id, (r) => {
+        if (!isInitialized(r.state)) return false;
+        transition(r, "created", engine.now());
+        r.pid = 0;
+        r.conmonPid = 0;
+        return true;
+      });
+    }
     await releaseRuntimeLocked(engine, row);
     removeIfPresent(containerPaths(engine.paths, id).startingFile);
     const current = syncContainer(engine, id);

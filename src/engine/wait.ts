@@ -32,6 +32,7 @@ import { watchContainer } from "./notify.ts";
 import { cleanupMissed } from "./observe.ts";
 import { log } from "../log.ts";
 import { shouldRestart } from "./restart_policy.ts";
+import { startInterrupted, undoInterruptedStart } from "./interrupted.ts";
 
 /** How long a `stopped` container that restarts may wait for its (live) cleanup process. */
 const CLEANUP_GRACE_MS = 5000;
@@ -122,6 +123,11 @@ export async function waitForContainer(
   try {
     for (;;) {
       const row = syncAndCheck(engine, id);
+      if (row && startInterrupted(engine, row)) {
+        // Its start's process died before the container ran: nothing else would end this.
+        await undoInterruptedStart(engine, id);
+        continue;
+      }
       await opts.onTick?.(row);
       if (!row) return codeOfRemoved(engine, id);
       if (wantExit) {
