@@ -23,6 +23,7 @@ import { forwardSignals } from "./forward_signals.ts";
 import { type AttachConnection, connectAttach, feedStdin } from "../monitor/attach_socket.ts";
 import { log } from "../log.ts";
 import { removeIfPresent } from "../fs.ts";
+import { DatabaseError, NoSuchContainerError } from "../errors.ts";
 
 /** An open log, prepared before start so no output can be missed. */
 export interface Attachment {
@@ -138,7 +139,34 @@ export async function startOrDiscard(
     await startContainer(engine, row.id, opts);
   } catch (err) {
     attachment?.close();
-    if (row.spec.autoRemove) await removeContainer(engine, row.id, { force: true });
+    if (row.spec.autoRemove) await discard(engine, row.id);
     throw err;
+  }
+}
+
+/** How long the removal of an `--rm` container whose start failed is tried again, ms. */
+const DISCARD_RETRY_MS = 10_000;
+
+/**
+ * Remove the `--rm` container whose start failed. A store that refuses the write (its root
+ * made read-only for a moment, as it may well be when the start itself failed on it) is tried
+ * again for a while: nothing else would ever remove a container that never ran, and it would
+ * stay `created` for good (found by the soak, #15). The start's error is the one reported;
+ * a removal that still fails is only logged.
+ */
+async function discard(engine: Engine, id: string): Promise<void> {
+  const deadline = Date.now() + DISCARD_RETRY_MS;
+  for (;;) {
+    try {
+      await removeContainer(engine, id, { force: true });
+      return;
+    } catch (err) {
+      if (err instanceof NoSuchContainerError) return;
+      if (!(err instanceof DatabaseError) || Date.now() > deadline) {
+        log("warn", `--rm container ${id} kept: ${(err as Error).message}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Observe a container as it really is now: sync its row with the exit file, notice a dead
  * monitor, and finish a cleanup that nobody else will (state `stopped` while conmon, which
- * would have run the cleanup process, is gone; or an `--rm` container cleaned up but not
- * removed). Read commands (`ps`, `inspect`) use this, so "whichever berth process runs next"
+ * would have run the cleanup process, is gone; an `--rm` container cleaned up but not
+ * removed; a start whose process died). Read commands (`ps`, `inspect`) use this, so "whichever berth process runs next"
  * completes what a killed cleanup process left.
  *
  * @module
@@ -17,6 +17,7 @@ import { finishAutoRemove } from "./teardown.ts";
 import { removalMissed } from "./decide/after_exit.ts";
 import { procState } from "../monitor/proc.ts";
 import { log } from "../log.ts";
+import { startInterrupted, undoInterruptedStart } from "./interrupted.ts";
 
 /** True if `row` exited and its cleanup can no longer come from conmon's exit command. */
 export function cleanupMissed(row: ContainerRow): boolean {
@@ -33,10 +34,14 @@ export async function observeContainer(
   known?: ContainerRow,
 ): Promise<ContainerRow | undefined> {
   const row = syncAndCheck(engine, id, known);
-  if (!row || !(cleanupMissed(row) || removalMissed(row))) return row;
+  if (!row) return row;
+  const interrupted = startInterrupted(engine, row);
+  if (!(interrupted || cleanupMissed(row) || removalMissed(row))) return row;
   try {
-    if (cleanupMissed(row)) await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
-    else await finishAutoRemove(engine, id);
+    if (interrupted) await undoInterruptedStart(engine, id);
+    else if (cleanupMissed(row)) {
+      await cleanupContainer(engine, id, { remove: row.spec.autoRemove });
+    } else await finishAutoRemove(engine, id);
   } catch (err) {
     log("warn", `finishing the cleanup of ${id}: ${(err as Error).message}`);
   }

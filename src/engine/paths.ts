@@ -64,6 +64,11 @@ export interface ContainerPaths {
    */
   claimFile: string;
   runtimeLog: string;
+  /**
+   * The PID of the berth process starting the container, from before its root filesystem is
+   * mounted until the start is over: a start whose process is gone was interrupted.
+   */
+  startingFile: string;
   /** conmon's sync messages (`{"data": PID}`, or -1 and the runtime's stderr on a failed create). */
   syncFile: string;
   exitFile: string;
@@ -92,6 +97,7 @@ export function containerPaths(l: Layout, id: string): ContainerPaths {
     claimFile: join(runDir, "claim"),
     runtimeLog: join(runDir, "oci-log"),
     syncFile: join(runDir, "conmon-sync"),
+    startingFile: join(runDir, "starting"),
     exitFile: join(l.exitsDir, id),
     persistDir: join(l.persistDir, id),
     notifyFile: join(l.notifyDir, id),

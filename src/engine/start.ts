@@ -91,6 +91,24 @@ export async function startLocked(
   id: string,
   opts: StartOptions = {},
 ): Promise<ContainerRow> {
+  // Who is starting it: if this process dies mid-start (SIGKILL), the next berth process to
+  // look at the container finds the start interrupted and undoes it (see interrupted.ts).
+  if (!getContainer(engine.store, id)) throw new NoSuchContainerError(id);
+  const { runDir, startingFile } = containerPaths(engine.paths, id);
+  Deno.mkdirSync(runDir, { recursive: true });
+  Deno.writeTextFileSync(startingFile, `${Deno.pid}\n`);
+  try {
+    return await startSteps(engine, id, opts);
+  } finally {
+    removeIfPresent(startingFile);
+  }
+}
+
+async function startSteps(
+  engine: Engine,
+  id: string,
+  opts: StartOptions,
+): Promise<ContainerRow> {
   let row = syncContainer(engine, id);
   if (!row) throw new NoSuchContainerError(id);
   const decision = decideStart(row);
@@ -189,19 +207,29 @@ export async function startLocked(
       await unmountRootfs(engine, row);
       throw runtimeStartError(msg);
     }
-    row = mutate(engine, id, (r) => {
-      transition(r, "initialized", engine.now());
-      r.incarnation += 1;
-      r.pid = created.pid;
-      r.conmonPid = created.conmonPid;
-      r.error = "";
-      r.exitCode = null;
-      r.finishedAt = 0;
-      // A new run: a stop asked for before it no longer applies (podman's StoppedByUser).
-      r.stoppedByUser = false;
-      r.restartCount = opts.byPolicy ? r.restartCount + 1 : 0;
-      return true;
-    })!;
+    try {
+      row = mutate(engine, id, (r) => {
+        transition(r, "initialized", engine.now());
+        r.incarnation += 1;
+        r.pid = created.pid;
+        r.conmonPid = created.conmonPid;
+        r.error = "";
+        r.exitCode = null;
+        r.finishedAt = 0;
+        // A new run: a stop asked for before it no longer applies (podman's StoppedByUser).
+        r.stoppedByUser = false;
+        r.restartCount = opts.byPolicy ? r.restartCount + 1 : 0;
+        return true;
+      })!;
+    } catch (err) {
+      // The database refused the record (read-only, full): nothing would know of this
+      // runtime container, its conmon, mounts, cgroups and network, so take them back down,
+      // as a failed create does. Found by the soak (#15): they were left behind for good.
+      await runtimeDelete(rt, id).catch(() => {});
+      await tearDownNetwork(engine, id).catch(() => {});
+      await unmountRootfs(engine, row).catch(() => {});
+      throw err;
+    }
     log("debug", `phase created ${id.slice(0, 12)} pid=${created.pid}`);
     if (row.spec.conmonPidFile) {
       Deno.writeTextFileSync(row.spec.conmonPidFile, `${created.conmonPid}\n`);

@@ -2,8 +2,9 @@
  * wait: block until a container meets one of the requested conditions. `stopped` and
  * `exited` both mean "has exited" and end only at `exited` (output drained, cleanup done) or
  * when the container is gone; then the code comes from `exit_codes`. Woken by inotify, with
- * `interval` as the fallback poll. Never hangs on a dead monitor: a `stopped` container whose
- * conmon is gone is cleaned up by the waiter itself. An `--rm` container ends the wait only
+ * `interval` as the fallback poll. A `stopped` container is cleaned up by the waiter itself,
+ * without waiting for conmon's cleanup process (nor hanging on a dead monitor), unless its
+ * restart policy starts it again: that is left to the cleanup process. An `--rm` container ends the wait only
  * when it is gone: one left `exited` (its cleanup process died before removing it) is
  * removed by the waiter. A container its restart policy starts again ends the wait with the
  * code of the run that exited, as podman's wait does.
@@ -32,8 +33,9 @@ import { claimCleanup } from "./claim.ts";
 import { cleanupMissed } from "./observe.ts";
 import { log } from "../log.ts";
 import { shouldRestart } from "./restart_policy.ts";
+import { startInterrupted, undoInterruptedStart } from "./interrupted.ts";
 
-/** How long a `stopped` container may wait for its (live) cleanup process. */
+/** How long a `stopped` container that restarts may wait for its (live) cleanup process. */
 const CLEANUP_GRACE_MS = 5000;
 
 /**
@@ -62,11 +64,18 @@ export interface WaitResult {
   warning?: string;
 }
 
-/** The code for a container that is gone: from `exit_codes`, else "no such exit code". */
+/**
+ * The code for a container that is gone: from `exit_codes`, else "no such exit code". A -1 is
+ * never the container's own (its monitor died): the row that said why went with the container,
+ * so say it here, or a `--rm` container's lost code would pass silently.
+ */
 export function codeOfRemoved(engine: Engine, id: string): WaitResult {
   const row = getExitCode(engine.store, id);
   if (!row) throw new NoSuchExitCodeError(id);
-  return { code: row.code };
+  return {
+    code: row.code,
+    warning: row.code === -1 ? `container ${id}: ${MONITOR_DIED}` : undefined,
+  };
 }
 
 function codeOfDone(engine: Engine, row: ContainerRow): WaitResult {
@@ -141,6 +150,11 @@ export async function waitForContainer(
     for (;;) {
       opts.signal?.throwIfAborted();
       const row = syncAndCheck(engine, id);
+      if (row && startInterrupted(engine, row)) {
+        // Its start's process died before the container ran: nothing else would end this.
+        await undoInterruptedStart(engine, id);
+        continue;
+      }
       await opts.onTick?.(row);
       if (!row) return codeOfRemoved(engine, id);
       if (wantExit) {
@@ -158,15 +172,21 @@ export async function waitForContainer(
           return codeOfDone(engine, row);
         }
         if (awaitsCleanup(row.state)) {
-          if (opts.cleanupAtOnce && shouldRestart(row)) {
+          const restarts = shouldRestart(row);
+          if (opts.cleanupAtOnce && restarts) {
             // The policy starts it again: conmon's cleanup process does that once this
             // attached process is gone, so what it showed is this run's output alone.
             return codeOfRestarted(engine, row);
           }
           stoppedSince ||= Date.now();
           const monitorDone = cleanupMissed(row);
+          // A waiter cleans up itself rather than wait for conmon's cleanup process, whose
+          // deno takes seconds to start on a loaded machine (waiters returned 2–5 s after the
+          // exit in the soak, #15); that process then finds nothing left to do. Only a restart
+          // by policy is left to it, so that the new run is not a child of this waiter.
           if (
-            opts.cleanupAtOnce || monitorDone || Date.now() - stoppedSince > CLEANUP_GRACE_MS
+            opts.cleanupAtOnce || !restarts || monitorDone ||
+            Date.now() - stoppedSince > CLEANUP_GRACE_MS
           ) {
             log("debug", `wait ${id.slice(0, 12)}: cleaning up (monitor done: ${monitorDone})`);
             await cleanupContainer(engine, id, { remove: row.spec.autoRemove });

@@ -18,7 +18,18 @@ export interface LogRecord {
 
 const NL = 0x0a;
 const SP = 0x20;
+const P = 0x50;
 const dec = new TextDecoder();
+const STREAMS = ["stdout", "stderr"] as const;
+
+/** The stream named by `line[from, to)`, if it is `stdout` or `stderr`. */
+function streamAt(line: Uint8Array, from: number, to: number): LogRecord["stream"] | undefined {
+  if (to - from !== 6) return undefined;
+  return STREAMS.find((name) => {
+    for (let i = 0; i < 6; i++) if (line[from + i] !== name.charCodeAt(i)) return false;
+    return true;
+  });
+}
 
 /**
  * Parse every complete record in `buf`. Returns the records and how many bytes were
@@ -43,12 +54,12 @@ export function parseRecord(line: Uint8Array): LogRecord | undefined {
   const s2 = s1 === -1 ? -1 : line.indexOf(SP, s1 + 1);
   const s3 = s2 === -1 ? -1 : line.indexOf(SP, s2 + 1);
   if (s3 === -1 && s2 === -1) return undefined;
-  const stream = dec.decode(line.subarray(s1 + 1, s2));
-  if (stream !== "stdout" && stream !== "stderr") return undefined;
+  // Compared as bytes, not decoded: a log of short lines has one record per few bytes.
+  const stream = streamAt(line, s1 + 1, s2);
+  if (!stream) return undefined;
   const tagEnd = s3 === -1 ? line.length : s3;
-  const tag = dec.decode(line.subarray(s2 + 1, tagEnd));
   const content = s3 === -1 ? new Uint8Array() : line.subarray(s3 + 1);
-  const full = tag !== "P";
+  const full = !(tagEnd === s2 + 2 && line[s2 + 1] === P);
   const data = new Uint8Array(content.length + (full ? 1 : 0));
   data.set(content);
   if (full) data[content.length] = NL;

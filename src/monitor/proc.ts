@@ -64,6 +64,15 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
+/**
+ * True if `pid` is still the runtime's `init` (runc/crun waiting for `start`): the container's
+ * own process has not begun.
+ */
+export function isRuntimeInit(pid: number): boolean {
+  const argv = cmdline(pid);
+  return /(^|\/)(runc|crun)$/.test(argv[0] ?? "") && argv[1] === "init";
+}
+
 /** The argv of `pid`, or [] if it is gone. */
 export function cmdline(pid: number): string[] {
   try {

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ContainerSpec, ResourceSpec } from "../spec.ts";
+import { cgroupsPath } from "./cgroups.ts";
 import type { Rlimit } from "./limits.ts";
 import type { EtcFiles } from "../spec.ts";
 import { compileSeccomp, type OciSeccomp, type SeccompProfile } from "./seccomp.ts";
@@ -350,7 +351,7 @@ export function ociConfig(
     mounts,
     annotations: { "berth.autoremove": String(spec.autoRemove) },
     linux: {
-      cgroupsPath: `/berth/${id}`,
+      cgroupsPath: cgroupsPath(id),
       resources: {
         devices: [
           { allow: spec.privileged === true, access: "rwm" },

@@ -9,6 +9,7 @@ import { basename, join, resolve } from "../path.ts";
 import { RuntimeError, UsageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { isDirectory, pathExists } from "../fs.ts";
+import { cgroupDirs, removeCgroupDirs } from "./cgroups.ts";
 
 /** A resolved OCI runtime. */
 export interface Runtime {
@@ -143,12 +144,19 @@ export async function runtimeKill(rt: Runtime, id: string, signal: number): Prom
   throw new RuntimeError(cleanRuntimeMessage(r.stderr) || `${rt.name} kill failed`);
 }
 
-/** `runtime delete --force ID`; a container that is already gone is success. */
+/**
+ * `runtime delete --force ID`; a container that is already gone is success. Then the
+ * container's cgroups that the runtime left are removed: runc gives up on one whose killed
+ * processes have not all exited within its few short retries, removes its state anyway and
+ * succeeds, and nothing would ever remove that cgroup (found by the soak, #15).
+ */
 export async function runtimeDelete(rt: Runtime, id: string): Promise<void> {
   const r = await runtimeCall(rt, ["delete", "--force", id]);
   if (r.code !== 0 && !isNotExist(r.stderr)) {
     throw new RuntimeError(cleanRuntimeMessage(r.stderr) || `${rt.name} delete failed`);
   }
+  const left = await removeCgroupDirs(cgroupDirs(id));
+  if (left.length) log("warn", `cgroups of ${id} still have processes: ${left.join(", ")}`);
 }
 
 /** Strip runc's logrus decoration: `time=… level=error msg="X"` → `X`. */

@@ -9,7 +9,7 @@
  * @module
  */
 import { join } from "node:path";
-import { eventually, type Result, type Sandbox } from "../helpers.ts";
+import { eventually, type Result, type Sandbox, withDb } from "../helpers.ts";
 import { assert, assertEquals, assertMatch } from "../unit/assert.ts";
 
 /** The suite's assertions are the test tree's one module (JSR's @std/assert is unreachable). */
@@ -82,8 +82,14 @@ export function sandboxMounts(sb: Sandbox): string[] {
   );
 }
 
-/** cgroup directories `/sys/fs/cgroup/<controller>/berth/<id>` that still exist for `ids`. */
-export function leftoverCgroups(ids: Iterable<string>): string[] {
+/**
+ * cgroup directories `/sys/fs/cgroup/<controller>/<dirOf(id)>` (berth's `berth/<id>` unless
+ * told otherwise) that still exist for `ids`.
+ */
+export function leftoverCgroups(
+  ids: Iterable<string>,
+  dirOf: (id: string) => string = (id) => `berth/${id}`,
+): string[] {
   const out: string[] = [];
   let controllers: string[] = [];
   try {
@@ -91,7 +97,7 @@ export function leftoverCgroups(ids: Iterable<string>): string[] {
   } catch { /* no cgroupfs */ }
   for (const id of ids) {
     for (const c of controllers) {
-      const p = join("/sys/fs/cgroup", c, "berth", id);
+      const p = join("/sys/fs/cgroup", c, dirOf(id));
       try {
         Deno.statSync(p);
         out.push(p);
@@ -101,9 +107,14 @@ export function leftoverCgroups(ids: Iterable<string>): string[] {
   return out;
 }
 
-/** The runtime's view of the sandbox: IDs listed by `runc --root <runroot>/runtime/runc list`. */
-export async function runtimeIds(sb: Sandbox): Promise<string[]> {
-  const stateRoot = join(sb.runroot, "runtime", "runc");
+/**
+ * The runtime's view of the sandbox: IDs listed by `runc --root <stateRoot> list` (berth's
+ * `<runroot>/runtime/runc` unless told otherwise).
+ */
+export async function runtimeIds(
+  sb: Sandbox,
+  stateRoot = join(sb.runroot, "runtime", "runc"),
+): Promise<string[]> {
   try {
     Deno.statSync(stateRoot);
   } catch {
@@ -264,4 +275,88 @@ export function tally(values: (string | number)[]): string {
   const counts: Record<string, number> = {};
   for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
   return JSON.stringify(counts);
+}
+
+/** Run a child to completion, as a Result. */
+export async function collect(child: Deno.ChildProcess): Promise<Result> {
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+    stdoutBytes: out.stdout,
+  };
+}
+
+/**
+ * Kill every cleanup process of `sb` as soon as it appears (or `delayMs` after), until `stop()`
+ * is called; `pollMs` is how often `/proc` is scanned.
+ */
+export function cleanupKiller(
+  sb: Sandbox,
+  delayMs = 0,
+  pollMs = 2,
+): { stop(): Promise<number> } {
+  let running = true;
+  let killed = 0;
+  const loop = (async () => {
+    const seen = new Set<number>();
+    while (running) {
+      for (const pid of cleanupPids(sb)) {
+        if (seen.has(pid)) continue;
+        seen.add(pid);
+        if (delayMs) {
+          setTimeout(() => {
+            if (cmdline(pid).join(" ").includes(sb.dir) && killPid(pid)) killed++;
+          }, delayMs);
+        } else if (killPid(pid)) killed++;
+      }
+      await sleep(pollMs);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await sleep(delayMs + 10);
+      return killed;
+    },
+  };
+}
+
+/** `chattr MODE` on those of `paths` that exist. */
+export async function chattr(mode: "+i" | "-i", paths: string[]): Promise<void> {
+  for (const p of paths) {
+    try {
+      Deno.statSync(p);
+    } catch {
+      continue;
+    }
+    const r = await new Deno.Command("chattr", { args: [mode, p], stderr: "piped" }).output();
+    assertEquals(r.code, 0, `chattr ${mode} ${p}: ${new TextDecoder().decode(r.stderr)}`);
+  }
+}
+
+/**
+ * What makes the sandbox's root unwritable to SQLite: its directory and the database files
+ * (for {@linkcode chattr} `+i`; a read-only remount is refused while conmon holds logs open).
+ */
+export function frozenPaths(sb: Sandbox): string[] {
+  return [sb.root, ...["", "-wal", "-shm"].map((s) => join(sb.root, `berth.db${s}`))];
+}
+
+/** Make berth believe the machine rebooted: the stored boot id no longer matches the kernel's. */
+export async function fakeBootId(sb: Sandbox): Promise<void> {
+  await withDb(sb, (db) => {
+    db.prepare("UPDATE meta SET value = 'not-this-boot' WHERE key = 'boot_id'").run();
+  });
+}
+
+/** PIDs of the sandbox's conmon processes, of container `id` when given. */
+export function conmonPids(sb: Sandbox, id = ""): number[] {
+  return pidsMatching(sb.dir).filter((pid) => {
+    const argv = cmdline(pid);
+    return /(^|\/)conmon$/.test(argv[0] ?? "") && (id === "" || argv.join(" ").includes(id));
+  });
 }

@@ -6,22 +6,21 @@
  * @module
  */
 import { join } from "node:path";
-import {
-  busyboxRootfs,
-  eventually,
-  type Result,
-  type Sandbox,
-  sandbox,
-  withDb,
-} from "../helpers.ts";
+import { busyboxRootfs, eventually, type Sandbox, sandbox, withDb } from "../helpers.ts";
 import {
   alive,
   assert,
   assertClean,
   assertEquals,
   assertMatch,
+  chattr,
+  cleanupKiller,
   cleanupPids,
   cmdline,
+  collect,
+  conmonPids,
+  fakeBootId,
+  frozenPaths,
   inspect,
   killPid,
   leftoverCgroups,
@@ -75,18 +74,6 @@ async function exitFileSeen(sb: Sandbox, id: string, ms = 30_000): Promise<numbe
   throw new Error(`exit file ${path} never appeared (${JSON.stringify(facts)})`);
 }
 
-/** Run a child to completion, as a Result. */
-async function collect(child: Deno.ChildProcess): Promise<Result> {
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-    stdoutBytes: out.stdout,
-  };
-}
-
 /**
  * A conmon wrapper (given with the global `--conmon` flag) that replaces berth's exit command
  * with `/bin/false`: the cleanup process "runs" and fails without doing anything.
@@ -114,35 +101,6 @@ exec ${conmon} "$@" --exit-command /bin/false
   );
   Deno.chmodSync(path, 0o755);
   return path;
-}
-
-/** Kill every cleanup process of `sb` as soon as it appears, until `stop()` is called. */
-function cleanupKiller(sb: Sandbox, delayMs = 0): { stop(): Promise<number> } {
-  let running = true;
-  let killed = 0;
-  const loop = (async () => {
-    const seen = new Set<number>();
-    while (running) {
-      for (const pid of cleanupPids(sb)) {
-        if (seen.has(pid)) continue;
-        seen.add(pid);
-        if (delayMs) {
-          setTimeout(() => {
-            if (cmdline(pid).join(" ").includes(sb.dir) && killPid(pid)) killed++;
-          }, delayMs);
-        } else if (killPid(pid)) killed++;
-      }
-      await sleep(2);
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      await sleep(delayMs + 10);
-      return killed;
-    },
-  };
 }
 
 Deno.test({
@@ -541,6 +499,40 @@ Deno.test({
         await assertClean(sb, ids);
       });
 
+      await t.step(
+        "detached --rm + wait: a -1 comes with its Error: line (soak, #15)",
+        async () => {
+          // The waiter records -1, removes the --rm container, and then finds only exit_codes:
+          // the reason went with the row, and -1 used to be printed with no Error: line.
+          const d = await sb.berth([
+            "run",
+            "-d",
+            "--rm",
+            "--rootfs",
+            `${rootfs}:O`,
+            "sh",
+            "-c",
+            "sleep 2; exit 4",
+          ]);
+          assertEquals(d.code, 0, d.stderr);
+          const id = d.stdout.trim();
+          ids.push(id);
+          const pid = containerPid(Number(await inspect(sb, id, ".State.Pid")), id);
+          const wait = sb.berth(["wait", id], { timeoutMs: 30_000 });
+          await sleep(300);
+          assert(killPid(await conmonPid(sb, id)), "conmon killed");
+          while (alive(pid)) await sleep(5);
+          const w = await wait;
+          assertEquals([w.code, w.stdout], [0, "-1\n"], w.stderr);
+          assertMatch(w.stderr, /^Error: .*conmon/m, "a clear message");
+          assertEquals((await sb.berth(["container", "exists", id])).code, 1, "removed");
+          const again = await sb.berth(["wait", id]);
+          assertEquals([again.code, again.stdout], [0, "-1\n"], again.stderr);
+          assertMatch(again.stderr, /^Error: .*conmon/m, "and on every later wait");
+          await assertClean(sb, ids);
+        },
+      );
+
       await t.step("foreground run", async () => {
         const cid = join(sb.dir, "cid-fg");
         const run = sb.berth([
@@ -680,9 +672,7 @@ Deno.test({
 
           await crash(sb, c2);
           if (how === "boot id") {
-            await withDb(sb, (db) => {
-              db.prepare("UPDATE meta SET value = 'not-this-boot' WHERE key = 'boot_id'").run();
-            });
+            await fakeBootId(sb);
           } else {
             Deno.removeSync(sb.runroot, { recursive: true });
           }
@@ -737,19 +727,6 @@ async function tmpfsRoot(sb: Sandbox, size: string): Promise<void> {
   assertEquals(r.code, 0, "mount tmpfs");
 }
 
-/** `chattr MODE` on those of `paths` that exist. */
-async function chattr(mode: "+i" | "-i", paths: string[]): Promise<void> {
-  for (const p of paths) {
-    try {
-      Deno.statSync(p);
-    } catch {
-      continue;
-    }
-    const r = await new Deno.Command("chattr", { args: [mode, p], stderr: "piped" }).output();
-    assertEquals(r.code, 0, `chattr ${mode} ${p}: ${new TextDecoder().decode(r.stderr)}`);
-  }
-}
-
 /** Undo {@link tmpfsRoot} and remove the sandbox. */
 async function cleanupTmpfs(sb: Sandbox): Promise<void> {
   await sb.berth(["rm", "-af", "-t", "0"]);
@@ -769,7 +746,7 @@ Deno.test({
       // root is made unwritable the way a read-only file system looks to SQLite: immutable
       // database files in an immutable directory (no journal/WAL can be created either).
       const sb = sandbox("berth-stress10a-");
-      const frozen = [sb.root, ...["", "-wal", "-shm"].map((s) => join(sb.root, `berth.db${s}`))];
+      const frozen = frozenPaths(sb);
       try {
         const d = await sb.berth(["run", "-d", "--rootfs", rootfs, "sh", "-c", "sleep 2; exit 33"]);
         assertEquals(d.code, 0, d.stderr);
@@ -793,6 +770,43 @@ Deno.test({
         await sb.cleanup();
       }
     });
+
+    await t.step(
+      "read-only root at start: one Error line, nothing left running (#15)",
+      async () => {
+        // Found by the soak: `start` ran `runtime create` (conmon, mounts, cgroups, the process
+        // waiting in `runc init`), then the database refused the move to `initialized`, and all
+        // of it stayed behind with the row still `created` (pid 0): nothing ever cleaned it up.
+        const sb = sandbox("berth-stress10c-");
+        const frozen = frozenPaths(sb);
+        try {
+          const c = await sb.berth(["create", "--rootfs", `${rootfs}:O`, "sleep", "600"]);
+          assertEquals(c.code, 0, c.stderr);
+          const id = c.stdout.trim();
+          await chattr("+i", frozen);
+          const st = await sb.berth(["start", id], { timeoutMs: 30_000 });
+          assertEquals(st.code, 125, st.stderr);
+          assertMatch(
+            st.stderr,
+            /^Error: database .*berth\.db/,
+            "a clear error naming the database",
+          );
+          assertEquals(st.stderr.trim().split("\n").length, 1, st.stderr);
+          assertEquals(await runtimeIds(sb), [], "no runtime container");
+          assertEquals(sandboxMounts(sb), [], "no overlay mount");
+          await eventually(() => conmonPids(sb, id).length === 0, 10_000).catch(() => {});
+          assertEquals(conmonPids(sb, id), [], "no conmon");
+          await chattr("-i", frozen);
+          assertEquals(await inspect(sb, id, ".State.Status"), "created", "the row is unchanged");
+          const rm = await sb.berth(["rm", id]);
+          assertEquals(rm.code, 0, rm.stderr);
+          await assertClean(sb, [id]);
+        } finally {
+          await chattr("-i", frozen);
+          await sb.cleanup();
+        }
+      },
+    );
 
     await t.step("full root (ENOSPC)", async () => {
       const sb = sandbox("berth-stress10b-");

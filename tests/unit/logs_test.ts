@@ -1,5 +1,6 @@
 import { assertEquals, assertThrows } from "./assert.ts";
 import { type LogRecord, parseRecords, tailRecords } from "../../src/logs/k8s_file.ts";
+import { coalesce } from "../../src/logs/pump.ts";
 import { inTimeWindow, podmanTimestamp } from "../../src/cli/logs.ts";
 import { parseTimeFlag } from "../../src/cli/args.ts";
 import { UsageError } from "../../src/errors.ts";
@@ -73,4 +74,22 @@ Deno.test("--since/--until: timestamps, Unix times, durations back from now", ()
   for (const bad of ["yesterday", "", "10x", "-5m"]) {
     assertThrows(() => parseTimeFlag(bad, "--since", now), UsageError);
   }
+});
+
+Deno.test("coalesce: runs of one stream become one buffer each, in order", () => {
+  const rec = (stream: "stdout" | "stderr", s: string) => ({
+    time: "t",
+    stream,
+    data: new TextEncoder().encode(s),
+    full: true,
+  });
+  const out = coalesce([
+    rec("stdout", "a\n"),
+    rec("stdout", "b\n"),
+    rec("stderr", "c\n"),
+    rec("stdout", "d"),
+  ])
+    .map((r) => [r.stream, new TextDecoder().decode(r.data)]);
+  assertEquals(out, [["stdout", "a\nb\n"], ["stderr", "c\n"], ["stdout", "d"]]);
+  assertEquals(coalesce([]), []);
 });
