@@ -10,6 +10,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type BenchConfig, parseBenchArgs, USAGE } from "./args.ts";
+import { type ApiEngine, type ApiResult, DOCKER_CLI, runApiScenario } from "./api.ts";
 import {
   berthArgv,
   type EngineSetup,
@@ -73,6 +74,8 @@ export interface BenchResults {
   throughput: ThroughputResult[];
   /** `ps -a` and `inspect` with 1 and {@linkcode STORE_N} containers; `null` if skipped. */
   store?: StoreResult | null;
+  /** `docker run` through berth's and podman's API sockets; `null` if skipped. */
+  api?: ApiResult | null;
   targets: Target[];
   notes: string[];
 }
@@ -164,6 +167,16 @@ async function main(): Promise<number> {
     return 1;
   }
   const podman = cfg.podman ? which("podman") : null;
+  if (!cfg.skip.includes("api")) {
+    try {
+      await Deno.stat(DOCKER_CLI);
+    } catch {
+      console.error(
+        `bench: the api scenario needs the docker CLI at ${DOCKER_CLI} (or --skip api)`,
+      );
+      return 1;
+    }
+  }
   const base = await Deno.makeTempDir({ prefix: "berth-bench-" });
   const s = await makeDirs(base, {
     deno: Deno.execPath(),
@@ -392,6 +405,24 @@ async function main(): Promise<number> {
       store = await runStoreScenario(s, env, STORE_N, cfg.quick ? 3 : 10, cfg.timeoutMs, log);
     }
 
+    let api: ApiResult | null = null;
+    if (!cfg.skip.includes("api") && !interrupted && (B || P)) {
+      const engs: ApiEngine[] = [
+        ...(B ? ["berth" as const] : []),
+        ...(P ? ["podman" as const] : []),
+      ];
+      const o = {
+        docker: DOCKER_CLI,
+        runs: cfg.runs,
+        warmup: cfg.warmup,
+        timeoutMs: cfg.timeoutMs,
+      };
+      api = await runApiScenario(s, base, engs, env, o, log);
+      for (const x of api.services) {
+        if (x.problem) notes.push(`api: ${x.engine}: ${x.problem}`);
+      }
+    }
+
     const topN = Math.max(...cfg.ns);
     const rps = (name: string) =>
       throughput.find((t) => t.name === name && t.n === topN)?.medianRunsPerSec ?? null;
@@ -425,6 +456,7 @@ async function main(): Promise<number> {
       wait,
       throughput,
       store,
+      api,
       targets,
       notes,
     };
@@ -580,6 +612,29 @@ export function renderReport(r: BenchResults): string {
         String(r.store!.failures.count),
       ]),
     ));
+  }
+  if (r.api?.latency.length) {
+    parts.push(
+      `\n## docker run --rm IMAGE true through the API socket: wall ms (${r.config.runs} runs, interleaved)`,
+    );
+    const podApi = latencyMedian(r.api.latency, "podman-api");
+    const ready = (name: string) =>
+      r.api!.services.find((x) => `${x.engine}-api` === name)?.readyMs ?? null;
+    parts.push(renderTable(
+      ["service", "n", "median", "p90", "min", "max", "÷ podman", "ready ms", "failures"],
+      r.api.latency.map((v) => [
+        v.label,
+        String(v.stats?.n ?? 0),
+        fmt(v.stats?.median),
+        fmt(v.stats?.p90),
+        fmt(v.stats?.min),
+        fmt(v.stats?.max),
+        fmt(ratio(v.stats?.median, podApi), 2),
+        fmt(ready(v.name), 0),
+        v.failures.count ? `${v.failures.count}: ${firstReason(v.failures)}` : "0",
+      ]),
+    ));
+    parts.push("ready ms: from spawning the service until `docker version` answered on its socket");
   }
   parts.push(`\n## targets`);
   parts.push(renderTable(
