@@ -67,6 +67,9 @@ Deno.test("docker run: --rm, no network, the host's ulimits, then image and comm
     ...["/usr/local/bin/docker", "run", "--rm", "--network", "none"],
     ...["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "img:1", "true"],
   ]);
+  assert.deepEqual(dockerRunArgv("docker", "img:1", ["sh"], "probe").slice(0, 6), [
+    ...["docker", "run", "--name", "probe", "--network", "none"],
+  ]);
   assert.deepEqual(dockerEnv("/t/b.sock"), {
     DOCKER_HOST: "unix:///t/b.sock",
     DOCKER_CONTEXT: "default",

@@ -10,7 +10,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type BenchConfig, parseBenchArgs, USAGE } from "./args.ts";
-import { type ApiEngine, type ApiResult, DOCKER_CLI, runApiScenario } from "./api.ts";
+import { type ApiEngine, type ApiResult, DOCKER_CLI, PROBE_CODE, runApiScenario } from "./api.ts";
 import {
   berthArgv,
   type EngineSetup,
@@ -420,6 +420,11 @@ async function main(): Promise<number> {
       api = await runApiScenario(s, base, engs, env, o, log);
       for (const x of api.services) {
         if (x.problem) notes.push(`api: ${x.engine}: ${x.problem}`);
+        else if (x.rmExitCode !== PROBE_CODE) {
+          notes.push(
+            `api: ${x.engine}: docker run --rm … exit ${PROBE_CODE} gave exit ${x.rmExitCode} (exit code lost)`,
+          );
+        }
       }
     }
 
