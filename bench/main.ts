@@ -3,7 +3,8 @@
  *
  * Measures, in one run on one busybox rootfs, interleaved so machine drift cancels out:
  * `run --rm /bin/true` wall time for berth, podman and raw runc; exit → `wait` latency;
- * throughput of N concurrent `run --rm`; and the phases of a berth run from its debug trace.
+ * throughput of N concurrent `run --rm`; the phases of a berth run from its debug trace; and
+ * `docker run --rm` through berth's and podman's API sockets (`system service`).
  * Prints tables and writes JSON to `bench/results/latest.json`. See `bench/README.md`.
  *
  * @module
@@ -221,6 +222,7 @@ async function main(): Promise<number> {
       crun: await version(["crun", "--version"]),
       podman: podman ? await version([podman, "--version"]) : null,
       busybox: (await version([busybox])) ?? null,
+      docker: cfg.skip.includes("api") ? null : await version([DOCKER_CLI, "--version"]),
     };
 
     log("bench: probing engines");
