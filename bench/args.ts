@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 
 /** The scenarios that can be skipped. */
-export const SCENARIOS = ["latency", "wait", "throughput", "store"] as const;
+export const SCENARIOS = ["latency", "wait", "throughput", "store", "api"] as const;
 
 /** One of {@linkcode SCENARIOS}. */
 export type Scenario = typeof SCENARIOS[number];

@@ -3,13 +3,15 @@
  *
  * Measures, in one run on one busybox rootfs, interleaved so machine drift cancels out:
  * `run --rm /bin/true` wall time for berth, podman and raw runc; exit → `wait` latency;
- * throughput of N concurrent `run --rm`; and the phases of a berth run from its debug trace.
+ * throughput of N concurrent `run --rm`; the phases of a berth run from its debug trace; and
+ * `docker run --rm` through berth's and podman's API sockets (`system service`).
  * Prints tables and writes JSON to `bench/results/latest.json`. See `bench/README.md`.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { type BenchConfig, parseBenchArgs, USAGE } from "./args.ts";
+import { type ApiEngine, type ApiResult, DOCKER_CLI, PROBE_CODE, runApiScenario } from "./api.ts";
 import {
   berthArgv,
   type EngineSetup,
@@ -73,6 +75,8 @@ export interface BenchResults {
   throughput: ThroughputResult[];
   /** `ps -a` and `inspect` with 1 and {@linkcode STORE_N} containers; `null` if skipped. */
   store?: StoreResult | null;
+  /** `docker run` through berth's and podman's API sockets; `null` if skipped. */
+  api?: ApiResult | null;
   targets: Target[];
   notes: string[];
 }
@@ -164,6 +168,16 @@ async function main(): Promise<number> {
     return 1;
   }
   const podman = cfg.podman ? which("podman") : null;
+  if (!cfg.skip.includes("api")) {
+    try {
+      await Deno.stat(DOCKER_CLI);
+    } catch {
+      console.error(
+        `bench: the api scenario needs the docker CLI at ${DOCKER_CLI} (or --skip api)`,
+      );
+      return 1;
+    }
+  }
   const base = await Deno.makeTempDir({ prefix: "berth-bench-" });
   const s = await makeDirs(base, {
     deno: Deno.execPath(),
@@ -208,6 +222,7 @@ async function main(): Promise<number> {
       crun: await version(["crun", "--version"]),
       podman: podman ? await version([podman, "--version"]) : null,
       busybox: (await version([busybox])) ?? null,
+      docker: cfg.skip.includes("api") ? null : await version([DOCKER_CLI, "--version"]),
     };
 
     log("bench: probing engines");
@@ -392,6 +407,29 @@ async function main(): Promise<number> {
       store = await runStoreScenario(s, env, STORE_N, cfg.quick ? 3 : 10, cfg.timeoutMs, log);
     }
 
+    let api: ApiResult | null = null;
+    if (!cfg.skip.includes("api") && !interrupted && (B || P)) {
+      const engs: ApiEngine[] = [
+        ...(B ? ["berth" as const] : []),
+        ...(P ? ["podman" as const] : []),
+      ];
+      const o = {
+        docker: DOCKER_CLI,
+        runs: cfg.runs,
+        warmup: cfg.warmup,
+        timeoutMs: cfg.timeoutMs,
+      };
+      api = await runApiScenario(s, base, engs, env, o, log);
+      for (const x of api.services) {
+        if (x.problem) notes.push(`api: ${x.engine}: ${x.problem}`);
+        else if (x.rmExitCode !== PROBE_CODE) {
+          notes.push(
+            `api: ${x.engine}: docker run --rm … exit ${PROBE_CODE} gave exit ${x.rmExitCode} (exit code lost)`,
+          );
+        }
+      }
+    }
+
     const topN = Math.max(...cfg.ns);
     const rps = (name: string) =>
       throughput.find((t) => t.name === name && t.n === topN)?.medianRunsPerSec ?? null;
@@ -425,6 +463,7 @@ async function main(): Promise<number> {
       wait,
       throughput,
       store,
+      api,
       targets,
       notes,
     };
@@ -580,6 +619,29 @@ export function renderReport(r: BenchResults): string {
         String(r.store!.failures.count),
       ]),
     ));
+  }
+  if (r.api?.latency.length) {
+    parts.push(
+      `\n## docker run --rm IMAGE true through the API socket: wall ms (${r.config.runs} runs, interleaved)`,
+    );
+    const podApi = latencyMedian(r.api.latency, "podman-api");
+    const ready = (name: string) =>
+      r.api!.services.find((x) => `${x.engine}-api` === name)?.readyMs ?? null;
+    parts.push(renderTable(
+      ["service", "n", "median", "p90", "min", "max", "÷ podman", "ready ms", "failures"],
+      r.api.latency.map((v) => [
+        v.label,
+        String(v.stats?.n ?? 0),
+        fmt(v.stats?.median),
+        fmt(v.stats?.p90),
+        fmt(v.stats?.min),
+        fmt(v.stats?.max),
+        fmt(ratio(v.stats?.median, podApi), 2),
+        fmt(ready(v.name), 0),
+        v.failures.count ? `${v.failures.count}: ${firstReason(v.failures)}` : "0",
+      ]),
+    ));
+    parts.push("ready ms: from spawning the service until `docker version` answered on its socket");
   }
   parts.push(`\n## targets`);
   parts.push(renderTable(
