@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 
 /** The cgroup root of this host. */
 const CGROUP_ROOT = "/sys/fs/cgroup";
