@@ -281,8 +281,12 @@ export class Iteration {
       if (!st.hit && !all) return base;
       switch (f) {
         case "kill-foreground":
-          // Killed between create and start: the container never ran (0 for wait, as podman).
-          return st.killedBeforeStart ? { ...base, codes: [...codes, 0], stdout: undefined } : base;
+          // Killed between create and start: the container never ran (0 for wait, as podman);
+          // berth undoes such a start, and an --rm container is then gone without a code
+          // (`wait`: "no such exit code", 125).
+          return st.killedBeforeStart
+            ? { ...base, codes: [...codes, 0], errorOk: [125], stdout: undefined }
+            : base;
         case "reboot":
           return { ...base, loose: true };
         case "root-unwritable": {
