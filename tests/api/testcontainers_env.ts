@@ -22,7 +22,17 @@ export const tcSandbox: Sandbox = sandbox("berth-api-tc-");
 /** `unix://` URI of the service's socket (where `startService` puts it). */
 export const tcDockerHost = `unix://${join(tcSandbox.dir, "s.sock")}`;
 
-Deno.env.set("DOCKER_HOST", tcDockerHost);
-Deno.env.set("TESTCONTAINERS_RYUK_DISABLED", "true");
-Deno.env.set("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1");
-Deno.env.set("DOCKER_CONFIG", join(tcSandbox.dir, "docker-config"));
+/** What is set, by name. */
+const TC_ENV: Record<string, string> = {
+  DOCKER_HOST: tcDockerHost,
+  TESTCONTAINERS_RYUK_DISABLED: "true",
+  TESTCONTAINERS_HOST_OVERRIDE: "127.0.0.1",
+  DOCKER_CONFIG: join(tcSandbox.dir, "docker-config"),
+};
+
+for (const [k, v] of Object.entries(TC_ENV)) Deno.env.set(k, v);
+
+/** Unset it again (test modules run in parallel share the process's environment). */
+export function clearTcEnv(): void {
+  for (const k of Object.keys(TC_ENV)) Deno.env.delete(k);
+}

@@ -1,8 +1,9 @@
 /**
  * testcontainers-node (npm) against `berth system service`: a `GenericContainer` from an image
- * `berth build` made in the service's store, with Ryuk disabled, exposed port 80 and a wait
- * strategy; then a fetch through the mapped port on the loopback, `exec`, `logs`, a file copied
- * in before start, and `stop()` leaving no container and no network namespace. A one-shot
+ * `berth build` made in the service's store, with Ryuk disabled, exposed port 80 (sent as
+ * `HostPort: "0"`) and log, listening-port and HTTP waits; then a fetch through the mapped port on
+ * the loopback, `exec`, `logs`, a file copied in before start, and `stop()` leaving no container,
+ * network namespace or firewall rule. A one-shot
  * container that exits non-zero: testcontainers' one-shot strategy fails it (and removes it), and
  * a log wait lets the test read its exit code through testcontainers' runtime client.
  *
@@ -15,7 +16,7 @@
  * @module
  */
 /// <reference types="npm:@types/node@26.6.11" />
-import { tcDockerHost, tcSandbox as sb } from "./testcontainers_env.ts";
+import { clearTcEnv, tcDockerHost, tcSandbox as sb } from "./testcontainers_env.ts";
 // A test-only client: kept out of deno.json so nothing in src/ can depend on it.
 // deno-lint-ignore no-import-prefix
 import { GenericContainer, getContainerRuntimeClient, Wait } from "npm:testcontainers@11.14.0";
@@ -97,7 +98,11 @@ Deno.test(
       const started = await new GenericContainer("localhost/tc-httpd:latest")
         .withExposedPorts(80)
         .withCopyContentToContainer([{ content: "copied in\n", target: "/www/copied.txt" }])
-        .withWaitStrategy(Wait.forAll([Wait.forLogMessage("ready"), Wait.forListeningPorts()]))
+        .withWaitStrategy(Wait.forAll([
+          Wait.forLogMessage("ready"),
+          Wait.forListeningPorts(),
+          Wait.forHttp("/index.html", 80).forStatusCode(200),
+        ]))
         .withStartupTimeout(60_000)
         .start();
       const id = started.getId();
@@ -105,9 +110,9 @@ Deno.test(
       assert(["127.0.0.1", "localhost"].includes(host), host);
       const port = started.getMappedPort(80);
       assert(port > 0 && port !== 80, String(port));
-      const page = await fetch(`http://127.0.0.1:${port}/index.html`);
+      const page = await fetch(`http://${host}:${port}/index.html`);
       assertEquals([page.status, await page.text()], [200, "served by berth\n"]);
-      const copied = await fetch(`http://127.0.0.1:${port}/copied.txt`);
+      const copied = await fetch(`http://${host}:${port}/copied.txt`);
       assertEquals([copied.status, await copied.text()], [200, "copied in\n"]);
 
       const ex = await started.exec(["sh", "-c", "echo out; echo err >&2; exit 4"]);
@@ -168,6 +173,8 @@ Deno.test(
       assertEquals(names(join(sb.runroot, "netns")), []);
     } finally {
       await svc.stop();
+      // The environment is the process's: other test modules may run beside this one.
+      clearTcEnv();
     }
   },
 );
