@@ -218,6 +218,15 @@ Deno.test("api create: NetworkMode, EndpointsConfig with Aliases, PortBindings",
   );
 });
 
+Deno.test('api create: HostPort "0" is a free host port, as Docker\'s (Testcontainers sends it)', () => {
+  assertEquals(portMappings({ "80/tcp": [{ HostPort: "0" }] }), [
+    { host_ip: "", container_port: 80, host_port: 0, range: 1, protocol: "tcp" },
+  ]);
+  assertEquals(portMappings({ "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "0" }] }), [
+    { host_ip: "127.0.0.1", container_port: 80, host_port: 0, range: 1, protocol: "tcp" },
+  ]);
+});
+
 Deno.test("api query: booleans, filters in both forms", () => {
   const q = new URLSearchParams("a=1&b=false&c=True&d=");
   assertEquals(

@@ -70,7 +70,9 @@ Deno.test("api dockerode: create, attach, start, wait, logs, exec, archive, remo
     assertEquals(name, "hostname");
 
     const images = await docker.listImages();
-    assert(images.some((i: { RepoTags: string[] }) => i.RepoTags.includes("localhost/bb:latest")));
+    assert(
+      images.some((i: { RepoTags?: string[] }) => i.RepoTags?.includes("localhost/bb:latest")),
+    );
     await docker.createVolume({ Name: "dv" });
     assertEquals((await docker.listVolumes()).Volumes.map((v: { Name: string }) => v.Name), ["dv"]);
     await svcC.remove({ force: true });

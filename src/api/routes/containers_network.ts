@@ -65,8 +65,9 @@ type NetworkPart = Pick<
 >;
 
 /**
- * `PortBindings` as berth's port mappings (an empty `HostPort`: a free one, picked at
- * create; Docker's "all addresses" `0.0.0.0` and `::` are berth's empty host IP).
+ * `PortBindings` as berth's port mappings (an empty `HostPort`, or Docker's `"0"` as
+ * Testcontainers sends it: a free one, picked at create; Docker's "all addresses" `0.0.0.0` and
+ * `::` are berth's empty host IP).
  *
  * @throws {UsageError} for a bad port, protocol or address
  */
@@ -75,7 +76,7 @@ export function portMappings(bindings: DockerPortBindings | null | undefined): P
   for (const [key, binds] of Object.entries(bindings ?? {})) {
     for (const b of binds ?? []) {
       const ip = b.HostIp && b.HostIp !== "::" && b.HostIp !== "0.0.0.0" ? b.HostIp : "";
-      const host = b.HostPort ?? "";
+      const host = b.HostPort === "0" ? "" : b.HostPort ?? "";
       out.push(parsePublish(ip ? `${ip}:${host}:${key}` : host ? `${host}:${key}` : key));
     }
   }
