@@ -30,8 +30,44 @@ export interface Attachment {
   pump: ReturnType<typeof openLogPump>;
   /** Tells conmon's cleanup process that this process will clean up (see main.ts). */
   attachPid: string;
-  /** Close the log and withdraw the claims to clean up (the pidfile and `claim.ts`'s lock). */
+  /** berth's stdin fed to the container, once connected (see {@linkcode startOrDiscard}). */
+  stdin?: StdinFeed;
+  /**
+   * Close stdin's feed and the log, and withdraw the claims to clean up (the pidfile and
+   * `claim.ts`'s lock).
+   */
   close(): void;
+}
+
+/** berth's stdin relayed to the container through conmon's attach socket. */
+export interface StdinFeed {
+  /** Stop relaying, close the connection, give the terminal back its mode. */
+  close(): void;
+}
+
+/**
+ * Connect berth's stdin to container `row` through conmon's attach socket and start feeding
+ * it. From a terminal of our own, keystrokes pass through raw (^C reaches the container's
+ * terminal as a byte); from a pipe or file, the input ends with ^D. Undefined when the socket
+ * is gone (the container did not wait for input: its exit tells the rest).
+ */
+export function openStdin(engine: Engine, row: ContainerRow): StdinFeed | undefined {
+  let conn: AttachConnection;
+  try {
+    conn = connectAttach(containerPaths(engine.paths, row.id).bundle);
+  } catch (err) {
+    log("debug", `attach stdin: ${(err as Error).message}`);
+    return undefined;
+  }
+  const rawTerminal = row.spec.tty === true && Deno.stdin.isTerminal();
+  if (rawTerminal) Deno.stdin.setRaw(true);
+  feedStdin(conn, Deno.stdin.readable, row.spec.tty === true && !rawTerminal);
+  return {
+    close() {
+      if (rawTerminal) Deno.stdin.setRaw(false);
+      conn.close();
+    },
+  };
 }
 
 /** An output stream of the container that a foreground berth can relay. */
@@ -63,15 +99,18 @@ export function prepareAttach(
   // Held until this process is done: conmon's exit command starts no second berth meanwhile.
   const claim = claimCleanup(engine, row.id, true);
   const pump = openLogPump(log, streams ? onlyStreams(streams) : toStdio, offset);
-  return {
+  const attachment: Attachment = {
     pump,
     attachPid,
     close() {
+      attachment.stdin?.close();
+      attachment.stdin = undefined;
       pump.close();
       removeIfPresent(attachPid);
       claim.release(); // last: the exit command's guard decides only after this
     },
   };
+  return attachment;
 }
 
 /**
@@ -84,21 +123,8 @@ export async function attachUntilExit(
   attachment: Attachment,
   feedInput = row.spec.interactive === true,
 ): Promise<number> {
-  let stdin: AttachConnection | undefined;
-  let rawTerminal = false;
-  if (feedInput) {
-    try {
-      stdin = connectAttach(containerPaths(engine.paths, row.id).bundle);
-      // From a terminal of our own, keystrokes pass through raw (^C reaches the container's
-      // terminal as a byte); from a pipe or file, the input ends with ^D.
-      rawTerminal = row.spec.tty === true && Deno.stdin.isTerminal();
-      if (rawTerminal) Deno.stdin.setRaw(true);
-      feedStdin(stdin, Deno.stdin.readable, row.spec.tty === true && !rawTerminal);
-    } catch (err) {
-      // The container may already be gone (it did not wait for input); its exit tells the rest.
-      log("debug", `attach stdin: ${(err as Error).message}`);
-    }
-  }
+  // Connected before the start by startOrDiscard, or now (a running container's attach).
+  if (feedInput && !attachment.stdin) attachment.stdin = openStdin(engine, row);
   const stopForwarding = row.spec.sigProxy === false ? () => {} : forwardSignals((sig) => {
     const rt = resolveRuntime(row.spec.runtime, engine.paths.runroot, engine.opts.runtimeFlags);
     runtimeKill(rt, row.id, SIGNALS[sig.slice(3)]).catch(() => {});
@@ -118,8 +144,6 @@ export async function attachUntilExit(
     if (result.warning) await errOut(`Error: ${result.warning}\n`);
     return result.code < 0 ? 255 : result.code;
   } finally {
-    if (rawTerminal) Deno.stdin.setRaw(false);
-    stdin?.close();
     attachment.close();
     stopForwarding();
   }
@@ -127,16 +151,26 @@ export async function attachUntilExit(
 
 /**
  * Start `row`; if that fails, remove an `--rm` container (nothing else would) and close the
- * attachment, then rethrow.
+ * attachment, then rethrow. With `feedInput`, berth's stdin is connected to the container
+ * once conmon's socket exists and before its process runs, as podman attaches: a foreground
+ * killed after that is a client conmon sees leave, so the container's stdin is closed and a
+ * command reading it ends (found by the soak, #15: attached after the start, a foreground
+ * killed in between left `cat` waiting for good).
  */
 export async function startOrDiscard(
   engine: Engine,
   row: ContainerRow,
   attachment?: Attachment,
   opts: StartOptions = {},
+  feedInput = false,
 ): Promise<void> {
+  const beforeStart = attachment && feedInput
+    ? () => {
+      attachment.stdin = openStdin(engine, row);
+    }
+    : undefined;
   try {
-    await startContainer(engine, row.id, opts);
+    await startContainer(engine, row.id, { ...opts, beforeStart });
   } catch (err) {
     attachment?.close();
     if (row.spec.autoRemove) await discard(engine, row.id);

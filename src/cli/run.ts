@@ -31,10 +31,10 @@ export const runCommand: Command = {
     const output = streams &&
       new Set([...streams].filter((s): s is OutputStream => s !== "stdin"));
     const attachment = prepareAttach(engine, row, output);
-    await startOrDiscard(engine, row, attachment, start);
+    const feedInput = row.spec.interactive === true && (!streams || streams.has("stdin"));
+    await startOrDiscard(engine, row, attachment, start, feedInput);
     // As podman: with neither output attached, the ID says which container is running.
     if (output && output.size === 0) await out(`${row.id}\n`);
-    const feedInput = row.spec.interactive === true && (!streams || streams.has("stdin"));
     return await attachUntilExit(engine, row, attachment, feedInput);
   },
 };

@@ -115,15 +115,11 @@ export const startCommand: Command = {
       }
       const row = findContainer(engine, targets[0]);
       const attachment = prepareAttach(engine, row);
-      await startOrDiscard(engine, row, attachment).catch((err) => {
+      const feedInput = bool(p, "interactive") && row.spec.interactive === true;
+      await startOrDiscard(engine, row, attachment, {}, feedInput).catch((err) => {
         throw asStartError(err);
       });
-      return await attachUntilExit(
-        engine,
-        row,
-        attachment,
-        bool(p, "interactive") && row.spec.interactive === true,
-      );
+      return await attachUntilExit(engine, row, attachment, feedInput);
     }
     return await forEachTarget(targets, async (arg) => {
       const row = findContainer(engine, arg);

@@ -45,15 +45,6 @@ const CREATE_TIMEOUT_MS = 240_000;
 /** conmon writes its own pidfile right after forking, long before `runtime create` ends. */
 const CONMON_PIDFILE_TIMEOUT_MS = 10_000;
 
-/** What one start passes on besides the container's spec. */
-export interface StartOptions {
-  /**
-   * `run --preserve-fds N`: the container gets the starting process's fds 3 … 2+N too. A
-   * property of this process (its open fds), so not part of the stored spec.
-   */
-  preserveFds?: number;
-}
-
 /**
  * Start container `id`. Returns the row after start; a container that is already running
  * is returned unchanged.
@@ -71,15 +62,25 @@ export async function startContainer(
   return await withContainerLock(engine, id, () => startLocked(engine, id, opts));
 }
 
-/** Who asked for a start. */
+/** Who asked for a start, and what it passes on besides the container's spec. */
 export interface StartOptions {
   /**
    * The container's restart policy (the cleanup), not the user: the restart count goes up
    * instead of back to 0.
    */
   byPolicy?: boolean;
-  /** `run --preserve-fds N`: this process's fds 3 … 2+N go to the container. */
+  /**
+   * `run --preserve-fds N`: this process's fds 3 … 2+N go to the container. A property of
+   * this process (its open fds), so not part of the stored spec.
+   */
   preserveFds?: number;
+  /**
+   * Called once the runtime has created the container and conmon's attach socket exists,
+   * before the container's process runs: a foreground `run -i` attaches its stdin here, as
+   * podman attaches before start, so that a foreground killed at any later moment is a client
+   * conmon sees leave (and closes the container's stdin for), never one that never came.
+   */
+  beforeStart?: () => Promise<void> | void;
 }
 
 /**
@@ -237,12 +238,18 @@ async function startSteps(
   } finally {
     waker.close();
   }
-  return await runAfterCreate(engine, rt, row);
+  return await runAfterCreate(engine, rt, row, opts.beforeStart);
 }
 
-async function runAfterCreate(engine: Engine, rt: Runtime, row: ContainerRow) {
+async function runAfterCreate(
+  engine: Engine,
+  rt: Runtime,
+  row: ContainerRow,
+  beforeStart?: () => Promise<void> | void,
+) {
   const id = row.id;
   try {
+    await beforeStart?.();
     await runtimeStart(rt, id);
   } catch (err) {
     const msg = (err as Error).message;

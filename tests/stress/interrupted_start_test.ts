@@ -144,3 +144,58 @@ Deno.test({
     }
   },
 });
+
+/** A `--runtime` wrapper whose `start` runs runc's, then holds its caller a minute. */
+function startThenHoldRuntime(sb: Sandbox): string {
+  const runc = new TextDecoder().decode(
+    new Deno.Command("sh", { args: ["-c", "command -v runc"], stdout: "piped" }).outputSync()
+      .stdout,
+  ).trim();
+  assert(runc, "runc is not installed");
+  const path = join(sb.dir, "runc-hold-after-start");
+  Deno.writeTextFileSync(
+    path,
+    `#!/bin/sh\ncase " $* " in *" start "*) ${runc} "$@"; s=$?; sleep 60; exit $s;; esac\n` +
+      `exec ${runc} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return path;
+}
+
+Deno.test({
+  name: "stress 15g: run -i killed right after runc start: the container's stdin closes, --rm goes",
+  ...SPAWNS,
+  async fn() {
+    // Found by the soak: the foreground attached its stdin only after the start returned, so
+    // one killed in between was a client conmon never saw; `cat` waited for input for good.
+    const rootfs = await busyboxRootfs();
+    const sb = sandbox("berth-stress15g-");
+    const runtime = startThenHoldRuntime(sb);
+    const global = [...sb.global, "--runtime", runtime];
+    const cidfile = join(sb.dir, "cid");
+    const holding = () =>
+      pidsMatching(runtime).filter((pid) =>
+        cmdline(pid)[1] === runtime && cmdline(pid).includes("start")
+      );
+    try {
+      // stdin piped and never closed: only conmon closing the container's stdin ends `cat`.
+      const fg = sb.spawn(
+        ["run", "--rm", "-i", "--cidfile", cidfile, "--rootfs", `${rootfs}:O`, "cat"],
+        { global, input: "" },
+      );
+      const id = await readCid(cidfile);
+      await eventually(() => holding().length > 0, 30_000);
+      fg.kill("SIGKILL");
+      await fg.output().catch(() => {});
+      for (const pid of holding()) killPid(pid);
+      await eventually(async () => {
+        const ps = await sb.berth(["ps", "-a", "-q", "--no-trunc"], { global });
+        return ps.code === 0 && !ps.stdout.includes(id);
+      }, 30_000);
+      await assertClean(sb, [id]);
+    } finally {
+      for (const pid of holding()) killPid(pid);
+      await sb.cleanup();
+    }
+  },
+});
