@@ -1,5 +1,5 @@
 /**
- * Writing to streams and files that may take fewer bytes than offered.
+ * Writing to streams and files that may take fewer bytes than offered, and joining bytes.
  *
  * @module
  */
@@ -13,4 +13,15 @@ export interface Writer {
 export async function writeAll(w: Writer, data: Uint8Array): Promise<void> {
   let off = 0;
   while (off < data.length) off += await w.write(data.subarray(off));
+}
+
+/** The bytes of `parts`, one after another, in one new array. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }

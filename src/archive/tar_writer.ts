@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concat } from "../io.ts";
 
 /** What to write for one entry (data follows the header, padded by {@linkcode tarPadding}). */
 export interface TarWriteHeader {
@@ -73,17 +74,6 @@ function block(
   for (const v of b) sum += v;
   putString(b, 148, 8, sum.toString(8).padStart(6, "0") + "\0 ");
   return b;
-}
-
-/** The bytes of `parts`, one after another, in one new array. */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /** One PAX record, `"<len> key=value\n"`, len counting itself. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { RegistryError } from "../errors.ts";
+import { concat } from "../io.ts";
 import { join } from "../path.ts";
 import type { Credentials } from "./auth_file.ts";
 import { checkRealm, parseChallenges } from "./challenge.ts";
@@ -170,13 +171,7 @@ export async function readLimited(r: Response, max: number, what: string): Promi
   } finally {
     reader.releaseLock();
   }
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 /**

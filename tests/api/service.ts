@@ -7,6 +7,9 @@
  */
 import { join } from "node:path";
 import { busyboxRootfs, type Result, type Sandbox, sandbox } from "../helpers.ts";
+import { concat } from "../../src/io.ts";
+
+export { concat };
 
 /** A running service on a private store. */
 export interface Service {
@@ -149,17 +152,6 @@ export async function readToEnd(conn: Deno.Conn): Promise<Uint8Array> {
     parts.push(buf.slice(0, n));
   }
   return concat(parts);
-}
-
-/** Concatenate byte arrays. */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /** Parse one complete HTTP response (status, headers, body de-chunked). */

@@ -3,7 +3,6 @@ import { assertEquals, assertRejects } from "./assert.ts";
 import { readTar, type TarHeader } from "../../src/archive/tar_reader.ts";
 import {
   buildTar,
-  concat,
   extensionHeader,
   paxRecord,
   tarEnd,
@@ -11,6 +10,7 @@ import {
 } from "../../src/archive/tar_writer.ts";
 import { parseNumeric } from "../../src/archive/tar_header.ts";
 import { cleanEntryPath } from "../../src/archive/entry_path.ts";
+import { concat } from "../../src/io.ts";
 
 async function* chunked(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < data.length; i += size) yield data.slice(i, i + size);

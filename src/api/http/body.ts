@@ -8,6 +8,7 @@
 import { ConnReader } from "./conn_reader.ts";
 import type { BodyFraming } from "./head.ts";
 import { BadRequestError, BodyTooLargeError } from "../../errors.ts";
+import { concat } from "../../io.ts";
 
 const CRLF = new Uint8Array([13, 10]);
 const dec = new TextDecoder();
@@ -108,11 +109,5 @@ export async function readAllBounded(
     if (total > max) throw new BodyTooLargeError(`request body larger than ${max} bytes`);
     parts.push(chunk);
   }
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat(parts);
 }
