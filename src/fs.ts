@@ -41,3 +41,27 @@ export function removeIfPresent(...paths: string[]): void {
     } catch { /* absent */ }
   }
 }
+
+/**
+ * Write the file at `path` through `fill`, into a temporary file beside it that is renamed
+ * into place only when `fill` succeeds: a failed write leaves no half-written file behind
+ * (and a file already at `path` as it was).
+ */
+export async function writeFileAtomically(
+  path: string,
+  fill: (f: Deno.FsFile) => Promise<void>,
+): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  const f = await Deno.open(tmp, { create: true, truncate: true, write: true });
+  try {
+    await fill(f);
+    f.close();
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    try {
+      f.close();
+    } catch { /* closed */ }
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+}

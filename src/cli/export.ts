@@ -9,6 +9,7 @@ import { UsageError } from "../errors.ts";
 import { openEngine } from "../engine/context.ts";
 import { exportContainer } from "../engine/export.ts";
 import { writeAll } from "../io.ts";
+import { writeFileAtomically } from "../fs.ts";
 
 /** `export`: a container's root filesystem as a tar, on stdout or in `-o FILE`. */
 export const exportCommand: Command = {
@@ -32,20 +33,11 @@ export const exportCommand: Command = {
       await exportContainer(engine, p.positionals[0], (b) => writeAll(Deno.stdout, b));
       return 0;
     }
-    // A temporary file renamed into place: a failed export leaves no half tar behind.
-    const tmp = `${output}.tmp-${Deno.pid}`;
-    const f = await Deno.open(tmp, { create: true, truncate: true, write: true });
-    try {
-      await exportContainer(engine, p.positionals[0], (b) => writeAll(f, b));
-      f.close();
-      await Deno.rename(tmp, output);
-    } catch (err) {
-      try {
-        f.close();
-      } catch { /* closed */ }
-      await Deno.remove(tmp).catch(() => {});
-      throw err;
-    }
+    // A failed export leaves no half tar behind.
+    await writeFileAtomically(
+      output,
+      (f) => exportContainer(engine, p.positionals[0], (b) => writeAll(f, b)),
+    );
     return 0;
   },
 };

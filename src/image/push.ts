@@ -11,6 +11,7 @@
  * @module
  */
 import { join } from "../path.ts";
+import { writeFileAtomically } from "../fs.ts";
 import { ImageError, NoSuchImageError, RegistryError, UsageError } from "../errors.ts";
 import { blobLocations, gzipForm, recordBlobLocations, recordGzipForm } from "./blob_info.ts";
 import { gzipBlob } from "./gzip_blob.ts";
@@ -407,18 +408,11 @@ async function writeArchive(
   source: string,
   target: Extract<PushDestination, { kind: "docker-archive" | "oci-archive" }>,
 ): Promise<void> {
-  const tmp = `${target.file}.tmp-${Deno.pid}`;
-  const f = await Deno.open(tmp, { create: true, truncate: true, write: true });
-  try {
-    if (target.kind === "docker-archive") await saveDockerArchive(ctx, [source], f);
-    else await saveOciArchive(ctx, [source], f);
-    f.close();
-    await Deno.rename(tmp, target.file);
-  } catch (err) {
-    try {
-      f.close();
-    } catch { /* closed */ }
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
+  await writeFileAtomically(
+    target.file,
+    (f) =>
+      target.kind === "docker-archive"
+        ? saveDockerArchive(ctx, [source], f)
+        : saveOciArchive(ctx, [source], f),
+  );
 }

@@ -8,6 +8,7 @@ import type { Command } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { type SaveFormat, saveImages } from "../../image/save.ts";
 import { openImages } from "./common.ts";
+import { writeFileAtomically } from "../../fs.ts";
 
 /** `save`: write images as a docker-archive (podman's default) or an oci-archive. */
 export const saveCommand: Command = {
@@ -54,19 +55,10 @@ export const saveCommand: Command = {
       await saveImages(ctx, p.positionals, format as SaveFormat, Deno.stdout);
       return 0;
     }
-    const tmp = `${output}.tmp-${Deno.pid}`;
-    const f = await Deno.open(tmp, { create: true, truncate: true, write: true });
-    try {
-      await saveImages(ctx, p.positionals, format as SaveFormat, f);
-      f.close();
-      await Deno.rename(tmp, output);
-    } catch (err) {
-      try {
-        f.close();
-      } catch { /* closed */ }
-      await Deno.remove(tmp).catch(() => {});
-      throw err;
-    }
+    await writeFileAtomically(
+      output,
+      (f) => saveImages(ctx, p.positionals, format as SaveFormat, f),
+    );
     return 0;
   },
 };
