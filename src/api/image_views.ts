@@ -6,7 +6,7 @@
  */
 import type { ImageRow } from "../store/images.ts";
 import type { ImageConfig } from "../image/manifest.ts";
-import { splitName } from "../image/views.ts";
+import { imageCreatedMs, splitName } from "../image/views.ts";
 
 /** Docker's short form of a stored name: Docker Hub's registry (and `library/`) left out. */
 export function familiarName(name: string): string {
@@ -22,11 +22,6 @@ export function repoNames(row: ImageRow, names: string[]): { tags: string[]; dig
   return { tags, digests: row.digest ? repos.map((r) => `${r}@${row.digest}`) : [] };
 }
 
-function createdMs(cfg: ImageConfig, row: ImageRow): number {
-  const t = cfg.created ? Date.parse(cfg.created) : NaN;
-  return Number.isNaN(t) ? row.createdAt : t;
-}
-
 /** One entry of `GET /images/json` (Docker's ImageSummary). */
 export function imageSummary(
   row: ImageRow,
@@ -40,7 +35,7 @@ export function imageSummary(
     ParentId: "",
     RepoTags: tags,
     RepoDigests: digests,
-    Created: Math.floor(createdMs(cfg, row) / 1000),
+    Created: Math.floor(imageCreatedMs(cfg, row) / 1000),
     Size: row.size,
     SharedSize: -1,
     VirtualSize: row.size,
@@ -60,7 +55,7 @@ export function imageInspect(row: ImageRow, names: string[]): Record<string, unk
     RepoDigests: digests,
     Parent: "",
     Comment: "",
-    Created: new Date(createdMs(cfg, row)).toISOString(),
+    Created: new Date(imageCreatedMs(cfg, row)).toISOString(),
     DockerVersion: "",
     Author: "",
     Config: {

@@ -17,7 +17,8 @@ export function splitName(name: string): { repository: string; tag: string } {
     : { repository: name, tag: "<none>" };
 }
 
-function created(cfg: ImageConfig, row: ImageRow): number {
+/** When the image was made, ms: its config's `created`, else when it was stored. */
+export function imageCreatedMs(cfg: ImageConfig, row: ImageRow): number {
   const t = cfg.created ? Date.parse(cfg.created) : NaN;
   return Number.isNaN(t) ? row.createdAt : t;
 }
@@ -43,8 +44,8 @@ export function listView(
     Containers: containers,
     Names: names,
     Digest: row.digest,
-    Created: Math.floor(created(cfg, row) / 1000),
-    CreatedAt: new Date(created(cfg, row)).toISOString(),
+    Created: Math.floor(imageCreatedMs(cfg, row) / 1000),
+    CreatedAt: new Date(imageCreatedMs(cfg, row)).toISOString(),
     Dangling: names.length === 0,
   };
 }
@@ -65,7 +66,7 @@ export function inspectImageView(
     RepoDigests: repos.map((r) => `${r}@${row.digest}`),
     Parent: "",
     Comment: "",
-    Created: new Date(created(cfg, row)).toISOString(),
+    Created: new Date(imageCreatedMs(cfg, row)).toISOString(),
     Config: cfg.config ?? {},
     ...(cfgHealthcheck(cfg) ? { HealthCheck: cfgHealthcheck(cfg) } : {}),
     Version: "",
