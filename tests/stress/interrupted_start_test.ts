@@ -27,20 +27,28 @@ function sleepyConmon(sb: Sandbox): string {
   return path;
 }
 
-/** A `--runtime` wrapper whose `start` sleeps a minute before it runs runc's. */
-function sleepyStartRuntime(sb: Sandbox): string {
+/**
+ * A `--runtime` wrapper around runc named `name` in the sandbox: `onStart` is the shell run for
+ * runc's `start` (`$RUNC` is runc's path); every other call goes to runc as it is.
+ */
+function startWrapperRuntime(sb: Sandbox, name: string, onStart: string): string {
   const runc = new TextDecoder().decode(
     new Deno.Command("sh", { args: ["-c", "command -v runc"], stdout: "piped" }).outputSync()
       .stdout,
   ).trim();
   assert(runc, "runc is not installed");
-  const path = join(sb.dir, "runc-sleepy-start");
+  const path = join(sb.dir, name);
   Deno.writeTextFileSync(
     path,
-    `#!/bin/sh\ncase " $* " in *" start "*) sleep 60;; esac\nexec ${runc} "$@"\n`,
+    `#!/bin/sh\nRUNC=${runc}\ncase " $* " in *" start "*) ${onStart};; esac\nexec $RUNC "$@"\n`,
     { mode: 0o755 },
   );
   return path;
+}
+
+/** A `--runtime` wrapper whose `start` sleeps a minute before it runs runc's. */
+function sleepyStartRuntime(sb: Sandbox): string {
+  return startWrapperRuntime(sb, "runc-sleepy-start", "sleep 60");
 }
 
 Deno.test({
@@ -147,19 +155,11 @@ Deno.test({
 
 /** A `--runtime` wrapper whose `start` runs runc's, then holds its caller a minute. */
 function startThenHoldRuntime(sb: Sandbox): string {
-  const runc = new TextDecoder().decode(
-    new Deno.Command("sh", { args: ["-c", "command -v runc"], stdout: "piped" }).outputSync()
-      .stdout,
-  ).trim();
-  assert(runc, "runc is not installed");
-  const path = join(sb.dir, "runc-hold-after-start");
-  Deno.writeTextFileSync(
-    path,
-    `#!/bin/sh\ncase " $* " in *" start "*) ${runc} "$@"; s=$?; sleep 60; exit $s;; esac\n` +
-      `exec ${runc} "$@"\n`,
-    { mode: 0o755 },
+  return startWrapperRuntime(
+    sb,
+    "runc-hold-after-start",
+    '$RUNC "$@"; s=$?; sleep 60; exit $s',
   );
-  return path;
 }
 
 Deno.test({
