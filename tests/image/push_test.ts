@@ -326,6 +326,17 @@ Deno.test("push with Bearer tokens: bad credentials fail, nothing written; mount
       `${reg.host}/c:1`,
     ]);
     assertEquals(viaFile.code, 0, viaFile.stderr);
+    // build's base image comes through the same flags: --authfile's credentials, into a fresh
+    // store, and nothing without them.
+    const ctx = join(t.dir, "ctx");
+    Deno.mkdirSync(ctx);
+    Deno.writeTextFileSync(join(ctx, "Containerfile"), `FROM ${reg.host}/c:1\nLABEL built=yes\n`);
+    const fresh = cli(join(t.dir, "fresh"));
+    const denied = await fresh(["build", "-q", "--tls-verify=false", "-t", "b1", ctx]);
+    assert(denied.code !== 0, denied.stderr);
+    assertEquals(denied.stderr.split("\n").filter((l) => l.startsWith("Error:")).length, 1);
+    const built = await fresh(["build", "-q", ...env, "--tls-verify=false", "-t", "b1", ctx]);
+    assertEquals(built.code, 0, built.stderr);
     const mark = reg.log().length;
     const mounted = await berth([
       "push",

@@ -12,13 +12,13 @@ import { type GlobalOptions, openEngine } from "../../engine/context.ts";
 import { forwardSignals } from "../forward_signals.ts";
 import { type BuildEvent, buildImage } from "../../engine/build/build.ts";
 import { toStdio } from "../../logs/pump.ts";
-import { parseCreds } from "../../image/auth_file.ts";
 import { parsePlatform } from "../../image/manifest.ts";
 import { goArch } from "../../platform.ts";
 import type { PullPolicy } from "../../image/types.ts";
 import type { PullOptions } from "../../image/pull.ts";
 import { pullProgress } from "./progress.ts";
 import { REGISTRY_FLAGS } from "./registry_flags.ts";
+import { registryOptions } from "./common.ts";
 
 /** `KEY=VALUE` flags (`--build-arg`, `--label`); a `--build-arg KEY` takes berth's `$KEY`. */
 function pairs(values: string[], flag: string, fromEnv: boolean): Map<string, string> {
@@ -228,16 +228,12 @@ async function build(
   const containerfile = fromStdin
     ? await new Response(Deno.stdin.readable).text()
     : await readContainerfile(p, context);
-  const creds = str(p, "creds");
-  // The engine reads credentials for each base image's registry from the auth file.
-  const authfile = str(p, "authfile");
-  if (authfile !== undefined) Deno.env.set("REGISTRY_AUTH_FILE", authfile);
-  const pullOptions: Partial<PullOptions> = {
-    ...(p.values["tls-verify"] !== undefined ? { tlsVerify: bool(p, "tls-verify") } : {}),
-    ...(str(p, "cert-dir") ? { certDir: str(p, "cert-dir") } : {}),
-    ...(creds !== undefined ? { creds: parseCreds(creds) } : {}),
-    onEvent: pullProgress(Deno.stderr.isTerminal(), quiet),
-  };
+  // pull's registry flags, per base image's registry (--authfile, --creds, --tls-verify, …).
+  const onEvent = pullProgress(Deno.stderr.isTerminal(), quiet);
+  const pullOptions = (registry: string): Partial<PullOptions> => ({
+    ...registryOptions(global, p, registry),
+    onEvent,
+  });
   const engine = await openEngine(global);
   // ^C or a TERM stops the running step and removes its container instead of leaving it.
   const abort = new AbortController();

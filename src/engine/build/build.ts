@@ -100,7 +100,8 @@ export interface BuildOptions {
   /** `--layers=false`: no cache lookups either (buildah's meaning: no intermediate images). */
   layers: boolean;
   pull: PullPolicy;
-  pullOptions?: Partial<PullOptions>;
+  /** How base and `--from` images are pulled, by registry (TLS rule, credentials, progress). */
+  pullOptions?: Partial<PullOptions> | ((registry: string) => Partial<PullOptions>);
   /** `--label K=V`: set on the final image. */
   labels: Record<string, string>;
   /**
