@@ -167,3 +167,35 @@ export async function withDb<T>(
     db.close();
   }
 }
+
+/** podman with a private store under `dir`, run through runc (the reference to compare with). */
+export function podmanIn(
+  dir: string,
+): (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }> {
+  const global = [
+    "--runtime",
+    "runc",
+    "--root",
+    join(dir, "podman-root"),
+    "--runroot",
+    join(dir, "podman-run"),
+  ];
+  return async (args: string[]) => {
+    const o = await new Deno.Command("podman", { args: [...global, ...args] }).output();
+    return {
+      code: o.code,
+      stdout: new TextDecoder().decode(o.stdout),
+      stderr: new TextDecoder().decode(o.stderr),
+    };
+  };
+}
+
+/** The ulimits podman's `run` needs on this host: its defaults exceed the hard limits. */
+export const PODMAN_LIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
+
+/** Unmount what podman left mounted under `dir` (its overlay storage), deepest first. */
+export async function unmountUnder(dir: string): Promise<void> {
+  const mounts = Deno.readTextFileSync("/proc/self/mounts").split("\n")
+    .map((l) => l.split(" ")[1]).filter((m) => m?.startsWith(dir)).reverse();
+  for (const m of mounts) await new Deno.Command("umount", { args: ["-l", m] }).output();
+}

@@ -4,38 +4,16 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../unit/assert.ts";
-import { busyboxRootfs, type Sandbox, sandbox } from "../helpers.ts";
+import {
+  busyboxRootfs,
+  PODMAN_LIMITS,
+  podmanIn,
+  type Sandbox,
+  sandbox,
+  unmountUnder,
+} from "../helpers.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-
-/** podman with a private store under `dir`, run through runc with limits it may set here. */
-function podman(dir: string) {
-  const global = [
-    "--runtime",
-    "runc",
-    "--root",
-    join(dir, "podman-root"),
-    "--runroot",
-    join(dir, "podman-run"),
-  ];
-  return async (args: string[]) => {
-    const o = await new Deno.Command("podman", { args: [...global, ...args] }).output();
-    return {
-      code: o.code,
-      stdout: new TextDecoder().decode(o.stdout),
-      stderr: new TextDecoder().decode(o.stderr),
-    };
-  };
-}
-
-/** Unmount what podman left mounted under `dir` (its overlay storage), deepest first. */
-async function unmountUnder(dir: string): Promise<void> {
-  const mounts = Deno.readTextFileSync("/proc/self/mounts").split("\n")
-    .map((l) => l.split(" ")[1]).filter((m) => m?.startsWith(dir)).reverse();
-  for (const m of mounts) await new Deno.Command("umount", { args: ["-l", m] }).output();
-}
-
-const LIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
 
 async function sh(cmd: string[]): Promise<string> {
   const o = await new Deno.Command(cmd[0], { args: cmd.slice(1) }).output();
@@ -69,14 +47,23 @@ Deno.test(
   opts,
   async () => {
     const sb = sandbox();
-    const pm = podman(sb.dir);
+    const pm = podmanIn(sb.dir);
     try {
       const tar = await baseTar(sb);
       assertEquals((await sb.berth(["import", "-q", tar, "base"])).code, 0);
       assertEquals((await pm(["import", "-q", tar, "localhost/base"])).code, 0);
       const b = await sb.berth(["run", "--name", "c", "base", "sh", "-c", SCRIPT]);
       assertEquals(b.code, 0, b.stderr);
-      const p = await pm(["run", ...LIMITS, "--name", "c", "localhost/base", "sh", "-c", SCRIPT]);
+      const p = await pm([
+        "run",
+        ...PODMAN_LIMITS,
+        "--name",
+        "c",
+        "localhost/base",
+        "sh",
+        "-c",
+        SCRIPT,
+      ]);
       assertEquals(p.code, 0, p.stderr);
 
       const want = await pm(["diff", "c"]);
@@ -137,7 +124,7 @@ Deno.test(
 
 Deno.test("history: podman's table, -q, --no-trunc, --human=false and json", opts, async () => {
   const sb = sandbox();
-  const pm = podman(sb.dir);
+  const pm = podmanIn(sb.dir);
   try {
     const tar = await baseTar(sb);
     // A layout whose config has history with an empty layer, loaded by both engines.
@@ -224,7 +211,7 @@ Deno.test(
   opts,
   async () => {
     const sb = sandbox();
-    const pm = podman(sb.dir);
+    const pm = podmanIn(sb.dir);
     try {
       const tar = await baseTar(sb);
       assertEquals((await sb.berth(["import", "-q", tar, "one:1"])).code, 0);
